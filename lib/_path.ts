@@ -1,0 +1,34 @@
+// Minimal path helpers for the start-up path. `node:path` costs ~15 ms of
+// Node-compat start-up in Deno, which the `wst list` budget cannot pay
+// (see docs/adr/0001-npm-instead-of-jsr.md).
+
+const isWindows = Deno.build.os === "windows";
+
+/** The platform's path separator. */
+export const SEP: string = isWindows ? "\\" : "/";
+
+/** Whether `path` is absolute on this platform. */
+export function isAbsolute(path: string): boolean {
+  return isWindows ? /^(?:[a-zA-Z]:[\\/]|[\\/]{2})/.test(path) : path.startsWith("/");
+}
+
+/** Resolves `path` against `base` (absolute), folding `.` and `..` segments. */
+export function resolvePath(base: string, path: string): string {
+  const joined = isAbsolute(path) ? path : `${base}${SEP}${path}`;
+  const parts = joined.split(/[\\/]+/);
+  const head = parts.shift() ?? "";
+  const out: string[] = [];
+  for (const part of parts) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") out.pop();
+    else out.push(part);
+  }
+  return `${head}${SEP}${out.join(SEP)}`;
+}
+
+/** `path` relative to `base` when inside it, else `path` unchanged. */
+export function relativeTo(base: string, path: string): string {
+  if (path === base) return ".";
+  const prefix = base.endsWith(SEP) ? base : `${base}${SEP}`;
+  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
+}

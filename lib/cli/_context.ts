@@ -1,0 +1,54 @@
+import type { CommandContext } from "@stricli/core";
+import type { Reporter } from "../reporter/mod.ts";
+import type { Registry } from "../registry/mod.ts";
+
+/** What every command gets: output streams, the workspace, the registry, and where its exit code goes. */
+export interface CliContext extends CommandContext {
+  readonly process: {
+    readonly stdout: { write(text: string): void };
+    readonly stderr: { write(text: string): void };
+    readonly env?: Readonly<Partial<Record<string, string>>>;
+    exitCode?: number | string | null;
+  };
+  /** Absolute workspace root. */
+  readonly root: string;
+  /** Logs and progress to stderr. */
+  readonly reporter: Reporter;
+  /** The tasks (loaded once per invocation). */
+  readonly registry: Registry;
+  /** Aborted by Ctrl-C. */
+  readonly signal: AbortSignal;
+  /** Set by a command to its exit code. */
+  exit: number;
+}
+
+/** Flags every command has. */
+export interface GlobalFlags {
+  readonly root?: string;
+  readonly json?: boolean;
+  readonly verbose?: boolean;
+}
+
+/** Stricli flag specs of {@linkcode GlobalFlags}. */
+export const GLOBAL_FLAG_SPECS = {
+  root: {
+    kind: "parsed",
+    parse: String,
+    brief: "Workspace root (default: $INIT_CWD under `deno task`, else the current directory)",
+    optional: true,
+    placeholder: "dir",
+  },
+  json: {
+    kind: "boolean",
+    brief: "Print exactly one JSON document on stdout (the result or an error object)",
+    optional: true,
+    withNegated: false,
+  },
+  verbose: { kind: "boolean", brief: "Show debug lines on stderr", optional: true, withNegated: false },
+} as const;
+
+/** Writes the result: one JSON document with `--json`, else text. Both on stdout. */
+export function printResult(ctx: CliContext, json: boolean | undefined, value: unknown, text: string): void {
+  if (json) ctx.process.stdout.write(`${JSON.stringify(value)}\n`);
+  else if (text !== "") ctx.process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+}

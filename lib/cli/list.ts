@@ -1,0 +1,48 @@
+import { describeScope } from "../task/scope.ts";
+import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
+import { table } from "./_table.ts";
+
+/** `wst list`: every task with its source and description; problems with local modules. */
+export function listCommand(this: CliContext, flags: GlobalFlags): void {
+  const { tasks, problems } = this.registry;
+  const value = {
+    tasks: tasks.map((t) => ({
+      name: t.name,
+      description: t.description,
+      source: t.source,
+      file: t.file,
+      permissions: t.permissions,
+    })),
+    problems,
+  };
+  const text = table(
+    ["TASK", "SOURCE", "DESCRIPTION"],
+    tasks.map((t) => [t.name, t.source, t.description]),
+  );
+  for (const p of problems) this.reporter.warn(`${p.file}: ${p.message}`);
+  printResult(this, flags.json, value, text);
+}
+
+/** `wst describe <task>`: arguments as JSON Schema, declared permissions. */
+export function describeCommand(this: CliContext, flags: GlobalFlags, name: string): void {
+  const entry = this.registry.tasks.find((t) => t.name === name)!;
+  const value = {
+    name: entry.name,
+    description: entry.description,
+    source: entry.source,
+    file: entry.file,
+    args: entry.argsSchema,
+    permissions: entry.permissions ?? "computed from the arguments",
+  };
+  const properties = (entry.argsSchema.properties ?? {}) as Record<string, { description?: string }>;
+  const lines = [
+    `${entry.name}: ${entry.description}`,
+    `source: ${entry.source} (${entry.file})`,
+    `permissions: ${
+      entry.permissions ? describeScope(entry.permissions) : "computed from the arguments"
+    }`,
+    "arguments:",
+    ...Object.entries(properties).map(([key, prop]) => `  ${key}: ${prop.description ?? ""}`),
+  ];
+  printResult(this, flags.json, value, lines.join("\n"));
+}

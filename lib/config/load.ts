@@ -1,0 +1,207 @@
+import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import { ConfigError, type ConfigIssue } from "../errors/mod.ts";
+import { formatPath } from "../errors/zod_issues.ts";
+
+/** A configuration file, parsed and validated. */
+export interface LoadedConfig<T> {
+  /** The validated data, with defaults applied and unknown keys dropped. */
+  readonly data: T;
+  /** Unknown keys: reported, not fatal, so old files keep working. */
+  readonly warnings: readonly ConfigIssue[];
+}
+
+/** Options of {@linkcode parseConfig}. */
+export interface ParseConfigOptions {
+  /** `yaml` (default) or `json`. */
+  format?: "yaml" | "json";
+}
+
+/**
+ * Parses and validates the text of a configuration file. Every problem is
+ * reported with file, line, column, the path inside the document, what was
+ * expected and what was found; unknown keys are warnings.
+ *
+ * @param file The file's name as the user should read it.
+ * @param text The file's content.
+ * @param schema The zod schema the content must satisfy.
+ * @param options The format of the text.
+ * @returns The data and the warnings.
+ * @throws {ConfigError} When the text is malformed or does not satisfy the schema.
+ */
+export function parseConfig<S extends z.ZodType>(
+  file: string,
+  text: string,
+  schema: S,
+  options: ParseConfigOptions = {},
+): LoadedConfig<z.output<S>> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, column: pos.col };
+  };
+  let raw: unknown;
+  if (options.format === "json") {
+    raw = parseJson(file, text, at);
+  } else {
+    if (doc.errors.length > 0) {
+      throw new ConfigError(doc.errors.map((e) => ({
+        ...at(e.pos[0]),
+        path: "",
+        message: `Invalid YAML: ${e.message.split("\n")[0]}`,
+      })));
+    }
+    raw = doc.toJS();
+  }
+  if (raw === null || raw === undefined) {
+    throw new ConfigError([{ file, line: 1, column: 1, path: "", message: "The file is empty" }]);
+  }
+
+  const locate = (path: readonly PropertyKey[], key?: string) => {
+    const offset = nodeOffset(doc.contents, path, key);
+    return at(offset);
+  };
+  const first = schema.safeParse(raw);
+  if (first.success) return { data: first.data, warnings: [] };
+
+  const warnings: ConfigIssue[] = [];
+  const errors: ConfigIssue[] = [];
+  let stripped: unknown = raw;
+  for (const issue of first.error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      stripped = stripped === raw ? structuredClone(raw) : stripped;
+      for (const key of issue.keys) {
+        deleteAt(stripped, issue.path, key);
+        warnings.push({
+          ...locate(issue.path, key),
+          path: formatPath([...issue.path, key]),
+          message: `Unknown key ${JSON.stringify(key)} is ignored`,
+        });
+      }
+    } else {
+      errors.push({
+        ...locate(issue.path),
+        path: formatPath(issue.path),
+        message: describeIssue(issue, valueAt(raw, issue.path)),
+      });
+    }
+  }
+  if (errors.length > 0) throw new ConfigError(sortIssues(errors));
+  const second = schema.safeParse(stripped);
+  if (!second.success) {
+    throw new ConfigError(second.error.issues.map((issue) => ({
+      ...locate(issue.path),
+      path: formatPath(issue.path),
+      message: issue.message,
+    })));
+  }
+  return { data: second.data, warnings: sortIssues(warnings) };
+}
+
+function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return issues.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** "what was expected, and what was found" for one zod issue. */
+function describeIssue(issue: z.core.$ZodIssue, found: unknown): string {
+  const foundText = describeValue(found);
+  switch (issue.code) {
+    case "invalid_type":
+      return found === undefined
+        ? `Missing required key: expected ${issue.expected}`
+        : `Expected ${issue.expected}, found ${foundText}`;
+    case "invalid_value":
+      return `Expected ${
+        issue.values.map((v) => JSON.stringify(v)).join(" or ")
+      }, found ${foundText}`;
+    case "custom":
+      return issue.message;
+    default:
+      return `${issue.message}, found ${foundText}`;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return JSON.stringify(value);
+  return `${typeof value} ${String(value)}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function deleteAt(root: unknown, path: readonly PropertyKey[], key: string): void {
+  const parent = valueAt(root, path);
+  if (parent !== null && typeof parent === "object") {
+    delete (parent as Record<string, unknown>)[key];
+  }
+}
+
+/**
+ * The offset of the deepest node on `path` that exists in the document: the
+ * value for a wrong value, the key itself for an unknown key, the parent for
+ * a missing key.
+ */
+function nodeOffset(contents: unknown, path: readonly PropertyKey[], key?: string): number {
+  let node = contents;
+  let offset = rangeStart(node) ?? 0;
+  const steps = key === undefined ? path : [...path, key];
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (isMap(node)) {
+      const pair = node.items.find((p) => scalarValue(p.key) === String(step));
+      if (pair === undefined) break;
+      const isLast = i === steps.length - 1;
+      if (isLast && key !== undefined) return rangeStart(pair.key) ?? offset;
+      node = pair.value;
+      offset = rangeStart(node) ?? rangeStart(pair.key) ?? offset;
+    } else if (isSeq(node) && typeof step === "number") {
+      node = node.items[step];
+      if (node === undefined) break;
+      offset = rangeStart(node) ?? offset;
+    } else break;
+  }
+  return offset;
+}
+
+function scalarValue(node: unknown): string | undefined {
+  if (node !== null && typeof node === "object" && "value" in node) {
+    return String((node as { value: unknown }).value);
+  }
+  return undefined;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  if (node !== null && typeof node === "object" && "range" in node) {
+    const range = (node as { range?: [number, number, number] }).range;
+    return range?.[0];
+  }
+  return undefined;
+}
+
+function parseJson(
+  file: string,
+  text: string,
+  at: (offset: number) => Omit<ConfigIssue, "path" | "message">,
+): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const position = /at position (\d+)/.exec(message);
+    const lineCol = /\(line (\d+) column (\d+)\)/.exec(message);
+    const where = lineCol
+      ? { file, line: Number(lineCol[1]), column: Number(lineCol[2]) }
+      : at(position ? Number(position[1]) : 0);
+    throw new ConfigError([{ ...where, path: "", message: `Invalid JSON: ${message}` }]);
+  }
+}

@@ -1,0 +1,38 @@
+// Messages between the host (the CLI) and a task's worker. Private to lib/sandbox.
+import type { Permissions } from "../task/permissions.ts";
+import type { TaskMeta } from "../task/describe.ts";
+
+export type { TaskMeta };
+import type { LogLevel } from "../reporter/mod.ts";
+
+/** An error crossing the worker boundary. */
+export interface WireError {
+  kind: string;
+  message: string;
+  exitCode: number;
+  issues?: unknown[];
+  operation?: string;
+}
+
+export type HostMessage =
+  | { type: "describe" }
+  | { type: "permissions"; args: Record<string, unknown> }
+  | {
+    type: "run";
+    args: Record<string, unknown>;
+    root: string;
+    scope: string;
+    shellEnv: Record<string, string>;
+    hasBinaries: boolean;
+  }
+  | { type: "abort" };
+
+export type WorkerMessage =
+  | { type: "described"; meta: TaskMeta }
+  | { type: "permissions"; permissions: Permissions }
+  | { type: "log"; level: LogLevel; message: string }
+  | { type: "progress"; id: number; label: string; total?: number }
+  | { type: "tick"; id: number; detail?: string }
+  | { type: "progress-done"; id: number; summary?: string }
+  | { type: "result"; value: unknown; text: string }
+  | { type: "error"; error: WireError };

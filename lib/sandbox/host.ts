@@ -1,0 +1,247 @@
+import {
+  ConfigError,
+  type ConfigIssue,
+  ExitCode,
+  SandboxDeniedError,
+  UsageError,
+  WstError,
+} from "../errors/mod.ts";
+import type { Progress, Reporter } from "../reporter/mod.ts";
+import type { Permissions } from "../task/permissions.ts";
+import { describeScope } from "../task/scope.ts";
+import type { HostMessage, TaskMeta, WireError, WorkerMessage } from "./_protocol.ts";
+import { refusedOperation } from "./_denial.ts";
+import { resolvePermissions } from "./worker_permissions.ts";
+
+export type { TaskMeta } from "./_protocol.ts";
+
+const RUNTIME_URL = new URL("./_worker_runtime.ts", import.meta.url).href;
+
+/** How long a task has to stop after Ctrl-C before its worker is terminated. */
+const ABORT_GRACE_MS = 3_000;
+
+/** The permissions of a worker that may do nothing at all. */
+const NO_PERMISSIONS: Deno.PermissionOptionsObject = {
+  env: false,
+  ffi: false,
+  import: false,
+  net: false,
+  read: false,
+  run: false,
+  sys: false,
+  write: false,
+};
+
+/** A task's module and the name it is known by, for messages. */
+export interface TaskModule {
+  /** The task's name (or the file's name while it is not yet known). */
+  readonly name: string;
+  /** `file:` URL of the module whose default export is the task. */
+  readonly url: string;
+}
+
+/** What a sandboxed run returns. */
+export interface SandboxResult {
+  /** The task's JSON-serialisable result. */
+  readonly value: unknown;
+  /** The result rendered for people. */
+  readonly text: string;
+}
+
+/** Options of {@linkcode runSandboxed}. */
+export interface RunOptions {
+  /** Absolute workspace root. */
+  readonly root: string;
+  /** Raw arguments, validated inside the worker by the task's schema. */
+  readonly args: Record<string, unknown>;
+  /** The task's permissions for these arguments. */
+  readonly permissions: Permissions;
+  /** Receives the task's logs and progress. */
+  readonly reporter: Reporter;
+  /** Aborts the task (Ctrl-C). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Reads a task module's name, description, argument schema and static
+ * permissions in a worker that has no permissions at all, so that loading a
+ * repository's task module never runs its code with the CLI's rights.
+ *
+ * @param task The module to describe.
+ * @returns Its metadata.
+ * @throws {WstError} When the module cannot be loaded or is not a task.
+ */
+export function describeTask(task: TaskModule): Promise<TaskMeta> {
+  return exchange(task, NO_PERMISSIONS, { type: "describe" }, {}, (m) => {
+    return m.type === "described" ? m.meta : undefined;
+  });
+}
+
+/**
+ * Computes the permissions of a task whose permissions depend on its
+ * arguments, in a worker with no permissions.
+ *
+ * @param task The module.
+ * @param args Raw arguments, validated first.
+ * @returns The declared permissions for those arguments.
+ */
+export function computePermissions(
+  task: TaskModule,
+  args: Record<string, unknown>,
+): Promise<Permissions> {
+  return exchange(task, NO_PERMISSIONS, { type: "permissions", args }, {}, (m) => {
+    return m.type === "permissions" ? m.permissions : undefined;
+  });
+}
+
+/**
+ * Runs a task in a worker whose permissions are exactly the declared ones.
+ * Never prompts. A refused operation ends the task with a
+ * {@linkcode SandboxDeniedError} naming the task, the operation and the scope.
+ *
+ * @param task The module to run.
+ * @param options Root, arguments, permissions, reporter and abort signal.
+ * @returns The task's result and its rendering.
+ * @throws {WstError} The task's failure, a usage error for bad arguments, a denial.
+ */
+export function runSandboxed(task: TaskModule, options: RunOptions): Promise<SandboxResult> {
+  const resolved = resolvePermissions(options.permissions, options.root);
+  const scope = describeScope(options.permissions);
+  const progresses = new Map<number, Progress>();
+  const message: HostMessage = {
+    type: "run",
+    args: options.args,
+    root: options.root,
+    scope,
+    shellEnv: { ...resolved.shellEnv },
+    hasBinaries: (options.permissions.run ?? []).length > 0,
+  };
+  return exchange(task, resolved.worker, message, { scope, signal: options.signal }, (m) => {
+    switch (m.type) {
+      case "result":
+        return { value: m.value, text: m.text };
+      case "log":
+        options.reporter[m.level](m.message);
+        return;
+      case "progress":
+        progresses.set(m.id, options.reporter.progress(m.label, m.total));
+        return;
+      case "tick":
+        progresses.get(m.id)?.tick(m.detail);
+        return;
+      case "progress-done":
+        progresses.get(m.id)?.done(m.summary);
+        progresses.delete(m.id);
+        return;
+    }
+    return undefined;
+  });
+}
+
+function workerSource(url: string): string {
+  const source = `import { serve } from ${JSON.stringify(RUNTIME_URL)};\n` +
+    `import * as mod from ${JSON.stringify(url)};\n` +
+    `serve(mod.default);\n`;
+  return `data:application/typescript;base64,${btoa(source)}`;
+}
+
+/**
+ * Starts a worker, sends one message and feeds every answer to `handle`
+ * until it returns a value or the worker reports an error.
+ */
+function exchange<T>(
+  task: TaskModule,
+  permissions: Deno.PermissionOptionsObject,
+  message: HostMessage,
+  options: { scope?: string; signal?: AbortSignal | undefined },
+  handle: (message: WorkerMessage) => T | undefined,
+): Promise<T> {
+  const scope = options.scope ?? "no permissions";
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    const worker = new Worker(workerSource(task.url), {
+      type: "module",
+      name: `wst:${task.name}`,
+      deno: { permissions },
+    });
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(graceTimer);
+      options.signal?.removeEventListener("abort", onAbort);
+      worker.terminate();
+      fn();
+    };
+    const onAbort = () => {
+      worker.postMessage({ type: "abort" } satisfies HostMessage);
+      graceTimer = setTimeout(
+        () => finish(() => reject(interrupted(task.name))),
+        ABORT_GRACE_MS,
+      );
+    };
+    worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+      const m = event.data;
+      if (m.type === "error") {
+        finish(() => reject(fromWire(m.error, task.name, scope, options.signal)));
+        return;
+      }
+      try {
+        const value = handle(m);
+        if (value !== undefined) finish(() => resolve(value));
+      } catch (err) {
+        finish(() => reject(err));
+      }
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      const operation = refusedOperation(event.message);
+      finish(() =>
+        reject(
+          operation === undefined
+            ? new WstError(`Task "${task.name}" failed: ${event.message}`)
+            : new SandboxDeniedError({ task: task.name, operation, scope }),
+        )
+      );
+    };
+    worker.onmessageerror = () => {
+      finish(() =>
+        reject(new WstError(`Task "${task.name}" returned a result that cannot be serialised`))
+      );
+    };
+    if (options.signal?.aborted) {
+      finish(() => reject(interrupted(task.name)));
+      return;
+    }
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    worker.postMessage(message);
+  });
+}
+
+function interrupted(task: string): WstError {
+  return new WstError(`Task "${task}" was interrupted`, {
+    exitCode: ExitCode.Interrupted,
+    kind: "interrupted",
+  });
+}
+
+function fromWire(
+  error: WireError,
+  task: string,
+  scope: string,
+  signal: AbortSignal | undefined,
+): WstError {
+  if (signal?.aborted) return interrupted(task);
+  switch (error.kind) {
+    case "sandbox-denied":
+      return new SandboxDeniedError({ task, operation: error.operation ?? error.message, scope });
+    case "usage":
+      return new UsageError(error.message);
+    case "config":
+      return new ConfigError((error.issues ?? []) as ConfigIssue[]);
+    case "interrupted":
+      return interrupted(task);
+    default:
+      return new WstError(error.message);
+  }
+}

@@ -1,0 +1,110 @@
+import { isAbsolute, resolvePath, SEP } from "../_path.ts";
+import type { Permissions } from "../task/permissions.ts";
+
+/** What the host needs to start a sandboxed worker for one task. */
+export interface ResolvedPermissions {
+  /** Passed to `new Worker(…, { deno: { permissions } })`; every key is explicit. */
+  readonly worker: Deno.PermissionOptionsObject;
+  /** Declared binary name → absolute path found on `PATH` (absent when not found). */
+  readonly binaries: Readonly<Record<string, string>>;
+  /** The environment the task's shell commands get: `PATH` plus the declared vars that are set. */
+  readonly shellEnv: Readonly<Record<string, string>>;
+}
+
+/** Where to look things up; defaults to the real process. */
+export interface ResolveOptions {
+  /** The `PATH` to resolve binaries on. */
+  path?: string;
+  /** Reads an env var of the host process. */
+  getEnv?: (name: string) => string | undefined;
+}
+
+/**
+ * Turns a task's declared permissions into the exact permission set of its
+ * worker. Paths are resolved against the workspace root; binaries are
+ * resolved on `PATH`. Every permission key is listed: a key left out would be
+ * inherited from the host, which runs with all permissions.
+ *
+ * Besides what is declared, a task that declares binaries also gets read
+ * access to each resolved binary file (so its shell can find it) and the env
+ * var `NODE_V8_COVERAGE` (read by Node's `child_process`, which dax uses).
+ *
+ * @param permissions What the task declared.
+ * @param root Absolute workspace root.
+ * @param options Where to look up `PATH` and env vars.
+ * @returns The worker's permissions, resolved binaries and shell environment.
+ */
+export function resolvePermissions(
+  permissions: Permissions,
+  root: string,
+  options: ResolveOptions = {},
+): ResolvedPermissions {
+  const getEnv = options.getEnv ?? ((name: string) => Deno.env.get(name));
+  const pathVar = options.path ?? getEnv("PATH") ?? "";
+  const run = permissions.run ?? [];
+  const binaries: Record<string, string> = {};
+  for (const name of run) {
+    const found = findBinary(name, pathVar, root);
+    if (found !== undefined) binaries[name] = found;
+  }
+  const read = (permissions.read ?? []).map((p) => resolvePath(root, p));
+  const env = [...(permissions.env ?? [])];
+  if (run.length > 0) {
+    read.push(...Object.values(binaries));
+    env.push("NODE_V8_COVERAGE");
+  }
+  const shellEnv: Record<string, string> = { PATH: pathVar };
+  for (const name of permissions.env ?? []) {
+    const value = getEnv(name);
+    if (value !== undefined) shellEnv[name] = value;
+  }
+  return {
+    worker: {
+      env: env.length > 0 ? env : false,
+      ffi: false,
+      import: false,
+      net: (permissions.net ?? []).length > 0 ? [...permissions.net!] : false,
+      read: read.length > 0 ? read : false,
+      run: run.length > 0 ? run.map((name) => binaries[name] ?? name) : false,
+      sys: false,
+      write: (permissions.write ?? []).length > 0
+        ? permissions.write!.map((p) => resolvePath(root, p))
+        : false,
+    },
+    binaries,
+    shellEnv,
+  };
+}
+
+/**
+ * Finds an executable on `PATH` the way a shell does.
+ *
+ * @param name A bare name (`git`) or a path (`./bin/tool`, `/usr/bin/git`).
+ * @param pathVar The `PATH` value.
+ * @param root Base for relative paths.
+ * @returns The absolute path, or `undefined` when there is none.
+ */
+export function findBinary(name: string, pathVar: string, root: string): string | undefined {
+  if (name.includes("/") || name.includes("\\")) {
+    const candidate = isAbsolute(name) ? name : resolvePath(root, name);
+    return isExecutable(candidate) ? candidate : undefined;
+  }
+  const exts = Deno.build.os === "windows" ? ["", ".exe", ".cmd", ".bat"] : [""];
+  for (const dir of pathVar.split(Deno.build.os === "windows" ? ";" : ":")) {
+    if (dir === "") continue;
+    for (const ext of exts) {
+      const candidate = `${dir}${SEP}${name}${ext}`;
+      if (isExecutable(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    const info = Deno.statSync(path);
+    return info.isFile && (info.mode === null || (info.mode & 0o111) !== 0);
+  } catch {
+    return false;
+  }
+}

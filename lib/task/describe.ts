@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { ExitCode, WstError } from "../errors/mod.ts";
+import type { TaskDefinition } from "./define.ts";
+import { type Permissions, permissionsSchema } from "./permissions.ts";
+
+/** A task's description as data: what `wst list` and `wst describe` show. */
+export interface TaskMeta {
+  name: string;
+  description: string;
+  /** JSON Schema (draft 2020-12) of the arguments, input side. */
+  argsSchema: Record<string, unknown>;
+  /** The static permissions, or `null` when they are computed from the arguments. */
+  permissions: Permissions | null;
+}
+
+// deno-lint-ignore no-explicit-any
+type AnyTask = TaskDefinition<any, unknown>;
+
+/**
+ * Checks that a module's default export is a task definition.
+ *
+ * @param value What the module exports by default.
+ * @returns The definition.
+ * @throws {WstError} When it is not a task.
+ */
+export function asTaskDefinition(value: unknown): AnyTask {
+  const d = value as Partial<AnyTask> | undefined | null;
+  if (
+    d === undefined || d === null || typeof d.name !== "string" ||
+    typeof d.description !== "string" || typeof d.run !== "function" ||
+    !(d.args instanceof z.ZodObject)
+  ) {
+    throw new WstError(
+      "The module does not export a task as its default export: use `export default defineTask({ … })`",
+      { exitCode: ExitCode.Usage, kind: "usage" },
+    );
+  }
+  return d as AnyTask;
+}
+
+/**
+ * A task's metadata: name, description, arguments as JSON Schema, and its
+ * static permissions.
+ *
+ * @param task The task definition.
+ * @returns Plain, JSON-serialisable metadata.
+ */
+export function taskMeta(task: AnyTask): TaskMeta {
+  return {
+    name: task.name,
+    description: task.description,
+    argsSchema: z.toJSONSchema(task.args, { io: "input", unrepresentable: "any" }) as Record<
+      string,
+      unknown
+    >,
+    permissions: typeof task.permissions === "function"
+      ? null
+      : permissionsSchema.parse(task.permissions),
+  };
+}

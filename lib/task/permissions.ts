@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+/**
+ * What a task may touch. Paths are relative to the workspace root unless
+ * absolute; binaries are names looked up on `PATH` (or absolute paths); env
+ * vars are names; net hosts are `host` or `host:port`. Anything not listed is
+ * refused.
+ */
+export const permissionsSchema = z.strictObject({
+  read: z.array(z.string().min(1)).optional().describe(
+    "Files and folders the task may read, relative to the workspace root",
+  ),
+  write: z.array(z.string().min(1)).optional().describe(
+    "Files and folders the task may write, relative to the workspace root",
+  ),
+  run: z.array(z.string().min(1)).optional().describe("Binaries the task may run"),
+  env: z.array(z.string().min(1)).optional().describe("Environment variables the task may read"),
+  net: z.array(z.string().min(1)).optional().describe(
+    "Hosts (host or host:port) the task may connect to",
+  ),
+});
+
+/** The permissions a task declares. See {@linkcode permissionsSchema}. */
+export type Permissions = z.infer<typeof permissionsSchema>;

@@ -1,0 +1,114 @@
+import { z } from "zod";
+import { defineTask } from "../lib/task/mod.ts";
+import {
+  aiGatewayFileSchema,
+  parseConfig,
+  projectMetadataSchema,
+  workspacesFileSchema,
+  YAML_ENV,
+} from "../lib/config/mod.ts";
+import { ConfigError, type ConfigIssue, UsageError } from "../lib/errors/mod.ts";
+
+/** What `validate-config` found in one file. */
+export interface FileReport {
+  file: string;
+  warnings: ConfigIssue[];
+}
+
+/** The result of `validate-config`. */
+export interface ValidateConfigResult {
+  valid: true;
+  files: FileReport[];
+}
+
+const ROOT_FILES = [
+  { file: "workspaces.yaml", schema: workspacesFileSchema },
+  { file: "ai-gateway.yaml", schema: aiGatewayFileSchema },
+] as const;
+
+export default defineTask({
+  name: "validate-config",
+  description: "Check workspaces.yaml, ai-gateway.yaml and project metadata against their schemas",
+  args: z.object({
+    strict: z.boolean().default(false).describe("Treat warnings (unknown keys) as errors"),
+  }),
+  permissions: {
+    read: ["workspaces.yaml", "ai-gateway.yaml", ".ai/projects"],
+    env: [...YAML_ENV],
+  },
+  async run(ctx, args): Promise<ValidateConfigResult> {
+    const files: FileReport[] = [];
+    const errors: ConfigIssue[] = [];
+    const check = async <S extends z.ZodType>(
+      file: string,
+      schema: S,
+      format: "yaml" | "json",
+      extra?: (data: z.output<S>) => ConfigIssue[],
+    ) => {
+      const text = await readIfExists(`${ctx.root}/${file}`);
+      if (text === undefined) return;
+      try {
+        const { data, warnings } = parseConfig(file, text, schema, { format });
+        errors.push(...(extra?.(data) ?? []));
+        files.push({ file, warnings: [...warnings] });
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        errors.push(...err.issues);
+      }
+    };
+
+    for (const { file, schema } of ROOT_FILES) await check(file, schema, "yaml");
+    for (const name of await projectFolders(`${ctx.root}/.ai/projects`)) {
+      const file = `.ai/projects/${name}/metadata.json`;
+      await check(file, projectMetadataSchema, "json", (meta) =>
+        meta.name === name ? [] : [{
+          file,
+          line: 1,
+          column: 1,
+          path: "name",
+          message: `Expected the folder's name ${JSON.stringify(name)}, found ${
+            JSON.stringify(meta.name)
+          }`,
+        }]);
+    }
+
+    const warnings = files.flatMap((f) => f.warnings);
+    if (args.strict) errors.push(...warnings);
+    if (errors.length > 0) throw new ConfigError(errors);
+    if (files.length === 0) {
+      throw new UsageError(
+        `No configuration file found in ${JSON.stringify(ctx.root)}: looked for workspaces.yaml, ` +
+          "ai-gateway.yaml and .ai/projects/*/metadata.json (use --root to point at the workspace)",
+      );
+    }
+    for (const w of warnings) ctx.log.warn(`${w.file}:${w.line}:${w.column}: ${w.message}`);
+    return { valid: true, files };
+  },
+  render(result) {
+    return result.files.map((f) =>
+      `✓ ${f.file}${f.warnings.length > 0 ? ` (${f.warnings.length} warning(s))` : ""}`
+    ).join("\n");
+  },
+});
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}
+
+async function projectFolders(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isDirectory) names.push(entry.name);
+    }
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return [];
+    throw err;
+  }
+  return names.sort();
+}
