@@ -50,6 +50,8 @@ export class WstError extends Error {
   readonly kind: ErrorKind;
 
   /**
+   * Creates an error with a message for people and an exit code.
+   *
    * @param message Sentence case, no final period, values quoted.
    * @param options The exit code and kind (default: task failure) and an optional cause.
    */
@@ -80,7 +82,12 @@ export class WstError extends Error {
  * ```
  */
 export class UsageError extends WstError {
-  /** @param message What was expected and what was found. */
+  /**
+   * Creates a usage error (exit code 2).
+   *
+   * @param message What was expected and what was found.
+   * @param options An optional cause.
+   */
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, { ...options, exitCode: ExitCode.Usage, kind: "usage" });
     this.name = "UsageError";
@@ -124,13 +131,18 @@ export class ConfigError extends WstError {
   /** Every issue, in document order. */
   readonly issues: readonly ConfigIssue[];
 
-  /** @param issues At least one issue. */
+  /**
+   * Creates a configuration error from its issues (exit code 2).
+   *
+   * @param issues At least one issue.
+   */
   constructor(issues: readonly ConfigIssue[]) {
     super(issues.map(formatIssue).join("\n"), { exitCode: ExitCode.Usage, kind: "config" });
     this.name = "ConfigError";
     this.issues = issues;
   }
 
+  /** The `--json` error object, with the extra fields of this error. */
   override toJSON(): Record<string, unknown> {
     return {
       error: { kind: this.kind, message: this.message, exitCode: this.exitCode, issues: this.issues },
@@ -179,7 +191,11 @@ export class SandboxDeniedError extends WstError {
   /** The declared scope, summarised. */
   readonly scope: string;
 
-  /** @param details The task, the refused operation and the declared scope. */
+  /**
+   * Creates a sandbox denial (exit code 3).
+   *
+   * @param details The task, the refused operation and the declared scope.
+   */
   constructor(details: { task: string; operation: string; scope: string }) {
     super(
       `Task "${details.task}" was refused ${details.operation}: it declares ${details.scope}`,
@@ -191,6 +207,7 @@ export class SandboxDeniedError extends WstError {
     this.scope = details.scope;
   }
 
+  /** The `--json` error object, with the extra fields of this error. */
   override toJSON(): Record<string, unknown> {
     return {
       error: {

@@ -1,4 +1,7 @@
 import type { $Type } from "dax";
+
+/** The dax shell given to tasks as `ctx.$`. */
+export type Shell = $Type;
 import type { Reporter } from "../reporter/mod.ts";
 
 /**
@@ -19,5 +22,5 @@ export interface TaskContext {
    * killed when {@linkcode TaskContext.signal} aborts. Using it in a task that
    * declares no binaries throws.
    */
-  readonly $: $Type;
+  readonly $: Shell;
 }

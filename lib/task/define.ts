@@ -1,9 +1,12 @@
 import type { z } from "zod";
-import type { Permissions } from "./permissions.ts";
+import type { PermissionLists as Permissions } from "./scope.ts";
 import type { TaskContext } from "./context.ts";
 
 /** The zod schema of a task's arguments: always an object, one key per flag. */
 export type ArgsSchema = z.ZodObject;
+
+/** The parsed (output) type of an argument schema. */
+export type ArgsOf<S extends ArgsSchema> = S["_zod"]["output"];
 
 /** Declared permissions, fixed or computed from the parsed arguments. */
 export type PermissionsDeclaration<A> = Permissions | ((args: A) => Permissions);
@@ -17,9 +20,9 @@ export interface TaskDefinition<S extends ArgsSchema = ArgsSchema, R = unknown> 
   /** The arguments as a zod object schema; flags, help and JSON Schema come from it. */
   readonly args: S;
   /** What the task may touch, static or computed from the parsed arguments. */
-  readonly permissions: PermissionsDeclaration<z.output<S>>;
+  readonly permissions: PermissionsDeclaration<ArgsOf<S>>;
   /** Does the work and returns a JSON-serialisable result. */
-  readonly run: (ctx: TaskContext, args: z.output<S>) => R | Promise<R>;
+  readonly run: (ctx: TaskContext, args: ArgsOf<S>) => R | Promise<R>;
   /** Renders the result for people (stdout without `--json`); default: indented JSON. */
   readonly render?: (result: R) => string;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { PermissionLists } from "./scope.ts";
 
 /**
  * What a task may touch. Paths are relative to the workspace root unless
@@ -6,7 +7,7 @@ import { z } from "zod";
  * vars are names; net hosts are `host` or `host:port`. Anything not listed is
  * refused.
  */
-export const permissionsSchema = z.strictObject({
+export const permissionsSchema: z.ZodType<PermissionLists> = z.strictObject({
   read: z.array(z.string().min(1)).optional().describe(
     "Files and folders the task may read, relative to the workspace root",
   ),
@@ -21,4 +22,4 @@ export const permissionsSchema = z.strictObject({
 });
 
 /** The permissions a task declares. See {@linkcode permissionsSchema}. */
-export type Permissions = z.infer<typeof permissionsSchema>;
+export type Permissions = PermissionLists;

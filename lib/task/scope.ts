@@ -1,11 +1,19 @@
 // Kept free of zod so that the CLI's start-up path can use it.
 
-/** Declared permissions as plain data (the shape of `permissionsSchema`). */
+/**
+ * What a task may touch; anything not listed is refused. The zod schema
+ * `permissionsSchema` validates this shape (and the compiler checks the two agree).
+ */
 export interface PermissionLists {
+  /** Files and folders the task may read, relative to the workspace root unless absolute. */
   read?: string[] | undefined;
+  /** Files and folders the task may write, relative to the workspace root unless absolute. */
   write?: string[] | undefined;
+  /** Binaries the task may run: names looked up on `PATH`, or paths. */
   run?: string[] | undefined;
+  /** Environment variables the task may read. */
   env?: string[] | undefined;
+  /** Hosts (`host` or `host:port`) the task may connect to. */
   net?: string[] | undefined;
 }
 

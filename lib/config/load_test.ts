@@ -1,0 +1,105 @@
+import { assertEquals, assertMatch, assertThrows } from "../../tests/assert.ts";
+import { ConfigError } from "../errors/mod.ts";
+import {
+  aiGatewayFileSchema,
+  parseConfig,
+  projectMetadataSchema,
+  workspacesFileSchema,
+} from "./mod.ts";
+import { AI_GATEWAY_YAML, METADATA_JSON, WORKSPACES_YAML } from "../../tests/fixtures.ts";
+
+function issuesOf(fn: () => unknown) {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+Deno.test("parseConfig() accepts the spec's workspaces.yaml, ai-gateway.yaml and metadata.json", () => {
+  const ws = parseConfig("workspaces.yaml", WORKSPACES_YAML, workspacesFileSchema);
+  assertEquals(ws.warnings, []);
+  assertEquals(ws.data.workspaces[1]?.internalFolder, "repos");
+  assertEquals(ws.data.projects[1]?.desired_state, "present");
+  const gw = parseConfig("ai-gateway.yaml", AI_GATEWAY_YAML, aiGatewayFileSchema);
+  assertEquals(gw.data.ai_gateway.guardrails.max_files_per_diff, 10);
+  const meta = parseConfig("metadata.json", METADATA_JSON, projectMetadataSchema, {
+    format: "json",
+  });
+  assertEquals(meta.data.codevNumber, "0001");
+});
+
+Deno.test("parseConfig() warns about unknown keys at their line and keeps the rest", () => {
+  const text = WORKSPACES_YAML.replace("    default_branch: main\n", "    default_branch: main\n    colour: blue\n");
+  const { data, warnings } = parseConfig("workspaces.yaml", text, workspacesFileSchema);
+  assertEquals(warnings.length, 1);
+  assertEquals(warnings[0]!.line, 6);
+  assertEquals(warnings[0]!.column, 5);
+  assertEquals(warnings[0]!.path, "projects[0].colour");
+  assertEquals(data.projects[0]?.name, "ai-dev");
+  assertEquals("colour" in (data.projects[0] ?? {}), false);
+});
+
+Deno.test("parseConfig() reports a wrong value at the value's position with expected and found", () => {
+  const text = WORKSPACES_YAML.replace("desired_state: present ", "desired_state: gone    ");
+  const [issue, ...rest] = issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
+  assertEquals(rest, []);
+  assertEquals([issue!.file, issue!.line, issue!.column], ["workspaces.yaml", 6, 20]);
+  assertEquals(issue!.path, "projects[0].desired_state");
+  assertEquals(issue!.message, 'Expected "present" or "absent", found "gone"');
+});
+
+Deno.test("parseConfig() reports a missing key at its parent", () => {
+  const text = "version: v1\nprojects:\n  - name: a\nworkspaces: []\n";
+  const [issue] = issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
+  assertEquals([issue!.line, issue!.column, issue!.path], [3, 5, "projects[0].repo"]);
+  assertMatch(issue!.message, /^Missing required key: expected string/);
+});
+
+Deno.test("parseConfig() checks internalFolder rules with the spec's wording", () => {
+  const cases: Array<[string, RegExp]> = [
+    ['""', /non-empty/],
+    ['"../x"', /must not contain "\.\."/],
+    ['"a/b"', /without "\/"/],
+    ['"a\\\\b"', /without "\/" or "\\"/],
+    ['"a\\0b"', /NUL/],
+  ];
+  for (const [value, expected] of cases) {
+    const text = `version: v1\nprojects: []\nworkspaces:\n  - name: w\n    internalFolder: ${value}\n    projects: []\n`;
+    const [issue] = issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
+    assertEquals(issue!.path, "workspaces[0].internalFolder", value);
+    assertEquals([issue!.line, issue!.column], [5, 21], value);
+    assertMatch(issue!.message, expected, value);
+  }
+});
+
+Deno.test("parseConfig() flags a workspace that names an unknown project", () => {
+  const text = "version: v1\nprojects:\n  - { name: a, repo: r }\nworkspaces:\n  - name: w\n    projects: [a, b]\n";
+  const [issue] = issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
+  assertEquals([issue!.line, issue!.column, issue!.path], [6, 19, "workspaces[0].projects[1]"]);
+  assertEquals(issue!.message, 'Unknown project "b": expected one of the names under projects ("a")');
+});
+
+Deno.test("parseConfig() reports malformed YAML and JSON with line and column", () => {
+  const [yamlIssue] = issuesOf(() =>
+    parseConfig("workspaces.yaml", "version: v1\nprojects: [a\n", workspacesFileSchema)
+  );
+  assertMatch(yamlIssue!.message, /^Invalid YAML/);
+  assertEquals(yamlIssue!.file, "workspaces.yaml");
+  const [jsonIssue] = issuesOf(() =>
+    parseConfig("m.json", '{\n  "name": "x",\n  oops\n}', projectMetadataSchema, { format: "json" })
+  );
+  assertMatch(jsonIssue!.message, /^Invalid JSON/);
+  assertEquals(jsonIssue!.line, 3);
+});
+
+Deno.test("parseConfig() refuses an empty file and a codev project without a number", () => {
+  assertThrows(() => parseConfig("workspaces.yaml", "", workspacesFileSchema), ConfigError);
+  const text = METADATA_JSON.replace('  "codevNumber": "0001",\n', "");
+  const [issue] = issuesOf(() =>
+    parseConfig("metadata.json", text, projectMetadataSchema, { format: "json" })
+  );
+  assertEquals(issue!.path, "codevNumber");
+});

@@ -1,0 +1,243 @@
+/**
+ * wst: typed, sandboxed task modules for a workspace of repositories.
+ *
+ * This is what a task author imports. A task is a module whose default
+ * export is {@linkcode defineTask}'s result; wst runs it in a Deno Worker with
+ * exactly the permissions it declares.
+ *
+ * @example A repository-local task in `.wst/tasks/count_readmes.ts`
+ * ```ts
+ * import { defineTask } from "@wst/wst";
+ * import { z } from "zod";
+ *
+ * export default defineTask({
+ *   name: "count-readmes",
+ *   description: "Count README files in the top-level folders",
+ *   args: z.object({ verbose: z.boolean().default(false) }),
+ *   permissions: { read: ["."] },
+ *   async run(ctx) {
+ *     let count = 0;
+ *     for await (const entry of Deno.readDir(ctx.root)) {
+ *       if (entry.isDirectory) {
+ *         try {
+ *           await Deno.stat(`${ctx.root}/${entry.name}/README.md`);
+ *           count++;
+ *         } catch {
+ *           // no README in this folder
+ *         }
+ *       }
+ *     }
+ *     return { count };
+ *   },
+ * });
+ * ```
+ *
+ * @module
+ */
+export {
+  /**
+   * Declares a task: name, description, zod argument schema, permissions and `run`.
+   *
+   * @example
+   * ```ts
+   * import { defineTask } from "@wst/wst";
+   * import { z } from "zod";
+   * export default defineTask({
+   *   name: "hello",
+   *   description: "Say hello",
+   *   args: z.object({ name: z.string().default("world") }),
+   *   permissions: {},
+   *   run: (_ctx, args) => ({ greeting: `hello ${args.name}` }),
+   * });
+   * ```
+   */
+  defineTask,
+} from "./lib/task/define.ts";
+export type {
+  /**
+   * What {@linkcode defineTask} takes: name, description, args, permissions, run, render.
+   *
+   * @example
+   * ```ts
+   * import type { TaskDefinition } from "@wst/wst";
+   * type AnyTask = TaskDefinition;
+   * ```
+   */
+  TaskDefinition,
+  /**
+   * The zod object schema of a task's arguments.
+   *
+   * @example
+   * ```ts
+   * import type { ArgsSchema } from "@wst/wst";
+   * import { z } from "zod";
+   * const args: ArgsSchema = z.object({ jobs: z.number().default(2) });
+   * ```
+   */
+  ArgsSchema,
+  /**
+   * Static permissions, or a function from the parsed arguments to permissions.
+   *
+   * @example
+   * ```ts
+   * import type { PermissionsDeclaration } from "@wst/wst";
+   * const perms: PermissionsDeclaration<{ dir: string }> = (args) => ({ read: [args.dir] });
+   * ```
+   */
+  PermissionsDeclaration,
+  /**
+   * The parsed type of an argument schema: what `run` receives.
+   *
+   * @example
+   * ```ts
+   * import type { ArgsOf } from "@wst/wst";
+   * import { z } from "zod";
+   * const schema = z.object({ jobs: z.number() });
+   * const args: ArgsOf<typeof schema> = { jobs: 2 };
+   * ```
+   */
+  ArgsOf,
+} from "./lib/task/define.ts";
+export type {
+  /**
+   * What a running task gets: `root`, `log`, `signal` and the `$` shell.
+   *
+   * @example
+   * ```ts
+   * import type { TaskContext } from "@wst/wst";
+   * const greet = (ctx: TaskContext) => ctx.log.info(`working in ${ctx.root}`);
+   * ```
+   */
+  TaskContext,
+  /**
+   * The dax shell of `ctx.$`: only the declared binaries, `PATH` plus the declared env vars.
+   *
+   * @example
+   * ```ts
+   * import type { Shell } from "@wst/wst";
+   * const head = ($: Shell) => $`git rev-parse HEAD`.text();
+   * ```
+   */
+  Shell,
+} from "./lib/task/context.ts";
+export type {
+  /**
+   * Declared permissions: read and write paths, binaries, env vars, net hosts.
+   *
+   * @example
+   * ```ts
+   * import type { Permissions } from "@wst/wst";
+   * const scope: Permissions = { read: ["workspaces.yaml"], run: ["git"] };
+   * ```
+   */
+  PermissionLists as Permissions,
+} from "./lib/task/scope.ts";
+export type {
+  /**
+   * Logs and progress for a task.
+   *
+   * @example
+   * ```ts
+   * import type { Reporter } from "@wst/wst";
+   * const done = (log: Reporter, n: number) => log.info(`${n} targets checked`);
+   * ```
+   */
+  Reporter,
+  /**
+   * A progress display started by `ctx.log.progress(label, total)`.
+   *
+   * @example
+   * ```ts
+   * import type { Progress } from "@wst/wst";
+   * const step = (p: Progress, name: string) => p.tick(name);
+   * ```
+   */
+  Progress,
+} from "./lib/reporter/mod.ts";
+export type {
+  /**
+   * One problem in a configuration file: file, line, column, path inside the document, message.
+   *
+   * @example
+   * ```ts
+   * import type { ConfigIssue } from "@wst/wst";
+   * const issue: ConfigIssue = { file: "a.yaml", line: 2, column: 3, path: "version", message: "Expected \"v1\"" };
+   * ```
+   */
+  ConfigIssue,
+  /**
+   * The machine-readable kind of an error, as printed in `--json` error objects.
+   *
+   * @example
+   * ```ts
+   * import type { ErrorKind } from "@wst/wst";
+   * const kind: ErrorKind = "sandbox-denied";
+   * ```
+   */
+  ErrorKind,
+  /**
+   * A place in a file: path, 1-based line and column.
+   *
+   * @example
+   * ```ts
+   * import type { SourcePosition } from "@wst/wst";
+   * const at: SourcePosition = { file: "workspaces.yaml", line: 1, column: 1 };
+   * ```
+   */
+  SourcePosition,
+} from "./lib/errors/mod.ts";
+export {
+  /**
+   * An invalid configuration file: every issue with file, line and column. Exit code 2.
+   *
+   * @example
+   * ```ts
+   * import { ConfigError } from "@wst/wst";
+   * const err = new ConfigError([{ file: "a.yaml", line: 1, column: 1, path: "", message: "The file is empty" }]);
+   * console.assert(err.exitCode === 2);
+   * ```
+   */
+  ConfigError,
+  /**
+   * The documented exit codes: 0 success, 1 task failed, 2 usage/config, 3 sandbox denial, 130 interrupted.
+   *
+   * @example
+   * ```ts
+   * import { ExitCode } from "@wst/wst";
+   * console.assert(ExitCode.SandboxDenied === 3);
+   * ```
+   */
+  ExitCode,
+  /**
+   * A task reached outside its declared permissions. Exit code 3.
+   *
+   * @example
+   * ```ts
+   * import { SandboxDeniedError } from "@wst/wst";
+   * const err = new SandboxDeniedError({ task: "t", operation: 'net access to "x:1"', scope: "net: none" });
+   * console.assert(err.exitCode === 3);
+   * ```
+   */
+  SandboxDeniedError,
+  /**
+   * A mistake in how a task was called. Exit code 2.
+   *
+   * @example
+   * ```ts
+   * import { UsageError } from "@wst/wst";
+   * console.assert(new UsageError("Expected --jobs to be a number").exitCode === 2);
+   * ```
+   */
+  UsageError,
+  /**
+   * Base of every wst error; throw it from `run` to fail with a clean message and exit code 1.
+   *
+   * @example
+   * ```ts
+   * import { WstError } from "@wst/wst";
+   * const err = new WstError('Target "traefik" failed');
+   * console.assert(err.exitCode === 1);
+   * ```
+   */
+  WstError,
+} from "./lib/errors/mod.ts";

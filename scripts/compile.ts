@@ -1,0 +1,41 @@
+// deno task compile [--target <triple>] [--output <path>]
+// Builds the single `wst` binary. Flags come from scripts/runtime_flags.ts, the
+// same ones the tests use with `deno run`. Targets: x86_64-unknown-linux-gnu,
+// aarch64-unknown-linux-gnu, x86_64-apple-darwin, aarch64-apple-darwin,
+// x86_64-pc-windows-msvc. `deno compile` downloads its `denort` runtime unless
+// DENORT_BIN points at one (offline machines, air-gapped CI).
+import { COMPILE_INCLUDES, ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "./runtime_flags.ts";
+
+/** The `deno compile` arguments for a target and output path. */
+export function compileArgs(options: { target?: string; output: string }): string[] {
+  return [
+    "compile",
+    ...RUNTIME_FLAGS,
+    ...COMPILE_INCLUDES.flatMap((path) => ["--include", path]),
+    ...(options.target ? ["--target", options.target] : []),
+    "--output",
+    options.output,
+    ENTRY_POINT,
+  ];
+}
+
+if (import.meta.main) {
+  const args = [...Deno.args];
+  const take = (flag: string) => {
+    const i = args.indexOf(flag);
+    return i === -1 ? undefined : args.splice(i, 2)[1];
+  };
+  const target = take("--target");
+  const output = take("--output") ?? "dist/wst";
+  const denort = Deno.env.get("DENORT_BIN");
+  const argv = compileArgs(target === undefined ? { output } : { target, output });
+  // deno-lint-ignore no-console
+  console.error(`deno ${argv.join(" ")}${denort ? ` (DENORT_BIN=${denort})` : ""}`);
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args: argv,
+    cwd: REPO_ROOT,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  Deno.exit(code);
+}

@@ -1,0 +1,28 @@
+/**
+ * The one source of the flags wst runs with, used by `deno task compile`,
+ * the end-to-end tests and the benchmark (and checked against deno.json's
+ * `wst` task by tests/runtime_flags_test.ts).
+ *
+ * - `--allow-all`: the host must hold a superset of what any task may be
+ *   granted; each task's worker gets exactly its declared permissions.
+ * - `--no-prompt`: nothing ever waits for a permission prompt (CI has no terminal).
+ * - `--unstable-worker-options`: per-worker permissions.
+ *
+ * @module
+ */
+
+/** Flags for `deno run` and `deno compile`. */
+export const RUNTIME_FLAGS: readonly string[] = [
+  "--allow-all",
+  "--no-prompt",
+  "--unstable-worker-options",
+];
+
+/** The CLI entry point, relative to the repository root. */
+export const ENTRY_POINT = "cli.ts";
+
+/** Files `deno compile` must embed: task modules are loaded by URL, not by a static import. */
+export const COMPILE_INCLUDES: readonly string[] = ["tasks/", "lib/sandbox/_worker_runtime.ts"];
+
+/** Absolute path of the repository root. */
+export const REPO_ROOT: string = new URL("..", import.meta.url).pathname.replace(/\/$/, "");

@@ -1,0 +1,44 @@
+// Runs the real CLI (`deno run <RUNTIME_FLAGS> cli.ts …`) the way users and CI do.
+import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
+
+/** What one CLI run printed and returned. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `wst <args>` with the given env additions, NO_COLOR set and no INIT_CWD. */
+export async function wst(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliRun> {
+  const env: Record<string, string> = { NO_COLOR: "1", ...options.env };
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`, ...args],
+    cwd: options.cwd ?? REPO_ROOT,
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const out = await command.output();
+  const decoder = new TextDecoder();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+/** A temporary workspace folder, removed when disposed (`await using ws = …`). */
+export interface TempWorkspace extends AsyncDisposable {
+  readonly dir: string;
+}
+
+/** Creates a temporary workspace with the given files (path → content). */
+export async function workspace(files: Record<string, string>): Promise<TempWorkspace> {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "wst-test-" }));
+  for (const [path, content] of Object.entries(files)) {
+    const full = `${dir}/${path}`;
+    await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
+    await Deno.writeTextFile(full, content);
+  }
+  return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
+}
