@@ -1,0 +1,105 @@
+// The hostile corpus: task modules in tests/hostile/ that each try to reach
+// outside their declared scope. Each is installed as a local task in a fresh
+// workspace and run through the real CLI; each must be refused with exit
+// code 3 and an error naming the task, the operation and the scope.
+import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { type TempWorkspace, workspace, wst } from "./_cli.ts";
+
+const HOSTILE = new URL("./hostile/", import.meta.url);
+
+async function withHostileTask(file: string): Promise<TempWorkspace> {
+  const source = await Deno.readTextFile(new URL(file, HOSTILE));
+  return await workspace({ [`.wst/tasks/${file}`]: source, "README.md": "workspace\n" });
+}
+
+const cases: Array<{ file: string; task: string; operation: RegExp }> = [
+  { file: "read_outside.ts", task: "read-outside", operation: /^read access to "\/etc\/hostname"$/ },
+  { file: "write_outside.ts", task: "write-outside", operation: /^write access to ".*escaped\.txt"$/ },
+  { file: "read_env.ts", task: "read-env", operation: /^env access to "HOME"$/ },
+  { file: "open_socket.ts", task: "open-socket", operation: /^net access to "127\.0\.0\.1:9"$/ },
+  { file: "run_binary.ts", task: "run-binary", operation: /^run access to "ls"$/ },
+  { file: "shell_without_binaries.ts", task: "shell-without-binaries", operation: /run access/ },
+  { file: "request_permission.ts", task: "request-permission", operation: /^read access to "\/etc\/hostname"$/ },
+  { file: "load_ffi.ts", task: "load-ffi", operation: /^ffi access/ },
+  { file: "import_remote.ts", task: "import-remote", operation: /^import access to "127\.0\.0\.1:1"$/ },
+  { file: "import_local_outside.ts", task: "import-local-outside", operation: /^read access to ".*outside\.ts"$/ },
+  { file: "run_sys.ts", task: "run-sys", operation: /^sys access to "hostname"$/ },
+];
+
+for (const { file, task, operation } of cases) {
+  Deno.test(`sandbox refuses ${file.replace(".ts", "")}: exit 3 naming task, operation and scope`, async () => {
+    await using ws = await withHostileTask(file);
+    const run = await wst([task, "--root", ws.dir, "--json"]);
+    assertEquals(run.code, 3, run.stderr);
+    const { error } = JSON.parse(run.stdout);
+    assertEquals(error.kind, "sandbox-denied");
+    assertEquals(error.task, task);
+    assertMatch(error.operation, operation);
+    assertMatch(error.scope, /^read: .*, write: .*, run: .*, env: .*, net: .*$/);
+    assertMatch(run.stderr, new RegExp(`Task "${task}" was refused`));
+  });
+}
+
+Deno.test("sandbox: a module reading files at load time is described with no permissions and left out", async () => {
+  await using ws = await withHostileTask("toplevel_read.ts");
+  const run = await wst(["list", "--root", ws.dir, "--json"]);
+  assertEquals(run.code, 0, run.stderr);
+  const listed = JSON.parse(run.stdout);
+  assertEquals(listed.tasks.some((t: { name: string }) => t.name === "toplevel-read"), false);
+  assertEquals(listed.problems.length, 1);
+  assertEquals(listed.problems[0].file, ".wst/tasks/toplevel_read.ts");
+  assertMatch(listed.problems[0].message, /read access to "\/etc\/hostname"/);
+});
+
+Deno.test("sandbox: a write outside the scope leaves nothing behind", async () => {
+  await using ws = await withHostileTask("write_outside.ts");
+  await wst(["write-outside", "--root", ws.dir]);
+  const escaped = await Deno.stat(`${ws.dir}/../escaped.txt`).then(() => true, () => false);
+  assert(!escaped, "the file outside the scope must not exist");
+});
+
+Deno.test("sandbox: declared permissions are granted (read, write, env, run through ctx.$)", async () => {
+  await using ws = await workspace({
+    "input.txt": "hello\n",
+    ".wst/tasks/allowed.ts": `import { defineTask } from "@wst/wst";
+import { z } from "zod";
+export default defineTask({
+  name: "allowed",
+  description: "Uses exactly what it declares",
+  args: z.object({ word: z.string().default("x") }),
+  permissions: { read: ["input.txt"], write: ["out"], env: ["WST_TEST_VALUE"], run: ["git"] },
+  async run(ctx, args) {
+    const text = await Deno.readTextFile(ctx.root + "/input.txt");
+    await Deno.mkdir(ctx.root + "/out", { recursive: true });
+    await Deno.writeTextFile(ctx.root + "/out/result.txt", text + args.word);
+    const version = await ctx.$\`git --version\`.text();
+    return { text, env: Deno.env.get("WST_TEST_VALUE"), git: version.startsWith("git version") };
+  },
+});
+`,
+  });
+  const run = await wst(["allowed", "--word", "!", "--root", ws.dir, "--json"], {
+    env: { WST_TEST_VALUE: "seen" },
+  });
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(JSON.parse(run.stdout), { text: "hello\n", env: "seen", git: true });
+  assertEquals(await Deno.readTextFile(`${ws.dir}/out/result.txt`), "hello\n!");
+});
+
+Deno.test("sandbox: a declared binary outside the list is not found by ctx.$", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/sneaky.ts": `import { defineTask } from "@wst/wst";
+import { z } from "zod";
+export default defineTask({
+  name: "sneaky",
+  description: "Declares git, runs ls through the shell",
+  args: z.object({}),
+  permissions: { run: ["git"] },
+  run: async (ctx) => await ctx.$\`ls /\`.text(),
+});
+`,
+  });
+  const run = await wst(["sneaky", "--root", ws.dir, "--json"]);
+  assertEquals(run.code, 1, run.stderr);
+  assertMatch(run.stderr, /ls: command not found/);
+});
