@@ -20,7 +20,7 @@ export function resolveRoot(argv: readonly string[]): string {
     else if (arg.startsWith("--root=")) given = arg.slice("--root=".length);
   }
   const cwd = Deno.cwd();
-  const candidate = resolvePath(cwd, given ?? Deno.env.get("INIT_CWD") ?? cwd);
+  const candidate = resolvePath(cwd, given ?? (Deno.env.get("INIT_CWD") || cwd));
   try {
     const info = Deno.statSync(candidate);
     if (!info.isDirectory) throw new UsageError(`Cannot use root ${JSON.stringify(candidate)}: it is not a directory`);
