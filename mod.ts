@@ -55,15 +55,17 @@ export {
 } from "./lib/task/define.ts";
 export type {
   /**
-   * What {@linkcode defineTask} takes: name, description, args, permissions, run, render.
+   * The parsed type of an argument schema: what `run` receives.
    *
    * @example
    * ```ts
-   * import type { TaskDefinition } from "@wst/wst";
-   * type AnyTask = TaskDefinition;
+   * import type { ArgsOf } from "@wst/wst";
+   * import { z } from "zod";
+   * const schema = z.object({ jobs: z.number() });
+   * const args: ArgsOf<typeof schema> = { jobs: 2 };
    * ```
    */
-  TaskDefinition,
+  ArgsOf,
   /**
    * The zod object schema of a task's arguments.
    *
@@ -86,29 +88,17 @@ export type {
    */
   PermissionsDeclaration,
   /**
-   * The parsed type of an argument schema: what `run` receives.
+   * What {@linkcode defineTask} takes: name, description, args, permissions, run, render.
    *
    * @example
    * ```ts
-   * import type { ArgsOf } from "@wst/wst";
-   * import { z } from "zod";
-   * const schema = z.object({ jobs: z.number() });
-   * const args: ArgsOf<typeof schema> = { jobs: 2 };
+   * import type { TaskDefinition } from "@wst/wst";
+   * type AnyTask = TaskDefinition;
    * ```
    */
-  ArgsOf,
+  TaskDefinition,
 } from "./lib/task/define.ts";
 export type {
-  /**
-   * What a running task gets: `root`, `log`, `signal` and the `$` shell.
-   *
-   * @example
-   * ```ts
-   * import type { TaskContext } from "@wst/wst";
-   * const greet = (ctx: TaskContext) => ctx.log.info(`working in ${ctx.root}`);
-   * ```
-   */
-  TaskContext,
   /**
    * The dax shell of `ctx.$`: only the declared binaries, `PATH` plus the declared env vars.
    *
@@ -119,6 +109,16 @@ export type {
    * ```
    */
   Shell,
+  /**
+   * What a running task gets: `root`, `log`, `signal` and the `$` shell.
+   *
+   * @example
+   * ```ts
+   * import type { TaskContext } from "@wst/wst";
+   * const greet = (ctx: TaskContext) => ctx.log.info(`working in ${ctx.root}`);
+   * ```
+   */
+  TaskContext,
 } from "./lib/task/context.ts";
 export type {
   /**
@@ -134,16 +134,6 @@ export type {
 } from "./lib/task/scope.ts";
 export type {
   /**
-   * Logs and progress for a task.
-   *
-   * @example
-   * ```ts
-   * import type { Reporter } from "@wst/wst";
-   * const done = (log: Reporter, n: number) => log.info(`${n} targets checked`);
-   * ```
-   */
-  Reporter,
-  /**
    * A progress display started by `ctx.log.progress(label, total)`.
    *
    * @example
@@ -153,6 +143,16 @@ export type {
    * ```
    */
   Progress,
+  /**
+   * Logs and progress for a task.
+   *
+   * @example
+   * ```ts
+   * import type { Reporter } from "@wst/wst";
+   * const done = (log: Reporter, n: number) => log.info(`${n} targets checked`);
+   * ```
+   */
+  Reporter,
 } from "./lib/reporter/mod.ts";
 export type {
   /**

@@ -36,7 +36,10 @@ Deno.test("wst describe --json gives the arguments as JSON Schema and the permis
 
 Deno.test("wst validate-config accepts the spec's files and reports unknown keys as warnings", async () => {
   await using ws = await workspace({
-    "workspaces.yaml": WORKSPACES_YAML.replace("  - name: k8s-lab\n", "  - name: k8s-lab\n    colour: blue\n"),
+    "workspaces.yaml": WORKSPACES_YAML.replace(
+      "  - name: k8s-lab\n",
+      "  - name: k8s-lab\n    colour: blue\n",
+    ),
     "ai-gateway.yaml": AI_GATEWAY_YAML,
     ".ai/projects/simple-xml-response/metadata.json": METADATA_JSON,
   });
@@ -63,11 +66,17 @@ Deno.test("wst validate-config fails with exit 2 and file:line:column for each p
   assertEquals(run.code, 2);
   const { error } = JSON.parse(run.stdout);
   assertEquals(error.kind, "config");
-  assertEquals(error.issues.map((i: { file: string; line: number; path: string }) => [i.file, i.line, i.path]), [
-    ["workspaces.yaml", 21, "workspaces[1].internalFolder"],
-    [".ai/projects/other-name/metadata.json", 1, "name"],
-  ]);
-  assertMatch(run.stderr, /workspaces\.yaml:21:21: workspaces\[1\]\.internalFolder: Cannot use internalFolder "\.\.\/x": it must not contain "\.\."/);
+  assertEquals(
+    error.issues.map((i: { file: string; line: number; path: string }) => [i.file, i.line, i.path]),
+    [
+      ["workspaces.yaml", 21, "workspaces[1].internalFolder"],
+      [".ai/projects/other-name/metadata.json", 1, "name"],
+    ],
+  );
+  assertMatch(
+    run.stderr,
+    /workspaces\.yaml:21:21: workspaces\[1\]\.internalFolder: Cannot use internalFolder "\.\.\/x": it must not contain "\.\."/,
+  );
   assert(!run.stderr.includes("    at "), "no stack trace for a user's mistake");
 });
 
@@ -99,7 +108,9 @@ Deno.test("the workspace root comes from --root, else INIT_CWD, else the current
   assertEquals(fromCwd.code, 0, fromCwd.stderr);
   const elsewhere = await wst(["validate-config"], { env: { INIT_CWD: "" }, cwd: other.dir });
   assertEquals(elsewhere.code, 2, "no config in the current directory");
-  const fromFlag = await wst(["validate-config", "--root", ws.dir], { env: { INIT_CWD: other.dir } });
+  const fromFlag = await wst(["validate-config", "--root", ws.dir], {
+    env: { INIT_CWD: other.dir },
+  });
   assertEquals(fromFlag.code, 0, fromFlag.stderr);
 });
 
@@ -151,7 +162,18 @@ import { z } from "zod";
 export default defineTask({ name: "validate-config", description: "Imposter", args: z.object({}), permissions: {}, run: () => 1 });
 `,
   });
-  const run = await wst(["greet", "--name", "ada", "--times", "2", "--tone", "loud", "--root", ws.dir, "--json"]);
+  const run = await wst([
+    "greet",
+    "--name",
+    "ada",
+    "--times",
+    "2",
+    "--tone",
+    "loud",
+    "--root",
+    ws.dir,
+    "--json",
+  ]);
   assertEquals(run.code, 0, run.stderr);
   assertEquals(JSON.parse(run.stdout), ["HELLO ADA", "HELLO ADA"]);
   assertMatch(run.stderr, /greeting/);

@@ -13,16 +13,36 @@ async function withHostileTask(file: string): Promise<TempWorkspace> {
 }
 
 const cases: Array<{ file: string; task: string; operation: RegExp }> = [
-  { file: "read_outside.ts", task: "read-outside", operation: /^read access to "\/etc\/hostname"$/ },
-  { file: "write_outside.ts", task: "write-outside", operation: /^write access to ".*escaped\.txt"$/ },
+  {
+    file: "read_outside.ts",
+    task: "read-outside",
+    operation: /^read access to "\/etc\/hostname"$/,
+  },
+  {
+    file: "write_outside.ts",
+    task: "write-outside",
+    operation: /^write access to ".*escaped\.txt"$/,
+  },
   { file: "read_env.ts", task: "read-env", operation: /^env access to "HOME"$/ },
   { file: "open_socket.ts", task: "open-socket", operation: /^net access to "127\.0\.0\.1:9"$/ },
   { file: "run_binary.ts", task: "run-binary", operation: /^run access to "ls"$/ },
   { file: "shell_without_binaries.ts", task: "shell-without-binaries", operation: /run access/ },
-  { file: "request_permission.ts", task: "request-permission", operation: /^read access to "\/etc\/hostname"$/ },
+  {
+    file: "request_permission.ts",
+    task: "request-permission",
+    operation: /^read access to "\/etc\/hostname"$/,
+  },
   { file: "load_ffi.ts", task: "load-ffi", operation: /^ffi access/ },
-  { file: "import_remote.ts", task: "import-remote", operation: /^import access to "127\.0\.0\.1:1"$/ },
-  { file: "import_local_outside.ts", task: "import-local-outside", operation: /^read access to ".*outside\.ts"$/ },
+  {
+    file: "import_remote.ts",
+    task: "import-remote",
+    operation: /^import access to "127\.0\.0\.1:1"$/,
+  },
+  {
+    file: "import_local_outside.ts",
+    task: "import-local-outside",
+    operation: /^read access to ".*outside\.ts"$/,
+  },
   { file: "run_sys.ts", task: "run-sys", operation: /^sys access to "hostname"$/ },
 ];
 

@@ -44,11 +44,21 @@ export const GLOBAL_FLAG_SPECS = {
     optional: true,
     withNegated: false,
   },
-  verbose: { kind: "boolean", brief: "Show debug lines on stderr", optional: true, withNegated: false },
+  verbose: {
+    kind: "boolean",
+    brief: "Show debug lines on stderr",
+    optional: true,
+    withNegated: false,
+  },
 } as const;
 
 /** Writes the result: one JSON document with `--json`, else text. Both on stdout. */
-export function printResult(ctx: CliContext, json: boolean | undefined, value: unknown, text: string): void {
+export function printResult(
+  ctx: CliContext,
+  json: boolean | undefined,
+  value: unknown,
+  text: string,
+): void {
   if (json) ctx.process.stdout.write(`${JSON.stringify(value)}\n`);
   else if (text !== "") ctx.process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 }

@@ -23,7 +23,9 @@ export function resolveRoot(argv: readonly string[]): string {
   const candidate = resolvePath(cwd, given ?? (Deno.env.get("INIT_CWD") || cwd));
   try {
     const info = Deno.statSync(candidate);
-    if (!info.isDirectory) throw new UsageError(`Cannot use root ${JSON.stringify(candidate)}: it is not a directory`);
+    if (!info.isDirectory) {
+      throw new UsageError(`Cannot use root ${JSON.stringify(candidate)}: it is not a directory`);
+    }
     return Deno.realPathSync(candidate);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {

@@ -9,7 +9,8 @@ export const SHELLS = ["bash", "zsh", "fish"] as const;
  * task names, flags and enum values are always current (local tasks too).
  */
 const SCRIPTS: Record<typeof SHELLS[number], string> = {
-  bash: `# wst completions for bash. Install: wst completions bash > ~/.local/share/bash-completion/completions/wst
+  bash:
+    `# wst completions for bash. Install: wst completions bash > ~/.local/share/bash-completion/completions/wst
 _wst_complete() {
   local IFS=$'\\n'
   COMPREPLY=($(wst __complete "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
@@ -25,7 +26,8 @@ _wst() {
 }
 compdef _wst wst
 `,
-  fish: `# wst completions for fish. Install: wst completions fish > ~/.config/fish/completions/wst.fish
+  fish:
+    `# wst completions for fish. Install: wst completions fish > ~/.config/fish/completions/wst.fish
 function __wst_complete
   set -l words (commandline -opc) (commandline -ct)
   wst __complete $words[2..-1] 2>/dev/null

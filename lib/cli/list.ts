@@ -34,7 +34,10 @@ export function describeCommand(this: CliContext, flags: GlobalFlags, name: stri
     args: entry.argsSchema,
     permissions: entry.permissions ?? "computed from the arguments",
   };
-  const properties = (entry.argsSchema.properties ?? {}) as Record<string, { description?: string }>;
+  const properties = (entry.argsSchema.properties ?? {}) as Record<
+    string,
+    { description?: string }
+  >;
   const lines = [
     `${entry.name}: ${entry.description}`,
     `source: ${entry.source} (${entry.file})`,

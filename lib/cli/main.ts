@@ -175,11 +175,15 @@ function buildApp(tasks: readonly RegistryEntry[]) {
       "Show a task's arguments (as JSON Schema with --json) and permissions",
       { brief: "Task name", placeholder: "task", choices: tasks.map((t) => t.name) },
     ),
-    schema: fixedCommand(schemaCommand, "Print the JSON Schema of a configuration file, for editors", {
-      brief: `Configuration file kind: ${SCHEMA_NAMES.join(", ")}`,
-      placeholder: "name",
-      choices: SCHEMA_NAMES,
-    }),
+    schema: fixedCommand(
+      schemaCommand,
+      "Print the JSON Schema of a configuration file, for editors",
+      {
+        brief: `Configuration file kind: ${SCHEMA_NAMES.join(", ")}`,
+        placeholder: "name",
+        choices: SCHEMA_NAMES,
+      },
+    ),
     completions: fixedCommand(
       completionsCommand,
       "Print a shell completion script (bash, zsh or fish)",

@@ -32,7 +32,10 @@ Deno.test("parseConfig() accepts the spec's workspaces.yaml, ai-gateway.yaml and
 });
 
 Deno.test("parseConfig() warns about unknown keys at their line and keeps the rest", () => {
-  const text = WORKSPACES_YAML.replace("    default_branch: main\n", "    default_branch: main\n    colour: blue\n");
+  const text = WORKSPACES_YAML.replace(
+    "    default_branch: main\n",
+    "    default_branch: main\n    colour: blue\n",
+  );
   const { data, warnings } = parseConfig("workspaces.yaml", text, workspacesFileSchema);
   assertEquals(warnings.length, 1);
   assertEquals(warnings[0]!.line, 6);
@@ -44,7 +47,9 @@ Deno.test("parseConfig() warns about unknown keys at their line and keeps the re
 
 Deno.test("parseConfig() reports a wrong value at the value's position with expected and found", () => {
   const text = WORKSPACES_YAML.replace("desired_state: present ", "desired_state: gone    ");
-  const [issue, ...rest] = issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
+  const [issue, ...rest] = issuesOf(() =>
+    parseConfig("workspaces.yaml", text, workspacesFileSchema)
+  );
   assertEquals(rest, []);
   assertEquals([issue!.file, issue!.line, issue!.column], ["workspaces.yaml", 6, 20]);
   assertEquals(issue!.path, "projects[0].desired_state");
@@ -67,7 +72,8 @@ Deno.test("parseConfig() checks internalFolder rules with the spec's wording", (
     ['"a\\0b"', /NUL/],
   ];
   for (const [value, expected] of cases) {
-    const text = `version: v1\nprojects: []\nworkspaces:\n  - name: w\n    internalFolder: ${value}\n    projects: []\n`;
+    const text =
+      `version: v1\nprojects: []\nworkspaces:\n  - name: w\n    internalFolder: ${value}\n    projects: []\n`;
     const [issue] = issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
     assertEquals(issue!.path, "workspaces[0].internalFolder", value);
     assertEquals([issue!.line, issue!.column], [5, 21], value);
@@ -76,10 +82,14 @@ Deno.test("parseConfig() checks internalFolder rules with the spec's wording", (
 });
 
 Deno.test("parseConfig() flags a workspace that names an unknown project", () => {
-  const text = "version: v1\nprojects:\n  - { name: a, repo: r }\nworkspaces:\n  - name: w\n    projects: [a, b]\n";
+  const text =
+    "version: v1\nprojects:\n  - { name: a, repo: r }\nworkspaces:\n  - name: w\n    projects: [a, b]\n";
   const [issue] = issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
   assertEquals([issue!.line, issue!.column, issue!.path], [6, 19, "workspaces[0].projects[1]"]);
-  assertEquals(issue!.message, 'Unknown project "b": expected one of the names under projects ("a")');
+  assertEquals(
+    issue!.message,
+    'Unknown project "b": expected one of the names under projects ("a")',
+  );
 });
 
 Deno.test("parseConfig() reports malformed YAML and JSON with line and column", () => {

@@ -15,7 +15,7 @@ export const projectMetadataSchema = z.strictObject({
   format: z.enum(["kiro", "codev"]),
   artifacts: z.array(z.string().min(1)),
   status: z.string().min(1),
-  codevNumber: z.string().regex(/^\d{4}$/, "Expected four digits, e.g. \"0001\"").optional(),
+  codevNumber: z.string().regex(/^\d{4}$/, 'Expected four digits, e.g. "0001"').optional(),
   tags: z.array(z.string().min(1)).optional(),
   repository: z.string().min(1).optional(),
   description: z.string().optional(),

@@ -15,8 +15,7 @@ export const internalFolderSchema = z.string().superRefine((value, ctx) => {
   else if (value.includes("..")) refuse('it must not contain ".."');
   else if (value.includes("/") || value.includes("\\")) {
     refuse('it must be a single folder name, without "/" or "\\"');
-  }
-  else if (value === ".") refuse("it must name a folder inside the workspace root, not the root");
+  } else if (value === ".") refuse("it must name a folder inside the workspace root, not the root");
 });
 
 /** One entry of `projects`. */
@@ -76,9 +75,9 @@ export const workspacesFileSchema = z.strictObject({
       ctx.addIssue({
         code: "custom",
         path: ["projects", i, "name"],
-        message: `Duplicate project name ${JSON.stringify(project.name)}: first defined at projects[${
-          projects.get(project.name)
-        }]`,
+        message: `Duplicate project name ${
+          JSON.stringify(project.name)
+        }: first defined at projects[${projects.get(project.name)}]`,
       });
     } else projects.set(project.name, i);
   });
@@ -88,9 +87,9 @@ export const workspacesFileSchema = z.strictObject({
       ctx.addIssue({
         code: "custom",
         path: ["workspaces", i, "name"],
-        message: `Duplicate workspace name ${JSON.stringify(workspace.name)}: first defined at workspaces[${
-          workspaces.get(workspace.name)
-        }]`,
+        message: `Duplicate workspace name ${
+          JSON.stringify(workspace.name)
+        }: first defined at workspaces[${workspaces.get(workspace.name)}]`,
       });
     } else workspaces.set(workspace.name, i);
     workspace.projects.forEach((name, j) => {
@@ -98,7 +97,9 @@ export const workspacesFileSchema = z.strictObject({
         ctx.addIssue({
           code: "custom",
           path: ["workspaces", i, "projects", j],
-          message: `Unknown project ${JSON.stringify(name)}: expected one of the names under projects (${
+          message: `Unknown project ${
+            JSON.stringify(name)
+          }: expected one of the names under projects (${
             [...projects.keys()].map((n) => JSON.stringify(n)).join(", ") || "none defined"
           })`,
         });

@@ -145,7 +145,12 @@ export class ConfigError extends WstError {
   /** The `--json` error object, with the extra fields of this error. */
   override toJSON(): Record<string, unknown> {
     return {
-      error: { kind: this.kind, message: this.message, exitCode: this.exitCode, issues: this.issues },
+      error: {
+        kind: this.kind,
+        message: this.message,
+        exitCode: this.exitCode,
+        issues: this.issues,
+      },
     };
   }
 }

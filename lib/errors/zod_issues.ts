@@ -21,7 +21,10 @@ export function flagName(key: string): string {
  * @param issues zod issues.
  * @param style How to show the path.
  */
-export function formatZodIssues(issues: readonly z.core.$ZodIssue[], style: "flag" | "path"): string {
+export function formatZodIssues(
+  issues: readonly z.core.$ZodIssue[],
+  style: "flag" | "path",
+): string {
   return issues.map((issue) => {
     const head = issue.path[0];
     const rest = formatPath(issue.path.slice(1));

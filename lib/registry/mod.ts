@@ -66,7 +66,9 @@ export function localTaskFiles(root: string): string[] {
   try {
     for (const entry of Deno.readDirSync(dir)) {
       const name = entry.name;
-      if (!entry.isFile || !name.endsWith(".ts") || name.startsWith("_") || name.endsWith("_test.ts")) {
+      if (
+        !entry.isFile || !name.endsWith(".ts") || name.startsWith("_") || name.endsWith("_test.ts")
+      ) {
         continue;
       }
       files.push(resolvePath(dir, name));
@@ -91,15 +93,15 @@ export async function loadRegistry(root: string): Promise<Registry> {
   const problems: RegistryProblem[] = [];
   const files = localTaskFiles(root);
   const described = await Promise.allSettled(
-    files.map((path) =>
-      describeTask({ name: relativeTo(root, path), url: toFileUrl(path) })
-    ),
+    files.map((path) => describeTask({ name: relativeTo(root, path), url: toFileUrl(path) })),
   );
   described.forEach((outcome, i) => {
     const path = files[i]!;
     const file = relativeTo(root, path);
     if (outcome.status === "rejected") {
-      const reason = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
+      const reason = outcome.reason instanceof Error
+        ? outcome.reason.message
+        : String(outcome.reason);
       problems.push({ file, message: `Cannot load the task module: ${reason}` });
       return;
     }
@@ -108,7 +110,9 @@ export async function loadRegistry(root: string): Promise<Registry> {
     if (clash) {
       problems.push({
         file,
-        message: `Task name ${JSON.stringify(meta.name)} is already taken by the ${clash.source} task in ${
+        message: `Task name ${
+          JSON.stringify(meta.name)
+        } is already taken by the ${clash.source} task in ${
           JSON.stringify(clash.file)
         }: rename the local task`,
       });

@@ -9,13 +9,11 @@ const REFUSAL = /Requires (\w+) access(?: to "([^"]*)")?/;
  * `read access to "/etc/passwd"`, or `undefined` when it is not a refusal.
  */
 export function refusedOperation(err: unknown): string | undefined {
-  const message = err instanceof Error
-    ? err.message
-    : typeof err === "string"
-    ? err
-    : undefined;
+  const message = err instanceof Error ? err.message : typeof err === "string" ? err : undefined;
   if (message === undefined) return undefined;
-  if (err instanceof Error && !(err instanceof Deno.errors.NotCapable) && !(err instanceof TypeError)) {
+  if (
+    err instanceof Error && !(err instanceof Deno.errors.NotCapable) && !(err instanceof TypeError)
+  ) {
     return undefined;
   }
   const match = REFUSAL.exec(message);

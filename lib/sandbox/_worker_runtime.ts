@@ -13,7 +13,12 @@ import { formatZodIssues } from "../errors/zod_issues.ts";
 // deno-lint-ignore no-explicit-any
 type AnyTask = TaskDefinition<any, unknown>;
 
-const post = (message: WorkerMessage) => self.postMessage(message);
+/** The worker's global scope (the file is type-checked with the window globals). */
+const scope = self as unknown as {
+  postMessage(message: WorkerMessage): void;
+  onmessage: ((event: MessageEvent<HostMessage>) => void) | null;
+};
+const post = (message: WorkerMessage) => scope.postMessage(message);
 
 /**
  * Serves one task definition inside its worker.
@@ -22,7 +27,7 @@ const post = (message: WorkerMessage) => self.postMessage(message);
  */
 export function serve(definition: unknown): void {
   const controller = new AbortController();
-  self.onmessage = async (event: MessageEvent<HostMessage>) => {
+  scope.onmessage = async (event: MessageEvent<HostMessage>) => {
     const message = event.data;
     try {
       const task = asTaskDefinition(definition);
@@ -70,7 +75,13 @@ async function run(
   const $ = message.hasBinaries
     ? await createShell(message.root, message.shellEnv, signal)
     : noShell(task.name, message.scope);
-  const ctx: TaskContext = { task: task.name, root: message.root, log: workerReporter(), signal, $ };
+  const ctx: TaskContext = {
+    task: task.name,
+    root: message.root,
+    log: workerReporter(),
+    signal,
+    $,
+  };
   const value = await task.run(ctx, args);
   const text = task.render ? task.render(value) : JSON.stringify(value, null, 2);
   post({ type: "result", value, text });
@@ -100,11 +111,20 @@ function workerReporter(): Reporter {
     error: log("error"),
     progress(label, total): Progress {
       const id = nextId++;
-      post(total === undefined ? { type: "progress", id, label } : { type: "progress", id, label, total });
+      post(
+        total === undefined
+          ? { type: "progress", id, label }
+          : { type: "progress", id, label, total },
+      );
       return {
-        tick: (detail) => post(detail === undefined ? { type: "tick", id } : { type: "tick", id, detail }),
+        tick: (detail) =>
+          post(detail === undefined ? { type: "tick", id } : { type: "tick", id, detail }),
         done: (summary) =>
-          post(summary === undefined ? { type: "progress-done", id } : { type: "progress-done", id, summary }),
+          post(
+            summary === undefined
+              ? { type: "progress-done", id }
+              : { type: "progress-done", id, summary },
+          ),
       };
     },
   };
@@ -113,10 +133,20 @@ function workerReporter(): Reporter {
 function toWire(err: unknown): WireError {
   const operation = refusedOperation(err);
   if (operation !== undefined) {
-    return { kind: "sandbox-denied", message: operation, exitCode: ExitCode.SandboxDenied, operation };
+    return {
+      kind: "sandbox-denied",
+      message: operation,
+      exitCode: ExitCode.SandboxDenied,
+      operation,
+    };
   }
   if (err instanceof SandboxDeniedError) {
-    return { kind: err.kind, message: err.message, exitCode: err.exitCode, operation: err.operation };
+    return {
+      kind: err.kind,
+      message: err.message,
+      exitCode: err.exitCode,
+      operation: err.operation,
+    };
   }
   const wst = toWstError(err);
   const json = wst.toJSON().error as { issues?: unknown[] };

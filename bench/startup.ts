@@ -1,0 +1,65 @@
+// deno task bench: start-up of `wst list` and of a sandboxed `validate-config`,
+// each measured side by side with `deno eval 0` (the runtime's own floor) in
+// one run, interleaved so that machine noise hits all three alike. Prints the
+// median wall time of each and the ratios against the targets (issue #2):
+// list within 1.5x of the floor, a sandboxed task within 2.5x.
+import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
+import { AI_GATEWAY_YAML, WORKSPACES_YAML } from "../tests/fixtures.ts";
+
+const RUNS = Number(Deno.env.get("WST_BENCH_RUNS") ?? 30);
+const WARMUP = 3;
+
+const root = await Deno.makeTempDir({ prefix: "wst-bench-" });
+await Deno.writeTextFile(`${root}/workspaces.yaml`, WORKSPACES_YAML);
+await Deno.writeTextFile(`${root}/ai-gateway.yaml`, AI_GATEWAY_YAML);
+
+const wst = ["run", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`];
+const cases = {
+  floor: ["eval", "0"],
+  list: [...wst, "list", "--root", root],
+  sandboxed: [...wst, "validate-config", "--root", root],
+} as const;
+type Case = keyof typeof cases;
+
+async function once(args: readonly string[]): Promise<number> {
+  const started = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [...args],
+    stdout: "null",
+    stderr: "null",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const elapsed = performance.now() - started;
+  if (!out.success) throw new Error(`deno ${args.join(" ")} exited with ${out.code}`);
+  return elapsed;
+}
+
+const samples: Record<Case, number[]> = { floor: [], list: [], sandboxed: [] };
+for (let i = 0; i < WARMUP + RUNS; i++) {
+  for (const name of Object.keys(cases) as Case[]) {
+    const ms = await once(cases[name]);
+    if (i >= WARMUP) samples[name].push(ms);
+  }
+}
+await Deno.remove(root, { recursive: true });
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+const floor = median(samples.floor);
+const rows: Array<[string, number, number | undefined]> = [
+  ["deno eval 0 (floor)", floor, undefined],
+  ["wst list", median(samples.list), 1.5],
+  ["wst validate-config (sandboxed)", median(samples.sandboxed), 2.5],
+];
+const out: string[] = [`start-up, median of ${RUNS} runs each, interleaved`];
+for (const [name, ms, target] of rows) {
+  const ratio = ms / floor;
+  const verdict = target === undefined
+    ? ""
+    : `  ${ratio.toFixed(2)}x floor (target ≤ ${target}x: ${ratio <= target ? "met" : "NOT met"})`;
+  out.push(`${name.padEnd(34)} ${ms.toFixed(1).padStart(7)} ms${verdict}`);
+}
+// deno-lint-ignore no-console
+console.log(out.join("\n"));

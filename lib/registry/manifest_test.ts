@@ -1,0 +1,14 @@
+import { assertEquals } from "../../tests/assert.ts";
+import { buildManifest, MANIFEST_PATH } from "./_build_manifest.ts";
+import { builtinTasks } from "./mod.ts";
+
+Deno.test("the committed task manifest matches the task modules (run `deno task manifest`)", async () => {
+  assertEquals(await Deno.readTextFile(MANIFEST_PATH), await buildManifest());
+});
+
+Deno.test("builtinTasks() points each entry at an existing module", async () => {
+  for (const task of builtinTasks()) {
+    const info = await Deno.stat(new URL(task.url));
+    assertEquals(info.isFile, true, task.url);
+  }
+});

@@ -1,0 +1,46 @@
+import { assertEquals } from "../../tests/assert.ts";
+import { findBinary, resolvePermissions } from "./worker_permissions.ts";
+
+Deno.test("resolvePermissions() lists every key and grants nothing undeclared", () => {
+  const { worker } = resolvePermissions({}, "/ws", { path: "", getEnv: () => undefined });
+  assertEquals(worker, {
+    env: false,
+    ffi: false,
+    import: false,
+    net: false,
+    read: false,
+    run: false,
+    sys: false,
+    write: false,
+  });
+});
+
+Deno.test("resolvePermissions() resolves paths against the root and binaries on PATH", () => {
+  const git = findBinary("git", Deno.env.get("PATH") ?? "", "/");
+  const resolved = resolvePermissions(
+    {
+      read: ["a.yaml", "/abs", "sub/../b"],
+      write: ["out"],
+      run: ["git"],
+      env: ["TOKEN"],
+      net: ["h:1"],
+    },
+    "/ws",
+    {
+      getEnv: (
+        name,
+      ) => (name === "TOKEN" ? "t" : name === "PATH" ? Deno.env.get("PATH") : undefined),
+    },
+  );
+  assertEquals(resolved.worker.read, ["/ws/a.yaml", "/abs", "/ws/b", git]);
+  assertEquals(resolved.worker.write, ["/ws/out"]);
+  assertEquals(resolved.worker.run, [git]);
+  assertEquals(resolved.worker.env, ["TOKEN", "NODE_V8_COVERAGE"]);
+  assertEquals(resolved.worker.net, ["h:1"]);
+  assertEquals(resolved.shellEnv.TOKEN, "t");
+  assertEquals(Object.keys(resolved.shellEnv).sort(), ["PATH", "TOKEN"]);
+});
+
+Deno.test("findBinary() returns undefined for a name that is not on PATH", () => {
+  assertEquals(findBinary("surely-not-a-binary-wst", "/usr/bin:/bin", "/"), undefined);
+});
