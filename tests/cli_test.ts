@@ -205,3 +205,12 @@ export default defineTask({ name: "boom", description: "Fails", args: z.object({
   assertEquals(JSON.parse(run.stdout).error.message, 'target "traefik" failed');
   assertEquals(run.stdout.trim().split("\n").length, 1, "exactly one JSON document on stdout");
 });
+
+Deno.test("templates/workspaces.yaml is a valid workspaces.yaml", async () => {
+  const template = await Deno.readTextFile(
+    new URL("../templates/workspaces.yaml", import.meta.url),
+  );
+  await using ws = await workspace({ "workspaces.yaml": template });
+  const run = await wst(["validate-config", "--strict", "--root", ws.dir]);
+  assertEquals(run.code, 0, run.stderr);
+});
