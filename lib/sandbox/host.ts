@@ -20,17 +20,8 @@ const RUNTIME_URL = new URL("./_worker_runtime.ts", import.meta.url).href;
 /** How long a task has to stop after Ctrl-C before its worker is terminated. */
 const ABORT_GRACE_MS = 3_000;
 
-/** The permissions of a worker that may do nothing at all. */
-const NO_PERMISSIONS: Deno.PermissionOptionsObject = {
-  env: false,
-  ffi: false,
-  import: false,
-  net: false,
-  read: false,
-  run: false,
-  sys: false,
-  write: false,
-};
+/** The permissions of a worker that may do nothing at all: nothing declared. */
+const NO_PERMISSIONS = resolvePermissions({}, "/", { path: "", getEnv: () => undefined }).worker;
 
 /** A task's module and the name it is known by, for messages. */
 export interface TaskModule {
