@@ -13,9 +13,20 @@ const root = await Deno.makeTempDir({ prefix: "wst-bench-" });
 await Deno.writeTextFile(`${root}/workspaces.yaml`, WORKSPACES_YAML);
 await Deno.writeTextFile(`${root}/ai-gateway.yaml`, AI_GATEWAY_YAML);
 
+// The least any sandbox can cost: one worker with no permissions answering once.
+const workerFloor = `${root}/worker_floor.ts`;
+await Deno.writeTextFile(`${root}/echo.ts`, "self.postMessage(0);\n");
+await Deno.writeTextFile(
+  workerFloor,
+  `const w = new Worker(new URL("./echo.ts", import.meta.url), ` +
+    `{ type: "module", deno: { permissions: "none" } });\n` +
+    `w.onmessage = () => w.terminate();\n`,
+);
+
 const wst = ["run", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`];
 const cases = {
   floor: ["eval", "0"],
+  worker: ["run", ...RUNTIME_FLAGS, workerFloor],
   list: [...wst, "list", "--root", root],
   sandboxed: [...wst, "validate-config", "--root", root],
 } as const;
@@ -34,7 +45,7 @@ async function once(args: readonly string[]): Promise<number> {
   return elapsed;
 }
 
-const samples: Record<Case, number[]> = { floor: [], list: [], sandboxed: [] };
+const samples: Record<Case, number[]> = { floor: [], worker: [], list: [], sandboxed: [] };
 for (let i = 0; i < WARMUP + RUNS; i++) {
   for (const name of Object.keys(cases) as Case[]) {
     const ms = await once(cases[name]);
@@ -50,6 +61,7 @@ const median = (xs: number[]) => {
 const floor = median(samples.floor);
 const rows: Array<[string, number, number | undefined]> = [
   ["deno eval 0 (floor)", floor, undefined],
+  ["one empty worker (no target)", median(samples.worker), undefined],
   ["wst list", median(samples.list), 1.5],
   ["wst validate-config (sandboxed)", median(samples.sandboxed), 2.5],
 ];
@@ -57,7 +69,7 @@ const out: string[] = [`start-up, median of ${RUNS} runs each, interleaved`];
 for (const [name, ms, target] of rows) {
   const ratio = ms / floor;
   const verdict = target === undefined
-    ? ""
+    ? name === rows[0]![0] ? "" : `  ${ratio.toFixed(2)}x floor`
     : `  ${ratio.toFixed(2)}x floor (target ≤ ${target}x: ${ratio <= target ? "met" : "NOT met"})`;
   out.push(`${name.padEnd(34)} ${ms.toFixed(1).padStart(7)} ms${verdict}`);
 }

@@ -21,8 +21,16 @@ export const RUNTIME_FLAGS: readonly string[] = [
 /** The CLI entry point, relative to the repository root. */
 export const ENTRY_POINT = "cli.ts";
 
-/** Files `deno compile` must embed: task modules are loaded by URL, not by a static import. */
-export const COMPILE_INCLUDES: readonly string[] = ["tasks/", "lib/sandbox/_worker_runtime.ts"];
+/**
+ * Files `deno compile` must embed: workers load the built-in tasks' bundles
+ * and local task modules (through the worker runtime) by URL, not by a static
+ * import.
+ */
+export const COMPILE_INCLUDES: readonly string[] = [
+  "lib/registry/_bundles/",
+  "tasks/",
+  "lib/sandbox/_worker_runtime.ts",
+];
 
 /** Absolute path of the repository root. */
 export const REPO_ROOT: string = new URL("..", import.meta.url).pathname.replace(/\/$/, "");

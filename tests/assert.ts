@@ -8,3 +8,21 @@ export {
   rejects as assertRejects,
   throws as assertThrows,
 } from "node:assert/strict";
+
+/**
+ * Awaits `fn` and returns what it threw, checked to be an instance of
+ * `ErrorClass` (like @std/assert's assertRejects, which returns the error).
+ */
+export async function rejection<E extends Error>(
+  fn: () => Promise<unknown>,
+  // deno-lint-ignore no-explicit-any
+  ErrorClass: new (...args: any[]) => E,
+): Promise<E> {
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof ErrorClass) return err;
+    throw new Error(`Expected ${ErrorClass.name}, got: ${err}`, { cause: err });
+  }
+  throw new Error(`Expected ${ErrorClass.name}, but nothing was thrown`);
+}

@@ -23,7 +23,7 @@ export async function runTaskCommand(
   for (const [key, value] of Object.entries({ ...taskFlags, ...input.positionals })) {
     if (value !== undefined) args[key] = value;
   }
-  const task = { name: entry.name, url: entry.url };
+  const task = { name: entry.name, url: entry.url, worker: entry.worker };
   const permissions = entry.permissions ?? await computePermissions(task, args);
   ctx.reporter.debug(`running ${entry.name} (${entry.source}: ${entry.file}) in ${ctx.root}`);
   const result = await runSandboxed(task, {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** `ai-gateway.yaml`: models, guard-rails for agent-written changes, BMAD and discovery. */
 export const aiGatewayFileSchema = z.strictObject({

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import * as z from "zod";
 import { aiGatewayFileSchema } from "./ai_gateway.ts";
 import { projectMetadataSchema } from "./project_metadata.ts";
 import { workspacesFileSchema } from "./workspaces.ts";

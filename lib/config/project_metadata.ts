@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A project name: a folder name under `.ai/projects/`, kebab-case. */
 export const projectNameSchema = z.string().regex(

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * `internalFolder`: one folder name under the workspace root, where a single

@@ -21,6 +21,8 @@ export interface RegistryEntry extends TaskMeta {
   file: string;
   /** The module's `file:` URL. */
   url: string;
+  /** For built-ins: `file:` URL of the prebuilt worker bundle (task + worker runtime). */
+  worker?: string;
 }
 
 /** A local task module that could not be registered, and why. */
@@ -37,6 +39,7 @@ export interface Registry {
 
 interface ManifestEntry extends TaskMeta {
   module: string;
+  bundle: string;
 }
 
 /**
@@ -45,11 +48,12 @@ interface ManifestEntry extends TaskMeta {
  * @returns The built-in entries, sorted by name.
  */
 export function builtinTasks(): RegistryEntry[] {
-  return (manifest.tasks as ManifestEntry[]).map(({ module, ...meta }) => ({
+  return (manifest.tasks as ManifestEntry[]).map(({ module, bundle, ...meta }) => ({
     ...meta,
     source: "built-in" as const,
     file: module,
     url: new URL(`../../${module}`, import.meta.url).href,
+    worker: new URL(`../../${bundle}`, import.meta.url).href,
   }));
 }
 

@@ -29,6 +29,12 @@ export interface TaskModule {
   readonly name: string;
   /** `file:` URL of the module whose default export is the task. */
   readonly url: string;
+  /**
+   * `file:` URL of a prebuilt worker entry (the task bundled with the worker
+   * runtime, see `deno task manifest`). Without it the worker imports the
+   * runtime and the module itself.
+   */
+  readonly worker?: string | undefined;
 }
 
 /** What a sandboxed run returns. */
@@ -151,7 +157,7 @@ function exchange<T>(
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
-    const worker = new Worker(workerSource(task.url), {
+    const worker = new Worker(task.worker ?? workerSource(task.url), {
       type: "module",
       name: `wst:${task.name}`,
       deno: { permissions },

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ExitCode, WstError } from "../errors/mod.ts";
 import type { TaskDefinition } from "./define.ts";
 import { type Permissions, permissionsSchema } from "./permissions.ts";
