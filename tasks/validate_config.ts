@@ -7,7 +7,7 @@ import {
   workspacesFileSchema,
   YAML_ENV,
 } from "../lib/config/mod.ts";
-import { ConfigError, type ConfigIssue, UsageError } from "../lib/errors/mod.ts";
+import { ConfigError, type ConfigIssue, formatIssue, UsageError } from "../lib/errors/mod.ts";
 
 /** What `validate-config` found in one file. */
 export interface FileReport {
@@ -81,7 +81,7 @@ export default defineTask({
           "ai-gateway.yaml and .ai/projects/*/metadata.json (use --root to point at the workspace)",
       );
     }
-    for (const w of warnings) ctx.log.warn(`${w.file}:${w.line}:${w.column}: ${w.message}`);
+    for (const w of warnings) ctx.log.warn(formatIssue(w));
     return { valid: true, files };
   },
   render(result) {

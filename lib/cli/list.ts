@@ -1,6 +1,6 @@
 import { describeScope } from "../task/scope.ts";
 import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
-import { table } from "./_table.ts";
+import { table } from "../reporter/table.ts";
 
 /** `wst list`: every task with its source and description; problems with local modules. */
 export function listCommand(this: CliContext, flags: GlobalFlags): void {

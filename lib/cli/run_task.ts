@@ -1,3 +1,4 @@
+import { ExitCode } from "../errors/mod.ts";
 import type { RegistryEntry } from "../registry/mod.ts";
 import { computePermissions, runSandboxed } from "../sandbox/host.ts";
 import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
@@ -34,4 +35,5 @@ export async function runTaskCommand(
     signal: ctx.signal,
   });
   printResult(ctx, json, result.value, result.text);
+  if (result.failed) ctx.exit = ExitCode.TaskFailed;
 }

@@ -100,7 +100,7 @@ export function parseConfig<S extends z.ZodType>(
 }
 
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
-  return issues.sort((a, b) => a.line - b.line || a.column - b.column);
+  return issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
 /** "what was expected, and what was found" for one zod issue. */

@@ -104,9 +104,18 @@ export interface SourcePosition {
   column: number;
 }
 
-/** One problem found in a configuration file. */
-export interface ConfigIssue extends SourcePosition {
-  /** Path inside the document, e.g. `workspaces[1].internalFolder`. */
+/**
+ * One problem found in a configuration file (or a file or folder that could
+ * not be read at all: then `line` and `column` are absent).
+ */
+export interface ConfigIssue {
+  /** Path of the file, as given to the user (relative to the workspace root where possible). */
+  file: string;
+  /** 1-based line, when the problem has a place in the file. */
+  line?: number;
+  /** 1-based column, when the problem has a place in the file. */
+  column?: number;
+  /** Path inside the document, e.g. `workspaces[1].internalFolder`; empty when none. */
   path: string;
   /** What is wrong: what was expected and what was found. */
   message: string;
@@ -168,7 +177,9 @@ export class ConfigError extends WstError {
  * ```
  */
 export function formatIssue(issue: ConfigIssue): string {
-  const where = `${issue.file}:${issue.line}:${issue.column}`;
+  const where = issue.line === undefined
+    ? issue.file
+    : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
   return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
 }
 

@@ -34,5 +34,5 @@ export type WorkerMessage =
   | { type: "progress"; id: number; label: string; total?: number }
   | { type: "tick"; id: number; detail?: string }
   | { type: "progress-done"; id: number; summary?: string }
-  | { type: "result"; value: unknown; text: string }
+  | { type: "result"; value: unknown; text: string; failed: boolean }
   | { type: "error"; error: WireError };

@@ -84,7 +84,7 @@ async function run(
   };
   const value = await task.run(ctx, args);
   const text = task.render ? task.render(value) : JSON.stringify(value, null, 2);
-  post({ type: "result", value, text });
+  post({ type: "result", value, text, failed: task.failed?.(value) ?? false });
 }
 
 async function createShell(root: string, env: Record<string, string>, signal: AbortSignal) {

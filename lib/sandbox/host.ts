@@ -43,6 +43,8 @@ export interface SandboxResult {
   readonly value: unknown;
   /** The result rendered for people. */
   readonly text: string;
+  /** Whether the result reports a failure (exit code 1). */
+  readonly failed: boolean;
 }
 
 /** Options of {@linkcode runSandboxed}. */
@@ -116,7 +118,7 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
   return exchange(task, resolved.worker, message, { scope, signal: options.signal }, (m) => {
     switch (m.type) {
       case "result":
-        return { value: m.value, text: m.text };
+        return { value: m.value, text: m.text, failed: m.failed };
       case "log":
         options.reporter[m.level](m.message);
         return;

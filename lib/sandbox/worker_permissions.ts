@@ -25,6 +25,9 @@ export interface ResolveOptions {
  * resolved on `PATH`. Every permission key is listed: a key left out would be
  * inherited from the host, which runs with all permissions.
  *
+ * A read or write path that is exactly `$NAME` is the value of the host's env
+ * var `NAME` (e.g. `$GITHUB_OUTPUT`), and is left out when that is unset.
+ *
  * Besides what is declared, a task that declares binaries also gets read
  * access to each resolved binary file (so its shell can find it) and the env
  * var `NODE_V8_COVERAGE` (read by Node's `child_process`, which dax uses).
@@ -47,7 +50,13 @@ export function resolvePermissions(
     const found = findBinary(name, pathVar, root);
     if (found !== undefined) binaries[name] = found;
   }
-  const read = (permissions.read ?? []).map((p) => resolvePath(root, p));
+  const paths = (list: readonly string[] | undefined) =>
+    (list ?? []).flatMap((p) => {
+      const expanded = expandEnvPath(p, getEnv);
+      return expanded === undefined ? [] : [resolvePath(root, expanded)];
+    });
+  const read = paths(permissions.read);
+  const write = paths(permissions.write);
   const env = [...(permissions.env ?? [])];
   if (run.length > 0) {
     read.push(...Object.values(binaries));
@@ -67,13 +76,22 @@ export function resolvePermissions(
       read: read.length > 0 ? read : false,
       run: run.length > 0 ? run.map((name) => binaries[name] ?? name) : false,
       sys: false,
-      write: (permissions.write ?? []).length > 0
-        ? permissions.write!.map((p) => resolvePath(root, p))
-        : false,
+      write: write.length > 0 ? write : false,
     },
     binaries,
     shellEnv,
   };
+}
+
+/** `$NAME` → the env var's value (undefined when unset or empty); other paths unchanged. */
+function expandEnvPath(
+  path: string,
+  getEnv: (name: string) => string | undefined,
+): string | undefined {
+  const match = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(path);
+  if (match === null) return path;
+  const value = getEnv(match[1]!);
+  return value === undefined || value === "" ? undefined : value;
 }
 
 /**

@@ -44,3 +44,14 @@ Deno.test("resolvePermissions() resolves paths against the root and binaries on 
 Deno.test("findBinary() returns undefined for a name that is not on PATH", () => {
   assertEquals(findBinary("surely-not-a-binary-wst", "/usr/bin:/bin", "/"), undefined);
 });
+
+Deno.test("resolvePermissions() expands $NAME paths from the env and drops unset ones", () => {
+  const env: Record<string, string> = { GITHUB_OUTPUT: "/runner/out.txt" };
+  const { worker } = resolvePermissions(
+    { read: ["$UNSET_VAR"], write: ["$GITHUB_OUTPUT", "cache"] },
+    "/ws",
+    { path: "", getEnv: (name) => env[name] },
+  );
+  assertEquals(worker.write, ["/runner/out.txt", "/ws/cache"]);
+  assertEquals(worker.read, false);
+});

@@ -25,6 +25,11 @@ export interface TaskDefinition<S extends ArgsSchema = ArgsSchema, R = unknown> 
   readonly run: (ctx: TaskContext, args: ArgsOf<S>) => R | Promise<R>;
   /** Renders the result for people (stdout without `--json`); default: indented JSON. */
   readonly render?: (result: R) => string;
+  /**
+   * Whether a result reports a failure (some targets failed, say): the result
+   * is still printed, and the run exits with code 1. Default: never.
+   */
+  readonly failed?: (result: R) => boolean;
 }
 
 /** The name rule for tasks: kebab-case, starting with a letter. */

@@ -9,10 +9,10 @@ import type { PermissionLists } from "./scope.ts";
  */
 export const permissionsSchema: z.ZodType<PermissionLists> = z.strictObject({
   read: z.array(z.string().min(1)).optional().describe(
-    "Files and folders the task may read, relative to the workspace root",
+    "Files and folders the task may read, relative to the workspace root ($NAME: an env var's value)",
   ),
   write: z.array(z.string().min(1)).optional().describe(
-    "Files and folders the task may write, relative to the workspace root",
+    "Files and folders the task may write, relative to the workspace root ($NAME: an env var's value)",
   ),
   run: z.array(z.string().min(1)).optional().describe("Binaries the task may run"),
   env: z.array(z.string().min(1)).optional().describe("Environment variables the task may read"),

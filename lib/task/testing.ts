@@ -81,15 +81,15 @@ export function testContext(options: TestContextOptions): TestContext {
  * @param task The task definition.
  * @param raw Raw arguments, as flags would give them.
  * @param options The test context's options.
- * @returns The task's result and the recorded log lines.
+ * @returns The task's result, whether it reports a failure, and the recorded log lines.
  */
 export async function runTask<S extends ArgsSchema, R>(
   task: TaskDefinition<S, R>,
   raw: Record<string, unknown>,
   options: TestContextOptions,
-): Promise<{ value: R; logs: LoggedLine[] }> {
+): Promise<{ value: R; failed: boolean; logs: LoggedLine[] }> {
   const { ctx, logs } = testContext({ task: task.name, ...options });
   const args = task.args.parse(raw) as ArgsOf<S>;
   const value = await task.run(ctx, args);
-  return { value, logs };
+  return { value, failed: task.failed?.(value) ?? false, logs };
 }

@@ -1,0 +1,83 @@
+// GitHub Actions workflow commands and files:
+// https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+
+/** GitHub's limit on the jobs one matrix may generate. */
+export const GITHUB_MATRIX_LIMIT = 256;
+
+/** Whether the process runs in GitHub Actions (`GITHUB_ACTIONS=true`). */
+export function inGithubActions(env: (name: string) => string | undefined): boolean {
+  return env("GITHUB_ACTIONS") === "true";
+}
+
+/**
+ * Formats `name=value` lines for `$GITHUB_OUTPUT`; a value with a newline
+ * uses the `name<<DELIMITER` form.
+ *
+ * @param outputs Output names and values.
+ * @returns The text to append.
+ */
+export function formatOutputs(outputs: Record<string, string>): string {
+  let text = "";
+  for (const [name, value] of Object.entries(outputs)) {
+    if (!value.includes("\n")) {
+      text += `${name}=${value}\n`;
+      continue;
+    }
+    let delimiter = "WST_EOF";
+    while (value.includes(delimiter)) delimiter += "_";
+    text += `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
+  }
+  return text;
+}
+
+/** Appends text to a file GitHub gave us (`$GITHUB_OUTPUT`, `$GITHUB_STEP_SUMMARY`). */
+export async function appendToFile(path: string, text: string): Promise<void> {
+  await Deno.writeTextFile(path, text, { append: true });
+}
+
+/** Where an annotation points. */
+export interface AnnotationPlace {
+  file?: string | undefined;
+  line?: number | undefined;
+  column?: number | undefined;
+  title?: string | undefined;
+}
+
+/**
+ * Formats an `::error` (or `::warning`) workflow command, escaped as GitHub
+ * requires, so the message shows on the file in the pull request.
+ *
+ * @param level `error`, `warning` or `notice`.
+ * @param message The message (may span lines).
+ * @param place File, line, column and title.
+ * @returns One line.
+ */
+export function annotation(
+  level: "error" | "warning" | "notice",
+  message: string,
+  place: AnnotationPlace = {},
+): string {
+  const props = Object.entries({
+    file: place.file,
+    line: place.line,
+    col: place.column,
+    title: place.title,
+  })
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)
+    .join(",");
+  return `::${level}${props ? ` ${props}` : ""}::${escapeData(message)}`;
+}
+
+function escapeData(text: string): string {
+  return text.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replaceAll(":", "%3A").replaceAll(",", "%2C");
+}
+
+/** Escapes text for a Markdown table cell. */
+export function markdownCell(text: string): string {
+  return text.replaceAll("|", "\\|").replaceAll("\n", "<br>");
+}

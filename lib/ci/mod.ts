@@ -1,0 +1,15 @@
+/**
+ * CI output: GitHub Actions workflow commands and files, JUnit XML.
+ *
+ * @module
+ */
+export {
+  annotation,
+  type AnnotationPlace,
+  appendToFile,
+  formatOutputs,
+  GITHUB_MATRIX_LIMIT,
+  inGithubActions,
+  markdownCell,
+} from "./github.ts";
+export { type JunitCase, junitXml } from "./junit.ts";

@@ -1,0 +1,276 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { resolvePath } from "../_path.ts";
+import { KUSTOMIZATION_NAMES, type Problem, reason } from "../discovery/walk.ts";
+
+/** A path a kustomization refers to, and where in the file it does. */
+export interface Reference {
+  /** The value as written. */
+  value: string;
+  /** Which field it came from, e.g. `resources`, `patches[0].path`. */
+  field: string;
+  line: number;
+  column: number;
+}
+
+/** What one kustomization file says it reads. */
+export interface KustomizationRefs {
+  /** Local paths (files or folders), as written, relative to the kustomization's folder. */
+  local: Reference[];
+  /** Remote resources (URLs, git repositories): not followed. */
+  remote: string[];
+  /** Whether it inflates Helm charts (`helmCharts`), which needs `--enable-helm` and `helm`. */
+  helm: boolean;
+  /** The Helm chart home folder (`helmGlobals.chartHome`, default `charts`). */
+  chartHome: string;
+}
+
+/** Fields whose items are paths (or inline content, for the patch fields). */
+const PATH_LIST_FIELDS = [
+  "resources",
+  "bases",
+  "components",
+  "crds",
+  "configurations",
+  "patchesStrategicMerge",
+  "transformers",
+  "generators",
+  "validators",
+] as const;
+/** Fields whose items are objects with a `path`. */
+const PATH_OBJECT_FIELDS = ["patches", "patchesJson6902", "replacements"] as const;
+/** Generator fields whose items list `files`, `envs` and `env`. */
+const GENERATOR_FIELDS = ["configMapGenerator", "secretGenerator"] as const;
+
+/**
+ * Parses a kustomization file and lists every path it refers to, with the
+ * line and column of each.
+ *
+ * @param file The file's path, for messages.
+ * @param text Its content.
+ * @returns The references, or a problem.
+ */
+export function parseKustomization(
+  file: string,
+  text: string,
+): { refs: KustomizationRefs } | { problem: Problem } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const at = (node: unknown) => {
+    const offset = (node as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  const [error] = doc.errors;
+  if (error !== undefined) {
+    const pos = lineCounter.linePos(error.pos[0]);
+    return {
+      problem: {
+        file,
+        line: pos.line,
+        column: pos.col,
+        path: "",
+        message: `Invalid YAML: ${error.message.split("\n")[0]}`,
+      },
+    };
+  }
+  const refs: KustomizationRefs = { local: [], remote: [], helm: false, chartHome: "charts" };
+  const top = doc.contents;
+  if (top === null) return { refs };
+  if (!isMap(top)) {
+    return {
+      problem: { file, ...at(top), path: "", message: "Expected a mapping at the top level" },
+    };
+  }
+  const get = (map: unknown, key: string): unknown =>
+    isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key)?.value : undefined;
+  const add = (node: unknown, field: string) => {
+    if (!isScalar(node) || typeof node.value !== "string") return;
+    const value = node.value.trim();
+    // Inline patches and generator configs are YAML, not paths.
+    if (value === "" || value.includes("\n")) return;
+    if (isRemote(value)) refs.remote.push(value);
+    else refs.local.push({ value, field, ...at(node) });
+  };
+  const items = (node: unknown): unknown[] => (isSeq(node) ? node.items : []);
+
+  for (const field of PATH_LIST_FIELDS) {
+    items(get(top, field)).forEach((item, i) => add(item, `${field}[${i}]`));
+  }
+  for (const field of PATH_OBJECT_FIELDS) {
+    items(get(top, field)).forEach((item, i) => add(get(item, "path"), `${field}[${i}].path`));
+  }
+  for (const field of GENERATOR_FIELDS) {
+    items(get(top, field)).forEach((item, i) => {
+      items(get(item, "files")).forEach((f, j) => {
+        // `key=path` or `path`.
+        if (isScalar(f) && typeof f.value === "string") {
+          const eq = f.value.indexOf("=");
+          const value = eq >= 0 ? f.value.slice(eq + 1) : f.value;
+          if (!isRemote(value)) {
+            refs.local.push({ value, field: `${field}[${i}].files[${j}]`, ...at(f) });
+          }
+        }
+      });
+      items(get(item, "envs")).forEach((f, j) => add(f, `${field}[${i}].envs[${j}]`));
+      add(get(item, "env"), `${field}[${i}].env`);
+    });
+  }
+  add(get(get(top, "openapi"), "path"), "openapi.path");
+  if (items(get(top, "helmCharts")).length > 0) {
+    refs.helm = true;
+    const home = get(get(top, "helmGlobals"), "chartHome");
+    if (isScalar(home) && typeof home.value === "string") refs.chartHome = home.value;
+  }
+  return { refs };
+}
+
+function isRemote(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith("git@") ||
+    /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(value);
+}
+
+/** Everything a kustomization reads, followed through the folders it refers to. */
+export interface KustomizationInputs {
+  /** Absolute folders whose whole tree is an input (its own folder, referenced folders). */
+  dirs: Set<string>;
+  /** Absolute files referenced outside those folders. */
+  files: Set<string>;
+  /** Remote resources anywhere in the graph. */
+  remote: string[];
+  /** Whether any kustomization in the graph inflates Helm charts. */
+  helm: boolean;
+  /** Missing references and malformed files, with line and column. */
+  problems: Problem[];
+}
+
+/** Options of {@linkcode kustomizationInputs}. */
+export interface InputsOptions {
+  /** Absolute workspace root, to make paths in problems relative. */
+  root: string;
+  /** Parsed kustomizations by folder, shared between calls. */
+  cache?: Map<string, { file: string; refs?: KustomizationRefs; problem?: Problem }>;
+}
+
+/**
+ * Follows a kustomization's references transitively: the folders it refers
+ * to (with their own kustomizations), and the files. An overlay's inputs
+ * include its bases' inputs.
+ *
+ * @param dir Absolute folder of the kustomization.
+ * @param options The root, and a cache of parsed files.
+ * @returns The input folders and files, remote resources, Helm use and problems.
+ */
+export function kustomizationInputs(dir: string, options: InputsOptions): KustomizationInputs {
+  const cache = options.cache ?? new Map();
+  const rel = (abs: string) =>
+    abs === options.root
+      ? "."
+      : abs.startsWith(`${options.root}/`)
+      ? abs.slice(options.root.length + 1)
+      : abs;
+  const inputs: KustomizationInputs = {
+    dirs: new Set(),
+    files: new Set(),
+    remote: [],
+    helm: false,
+    problems: [],
+  };
+  const pending = [dir];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    if (inputs.dirs.has(current)) continue;
+    inputs.dirs.add(current);
+    const parsed = loadKustomization(current, cache, rel);
+    if (parsed === undefined) continue; // a plain folder of manifests
+    if (parsed.problem) {
+      inputs.problems.push(parsed.problem);
+      continue;
+    }
+    const refs = parsed.refs!;
+    inputs.remote.push(...refs.remote);
+    if (refs.helm) {
+      inputs.helm = true;
+      const home = resolvePath(current, refs.chartHome);
+      if (isDir(home)) pending.push(home);
+    }
+    for (const ref of refs.local) {
+      const target = resolvePath(current, ref.value);
+      let info: Deno.FileInfo;
+      try {
+        info = Deno.statSync(target);
+      } catch (err) {
+        if (err instanceof Deno.errors.NotCapable) throw err;
+        inputs.problems.push({
+          file: parsed.file,
+          line: ref.line,
+          column: ref.column,
+          path: ref.field,
+          message: `Cannot read ${JSON.stringify(ref.value)}: ${reason(err)}`,
+        });
+        continue;
+      }
+      if (info.isDirectory) pending.push(target);
+      else inputs.files.add(target);
+    }
+  }
+  for (const file of [...inputs.files]) {
+    if (isInside(file, inputs.dirs)) inputs.files.delete(file);
+  }
+  return inputs;
+}
+
+function loadKustomization(
+  dir: string,
+  cache: NonNullable<InputsOptions["cache"]>,
+  rel: (abs: string) => string,
+): { file: string; refs?: KustomizationRefs; problem?: Problem } | undefined {
+  const hit = cache.get(dir);
+  if (hit) return hit;
+  for (const name of KUSTOMIZATION_NAMES) {
+    const abs = `${dir}/${name}`;
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(abs));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotCapable) throw err;
+      if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.IsADirectory) continue;
+      const file = rel(abs);
+      const entry = {
+        file,
+        problem: {
+          file,
+          path: "",
+          message: err instanceof TypeError
+            ? "Cannot read the file: it is not valid UTF-8"
+            : `Cannot read the file: ${reason(err)}`,
+        },
+      };
+      cache.set(dir, entry);
+      return entry;
+    }
+    const file = rel(abs);
+    const parsed = parseKustomization(file, text);
+    const entry = "problem" in parsed
+      ? { file, problem: parsed.problem }
+      : { file, refs: parsed.refs };
+    cache.set(dir, entry);
+    return entry;
+  }
+  return undefined;
+}
+
+function isDir(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `path` is one of `dirs` or inside one of them. */
+export function isInside(path: string, dirs: Iterable<string>): boolean {
+  for (const dir of dirs) {
+    if (path === dir || path.startsWith(`${dir}/`)) return true;
+  }
+  return false;
+}
