@@ -12,3 +12,18 @@ export {
   parseKustomization,
   type Reference,
 } from "./references.ts";
+export {
+  buildKustomization,
+  type BuildOutcome,
+  detectHelm,
+  detectKustomize,
+  type KustomizeTool,
+} from "./build.ts";
+export {
+  CACHE_PATH,
+  type CacheEntry,
+  type CacheFile,
+  inputsKey,
+  readCache,
+  writeCache,
+} from "./cache.ts";

@@ -1,0 +1,106 @@
+import type { Shell } from "../task/context.ts";
+
+/** The program that builds kustomizations, and its version. */
+export interface KustomizeTool {
+  /** `kustomize` (runs `kustomize build`) or `kubectl` (runs `kubectl kustomize`). */
+  binary: "kustomize" | "kubectl";
+  /** The kustomize version, e.g. `v5.5.0`. */
+  version: string;
+  /** What produced the results, for reports: `kubectl v1.32.4 (kustomize v5.5.0)`. */
+  label: string;
+}
+
+/**
+ * Finds the kustomize to use: `kustomize` when installed, else the one built
+ * into `kubectl`.
+ *
+ * @param $ A shell that may run `kustomize` and `kubectl`.
+ * @returns The tool, or `undefined` when neither is installed.
+ */
+export async function detectKustomize($: Shell): Promise<KustomizeTool | undefined> {
+  const standalone = await $`kustomize version`.stdout("piped").stderr("piped").noThrow();
+  if (standalone.code === 0) {
+    const version = /v?\d+\.\d+\.\d+/.exec(standalone.stdout)?.[0] ?? standalone.stdout.trim();
+    return { binary: "kustomize", version, label: `kustomize ${version}` };
+  }
+  const kubectl = await $`kubectl version --client -o json`.stdout("piped").stderr("piped")
+    .noThrow();
+  if (kubectl.code !== 0) return undefined;
+  try {
+    const info = JSON.parse(kubectl.stdout) as {
+      clientVersion?: { gitVersion?: string };
+      kustomizeVersion?: string;
+    };
+    const version = info.kustomizeVersion ?? "unknown";
+    const kubectlVersion = info.clientVersion?.gitVersion ?? "unknown";
+    return {
+      binary: "kubectl",
+      version,
+      label: `kubectl ${kubectlVersion} (kustomize ${version})`,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The installed Helm's version (`helm version --short`), or `undefined`.
+ *
+ * @param $ A shell that may run `helm`.
+ * @returns The version, e.g. `v3.15.2+g1a500d5`.
+ */
+export async function detectHelm($: Shell): Promise<string | undefined> {
+  const out = await $`helm version --short`.stdout("piped").stderr("piped").noThrow();
+  return out.code === 0 ? out.stdout.trim() : undefined;
+}
+
+/** How one build went. */
+export interface BuildOutcome {
+  ok: boolean;
+  /** kustomize's own message when it failed (stderr), or why it did not run. */
+  message: string;
+  /** Whether it was stopped by the timeout. */
+  timedOut: boolean;
+  /** Wall time in milliseconds. */
+  ms: number;
+}
+
+/** Options of {@linkcode buildKustomization}. */
+export interface BuildOptions {
+  /** The tool from {@linkcode detectKustomize}. */
+  tool: KustomizeTool;
+  /** Absolute folder of the kustomization. */
+  dir: string;
+  /** Pass `--enable-helm` (the kustomization inflates Helm charts). */
+  enableHelm: boolean;
+  /** Stop the build after this many milliseconds. */
+  timeoutMs: number;
+}
+
+/**
+ * Runs `kustomize build <dir>` (or `kubectl kustomize <dir>`), discarding the
+ * rendered manifests and keeping kustomize's error message.
+ *
+ * @param $ A shell that may run the tool (and helm).
+ * @param options The tool, the folder, Helm and the timeout.
+ * @returns Whether it built, and kustomize's message when not.
+ */
+export async function buildKustomization($: Shell, options: BuildOptions): Promise<BuildOutcome> {
+  const started = performance.now();
+  const args = options.tool.binary === "kustomize"
+    ? ["build", options.dir]
+    : ["kustomize", options.dir];
+  if (options.enableHelm) args.push("--enable-helm");
+  const result = await $`${options.tool.binary} ${args}`
+    .stdout("null")
+    .stderr("piped")
+    .noThrow()
+    .timeout(options.timeoutMs);
+  const ms = performance.now() - started;
+  // dax reports a timeout as exit code 124.
+  const timedOut = result.code === 124 && ms >= options.timeoutMs - 50;
+  if (timedOut) {
+    return { ok: false, message: `Timed out after ${options.timeoutMs / 1000} s`, timedOut, ms };
+  }
+  return { ok: result.code === 0, message: result.stderr.trim(), timedOut: false, ms };
+}

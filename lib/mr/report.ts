@@ -1,0 +1,28 @@
+import { appendToFile, inGithubActions } from "../ci/mod.ts";
+import type { TaskContext } from "../task/context.ts";
+import { resultsAnnotations, resultsJunit, resultsMarkdown, type TargetResult } from "./results.ts";
+
+/**
+ * Writes the reports of a run: the JUnit file when asked for, and in GitHub
+ * Actions an `::error` annotation per failure (on stderr, which the runner
+ * reads too) and a Markdown summary in `$GITHUB_STEP_SUMMARY`.
+ *
+ * @param ctx The task's context.
+ * @param options The suite's title, the results and the JUnit path.
+ */
+export async function writeReports(
+  ctx: TaskContext,
+  options: { title: string; results: readonly TargetResult[]; junit?: string | undefined },
+): Promise<void> {
+  if (options.junit !== undefined) {
+    const path = options.junit.startsWith("/") ? options.junit : `${ctx.root}/${options.junit}`;
+    const tmp = `${path}.tmp`;
+    await Deno.writeTextFile(tmp, resultsJunit(options.title, options.results));
+    await Deno.rename(tmp, path);
+  }
+  const env = (name: string) => Deno.env.get(name);
+  if (!inGithubActions(env)) return;
+  for (const line of resultsAnnotations(options.results)) ctx.log.info(line);
+  const summary = env("GITHUB_STEP_SUMMARY");
+  if (summary) await appendToFile(summary, resultsMarkdown(options.title, options.results));
+}

@@ -1,0 +1,74 @@
+import * as z from "zod";
+import { defineTask } from "../lib/task/mod.ts";
+import { discoverTargets } from "../lib/discovery/mod.ts";
+import { ConfigError } from "../lib/errors/mod.ts";
+import {
+  createValidator,
+  jobsOf,
+  renderResults,
+  RUN_ENV,
+  runFlags,
+  runPool,
+  runWrites,
+  selectTarget,
+  type TargetResult,
+  type Totals,
+  totals,
+  writeReports,
+} from "../lib/mr/mod.ts";
+
+/** The result of validate-kustomizations. */
+export interface ValidateKustomizationsResult {
+  /** The kustomize that built the targets. */
+  tool: string;
+  results: TargetResult[];
+  totals: Totals;
+}
+
+export default defineTask({
+  name: "validate-kustomizations",
+  description: "Build every kustomization target with kustomize (or kubectl kustomize)",
+  args: z.object(runFlags),
+  permissions: (a) => ({
+    read: ["."],
+    write: runWrites(a),
+    run: ["kustomize", "kubectl", "helm"],
+    env: [...RUN_ENV],
+  }),
+  async run(ctx, a): Promise<ValidateKustomizationsResult> {
+    const discovery = selectTarget(discoverTargets(ctx.root), a.target);
+    if (discovery.problems.length > 0) throw new ConfigError(discovery.problems);
+    const targets = discovery.targets.filter((t) => t.type === "kustomization");
+    const validator = await createValidator(ctx, { timeoutMs: a.timeout * 1000, cache: a.cache });
+    ctx.log.debug(`kustomize: ${validator.tool?.label ?? "not installed"}`);
+    const progress = ctx.log.progress("validating", targets.length);
+    const results = (await runPool(targets, {
+      jobs: jobsOf(a),
+      signal: ctx.signal,
+      work: async (target, _i, stop) => {
+        const result = await validator.check(target);
+        progress.tick(`${result.status === "failed" ? "FAIL" : "ok"} ${target.name}`);
+        if (result.status === "failed" && a.failFast) stop();
+        return result;
+      },
+    })).map((r, i) =>
+      r ?? {
+        name: targets[i]!.name,
+        path: targets[i]!.path,
+        type: targets[i]!.type,
+        status: "skipped" as const,
+        cached: false,
+        ms: 0,
+        message: "Not run: --fail-fast stopped the run",
+        tool: validator.tool?.label ?? "none",
+        file: targets[i]!.file,
+      }
+    );
+    progress.done();
+    await validator.save();
+    await writeReports(ctx, { title: "Kustomization validation", results, junit: a.junit });
+    return { tool: validator.tool?.label ?? "none", results, totals: totals(results) };
+  },
+  render: (result) => renderResults(result.results),
+  failed: (result) => result.totals.failed > 0,
+});
