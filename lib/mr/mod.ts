@@ -18,3 +18,4 @@ export {
 export { createValidator, type ValidateOptions, type Validator } from "./validate.ts";
 export { jobsOf, RUN_ENV, runFlags, runWrites, selectTarget } from "./options.ts";
 export { writeReports } from "./report.ts";
+export { parseShard, type Shard, shardItems } from "./shard.ts";
