@@ -1,4 +1,5 @@
 import { SKIPPED_DIRS } from "../discovery/walk.ts";
+import { writeTextFileAtomic } from "../fs/mod.ts";
 import type { KustomizationInputs } from "./references.ts";
 
 /** One cached build result. */
@@ -49,16 +50,8 @@ export async function readCache(path: string): Promise<CacheFile> {
  * @param cache The content.
  */
 export async function writeCache(path: string, cache: CacheFile): Promise<void> {
-  const dir = path.slice(0, path.lastIndexOf("/"));
-  await Deno.mkdir(dir, { recursive: true });
-  const tmp = `${path}.${crypto.randomUUID()}.tmp`;
-  try {
-    await Deno.writeTextFile(tmp, JSON.stringify(cache) + "\n");
-    await Deno.rename(tmp, path);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  await writeTextFileAtomic(path, JSON.stringify(cache) + "\n");
 }
 
 /**

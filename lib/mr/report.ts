@@ -1,4 +1,5 @@
 import { appendToFile, inGithubActions } from "../ci/mod.ts";
+import { writeTextFileAtomic } from "../fs/mod.ts";
 import type { TaskContext } from "../task/context.ts";
 import { resultsAnnotations, resultsJunit, resultsMarkdown, type TargetResult } from "./results.ts";
 
@@ -16,9 +17,7 @@ export async function writeReports(
 ): Promise<void> {
   if (options.junit !== undefined) {
     const path = options.junit.startsWith("/") ? options.junit : `${ctx.root}/${options.junit}`;
-    const tmp = `${path}.tmp`;
-    await Deno.writeTextFile(tmp, resultsJunit(options.title, options.results));
-    await Deno.rename(tmp, path);
+    await writeTextFileAtomic(path, resultsJunit(options.title, options.results));
   }
   const env = (name: string) => Deno.env.get(name);
   if (!inGithubActions(env)) return;
