@@ -82,3 +82,178 @@ Deno.test("discover-mr-targets --changed-since names a ref missing from a shallo
   assertEquals(changed.code, 0, changed.stderr);
   assertEquals(JSON.parse(changed.stdout).include.map((t: { path: string }) => t.path), ["a"]);
 });
+
+const CONFIGMAP = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+
+async function stubTask(dir: string): Promise<string> {
+  // go-task cannot be installed on these machines: a stub `task` stands in for it. It prints
+  // its arguments and folder, and fails where a `fail-mr` file exists.
+  const bin = `${dir}/stub-bin`;
+  await Deno.mkdir(bin, { recursive: true });
+  await Deno.writeTextFile(
+    `${bin}/task`,
+    '#!/bin/sh\necho "stub task $* in $(basename "$PWD")"\n' +
+      'if [ -f fail-mr ]; then echo "test failed here" >&2; exit 3; fi\n',
+  );
+  await Deno.chmod(`${bin}/task`, 0o755);
+  return bin;
+}
+
+Deno.test("validate-kustomizations builds each target with kubectl, names failures, caches passes", async () => {
+  await using ws = await workspace({
+    "apps/base/kustomization.yaml": "resources:\n  - cm.yaml\n",
+    "apps/base/cm.yaml": CONFIGMAP("base"),
+    "apps/dev/kustomization.yaml": "resources:\n  - ../base\nnamePrefix: dev-\n",
+    "broken/kustomization.yaml": "resources:\n  - cm.yaml\n  - gone.yaml\n",
+    "broken/cm.yaml": CONFIGMAP("broken"),
+  });
+  const junit = `${ws.dir}/junit.xml`;
+  const cold = await wst([
+    "validate-kustomizations",
+    "--root",
+    ws.dir,
+    "--json",
+    "--junit",
+    junit,
+  ]);
+  assertEquals(cold.code, 1, cold.stderr);
+  const result = JSON.parse(cold.stdout);
+  assertMatch(result.tool, /^(kubectl|kustomize) /);
+  assertEquals(
+    result.results.map((r: { path: string; status: string; cached: boolean }) => [
+      r.path,
+      r.status,
+      r.cached,
+    ]),
+    [["apps/base", "passed", false], ["apps/dev", "passed", false], ["broken", "failed", false]],
+  );
+  const broken = result.results[2];
+  assertMatch(
+    broken.message,
+    /broken\/kustomization\.yaml:3:5: resources\[1\]: Cannot read "gone.yaml"/,
+  );
+  assertMatch(broken.message, /gone\.yaml/);
+  assertMatch(await Deno.readTextFile(junit), /<testcase name="broken"[^>]*>\s*<failure/);
+
+  const warm = await wst(["validate-kustomizations", "--root", ws.dir, "--json"]);
+  assertEquals(
+    JSON.parse(warm.stdout).results.map((r: { cached: boolean }) => r.cached),
+    [true, true, false],
+  );
+  // Changing the base invalidates the overlay that refers to it.
+  await Deno.writeTextFile(`${ws.dir}/apps/base/cm.yaml`, CONFIGMAP("base2"));
+  const changed = await wst(["validate-kustomizations", "--root", ws.dir, "--json"]);
+  assertEquals(
+    JSON.parse(changed.stdout).results.map((r: { cached: boolean }) => r.cached),
+    [false, false, false],
+  );
+});
+
+Deno.test("validate-kustomizations says plainly when a Helm kustomization has no helm", async () => {
+  await using ws = await workspace({
+    "chart/kustomization.yaml":
+      "helmCharts:\n  - name: redis\n    repo: https://charts.example.com\n    version: 1.0.0\n",
+  });
+  const run = await wst(["validate-kustomizations", "--root", ws.dir, "--json"], {
+    env: { PATH: "/usr/bin:/bin" },
+  });
+  assertEquals(run.code, 1, run.stderr);
+  const [chart] = JSON.parse(run.stdout).results;
+  assertMatch(
+    chart.message,
+    /inflates Helm charts \(helmCharts\): it needs --enable-helm and a `helm` binary/,
+  );
+});
+
+Deno.test("validate-kustomizations in GitHub Actions annotates failures and writes a step summary", async () => {
+  await using ws = await workspace({ "bad/kustomization.yaml": "resources:\n  - nope.yaml\n" });
+  const summary = `${ws.dir}/summary.md`;
+  const run = await wst(["validate-kustomizations", "--root", ws.dir, "--no-cache"], {
+    env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary },
+  });
+  assertEquals(run.code, 1);
+  assertMatch(
+    run.stderr,
+    /^::error file=bad\/kustomization\.yaml,title=bad \(kustomization\) failed::/m,
+  );
+  assertMatch(await Deno.readTextFile(summary), /\| ❌ \| bad \| kustomization \| `bad` \|/);
+});
+
+Deno.test("test-mr-all runs test:mr with go-task (a stub here), validates kustomizations, exits 1 on a failure", async () => {
+  await using ws = await workspace({
+    "svc/Taskfile.yml": TEST_MR,
+    "svc/k8s/kustomization.yaml": "resources: []\n",
+    "flaky/Taskfile.yml": TEST_MR,
+    "flaky/fail-mr": "",
+    "infra/kustomization.yaml": "resources: []\n",
+  });
+  const bin = await stubTask(ws.dir);
+  const run = await wst(["test-mr-all", "--root", ws.dir], {
+    env: { PATH: `${bin}:${Deno.env.get("PATH")}` },
+  });
+  assertEquals(run.code, 1, run.stderr);
+  assertMatch(run.stderr, /^\[svc\] stub task test:mr in svc$/m);
+  assertMatch(run.stderr, /^\[flaky\] test failed here$/m);
+  assertMatch(run.stdout, /FAIL +flaky +taskfile/);
+  assertMatch(run.stdout, /ok +infra +kustomization/);
+  assertMatch(run.stdout, /2 passed, 1 failed, 0 skipped/);
+});
+
+Deno.test("test-mr-all without go-task names the target it cannot run", async () => {
+  await using ws = await workspace({ "svc/Taskfile.yml": TEST_MR });
+  const run = await wst(["test-mr-all", "--root", ws.dir, "--json"], {
+    env: { PATH: "/usr/bin:/bin" },
+  });
+  assertEquals(run.code, 1);
+  assertMatch(
+    JSON.parse(run.stdout).results[0].message,
+    /Cannot run test:mr of target "svc" \(svc\): go-task's `task` binary is not installed/,
+  );
+});
+
+Deno.test("test-mr-all --shard i/n splits the targets without overlap or gaps", async () => {
+  const files: Record<string, string> = {};
+  for (const name of ["a", "b", "c", "d", "e"]) {
+    files[`${name}/kustomization.yaml`] = "resources: []\n";
+  }
+  await using ws = await workspace(files);
+  const paths: string[][] = [];
+  for (const shard of ["1/2", "2/2"]) {
+    const run = await wst(["test-mr-all", "--root", ws.dir, "--json", "--shard", shard]);
+    assertEquals(run.code, 0, run.stderr);
+    paths.push(JSON.parse(run.stdout).results.map((r: { path: string }) => r.path));
+  }
+  assertEquals(paths, [["a", "c", "e"], ["b", "d"]]);
+  const bad = await wst(["test-mr-all", "--root", ws.dir, "--shard", "3/2"]);
+  assertEquals(bad.code, 2);
+  assertMatch(bad.stderr, /Expected --shard i\/n with 1 <= i <= n \(e\.g\. 2\/4\), found "3\/2"/);
+});
+
+Deno.test("init adds test:mr:all to the workspace's deno.json, and deno task runs it", async () => {
+  await using ws = await workspace({
+    "deno.json": '{ "fmt": { "lineWidth": 90 } }\n',
+    "apps/kustomization.yaml": "resources: []\n",
+  });
+  const command = `${Deno.execPath()} run -A --no-prompt --unstable-worker-options ${
+    new URL("../cli.ts", import.meta.url).pathname
+  }`;
+  const init = await wst(["init", "--root", ws.dir, "--command", command]);
+  assertEquals(init.code, 0, init.stderr);
+  const config = JSON.parse(await Deno.readTextFile(`${ws.dir}/deno.json`));
+  assertEquals(config.fmt, { lineWidth: 90 });
+  assertEquals(config.tasks["test:mr:all"], `${command} test-mr-all --root .`);
+  const again = await wst(["init", "--root", ws.dir, "--command", "wst"]);
+  assertEquals(again.code, 2);
+  assertMatch(again.stderr, /already has different "wst", "test:mr:all".* --force/);
+
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "test:mr:all"],
+    cwd: `${ws.dir}/apps`,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+  assertMatch(stdout, /1 passed, 0 failed/);
+});
