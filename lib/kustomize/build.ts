@@ -11,14 +11,56 @@ export interface KustomizeTool {
 }
 
 /**
- * Finds the kustomize to use: `kustomize` when installed, else the one built
- * into `kubectl`.
+ * Which program builds kustomizations: `kustomize` when it is on `PATH`, else
+ * `kubectl` (whose `kubectl kustomize` has kustomize built in). Cheap: no
+ * process is started.
  *
  * @param $ A shell that may run `kustomize` and `kubectl`.
+ * @returns The binary, or `undefined` when neither is installed.
+ */
+export async function kustomizeBinary($: Shell): Promise<KustomizeTool["binary"] | undefined> {
+  if (await $.commandExists("kustomize")) return "kustomize";
+  if (await $.commandExists("kubectl")) return "kubectl";
+  return undefined;
+}
+
+/**
+ * Identifies an installed binary without running it: its path on `PATH`, size
+ * and modification time. Part of the cache key, so that upgrading kustomize
+ * or kubectl invalidates cached results. Needs `PATH` (env) and read access to
+ * the binary, which a task that declares the binary has.
+ *
+ * @param name The binary's name.
+ * @returns `path:size:mtime`, or `undefined` when it is not found.
+ */
+export function binaryStamp(name: string): string | undefined {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    if (dir === "") continue;
+    try {
+      const info = Deno.statSync(`${dir}/${name}`);
+      if (info.isFile) return `${dir}/${name}:${info.size}:${info.mtime?.getTime()}`;
+    } catch {
+      // Not here: missing, or (in the sandbox) not the path the binary resolved to.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Finds the kustomize to use and its version: `kustomize` when installed,
+ * else the one built into `kubectl`.
+ *
+ * @param $ A shell that may run `kustomize` and `kubectl`.
+ * @param binary The binary, when already known (see {@linkcode kustomizeBinary}).
  * @returns The tool, or `undefined` when neither is installed.
  */
-export async function detectKustomize($: Shell): Promise<KustomizeTool | undefined> {
-  const standalone = await $`kustomize version`.stdout("piped").stderr("piped").noThrow();
+export async function detectKustomize(
+  $: Shell,
+  binary?: KustomizeTool["binary"],
+): Promise<KustomizeTool | undefined> {
+  const standalone = binary === "kubectl"
+    ? { code: 1, stdout: "" }
+    : await $`kustomize version`.stdout("piped").stderr("piped").noThrow();
   if (standalone.code === 0) {
     const version = /v?\d+\.\d+\.\d+/.exec(standalone.stdout)?.[0] ?? standalone.stdout.trim();
     return { binary: "kustomize", version, label: `kustomize ${version}` };
@@ -67,8 +109,8 @@ export interface BuildOutcome {
 
 /** Options of {@linkcode buildKustomization}. */
 export interface BuildOptions {
-  /** The tool from {@linkcode detectKustomize}. */
-  tool: KustomizeTool;
+  /** The binary from {@linkcode kustomizeBinary}. */
+  binary: KustomizeTool["binary"];
   /** Absolute folder of the kustomization. */
   dir: string;
   /** Pass `--enable-helm` (the kustomization inflates Helm charts). */
@@ -87,11 +129,9 @@ export interface BuildOptions {
  */
 export async function buildKustomization($: Shell, options: BuildOptions): Promise<BuildOutcome> {
   const started = performance.now();
-  const args = options.tool.binary === "kustomize"
-    ? ["build", options.dir]
-    : ["kustomize", options.dir];
+  const args = options.binary === "kustomize" ? ["build", options.dir] : ["kustomize", options.dir];
   if (options.enableHelm) args.push("--enable-helm");
-  const result = await $`${options.tool.binary} ${args}`
+  const result = await $`${options.binary} ${args}`
     .stdout("null")
     .stderr("piped")
     .noThrow()

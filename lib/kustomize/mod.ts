@@ -13,10 +13,12 @@ export {
   type Reference,
 } from "./references.ts";
 export {
+  binaryStamp,
   buildKustomization,
   type BuildOutcome,
   detectHelm,
   detectKustomize,
+  kustomizeBinary,
   type KustomizeTool,
 } from "./build.ts";
 export {

@@ -20,8 +20,12 @@ export const runFlags = {
   ),
 };
 
-/** Environment a run may read: GitHub Actions' files, and what Helm needs to find its home. */
+/**
+ * Environment a run may read: `PATH` (to tell which of kustomize and kubectl is installed
+ * without starting either), GitHub Actions' files, and what Helm needs to find its home.
+ */
 export const RUN_ENV = [
+  "PATH",
   "GITHUB_ACTIONS",
   "GITHUB_STEP_SUMMARY",
   "HOME",

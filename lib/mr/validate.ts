@@ -1,6 +1,7 @@
 import { formatIssue } from "../errors/mod.ts";
 import type { Target } from "../discovery/mod.ts";
 import {
+  binaryStamp,
   buildKustomization,
   CACHE_PATH,
   type CacheEntry,
@@ -8,6 +9,7 @@ import {
   detectKustomize,
   inputsKey,
   kustomizationInputs,
+  kustomizeBinary,
   type KustomizeTool,
   readCache,
   writeCache,
@@ -29,8 +31,8 @@ export interface ValidateOptions {
 
 /** A kustomization validator: the tool found, and a function that checks one target. */
 export interface Validator {
-  tool: KustomizeTool | undefined;
-  helm: string | undefined;
+  /** The kustomize found, with its version (resolves while the first builds run). */
+  tool: Promise<KustomizeTool | undefined>;
   /** Checks one kustomization target. */
   check(target: Target): Promise<TargetResult>;
   /** Writes the cache back (atomically). */
@@ -50,7 +52,16 @@ export async function createValidator(
   ctx: TaskContext,
   options: Pick<ValidateOptions, "timeoutMs" | "cache">,
 ): Promise<Validator> {
-  const [tool, helm] = await Promise.all([detectKustomize(ctx.$), detectHelm(ctx.$)]);
+  // Builds start as soon as the binary is known; its version (part of every cache key) and
+  // Helm's are asked for meanwhile.
+  const binary = await kustomizeBinary(ctx.$);
+  let detected: Promise<KustomizeTool | undefined> | undefined;
+  const toolPromise = () => (detected ??= detectKustomize(ctx.$, binary));
+  // The binary's identity (path, size, mtime) stands for its version in cache keys, so a run
+  // where every target is cached starts no process at all.
+  const stamp = binary === undefined ? "" : `${binary} ${binaryStamp(binary) ?? "unknown"}`;
+  let helmPromise: Promise<string | undefined> | undefined;
+  const helmVersion = () => (helmPromise ??= detectHelm(ctx.$));
   const cachePath = `${ctx.root}/${CACHE_PATH}`;
   const cache = options.cache ? await readCache(cachePath) : { version: 1 as const, entries: {} };
   const parsed = new Map();
@@ -64,9 +75,9 @@ export async function createValidator(
       cached: false,
       ms: 0,
       file: target.file,
-      tool: tool?.label ?? "none",
+      tool: binary ?? "none",
     };
-    if (tool === undefined) {
+    if (binary === undefined) {
       return {
         ...base,
         status: "failed",
@@ -77,6 +88,7 @@ export async function createValidator(
     const dir = target.path === "." ? ctx.root : `${ctx.root}/${target.path}`;
     const inputs = kustomizationInputs(dir, { root: ctx.root, cache: parsed });
     const located = inputs.problems.map(formatIssue);
+    const helm = inputs.helm ? await helmVersion() : undefined;
     if (inputs.helm && helm === undefined) {
       return {
         ...base,
@@ -88,11 +100,15 @@ export async function createValidator(
         ].join("\n"),
       };
     }
-    const salt = `${tool.label}\n${inputs.helm ? `helm ${helm}` : "no helm"}`;
     const cacheable = options.cache && inputs.remote.length === 0 && located.length === 0;
-    const key = cacheable ? await inputsKey(inputs, salt) : "";
+    const keyFor = async () => {
+      const hash = await inputsKey(inputs, "");
+      return `${stamp}\n${inputs.helm ? `helm ${helm}` : "no helm"}\n${hash}`;
+    };
+    const keyPromise = cacheable ? keyFor() : Promise.resolve("");
     const hit: CacheEntry | undefined = cache.entries[target.path];
-    if (cacheable && hit?.key === key) {
+    // Without an entry the build starts at once; the key is computed meanwhile.
+    if (cacheable && hit !== undefined && hit.key === await keyPromise) {
       return {
         ...base,
         status: hit.ok ? "passed" : "failed",
@@ -102,22 +118,31 @@ export async function createValidator(
       };
     }
     const outcome = await buildKustomization(ctx.$, {
-      tool,
+      binary,
       dir,
       enableHelm: inputs.helm,
       timeoutMs: options.timeoutMs,
     });
     const message = outcome.ok ? "" : [...located, outcome.message].filter(Boolean).join("\n");
+    const key = await keyPromise;
+    const label = (await toolPromise())?.label ?? binary;
     if (cacheable && !outcome.timedOut) {
-      cache.entries[target.path] = { key, ok: outcome.ok, message, tool: tool.label };
+      cache.entries[target.path] = { key, ok: outcome.ok, message, tool: label };
       dirty = true;
     }
-    return { ...base, status: outcome.ok ? "passed" : "failed", ms: outcome.ms, message };
+    return {
+      ...base,
+      tool: label,
+      status: outcome.ok ? "passed" : "failed",
+      ms: outcome.ms,
+      message,
+    };
   }
 
   return {
-    tool,
-    helm,
+    get tool() {
+      return toolPromise();
+    },
     check,
     async save() {
       if (options.cache && dirty) await writeCache(cachePath, cache);
