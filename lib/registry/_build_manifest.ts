@@ -43,7 +43,8 @@ export async function buildManifest(): Promise<string> {
       bundle: `lib/registry/_bundles/${bundleName(name)}`,
     });
   }
-  tasks.sort((a, b) => a.name.localeCompare(b.name));
+  // Ordinal, not localeCompare: its first use loads ICU collation data (~6 ms at start-up).
+  tasks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return JSON.stringify({ generatedBy: "deno task manifest", tasks }, null, 2) + "\n";
 }
 

@@ -124,7 +124,8 @@ export async function loadRegistry(root: string): Promise<Registry> {
     }
     tasks.push({ ...meta, source: "local", file, url: toFileUrl(path) });
   });
-  tasks.sort((a, b) => a.name.localeCompare(b.name));
+  // Ordinal, not localeCompare: its first use loads ICU collation data (~6 ms at start-up).
+  tasks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { tasks, problems };
 }
 
