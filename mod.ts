@@ -100,6 +100,16 @@ export type {
 } from "./lib/task/define.ts";
 export type {
   /**
+   * Where and with which arguments `ctx.runTask` starts a task.
+   *
+   * @example
+   * ```ts
+   * import type { RunTaskOptions } from "@wst/wst";
+   * const options: RunTaskOptions = { root: "repos/api", args: { verbose: true } };
+   * ```
+   */
+  RunTaskOptions,
+  /**
    * The dax shell of `ctx.$`: only the declared binaries, `PATH` plus the declared env vars.
    *
    * @example
@@ -109,6 +119,16 @@ export type {
    * ```
    */
   Shell,
+  /**
+   * What a task started with `ctx.runTask` returned: its value, its text and whether it failed.
+   *
+   * @example
+   * ```ts
+   * import type { SubtaskResult } from "@wst/wst";
+   * const passed = (r: SubtaskResult) => !r.failed;
+   * ```
+   */
+  SubtaskResult,
   /**
    * What a running task gets: `root`, `log`, `signal` and the `$` shell.
    *

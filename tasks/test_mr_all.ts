@@ -53,6 +53,7 @@ export default defineTask({
     write: runWrites(a),
     run: ["task", "kustomize", "kubectl", "helm"],
     env: [...RUN_ENV, ...passed(a)],
+    tasks: [TYPED_TEST_MR],
   }),
   async run(ctx, a): Promise<TestMrAllResult> {
     const shard = a.shard === undefined ? undefined : parseShard(a.shard);
@@ -76,6 +77,8 @@ export default defineTask({
       work: async (target, _i, stop) => {
         const result = target.type === "kustomization"
           ? await validator!.check(target)
+          : await hasTypedTestMr(ctx, target)
+          ? await runTypedTarget(ctx, target)
           : await runTaskfileTarget(ctx, target, { timeoutMs: a.timeout * 1000, grouped });
         progress.tick(`${result.status === "failed" ? "FAIL" : "ok"} ${target.name}`);
         if (result.status === "failed" && a.failFast) stop();
@@ -90,6 +93,51 @@ export default defineTask({
   render: (result) => renderResults(result.results),
   failed: (result) => result.totals.failed > 0,
 });
+
+/** The task a target's own typed `test:mr` module defines, in `<target>/.wst/tasks/test_mr.ts`. */
+export const TYPED_TEST_MR = "test-mr";
+const TYPED_TEST_MR_FILE = ".wst/tasks/test_mr.ts";
+
+async function hasTypedTestMr(ctx: TaskContext, target: Target): Promise<boolean> {
+  try {
+    return (await Deno.stat(`${ctx.root}/${target.path}/${TYPED_TEST_MR_FILE}`)).isFile;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
+/**
+ * Runs a target's typed `test-mr` task module (instead of go-task) in its own
+ * sandbox, with the permissions it declares and the target's folder as root.
+ */
+async function runTypedTarget(ctx: TaskContext, target: Target): Promise<TargetResult> {
+  const base = {
+    name: target.name,
+    path: target.path,
+    type: target.type,
+    cached: false,
+    file: `${target.path === "." ? "" : `${target.path}/`}${TYPED_TEST_MR_FILE}`,
+    tool: "wst",
+  };
+  const started = performance.now();
+  try {
+    const result = await ctx.runTask(TYPED_TEST_MR, { root: target.path });
+    return {
+      ...base,
+      status: result.failed ? "failed" : "passed",
+      ms: performance.now() - started,
+      message: result.failed ? result.text : "",
+    };
+  } catch (err) {
+    return {
+      ...base,
+      status: "failed",
+      ms: performance.now() - started,
+      message: err instanceof Error ? err.message : String(err),
+    };
+  }
+}
 
 function skipped(target: Target): TargetResult {
   return {

@@ -257,3 +257,86 @@ Deno.test("init adds test:mr:all to the workspace's deno.json, and deno task run
   assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
   assertMatch(stdout, /1 passed, 0 failed/);
 });
+
+const TYPED_TEST_MR = (body: string, permissions: string) =>
+  `import { defineTask } from "@wst/wst";
+import { z } from "zod";
+export default defineTask({
+  name: "test-mr",
+  description: "A target's typed test:mr",
+  args: z.object({}),
+  permissions: ${permissions},
+  async run(ctx) {
+    ${body}
+  },
+});
+`;
+
+Deno.test("test-mr-all runs a target's typed test-mr module in its own sandbox instead of go-task", async () => {
+  await using ws = await workspace({
+    "svc/Taskfile.yml": TEST_MR,
+    "svc/.wst/tasks/test_mr.ts": TYPED_TEST_MR(
+      'await Deno.writeTextFile(`${ctx.root}/checked.txt`, "ok\\n"); ctx.log.info("checked"); return { ok: true };',
+      '{ write: ["checked.txt"] }',
+    ),
+    "nosy/Taskfile.yml": TEST_MR,
+    "nosy/.wst/tasks/test_mr.ts": TYPED_TEST_MR(
+      "return await Deno.readTextFile(`${ctx.root}/../svc/Taskfile.yml`);",
+      '{ read: ["."] }',
+    ),
+  });
+  // No go-task on PATH: typed modules do not need it.
+  const run = await wst(["test-mr-all", "--root", ws.dir, "--json"], {
+    env: { PATH: "/usr/bin:/bin" },
+  });
+  assertEquals(run.code, 1, run.stderr);
+  const results = JSON.parse(run.stdout).results;
+  assertEquals(
+    results.map((r: { name: string; status: string; tool: string }) => [r.name, r.status, r.tool]),
+    [
+      ["nosy", "failed", "wst"],
+      ["svc", "passed", "wst"],
+    ],
+  );
+  assertMatch(
+    results[0].message,
+    /Task "test-mr" was refused read access to ".*svc\/Taskfile\.yml": it declares read: \[\.\]/,
+  );
+  assertEquals(await Deno.readTextFile(`${ws.dir}/svc/checked.txt`), "ok\n");
+  assertMatch(run.stderr, /^\[svc:test-mr\] checked$/m);
+});
+
+Deno.test("ctx.runTask refuses a task the caller did not declare, and a root outside its own", async () => {
+  const caller = (permissions: string, root: string) =>
+    `import { defineTask } from "@wst/wst";
+import { z } from "zod";
+export default defineTask({
+  name: "caller",
+  description: "Starts another task",
+  args: z.object({}),
+  permissions: ${permissions},
+  run: async (ctx) => (await ctx.runTask("helper", { root: ${JSON.stringify(root)} })).value,
+});
+`;
+  const helper = TYPED_TEST_MR("return 1;", "{}").replace('"test-mr"', '"helper"');
+  for (
+    const [permissions, root, operation] of [
+      ["{}", ".", /refused starting task "helper"/],
+      ['{ tasks: ["helper"] }', "..", /refused starting a task at ".*", outside the root/],
+    ] as const
+  ) {
+    await using ws = await workspace({
+      ".wst/tasks/caller.ts": caller(permissions, root),
+      ".wst/tasks/helper.ts": helper,
+    });
+    const run = await wst(["caller", "--root", ws.dir]);
+    assertEquals(run.code, 3, run.stderr);
+    assertMatch(run.stderr, operation);
+  }
+  await using ok = await workspace({
+    ".wst/tasks/caller.ts": caller('{ tasks: ["helper"] }', "."),
+    ".wst/tasks/helper.ts": helper,
+  });
+  const run = await wst(["caller", "--root", ok.dir, "--json"]);
+  assertEquals([run.code, run.stdout.trim()], [0, "1"]);
+});

@@ -1,6 +1,13 @@
-import { ExitCode } from "../errors/mod.ts";
-import type { RegistryEntry } from "../registry/mod.ts";
-import { computePermissions, runSandboxed } from "../sandbox/host.ts";
+import { ExitCode, UsageError } from "../errors/mod.ts";
+import { loadRegistry, type RegistryEntry } from "../registry/mod.ts";
+import type { Progress, Reporter } from "../reporter/mod.ts";
+import {
+  computePermissions,
+  runSandboxed,
+  type SandboxResult,
+  type SubtaskRequest,
+} from "../sandbox/host.ts";
+import { relativeTo } from "../_path.ts";
 import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
 
 /**
@@ -24,16 +31,54 @@ export async function runTaskCommand(
   for (const [key, value] of Object.entries({ ...taskFlags, ...input.positionals })) {
     if (value !== undefined) args[key] = value;
   }
-  const task = { name: entry.name, url: entry.url, worker: entry.worker };
-  const permissions = entry.permissions ?? await computePermissions(task, args);
   ctx.reporter.debug(`running ${entry.name} (${entry.source}: ${entry.file}) in ${ctx.root}`);
-  const result = await runSandboxed(task, {
-    root: ctx.root,
-    args,
-    permissions,
-    reporter: ctx.reporter,
-    signal: ctx.signal,
-  });
+  const result = await runEntry(ctx, entry, { root: ctx.root, args, reporter: ctx.reporter });
   printResult(ctx, json, result.value, result.text);
   if (result.failed) ctx.exit = ExitCode.TaskFailed;
+}
+
+/** Runs a registry entry in its sandbox; tasks it starts with ctx.runTask run the same way. */
+async function runEntry(
+  ctx: CliContext,
+  entry: RegistryEntry,
+  options: { root: string; args: Record<string, unknown>; reporter: Reporter },
+): Promise<SandboxResult> {
+  const task = { name: entry.name, url: entry.url, worker: entry.worker };
+  const permissions = entry.permissions ?? await computePermissions(task, options.args);
+  return await runSandboxed(task, {
+    root: options.root,
+    args: options.args,
+    permissions,
+    reporter: options.reporter,
+    signal: ctx.signal,
+    runSubtask: async (request: SubtaskRequest) => {
+      const registry = await loadRegistry(request.root);
+      const sub = registry.tasks.find((t) => t.name === request.name);
+      if (sub === undefined) {
+        const problem = registry.problems.find((p) => p.file.includes(request.name));
+        throw new UsageError(
+          `No task ${JSON.stringify(request.name)} in ${JSON.stringify(request.root)}${
+            problem ? `: ${problem.file}: ${problem.message}` : ""
+          }`,
+        );
+      }
+      const where = relativeTo(ctx.root, request.root);
+      const prefix = `[${where === "." ? request.name : `${where}:${request.name}`}] `;
+      return await runEntry(ctx, sub, {
+        root: request.root,
+        args: request.args,
+        reporter: prefixed(options.reporter, prefix),
+      });
+    },
+  });
+}
+
+function prefixed(reporter: Reporter, prefix: string): Reporter {
+  return {
+    debug: (m) => reporter.debug(prefix + m),
+    info: (m) => reporter.info(prefix + m),
+    warn: (m) => reporter.warn(prefix + m),
+    error: (m) => reporter.error(prefix + m),
+    progress: (label: string, total?: number): Progress => reporter.progress(prefix + label, total),
+  };
 }

@@ -24,8 +24,16 @@ export type HostMessage =
     scope: string;
     shellEnv: Record<string, string>;
     hasBinaries: boolean;
+    /** Tasks it may start with ctx.runTask. */
+    tasks: string[];
   }
-  | { type: "abort" };
+  | { type: "abort" }
+  | {
+    type: "task-result";
+    id: number;
+    result?: { value: unknown; text: string; failed: boolean };
+    error?: WireError;
+  };
 
 export type WorkerMessage =
   | { type: "described"; meta: TaskMeta }
@@ -35,4 +43,5 @@ export type WorkerMessage =
   | { type: "tick"; id: number; detail?: string }
   | { type: "progress-done"; id: number; summary?: string }
   | { type: "result"; value: unknown; text: string; failed: boolean }
+  | { type: "run-task"; id: number; name: string; root: string; args: Record<string, unknown> }
   | { type: "error"; error: WireError };

@@ -1,7 +1,7 @@
 // Runs inside a task's worker: answers the host's messages for one task
 // definition. The worker was created with exactly the task's permissions.
 import { ExitCode, SandboxDeniedError, toWstError, UsageError, WstError } from "../errors/mod.ts";
-import type { TaskContext } from "../task/context.ts";
+import type { SubtaskResult, TaskContext } from "../task/context.ts";
 import type { TaskDefinition } from "../task/define.ts";
 import { asTaskDefinition, taskMeta } from "../task/describe.ts";
 import { permissionsSchema } from "../task/permissions.ts";
@@ -46,6 +46,9 @@ export function serve(definition: unknown): void {
         case "abort":
           controller.abort(new WstError("Interrupted", { exitCode: ExitCode.Interrupted }));
           break;
+        case "task-result":
+          settleSubtask(message);
+          break;
       }
     } catch (err) {
       post({ type: "error", error: toWire(err) });
@@ -81,10 +84,58 @@ async function run(
     log: workerReporter(),
     signal,
     $,
+    runTask: (name, options = {}) => {
+      if (!message.tasks.includes(name)) {
+        throw new SandboxDeniedError({
+          task: task.name,
+          operation: `starting task ${JSON.stringify(name)}`,
+          scope: message.scope,
+        });
+      }
+      return requestSubtask(name, options.root ?? ".", options.args ?? {});
+    },
   };
   const value = await task.run(ctx, args);
   const text = task.render ? task.render(value) : JSON.stringify(value, null, 2);
   post({ type: "result", value, text, failed: task.failed?.(value) ?? false });
+}
+
+/** Subtasks started with ctx.runTask, waiting for the host's answer. */
+const subtasks = new Map<
+  number,
+  { resolve: (r: SubtaskResult) => void; reject: (e: unknown) => void }
+>();
+let nextSubtask = 0;
+
+function requestSubtask(
+  name: string,
+  root: string,
+  args: Record<string, unknown>,
+): Promise<SubtaskResult> {
+  const id = nextSubtask++;
+  return new Promise((resolve, reject) => {
+    subtasks.set(id, { resolve, reject });
+    post({ type: "run-task", id, name, root, args });
+  });
+}
+
+function settleSubtask(message: Extract<HostMessage, { type: "task-result" }>): void {
+  const pending = subtasks.get(message.id);
+  if (pending === undefined) return;
+  subtasks.delete(message.id);
+  if (message.result) pending.resolve(message.result);
+  else pending.reject(fromWireError(message.error!));
+}
+
+/** A subtask's error, as the class it was on the host, so callers can tell kinds apart. */
+function fromWireError(error: WireError): WstError {
+  if (error.kind === "sandbox-denied") {
+    return new WstError(error.message, { exitCode: ExitCode.SandboxDenied, kind: error.kind });
+  }
+  return new WstError(error.message, {
+    exitCode: error.exitCode as ExitCode,
+    kind: error.kind as WstError["kind"],
+  });
 }
 
 async function createShell(root: string, env: Record<string, string>, signal: AbortSignal) {

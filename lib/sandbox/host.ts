@@ -3,9 +3,11 @@ import {
   type ConfigIssue,
   ExitCode,
   SandboxDeniedError,
+  toWstError,
   UsageError,
   WstError,
 } from "../errors/mod.ts";
+import { resolvePath, SEP } from "../_path.ts";
 import type { Progress, Reporter } from "../reporter/mod.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { describeScope } from "../task/scope.ts";
@@ -59,6 +61,21 @@ export interface RunOptions {
   readonly reporter: Reporter;
   /** Aborts the task (Ctrl-C). */
   readonly signal?: AbortSignal;
+  /**
+   * Runs a task the sandboxed task starts with `ctx.runTask` (after the host
+   * checked that it is declared and its root is inside this task's root).
+   */
+  readonly runSubtask?: (request: SubtaskRequest) => Promise<SandboxResult>;
+}
+
+/** A task a sandboxed task asked the host to start. */
+export interface SubtaskRequest {
+  /** The task's name. */
+  readonly name: string;
+  /** Its workspace root: absolute, inside the parent's root. */
+  readonly root: string;
+  /** Its raw arguments. */
+  readonly args: Record<string, unknown>;
 }
 
 /**
@@ -114,9 +131,16 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
     scope,
     shellEnv: { ...resolved.shellEnv },
     hasBinaries: (options.permissions.run ?? []).length > 0,
+    tasks: [...(options.permissions.tasks ?? [])],
   };
-  return exchange(task, resolved.worker, message, { scope, signal: options.signal }, (m) => {
+  return exchange(task, resolved.worker, message, { scope, signal: options.signal }, (m, reply) => {
     switch (m.type) {
+      case "run-task":
+        startSubtask(task, options, scope, m).then(
+          (result) => reply({ type: "task-result", id: m.id, result }),
+          (err) => reply({ type: "task-result", id: m.id, error: toWireError(err) }),
+        );
+        return;
       case "result":
         return { value: m.value, text: m.text, failed: m.failed };
       case "log":
@@ -137,6 +161,34 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
   });
 }
 
+async function startSubtask(
+  parent: TaskModule,
+  options: RunOptions,
+  scope: string,
+  request: Extract<WorkerMessage, { type: "run-task" }>,
+): Promise<SandboxResult> {
+  const root = resolvePath(options.root, request.root);
+  const inside = root === options.root || root.startsWith(`${options.root}${SEP}`);
+  if (!(options.permissions.tasks ?? []).includes(request.name) || !inside) {
+    throw new SandboxDeniedError({
+      task: parent.name,
+      operation: inside
+        ? `starting task ${JSON.stringify(request.name)}`
+        : `starting a task at ${JSON.stringify(root)}, outside the root`,
+      scope,
+    });
+  }
+  if (options.runSubtask === undefined) {
+    throw new WstError(`Cannot start task ${JSON.stringify(request.name)}: not supported here`);
+  }
+  return await options.runSubtask({ name: request.name, root, args: request.args });
+}
+
+function toWireError(err: unknown): WireError {
+  const error = toWstError(err);
+  return { kind: error.kind, message: error.message, exitCode: error.exitCode };
+}
+
 function workerSource(url: string): string {
   const source = `import { serve } from ${JSON.stringify(RUNTIME_URL)};\n` +
     `import * as mod from ${JSON.stringify(url)};\n` +
@@ -153,7 +205,7 @@ function exchange<T>(
   permissions: Deno.PermissionOptionsObject,
   message: HostMessage,
   options: { scope?: string; signal?: AbortSignal | undefined },
-  handle: (message: WorkerMessage) => T | undefined,
+  handle: (message: WorkerMessage, reply: (message: HostMessage) => void) => T | undefined,
 ): Promise<T> {
   const scope = options.scope ?? "no permissions";
   return new Promise<T>((resolve, reject) => {
@@ -186,7 +238,9 @@ function exchange<T>(
         return;
       }
       try {
-        const value = handle(m);
+        const value = handle(m, (answer) => {
+          if (!settled) worker.postMessage(answer);
+        });
         if (value !== undefined) finish(() => resolve(value));
       } catch (err) {
         finish(() => reject(err));

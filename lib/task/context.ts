@@ -23,4 +23,31 @@ export interface TaskContext {
    * declares no binaries throws.
    */
   readonly $: Shell;
+  /**
+   * Starts another task (declared in `permissions.tasks`) in its own sandbox,
+   * with its own declared permissions, at a root inside this task's root
+   * (e.g. a repository under `repos/`, whose `.wst/tasks/` it is looked up in).
+   * Its logs are shown prefixed with its name.
+   *
+   * @throws {SandboxDeniedError} When the task is not declared or the root is outside.
+   */
+  readonly runTask: (name: string, options?: RunTaskOptions) => Promise<SubtaskResult>;
+}
+
+/** Where and how {@linkcode TaskContext.runTask} runs a task. */
+export interface RunTaskOptions {
+  /** The task's workspace root, relative to this task's root (default: the same root). */
+  root?: string;
+  /** The task's arguments, as flags would give them. */
+  args?: Record<string, unknown>;
+}
+
+/** What a task started with {@linkcode TaskContext.runTask} returned. */
+export interface SubtaskResult {
+  /** Its JSON-serialisable result. */
+  value: unknown;
+  /** The result rendered for people. */
+  text: string;
+  /** Whether the result reports a failure. */
+  failed: boolean;
 }

@@ -19,6 +19,9 @@ export const permissionsSchema: z.ZodType<PermissionLists> = z.strictObject({
   net: z.array(z.string().min(1)).optional().describe(
     "Hosts (host or host:port) the task may connect to",
   ),
+  tasks: z.array(z.string().min(1)).optional().describe(
+    "Tasks this task may start with ctx.runTask, each in its own sandbox",
+  ),
 });
 
 /** The permissions a task declares. See {@linkcode permissionsSchema}. */

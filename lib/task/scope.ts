@@ -15,6 +15,11 @@ export interface PermissionLists {
   env?: string[] | undefined;
   /** Hosts (`host` or `host:port`) the task may connect to. */
   net?: string[] | undefined;
+  /**
+   * Tasks this task may start with `ctx.runTask`, by name. Each runs in its own
+   * sandbox with its own declared permissions, never with this task's.
+   */
+  tasks?: string[] | undefined;
 }
 
 /** The kinds of permission a task can declare, in display order. */
@@ -28,8 +33,10 @@ export const PERMISSION_KINDS = ["read", "write", "run", "env", "net"] as const;
  * @returns One line of text.
  */
 export function describeScope(permissions: PermissionLists): string {
-  return PERMISSION_KINDS.map((kind) => {
+  const parts = PERMISSION_KINDS.map((kind) => {
     const values = permissions[kind] ?? [];
     return `${kind}: ${values.length === 0 ? "none" : `[${values.join(", ")}]`}`;
-  }).join(", ");
+  });
+  if ((permissions.tasks ?? []).length > 0) parts.push(`tasks: [${permissions.tasks!.join(", ")}]`);
+  return parts.join(", ");
 }

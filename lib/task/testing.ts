@@ -32,6 +32,8 @@ export interface TestContextOptions {
   $?: Shell;
   /** Abort signal (default: never aborted). */
   signal?: AbortSignal;
+  /** `ctx.runTask`; by default using it throws. */
+  runTask?: TaskContext["runTask"];
 }
 
 /**
@@ -70,6 +72,9 @@ export function testContext(options: TestContextOptions): TestContext {
     log,
     signal: options.signal ?? new AbortController().signal,
     $: options.$ ?? (new Proxy(noShell, { get: noShell, apply: noShell }) as unknown as Shell),
+    runTask: options.runTask ?? (() => {
+      throw new Error("ctx.runTask is not available in this test: pass testContext({ runTask })");
+    }),
   };
   return { ctx, logs };
 }
