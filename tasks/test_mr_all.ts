@@ -15,6 +15,7 @@ import {
   runWrites,
   selectTarget,
   shardItems,
+  skippedResult,
   type TargetResult,
   type Totals,
   totals,
@@ -84,7 +85,7 @@ export default defineTask({
         if (result.status === "failed" && a.failFast) stop();
         return result;
       },
-    })).map((r, i) => r ?? skipped(targets[i]!));
+    })).map((r, i) => r ?? skippedResult(targets[i]!));
     progress.done();
     await validator?.save();
     await writeReports(ctx, { title: "Merge-request checks", results, junit: a.junit });
@@ -137,20 +138,6 @@ async function runTypedTarget(ctx: TaskContext, target: Target): Promise<TargetR
       message: err instanceof Error ? err.message : String(err),
     };
   }
-}
-
-function skipped(target: Target): TargetResult {
-  return {
-    name: target.name,
-    path: target.path,
-    type: target.type,
-    status: "skipped",
-    cached: false,
-    ms: 0,
-    message: "Not run: --fail-fast stopped the run",
-    tool: "",
-    file: target.file,
-  };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   runPool,
   runWrites,
   selectTarget,
+  skippedResult,
   type TargetResult,
   type Totals,
   totals,
@@ -50,19 +51,7 @@ export default defineTask({
         if (result.status === "failed" && a.failFast) stop();
         return result;
       },
-    })).map((r, i) =>
-      r ?? {
-        name: targets[i]!.name,
-        path: targets[i]!.path,
-        type: targets[i]!.type,
-        status: "skipped" as const,
-        cached: false,
-        ms: 0,
-        message: "Not run: --fail-fast stopped the run",
-        tool: "",
-        file: targets[i]!.file,
-      }
-    );
+    })).map((r, i) => r ?? skippedResult(targets[i]!));
     progress.done();
     await validator.save();
     await writeReports(ctx, { title: "Kustomization validation", results, junit: a.junit });

@@ -10,6 +10,7 @@ export {
   resultsAnnotations,
   resultsJunit,
   resultsMarkdown,
+  skippedResult,
   type TargetResult,
   type TargetStatus,
   type Totals,

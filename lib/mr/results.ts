@@ -24,6 +24,23 @@ export interface TargetResult {
   file: string;
 }
 
+/** The result of a target `--fail-fast` kept from starting. */
+export function skippedResult(
+  target: { name: string; path: string; type: string; file: string },
+): TargetResult {
+  return {
+    name: target.name,
+    path: target.path,
+    type: target.type,
+    status: "skipped",
+    cached: false,
+    ms: 0,
+    message: "Not run: --fail-fast stopped the run",
+    tool: "",
+    file: target.file,
+  };
+}
+
 /** Counts of a run. */
 export interface Totals {
   total: number;

@@ -29,7 +29,7 @@ Deno.test("resultsJunit() escapes messages and counts failures and skips", () =>
   assertMatch(xml, /<testcase name="b&amp;d" classname="kustomization\.apps\/app" time="1\.500">/);
   assertMatch(
     xml,
-    /<failure message="Error: &quot;x&quot; &lt; y">Error: "x" &lt; y\n  at line 2<\/failure>/,
+    /<failure message="Error: &quot;x&quot; &lt; y">Error: "x" &lt; y\n {2}at line 2<\/failure>/,
   );
   assertMatch(xml, /<skipped message="Not run"\/>/);
 });
