@@ -22,6 +22,8 @@ Deno.test("wst list prints a table, and --json one document with every task", as
   assertEquals(doc.tasks.map((x: { name: string }) => x.name), [
     "discover-mr-targets",
     "init",
+    "list-projects",
+    "pointers",
     "test-mr-all",
     "validate-config",
     "validate-kustomizations",

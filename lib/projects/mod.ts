@@ -1,0 +1,17 @@
+/**
+ * AI project artifacts (SPEC section 4): the `.ai/projects/` layout, Kiro
+ * symlinks, Codev pointer files, and the listing with its health checks.
+ *
+ * @module
+ */
+export {
+  CODEV_KINDS,
+  type CodevKind,
+  KIRO_ARTIFACTS,
+  KIRO_SPECS_DIR,
+  kiroLinkTarget,
+  pointerPath,
+  PROJECTS_DIR,
+  renderPointer,
+} from "./layout.ts";
+export { listProjects, type Orphan, type ProjectEntry, type ProjectListing } from "./scan.ts";
