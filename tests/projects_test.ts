@@ -25,3 +25,28 @@ Deno.test("pointers --check exits 1 until pointers has written them; list-projec
   assertMatch(list.stdout, /^ok +simple-xml-response +codev +complete +0001 +spec\.md$/m);
   assertMatch(list.stdout, /1 project\(s\), 0 broken/);
 });
+
+Deno.test("create-project kiro makes its symlink inside the sandbox (with ln), and list-projects sees it", async () => {
+  await using ws = await workspace({ "README.md": "workspace\n" });
+  const run = await wst([
+    "create-project",
+    "spec-one",
+    "--format",
+    "kiro",
+    "--root",
+    ws.dir,
+    "--json",
+  ]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(JSON.parse(run.stdout).created, [
+    ".ai/projects/spec-one",
+    ".kiro/specs/spec-one",
+    ".gitignore (.ai/projects/ added)",
+  ]);
+  assertEquals(
+    await Deno.readLink(`${ws.dir}/.kiro/specs/spec-one`),
+    "../../.ai/projects/spec-one",
+  );
+  const list = await wst(["list-projects", "--root", ws.dir, "--json"]);
+  assertEquals(JSON.parse(list.stdout).broken, 0);
+});

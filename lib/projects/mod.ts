@@ -15,3 +15,4 @@ export {
   renderPointer,
 } from "./layout.ts";
 export { listProjects, type Orphan, type ProjectEntry, type ProjectListing } from "./scan.ts";
+export { checkProjectName, nextCodevNumber, projectPaths } from "./create.ts";
