@@ -16,3 +16,20 @@ export {
 } from "./layout.ts";
 export { listProjects, type Orphan, type ProjectEntry, type ProjectListing } from "./scan.ts";
 export { checkProjectName, nextCodevNumber, projectPaths } from "./create.ts";
+export {
+  applyStep,
+  type Journal,
+  JOURNAL_PATH,
+  type JournalRun,
+  readJournal,
+  removeJournal,
+  undoStep,
+  writeJournal,
+} from "./migrate_apply.ts";
+export {
+  exists,
+  type MigrationPlan,
+  planMigration,
+  type Source,
+  type Step,
+} from "./migrate_plan.ts";
