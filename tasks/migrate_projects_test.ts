@@ -141,3 +141,42 @@ Deno.test("an interrupted migration (journal says migrating) is finished by the 
   await run(ws.dir, { rollback: true });
   assertEquals(await snapshot(ws.dir), before);
 });
+
+Deno.test("a migration stopped after any step k is finished by the next run, and a rollback stopped after any step undoes exactly", async () => {
+  const { applyStep, planMigration, undoStep, writeJournal } = await import(
+    "../lib/projects/mod.ts"
+  );
+  await fc.assert(
+    fc.asyncProperty(treeArb, fc.nat(), fc.nat(), async (tree, kSeed, jSeed) => {
+      await using ws = await workspace({});
+      const artifacts = await writeTree(ws.dir, tree);
+      const before = await snapshot(ws.dir);
+      const plan = await planMigration(ws.dir);
+      const k = kSeed % (plan.steps.length + 1);
+      // What a process killed right after step k leaves behind: the journal and k steps done.
+      await writeJournal(ws.dir, {
+        version: 1,
+        createdWstDir: true,
+        runs: [{ state: "migrating", startedAt: "2026-01-01T00:00:00Z", steps: plan.steps }],
+      });
+      for (const step of plan.steps.slice(0, k)) await applyStep(ws.dir, step, $);
+      const resumed = await run(ws.dir);
+      assertEquals(resumed.value.resumed, true);
+      const migrated = await snapshot(ws.dir);
+      for (const bytes of artifacts) assertEquals(copiesOf(migrated, bytes), 1);
+
+      // A rollback killed after undoing j steps, then run again.
+      const reversed = [...plan.steps].reverse();
+      const j = jSeed % (reversed.length + 1);
+      const journalPath = `${ws.dir}/.wst/migrate-projects.journal.json`;
+      const journal = JSON.parse(await Deno.readTextFile(journalPath));
+      journal.runs[0].state = "rolling-back";
+      await Deno.writeTextFile(journalPath, JSON.stringify(journal));
+      for (const step of reversed.slice(0, j)) await undoStep(ws.dir, step);
+      for (const bytes of artifacts) assertEquals(copiesOf(await snapshot(ws.dir), bytes), 1);
+      await run(ws.dir, { rollback: true });
+      assertEquals(await snapshot(ws.dir), before);
+    }),
+    { numRuns: 40 },
+  );
+});

@@ -28,8 +28,12 @@ export async function snapshot(
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** How many files in the snapshot hold exactly these bytes. */
-export function copiesOf(tree: TreeSnapshot, bytes: Uint8Array): number {
+/**
+ * How many files hold exactly these bytes, in a snapshot or in counts of its
+ * values (faster when asking about many files).
+ */
+export function copiesOf(tree: TreeSnapshot | Map<string, number>, bytes: Uint8Array): number {
   const wanted = `file:${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  if (tree instanceof Map) return tree.get(wanted) ?? 0;
   return Object.values(tree).filter((v) => v === wanted).length;
 }

@@ -24,6 +24,7 @@ Deno.test("wst list prints a table, and --json one document with every task", as
     "discover-mr-targets",
     "init",
     "list-projects",
+    "migrate-projects",
     "pointers",
     "test-mr-all",
     "validate-config",

@@ -64,10 +64,15 @@ export async function applyStep(root: string, step: Step, $: Shell): Promise<voi
       return;
     case "move":
       return await move(abs(step.from), abs(step.to));
-    case "rmdir":
+    case "rmdir": {
+      const path = abs(step.path);
+      if (!(await exists(path))) return;
+      // Reached through the Kiro symlink of an earlier run: the folder is already gone.
+      if ((await Deno.realPath(path)) !== path) return;
       // Only an empty folder: a file left in it stops the run instead of being deleted.
-      await Deno.remove(abs(step.path)).catch(ignoreNotFound);
+      await Deno.remove(path);
       return;
+    }
     case "symlink": {
       const path = abs(step.path);
       if (await exists(path)) {
@@ -161,6 +166,9 @@ async function move(from: string, to: string): Promise<void> {
     throw new WstError(`Cannot move ${from}: it is gone, and ${to} is not there either`);
   }
   if (hasTo) {
+    // Seen through the Kiro symlink made by an earlier run, the source *is* the target: the move
+    // is done, and removing "the source" would delete the only copy.
+    if ((await Deno.realPath(from)) === (await Deno.realPath(to))) return;
     if (await sameBytes(from, to)) {
       await Deno.remove(from);
       return;
