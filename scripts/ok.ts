@@ -1,6 +1,8 @@
 // deno task ok: the whole gate, as CI runs it (.ci/run → npm test → here).
 // Format, lint, type-check, doc-lint, tests with coverage and a floor. Every
 // step runs against the committed, frozen deno.lock.
+import { ENTRY_POINT, RUNTIME_FLAGS } from "./runtime_flags.ts";
+
 const deno = Deno.execPath();
 const COVERAGE_DIR = "coverage";
 /** Line coverage below this fails the gate. */
@@ -20,6 +22,11 @@ const steps: Step[] = [
     args: ["check", "cli.ts", "mod.ts", "lib/", "tasks/", "tests/", "scripts/"],
   },
   { name: "doc-lint", args: ["doc", "--lint", "mod.ts"] },
+  {
+    // docs/tasks.md and AGENTS.md's task section are generated from the registry.
+    name: "generated docs",
+    args: ["run", "--quiet", ...RUNTIME_FLAGS, ENTRY_POINT, "docs", "--check", "--root", "."],
+  },
   {
     name: "test",
     args: [

@@ -184,6 +184,26 @@ function buildApp(tasks: readonly RegistryEntry[]) {
         choices: SCHEMA_NAMES,
       },
     ),
+    docs: buildCommand({
+      func: guarded(async function (this: CliContext, flags: GlobalFlags) {
+        const { docsCommand } = await import("./docs.ts");
+        await docsCommand.call(this, flags);
+      }),
+      parameters: {
+        flags: {
+          ...GLOBAL_FLAG_SPECS,
+          check: {
+            kind: "boolean",
+            brief: "Change nothing; exit 1 when docs/tasks.md or AGENTS.md's task section is stale",
+            optional: true,
+            withNegated: false,
+          },
+        },
+        positional: { kind: "tuple", parameters: [] },
+        // deno-lint-ignore no-explicit-any
+      } as any,
+      docs: { brief: "Regenerate docs/tasks.md and the task section of AGENTS.md" },
+    }) as Command<CliContext>,
     completions: fixedCommand(
       completionsCommand,
       "Print a shell completion script (bash, zsh or fish)",

@@ -41,6 +41,7 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   "describe",
   "schema",
   "completions",
+  "docs",
   "help",
 ]);
 
