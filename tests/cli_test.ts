@@ -29,6 +29,8 @@ Deno.test("wst list prints a table, and --json one document with every task", as
     "test-mr-all",
     "validate-config",
     "validate-kustomizations",
+    "workspace-status",
+    "workspace-sync",
   ]);
   assertEquals(doc.tasks.every((x: { source: string }) => x.source === "built-in"), true);
   assertEquals(doc.problems, []);

@@ -1,0 +1,29 @@
+import { ConfigError, formatIssue } from "../errors/mod.ts";
+import { parseConfig, workspacesFileSchema } from "../config/mod.ts";
+import type { Reporter } from "../reporter/mod.ts";
+import type { WorkspacesFile } from "./plan.ts";
+
+/** The workspace configuration file, relative to the root. */
+export const WORKSPACES_FILE = "workspaces.yaml";
+
+/**
+ * Reads and validates `workspaces.yaml`; unknown keys are logged as warnings.
+ *
+ * @throws {ConfigError} When it is missing, malformed or invalid.
+ */
+export async function loadWorkspaces(root: string, log: Reporter): Promise<WorkspacesFile> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(`${root}/${WORKSPACES_FILE}`);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+    throw new ConfigError([{
+      file: WORKSPACES_FILE,
+      path: "",
+      message: `Not found in ${JSON.stringify(root)} (use --root to point at the workspace)`,
+    }]);
+  }
+  const { data, warnings } = parseConfig(WORKSPACES_FILE, text, workspacesFileSchema);
+  for (const w of warnings) log.warn(formatIssue(w));
+  return data;
+}
