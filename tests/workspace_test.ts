@@ -1,51 +1,8 @@
 // End-to-end: workspace-sync and workspace-status through the real CLI, with real git
 // repositories the test creates (bare "remotes" on disk, file:// URLs).
 import { assert, assertEquals, assertMatch } from "./assert.ts";
-import { type TempWorkspace, workspace, wst } from "./_cli.ts";
-
-async function sh(cwd: string, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command("git", {
-    args: [
-      "-c",
-      "user.email=t@example.com",
-      "-c",
-      "user.name=t",
-      "-c",
-      "init.defaultBranch=main",
-      ...args,
-    ],
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout).trim();
-  assertEquals(out.code, 0, `git ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-  return text;
-}
-
-/** A bare remote with one commit on main, and a helper to push more commits to it. */
-async function remote(base: TempWorkspace, name: string) {
-  const bare = `${base.dir}/remotes/${name}.git`;
-  const seed = `${base.dir}/seeds/${name}`;
-  await Deno.mkdir(bare, { recursive: true });
-  await Deno.mkdir(seed, { recursive: true });
-  await sh(bare, "init", "--quiet", "--bare");
-  await sh(seed, "init", "--quiet");
-  await Deno.writeTextFile(`${seed}/README.md`, `# ${name}\n`);
-  await sh(seed, "add", "-A");
-  await sh(seed, "commit", "--quiet", "-m", "first");
-  await sh(seed, "push", "--quiet", bare, "main");
-  return {
-    url: `file://${bare}`,
-    async commit(file: string) {
-      await Deno.writeTextFile(`${seed}/${file}`, `${file}\n`);
-      await sh(seed, "add", "-A");
-      await sh(seed, "commit", "--quiet", "-m", file);
-      await sh(seed, "push", "--quiet", bare, "main");
-      return await sh(seed, "rev-parse", "HEAD");
-    },
-  };
-}
+import { workspace, wst } from "./_cli.ts";
+import { remote, sh } from "./_git.ts";
 
 Deno.test("workspace-sync clones, fast-forwards clean clones, leaves changed ones alone, and writes .code-workspace files", async () => {
   await using base = await workspace({});
