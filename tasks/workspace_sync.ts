@@ -4,6 +4,7 @@ import type { TaskContext } from "../lib/task/context.ts";
 import { writeTextFileAtomic } from "../lib/fs/mod.ts";
 import { runPool } from "../lib/mr/mod.ts";
 import { table } from "../lib/reporter/table.ts";
+import { NETWORK_ENV } from "../lib/net_env.ts";
 import {
   cloneState,
   codeWorkspace,
@@ -57,7 +58,12 @@ export default defineTask({
     jobs: z.number().int().min(1).default(4).describe("Projects synced at a time"),
   }),
   // Clones, folders and pruning can be anywhere workspaces.yaml says, under the root.
-  permissions: { read: ["."], write: ["."], run: ["git"], env: ["HOME", "SSH_AUTH_SOCK"] },
+  permissions: {
+    read: ["."],
+    write: ["."],
+    run: ["git"],
+    env: ["HOME", "SSH_AUTH_SOCK", ...NETWORK_ENV],
+  },
   async run(ctx, a): Promise<SyncResult> {
     const config = await loadWorkspaces(ctx.root, ctx.log);
     const list = placements(config, a.workspace);

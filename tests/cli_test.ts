@@ -20,9 +20,11 @@ Deno.test("wst list prints a table, and --json one document with every task", as
   const json = await wst(["list", "--root", ws.dir, "--json"]);
   const doc = JSON.parse(json.stdout);
   assertEquals(doc.tasks.map((x: { name: string }) => x.name), [
+    "check-tools",
     "create-project",
     "discover-mr-targets",
     "init",
+    "install-tools",
     "list-projects",
     "migrate-projects",
     "pointers",

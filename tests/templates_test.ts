@@ -52,3 +52,25 @@ Deno.test("every wst command in the CI template uses a real task and real flags"
     }
   }
 });
+
+Deno.test("the workspace dev container installs tools, then syncs, with real tasks and flags", async () => {
+  const text = await Deno.readTextFile(
+    new URL("../templates/devcontainer/devcontainer.json", import.meta.url),
+  );
+  // JSON with comments, as dev containers allow.
+  const json = JSON.parse(text.replace(/^\s*\/\/.*$/gm, ""));
+  const command: string = json.postCreateCommand;
+  const install = command.indexOf("wst install-tools");
+  const sync = command.indexOf("wst workspace-sync");
+  assert(install > 0 && sync > install, "install-tools must run before workspace-sync");
+  const tasks = new Map(builtinTasks().map((t) => [t.name, t]));
+  for (const [, name, rest] of command.matchAll(/wst ([a-z-]+)((?: --?[a-z-]+(?: "[^"]*")?)*)/g)) {
+    const task = tasks.get(name!);
+    assert(task, `unknown task ${name}`);
+    const known = new Set(Object.keys((task.argsSchema.properties ?? {}) as object).map(flagName));
+    known.add("--root");
+    for (const [flag] of rest!.matchAll(/--[a-z-]+/g)) {
+      assert(known.has(flag), `${name} has no flag ${flag}`);
+    }
+  }
+});

@@ -25,8 +25,9 @@ export interface ResolveOptions {
  * resolved on `PATH`. Every permission key is listed: a key left out would be
  * inherited from the host, which runs with all permissions.
  *
- * A read or write path that is exactly `$NAME` is the value of the host's env
- * var `NAME` (e.g. `$GITHUB_OUTPUT`), and is left out when that is unset.
+ * A read or write path `$NAME` (or `$NAME/sub/path`) starts with the value of
+ * the host's env var `NAME` (e.g. `$GITHUB_OUTPUT`, `$HOME/.local/bin`), and is
+ * left out when that is unset.
  *
  * Besides what is declared, a task that declares binaries also gets read
  * access to each resolved binary file (so its shell can find it) and the env
@@ -83,15 +84,18 @@ export function resolvePermissions(
   };
 }
 
-/** `$NAME` → the env var's value (undefined when unset or empty); other paths unchanged. */
+/**
+ * `$NAME` or `$NAME/more` → the env var's value (then `/more`); undefined when
+ * the var is unset or empty; other paths unchanged.
+ */
 function expandEnvPath(
   path: string,
   getEnv: (name: string) => string | undefined,
 ): string | undefined {
-  const match = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(path);
+  const match = /^\$([A-Za-z_][A-Za-z0-9_]*)(\/.*)?$/.exec(path);
   if (match === null) return path;
   const value = getEnv(match[1]!);
-  return value === undefined || value === "" ? undefined : value;
+  return value === undefined || value === "" ? undefined : `${value}${match[2] ?? ""}`;
 }
 
 /**

@@ -46,12 +46,15 @@ Deno.test("findBinary() returns undefined for a name that is not on PATH", () =>
 });
 
 Deno.test("resolvePermissions() expands $NAME paths from the env and drops unset ones", () => {
-  const env: Record<string, string> = { GITHUB_OUTPUT: "/runner/out.txt" };
+  const env: Record<string, string> = { GITHUB_OUTPUT: "/runner/out.txt", HOME: "/home/u" };
   const { worker } = resolvePermissions(
-    { read: ["$UNSET_VAR"], write: ["$GITHUB_OUTPUT", "cache"] },
+    {
+      read: ["$UNSET_VAR", "$UNSET_VAR/x"],
+      write: ["$GITHUB_OUTPUT", "cache", "$HOME/.local/bin"],
+    },
     "/ws",
     { path: "", getEnv: (name) => env[name] },
   );
-  assertEquals(worker.write, ["/runner/out.txt", "/ws/cache"]);
+  assertEquals(worker.write, ["/runner/out.txt", "/ws/cache", "/home/u/.local/bin"]);
   assertEquals(worker.read, false);
 });

@@ -1,0 +1,23 @@
+/**
+ * Environment variables that tell network clients (git, curl, npm, pip, apt)
+ * how to get out: proxies and extra CA certificates. Tasks whose binaries
+ * reach the network declare these, so that a sandboxed run behind a
+ * TLS-intercepting proxy works like the user's shell does. Their values are
+ * paths and URLs, not secrets (a proxy URL with a password is the user's
+ * choice to export).
+ */
+export const NETWORK_ENV: readonly string[] = [
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "NODE_EXTRA_CA_CERTS",
+  "CURL_CA_BUNDLE",
+  "REQUESTS_CA_BUNDLE",
+  "PIP_CERT",
+  "GIT_SSL_CAINFO",
+];
