@@ -59,7 +59,8 @@ export async function installBinary($: Shell, options: BinaryInstall): Promise<L
       );
     }
     let binary = file;
-    if (spec.archive === "tar.gz") {
+    // An archive by the spec, or by its URL (a download pinned only in the lock).
+    if (spec.archive === "tar.gz" || /\.(tar\.gz|tgz)(\?|$)/.test(url)) {
       const unpacked = await $`tar -xzf ${file} -C ${work}`.stderr("piped").noThrow();
       if (unpacked.code !== 0) {
         throw new WstError(`Cannot unpack ${spec.name}: ${unpacked.stderr.trim()}`);
