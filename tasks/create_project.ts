@@ -6,6 +6,8 @@ import { writeTextFileAtomic } from "../lib/fs/mod.ts";
 import {
   checkProjectName,
   CODEV_KINDS,
+  exists,
+  ignores,
   KIRO_SPECS_DIR,
   kiroLinkTarget,
   listProjects,
@@ -14,6 +16,7 @@ import {
   projectPaths,
   PROJECTS_DIR,
   renderPointer,
+  titleOf,
 } from "../lib/projects/mod.ts";
 
 /** What create-project made. */
@@ -134,22 +137,6 @@ export default defineTask({
     }:\n${r.created.map((p) => `  ${p}`).join("\n")}`,
 });
 
-function titleOf(name: string): string {
-  return name.split(/[-_.]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(
-    " ",
-  );
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
-}
-
 /** Adds `.ai/projects/` to `.gitignore` unless a line already ignores it; keeps the rest. */
 async function ensureIgnored(root: string): Promise<boolean> {
   let text = "";
@@ -158,14 +145,7 @@ async function ensureIgnored(root: string): Promise<boolean> {
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
-  const lines = text.split(/\r?\n/).map((l) => l.trim());
-  if (
-    lines.some((l) =>
-      [IGNORE_LINE, PROJECTS_DIR, `/${IGNORE_LINE}`, `/${PROJECTS_DIR}`].includes(l)
-    )
-  ) {
-    return false;
-  }
+  if (ignores(text)) return false;
   const separator = text === "" || text.endsWith("\n") ? "" : "\n";
   await writeTextFileAtomic(`${root}/${GITIGNORE}`, `${text}${separator}${IGNORE_LINE}\n`);
   return true;

@@ -1,7 +1,7 @@
 import type { ProjectMetadata } from "../config/mod.ts";
-import { projectNameSchema } from "../config/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 import { CODEV_KINDS, KIRO_SPECS_DIR, PROJECTS_DIR } from "./layout.ts";
+import { nameProblem } from "./migrate_plan.ts";
 
 /**
  * Checks a new project's name: the metadata schema's rule (lower-case
@@ -10,21 +10,9 @@ import { CODEV_KINDS, KIRO_SPECS_DIR, PROJECTS_DIR } from "./layout.ts";
  * @throws {UsageError} Naming what is wrong.
  */
 export function checkProjectName(name: string): void {
-  if (
-    name.includes("\0") || name.includes("/") || name.includes("\\") || name === "." ||
-    name === ".." || name.includes("..")
-  ) {
-    throw new UsageError(
-      `Cannot use the project name ${
-        JSON.stringify(name)
-      }: it must not contain "/", "\\", ".." or NUL`,
-    );
-  }
-  const parsed = projectNameSchema.safeParse(name);
-  if (!parsed.success) {
-    throw new UsageError(
-      `Cannot use the project name ${JSON.stringify(name)}: ${parsed.error.issues[0]?.message}`,
-    );
+  const problem = nameProblem(name);
+  if (problem !== undefined) {
+    throw new UsageError(`Cannot use the project name ${JSON.stringify(name)}: ${problem}`);
   }
 }
 

@@ -21,6 +21,12 @@ export const CODEV_KINDS: readonly CodevKind[] = [
   { dir: "codev/reviews", artifact: "review.md", label: "Review" },
 ];
 
+/** A display name from a project name: `xml-adapter` → `Xml Adapter`. */
+export function titleOf(name: string): string {
+  return name.split(/[-_.]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(" ");
+}
+
 /** The Kiro symlink's target, relative to `.kiro/specs/`. */
 export function kiroLinkTarget(name: string): string {
   return `../../${PROJECTS_DIR}/${name}`;

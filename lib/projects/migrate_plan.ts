@@ -8,6 +8,7 @@ import {
   pointerPath,
   PROJECTS_DIR,
   renderPointer,
+  titleOf,
 } from "./layout.ts";
 
 /** One step of a migration. Paths are relative to the workspace root. */
@@ -206,8 +207,7 @@ async function metadataFor(root: string, source: Source): Promise<ProjectMetadat
     : "draft";
   return {
     name: source.name,
-    displayName: source.name.split(/[-_.]+/).filter(Boolean)
-      .map((w) => w[0]!.toUpperCase() + w.slice(1)).join(" "),
+    displayName: titleOf(source.name),
     created: iso(oldest),
     updated: iso(newest),
     format: source.format,

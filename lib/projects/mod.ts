@@ -13,6 +13,7 @@ export {
   pointerPath,
   PROJECTS_DIR,
   renderPointer,
+  titleOf,
 } from "./layout.ts";
 export { listProjects, type Orphan, type ProjectEntry, type ProjectListing } from "./scan.ts";
 export { checkProjectName, nextCodevNumber, projectPaths } from "./create.ts";
@@ -28,6 +29,7 @@ export {
 } from "./migrate_apply.ts";
 export {
   exists,
+  ignores,
   type MigrationPlan,
   planMigration,
   type Source,
