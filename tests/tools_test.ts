@@ -98,7 +98,13 @@ Deno.test("install-tools names a binary it has no download for, and where to pin
 Deno.test("install-tools installs an npm package for real (into a temporary prefix)", async () => {
   await using ws = await workspace({ "workspaces.yaml": config("  node_tools: [semver]\n") });
   const prefix = `${ws.dir}/npm-prefix`;
-  const env = { NPM_CONFIG_PREFIX: prefix, PATH: `${prefix}/bin:${Deno.env.get("PATH")}` };
+  // Both spellings: under `npm test` the environment already holds npm_config_prefix, which
+  // would win over NPM_CONFIG_PREFIX and install into the machine's global prefix.
+  const env = {
+    NPM_CONFIG_PREFIX: prefix,
+    npm_config_prefix: prefix,
+    PATH: `${prefix}/bin:${Deno.env.get("PATH")}`,
+  };
   const run = await wst(["install-tools", "--root", ws.dir, "--json"], { env });
   assertEquals(run.code, 0, run.stderr + run.stdout);
   assertEquals(JSON.parse(run.stdout).tools[0].status, "installed");
