@@ -71,9 +71,17 @@ for (const step of steps) {
 if (failed === 0) {
   // The end-to-end tests' CLI processes and workers write coverage too; one
   // that was terminated (a task stopped by the sandbox) can leave an empty file.
+  // A child killed on purpose (the fault-injection test) can leave a truncated one.
   for await (const entry of Deno.readDir(COVERAGE_DIR)) {
     const path = `${COVERAGE_DIR}/${entry.name}`;
-    if ((await Deno.stat(path)).size === 0) await Deno.remove(path);
+    const text = await Deno.readTextFile(path);
+    try {
+      if (text !== "") JSON.parse(text);
+      else await Deno.remove(path); // a terminated worker's
+    } catch {
+      write(`     (skipping truncated coverage file ${entry.name})\n`);
+      await Deno.remove(path);
+    }
   }
   const { ok, output } = await run({
     name: "coverage",

@@ -22,8 +22,15 @@ function cli(root: string, ...args: string[]): Deno.ChildProcess {
     ],
     stdout: "null",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    // Without coverage: a process killed while writing its coverage file would leave it corrupt.
+    clearEnv: true,
+    env: { ...withoutCoverage(), NO_COLOR: "1" },
   }).spawn();
+}
+
+function withoutCoverage(): Record<string, string> {
+  const { DENO_COVERAGE_DIR: _dir, ...env } = Deno.env.toObject();
+  return env;
 }
 
 async function finish(root: string, ...args: string[]): Promise<void> {
