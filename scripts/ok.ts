@@ -73,6 +73,7 @@ if (failed === 0) {
   // that was terminated (a task stopped by the sandbox) can leave an empty file.
   // A child killed on purpose (the fault-injection test) can leave a truncated one.
   for await (const entry of Deno.readDir(COVERAGE_DIR)) {
+    if (!entry.isFile || !entry.name.endsWith(".json")) continue; // e.g. coverage/html/
     const path = `${COVERAGE_DIR}/${entry.name}`;
     const text = await Deno.readTextFile(path);
     try {
