@@ -2,7 +2,7 @@ import * as z from "zod";
 import { defineTask } from "../lib/task/mod.ts";
 import type { ProjectMetadata } from "../lib/config/mod.ts";
 import { UsageError, WstError } from "../lib/errors/mod.ts";
-import { writeTextFileAtomic } from "../lib/fs/mod.ts";
+import { readTextFileOrNull, writeTextFileAtomic } from "../lib/fs/mod.ts";
 import {
   checkProjectName,
   CODEV_KINDS,
@@ -139,12 +139,7 @@ export default defineTask({
 
 /** Adds `.ai/projects/` to `.gitignore` unless a line already ignores it; keeps the rest. */
 async function ensureIgnored(root: string): Promise<boolean> {
-  let text = "";
-  try {
-    text = await Deno.readTextFile(`${root}/${GITIGNORE}`);
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
+  const text = await readTextFileOrNull(`${root}/${GITIGNORE}`) ?? "";
   if (ignores(text)) return false;
   const separator = text === "" || text.endsWith("\n") ? "" : "\n";
   await writeTextFileAtomic(`${root}/${GITIGNORE}`, `${text}${separator}${IGNORE_LINE}\n`);

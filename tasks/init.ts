@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { defineTask } from "../lib/task/mod.ts";
 import { ConfigError, UsageError } from "../lib/errors/mod.ts";
-import { writeTextFileAtomic } from "../lib/fs/mod.ts";
+import { readTextFileOrNull, writeTextFileAtomic } from "../lib/fs/mod.ts";
 
 /** What `init` did to the workspace's deno.json. */
 export interface InitResult {
@@ -39,12 +39,7 @@ export default defineTask({
   permissions: { read: [FILE, `${FILE}.tmp`], write: [FILE, `${FILE}.tmp`] },
   async run(ctx, a): Promise<InitResult> {
     const path = `${ctx.root}/${FILE}`;
-    let text: string | undefined;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    }
+    const text = await readTextFileOrNull(path) ?? undefined;
     let config: Record<string, unknown> = {};
     if (text !== undefined) {
       try {

@@ -8,6 +8,7 @@ import {
   YAML_ENV,
 } from "../lib/config/mod.ts";
 import { ConfigError, type ConfigIssue, formatIssue, UsageError } from "../lib/errors/mod.ts";
+import { readTextFileOrNull } from "../lib/fs/mod.ts";
 
 /** What `validate-config` found in one file. */
 export interface FileReport {
@@ -45,8 +46,8 @@ export default defineTask({
       format: "yaml" | "json",
       extra?: (data: z.output<S>) => ConfigIssue[],
     ) => {
-      const text = await readIfExists(`${ctx.root}/${file}`);
-      if (text === undefined) return;
+      const text = await readTextFileOrNull(`${ctx.root}/${file}`);
+      if (text === null) return;
       try {
         const { data, warnings } = parseConfig(file, text, schema, { format });
         errors.push(...(extra?.(data) ?? []));
@@ -90,15 +91,6 @@ export default defineTask({
     ).join("\n");
   },
 });
-
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
-}
 
 async function projectFolders(dir: string): Promise<string[]> {
   const names: string[] = [];

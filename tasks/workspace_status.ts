@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { defineTask } from "../lib/task/mod.ts";
+import { pathExists } from "../lib/fs/mod.ts";
 import { table } from "../lib/reporter/table.ts";
 import { cloneState, loadWorkspaces, placements } from "../lib/workspace/mod.ts";
 
@@ -31,7 +32,7 @@ export default defineTask({
     const entries: StatusEntry[] = [];
     for (const p of list) {
       const dir = `${ctx.root}/${p.path}`;
-      const exists = await Deno.lstat(dir).then(() => true, () => false);
+      const exists = await pathExists(dir);
       const state = exists ? await cloneState(ctx.$, dir) : null;
       entries.push({
         workspace: p.workspace,

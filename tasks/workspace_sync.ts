@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { defineTask } from "../lib/task/mod.ts";
 import type { TaskContext } from "../lib/task/context.ts";
-import { writeTextFileAtomic } from "../lib/fs/mod.ts";
+import { pathExists, readTextFileOrNull, writeTextFileAtomic } from "../lib/fs/mod.ts";
 import { runPool } from "../lib/mr/mod.ts";
 import { table } from "../lib/reporter/table.ts";
 import { NETWORK_ENV } from "../lib/net_env.ts";
@@ -91,12 +91,7 @@ export default defineTask({
     await Deno.mkdir(`${ctx.root}/${VSCODE_DIR}`, { recursive: true });
     for (const w of chosen) {
       const path = `${VSCODE_DIR}/${w.name}.code-workspace`;
-      let existing: string | null = null;
-      try {
-        existing = await Deno.readTextFile(`${ctx.root}/${path}`);
-      } catch (err) {
-        if (!(err instanceof Deno.errors.NotFound)) throw err;
-      }
+      const existing = await readTextFileOrNull(`${ctx.root}/${path}`);
       let text: string;
       try {
         text = codeWorkspace(config, w.name, existing);
@@ -142,7 +137,7 @@ async function syncOne(ctx: TaskContext, p: Placement, prune: boolean): Promise<
     message,
   });
   const dir = `${ctx.root}/${p.path}`;
-  const exists = await Deno.lstat(dir).then(() => true, () => false);
+  const exists = await pathExists(dir);
 
   if (p.state === "absent") {
     if (!exists) return entry("absent");

@@ -1,5 +1,6 @@
 import { agentsSection, tasksPage, withAgentsSection } from "../docs/mod.ts";
 import { WstError } from "../errors/mod.ts";
+import { readTextFileOrNull, writeTextFileAtomic } from "../fs/mod.ts";
 import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
 
 /** Where `wst docs` writes, relative to the root. */
@@ -26,13 +27,13 @@ export async function docsCommand(this: CliContext, flags: DocsFlags): Promise<v
   const wanted: Record<string, string> = {
     [DOCS_FILES.page]: tasksPage(tasks),
     [DOCS_FILES.agents]: withAgentsSection(
-      await readOr(`${this.root}/${DOCS_FILES.agents}`, ""),
+      await readTextFileOrNull(`${this.root}/${DOCS_FILES.agents}`) ?? "",
       agentsSection(tasks),
     ),
   };
   const stale: string[] = [];
   for (const [file, text] of Object.entries(wanted)) {
-    if ((await readOr(`${this.root}/${file}`, null)) !== text) stale.push(file);
+    if ((await readTextFileOrNull(`${this.root}/${file}`)) !== text) stale.push(file);
   }
   if (flags.check) {
     // One document with --json: the error object when stale, the result when not.
@@ -47,8 +48,7 @@ export async function docsCommand(this: CliContext, flags: DocsFlags): Promise<v
   for (const file of stale) {
     const path = `${this.root}/${file}`;
     await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-    await Deno.writeTextFile(`${path}.tmp`, wanted[file]!);
-    await Deno.rename(`${path}.tmp`, path);
+    await writeTextFileAtomic(path, wanted[file]!);
   }
   printResult(
     this,
@@ -56,13 +56,4 @@ export async function docsCommand(this: CliContext, flags: DocsFlags): Promise<v
     { check: false, written: stale },
     stale.length === 0 ? "Docs are up to date" : `Wrote ${stale.join(", ")}`,
   );
-}
-
-async function readOr<T>(path: string, fallback: T): Promise<string | T> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return fallback;
-    throw err;
-  }
 }

@@ -1,6 +1,7 @@
 /**
- * File helpers that keep users' files whole.
+ * File helpers that keep users' files whole, and the small reads every task needs.
  *
  * @module
  */
-export { writeTextFileAtomic } from "./atomic.ts";
+export { type AtomicWriteOptions, writeTextFileAtomic } from "./atomic.ts";
+export { pathExists, readDirSorted, readTextFileOrNull } from "./read.ts";

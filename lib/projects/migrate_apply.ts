@@ -1,4 +1,5 @@
 import { WstError } from "../errors/mod.ts";
+import { writeTextFileAtomic } from "../fs/mod.ts";
 import type { Shell } from "../task/context.ts";
 import { exists, ignores, readText, sameBytes, type Step } from "./migrate_plan.ts";
 
@@ -193,21 +194,8 @@ async function move(from: string, to: string): Promise<void> {
   }
 }
 
-async function writeDurably(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp`;
-  try {
-    await Deno.writeTextFile(tmp, text);
-    const file = await Deno.open(tmp, { read: true, write: true });
-    try {
-      await file.sync();
-    } finally {
-      file.close();
-    }
-    await Deno.rename(tmp, path);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
+function writeDurably(path: string, text: string): Promise<void> {
+  return writeTextFileAtomic(path, text, { durable: true });
 }
 
 function ignoreNotFound(err: unknown): void {

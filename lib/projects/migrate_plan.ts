@@ -1,4 +1,9 @@
 import type { ProjectMetadata } from "../config/mod.ts";
+import {
+  pathExists as exists,
+  readDirSorted as list,
+  readTextFileOrNull as readText,
+} from "../fs/mod.ts";
 import { projectNameSchema } from "../config/mod.ts";
 import {
   CODEV_KINDS,
@@ -280,43 +285,11 @@ export function ignores(text: string): boolean {
     .some((l) => [IGNORE_LINE, PROJECTS_DIR, `/${IGNORE_LINE}`, `/${PROJECTS_DIR}`].includes(l));
 }
 
-async function list(dir: string): Promise<Deno.DirEntry[]> {
-  const out: Deno.DirEntry[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) out.push(entry);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) return [];
-    throw err;
-  }
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/** Whether a path exists (a dangling symlink counts). */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
-}
-
 async function isSymlink(path: string): Promise<boolean> {
   try {
     return (await Deno.lstat(path)).isSymlink;
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
-}
-
-/** A file's text, or null when it does not exist. */
-export async function readText(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
     throw err;
   }
 }
@@ -331,3 +304,5 @@ export async function sameBytes(a: string, b: string): Promise<boolean> {
   const [x, y] = await Promise.all([Deno.readFile(a), Deno.readFile(b)]);
   return x.length === y.length && x.every((byte, i) => byte === y[i]);
 }
+
+export { exists, readText };

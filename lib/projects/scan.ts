@@ -1,5 +1,6 @@
 import { parseConfig, type ProjectMetadata, projectMetadataSchema } from "../config/mod.ts";
 import { ConfigError, formatIssue } from "../errors/mod.ts";
+import { readDirSorted as entries } from "../fs/mod.ts";
 import {
   CODEV_KINDS,
   KIRO_SPECS_DIR,
@@ -152,17 +153,6 @@ async function readProject(root: string, name: string): Promise<ProjectEntry> {
     }
   }
   return entry;
-}
-
-async function entries(dir: string): Promise<Deno.DirEntry[]> {
-  const list: Deno.DirEntry[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) list.push(entry);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return [];
-    throw err;
-  }
-  return list.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 async function folders(dir: string): Promise<string[]> {
