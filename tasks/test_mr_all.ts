@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { defineTask } from "../lib/task/mod.ts";
 import type { TaskContext } from "../lib/task/context.ts";
+import { stoppedByTimeout } from "../lib/task/timeout.ts";
 import { discoverTargets, type Target, TEST_MR_TASK } from "../lib/discovery/mod.ts";
 import { inGithubActions } from "../lib/ci/mod.ts";
 import { ConfigError } from "../lib/errors/mod.ts";
@@ -184,7 +185,7 @@ async function runTaskfileTarget(
       ctx.log.info(text.split("\n").map((line) => `[${target.name}] ${line}`).join("\n"));
     }
   }
-  const timedOut = out.code === 124 && ms >= options.timeoutMs - 50;
+  const timedOut = stoppedByTimeout(out.code, ms, options.timeoutMs);
   return {
     ...base,
     status: out.code === 0 ? "passed" : "failed",

@@ -4,4 +4,5 @@
  * @module
  */
 export { type AtomicWriteOptions, writeTextFileAtomic } from "./atomic.ts";
+export { sha256Hex } from "./hash.ts";
 export { pathExists, readDirSorted, readTextFileOrNull } from "./read.ts";

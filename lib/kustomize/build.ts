@@ -1,4 +1,5 @@
 import type { Shell } from "../task/context.ts";
+import { stoppedByTimeout } from "../task/timeout.ts";
 
 /** The program that builds kustomizations, and its version. */
 export interface KustomizeTool {
@@ -147,8 +148,7 @@ export async function buildKustomization($: Shell, options: BuildOptions): Promi
     .noThrow()
     .timeout(options.timeoutMs);
   const ms = performance.now() - started;
-  // dax reports a timeout as exit code 124.
-  const timedOut = result.code === 124 && ms >= options.timeoutMs - 50;
+  const timedOut = stoppedByTimeout(result.code, ms, options.timeoutMs);
   if (timedOut) {
     return { ok: false, message: `Timed out after ${options.timeoutMs / 1000} s`, timedOut, ms };
   }

@@ -1,5 +1,5 @@
 import { SKIPPED_DIRS } from "../discovery/walk.ts";
-import { writeTextFileAtomic } from "../fs/mod.ts";
+import { sha256Hex, writeTextFileAtomic } from "../fs/mod.ts";
 import type { KustomizationInputs } from "./references.ts";
 
 /** One cached build result. */
@@ -76,10 +76,10 @@ export async function inputsKey(inputs: KustomizationInputs, salt: string): Prom
       if (err instanceof Deno.errors.NotCapable) throw err;
       return "unreadable";
     }
-    return hex(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+    return await sha256Hex(bytes);
   }));
   const manifest = [salt, ...sorted.map((file, i) => `${file}\0${digests[i]}`)].join("\n");
-  return hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(manifest)));
+  return await sha256Hex(new TextEncoder().encode(manifest));
 }
 
 function listFiles(dir: string, into: Set<string>): void {
@@ -98,8 +98,4 @@ function listFiles(dir: string, into: Set<string>): void {
     } else if (entry.isFile) into.add(path);
     else if (entry.isSymlink) into.add(path); // hashed through the link
   }
-}
-
-function hex(buffer: ArrayBuffer): string {
-  return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -17,22 +17,16 @@ import {
 import type { TaskContext } from "../task/context.ts";
 import type { TargetResult } from "./results.ts";
 
-/** Options of {@linkcode validateKustomizations}. */
+/** Options of {@linkcode createValidator}. */
 export interface ValidateOptions {
-  /** Builds at a time. */
-  jobs: number;
   /** Per-target timeout in milliseconds. */
   timeoutMs: number;
   /** Use and update the content-hash cache. */
   cache: boolean;
-  /** Called after each target, e.g. to stop the run on the first failure. */
-  onResult?: (result: TargetResult) => void;
 }
 
-/** A kustomization validator: the tool found, and a function that checks one target. */
+/** A kustomization validator: checks one target at a time, then saves its cache. */
 export interface Validator {
-  /** The kustomize found, with its version (resolves while the first builds run). */
-  tool: Promise<KustomizeTool | undefined>;
   /** Checks one kustomization target. */
   check(target: Target): Promise<TargetResult>;
   /** Writes the cache back (atomically). */
@@ -50,10 +44,10 @@ export interface Validator {
  */
 export async function createValidator(
   ctx: TaskContext,
-  options: Pick<ValidateOptions, "timeoutMs" | "cache">,
+  options: ValidateOptions,
 ): Promise<Validator> {
-  // Builds start as soon as the binary is known; its version (part of every cache key) and
-  // Helm's are asked for meanwhile.
+  // Builds start as soon as the binary is known; its version (for the results' labels) is
+  // asked for once, while the first build runs, and Helm's only when a target needs Helm.
   const binary = await kustomizeBinary(ctx.$);
   let detected: Promise<KustomizeTool | undefined> | undefined;
   const toolPromise = () => (detected ??= detectKustomize(ctx.$, binary));
@@ -140,9 +134,6 @@ export async function createValidator(
   }
 
   return {
-    get tool() {
-      return toolPromise();
-    },
     check,
     async save() {
       if (options.cache && dirty) await writeCache(cachePath, cache);

@@ -1,4 +1,5 @@
 import { WstError } from "../errors/mod.ts";
+import { sha256Hex } from "../fs/mod.ts";
 import type { Shell } from "../task/context.ts";
 import type { ToolSpec } from "./catalog.ts";
 import type { LockedTool } from "./lock.ts";
@@ -99,9 +100,7 @@ async function findMember(dir: string, name: string): Promise<string> {
 
 /** Hex SHA-256 of a file. */
 export async function sha256File(path: string): Promise<string> {
-  const bytes = await Deno.readFile(path);
-  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return await sha256Hex(await Deno.readFile(path));
 }
 
 /**
