@@ -1,6 +1,7 @@
 import type { CommandContext } from "@stricli/core";
 import type { Reporter } from "../reporter/mod.ts";
 import type { Registry } from "../registry/mod.ts";
+import type { PrestartedWorker } from "../sandbox/host.ts";
 
 /** What every command gets: output streams, the workspace, the registry, and where its exit code goes. */
 export interface CliContext extends CommandContext {
@@ -18,6 +19,8 @@ export interface CliContext extends CommandContext {
   readonly registry: Registry;
   /** Aborted by Ctrl-C. */
   readonly signal: AbortSignal;
+  /** The named task's worker, started before the command line was parsed. */
+  readonly prestarted?: PrestartedWorker | undefined;
   /** Set by a command to its exit code. */
   exit: number;
 }

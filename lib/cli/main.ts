@@ -10,6 +10,7 @@ import {
 import { ExitCode, toWstError, UsageError, type WstError } from "../errors/mod.ts";
 import { createConsoleReporter, detectOutputEnvironment } from "../reporter/mod.ts";
 import { loadRegistry, type RegistryEntry } from "../registry/mod.ts";
+import type { PrestartedWorker } from "../sandbox/host.ts";
 import { type CliContext, GLOBAL_FLAG_SPECS, type GlobalFlags } from "./_context.ts";
 import { parametersFromSchema } from "./_flags.ts";
 import { resolveRoot } from "./_root.ts";
@@ -31,6 +32,8 @@ export interface MainOptions {
   stderr?: (text: string) => void;
   /** Aborts a running task. */
   signal?: AbortSignal;
+  /** The named task's worker, started early (see `prestart`); disposed when unused. */
+  prestarted?: PrestartedWorker | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -46,6 +49,14 @@ const writeTo = (stream: typeof Deno.stdout) => (text: string) => {
  * @returns The process exit code (see `ExitCode`).
  */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  try {
+    return await runCli(argv, options);
+  } finally {
+    options.prestarted?.dispose();
+  }
+}
+
+async function runCli(argv: readonly string[], options: MainOptions): Promise<number> {
   const stdout = options.stdout ?? writeTo(Deno.stdout);
   const stderr = options.stderr ?? writeTo(Deno.stderr);
   const json = argv.includes("--json");
@@ -72,6 +83,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       reporter,
       registry,
       signal: options.signal ?? new AbortController().signal,
+      prestarted: options.prestarted,
       exit: ExitCode.Success,
     };
   } catch (err) {

@@ -3,6 +3,7 @@ import { loadRegistry, type RegistryEntry } from "../registry/mod.ts";
 import type { Progress, Reporter } from "../reporter/mod.ts";
 import {
   computePermissions,
+  type PrestartedWorker,
   runSandboxed,
   type SandboxResult,
   type SubtaskRequest,
@@ -32,7 +33,12 @@ export async function runTaskCommand(
     if (value !== undefined) args[key] = value;
   }
   ctx.reporter.debug(`running ${entry.name} (${entry.source}: ${entry.file}) in ${ctx.root}`);
-  const result = await runEntry(ctx, entry, { root: ctx.root, args, reporter: ctx.reporter });
+  const result = await runEntry(ctx, entry, {
+    root: ctx.root,
+    args,
+    reporter: ctx.reporter,
+    prestarted: ctx.prestarted,
+  });
   printResult(ctx, json, result.value, result.text);
   if (result.failed) ctx.exit = ExitCode.TaskFailed;
 }
@@ -41,7 +47,12 @@ export async function runTaskCommand(
 async function runEntry(
   ctx: CliContext,
   entry: RegistryEntry,
-  options: { root: string; args: Record<string, unknown>; reporter: Reporter },
+  options: {
+    root: string;
+    args: Record<string, unknown>;
+    reporter: Reporter;
+    prestarted?: PrestartedWorker | undefined;
+  },
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: entry.worker };
   const permissions = entry.permissions ?? await computePermissions(task, options.args);
@@ -51,6 +62,7 @@ async function runEntry(
     permissions,
     reporter: options.reporter,
     signal: ctx.signal,
+    prestarted: options.prestarted,
     runSubtask: async (request: SubtaskRequest) => {
       const registry = await loadRegistry(request.root);
       const sub = registry.tasks.find((t) => t.name === request.name);

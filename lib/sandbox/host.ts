@@ -66,6 +66,77 @@ export interface RunOptions {
    * checked that it is declared and its root is inside this task's root).
    */
   readonly runSubtask?: (request: SubtaskRequest) => Promise<SandboxResult>;
+  /**
+   * A worker started for this task ahead of time (see
+   * {@linkcode PrestartedWorker}); used when its module and permissions are the
+   * ones of this run, else terminated.
+   */
+  readonly prestarted?: PrestartedWorker | undefined;
+}
+
+/**
+ * A task's worker, started before the command line is parsed so that it loads
+ * its module on another thread while the CLI works. It has the exact
+ * permissions of the run it is for and does nothing until it gets a message.
+ */
+export class PrestartedWorker {
+  readonly #task: TaskModule;
+  readonly #permissions: string;
+  #worker: Worker | undefined;
+  /** Events that arrived before the run took the worker over. */
+  readonly #early: Event[] = [];
+
+  /**
+   * Starts the worker.
+   *
+   * @param task The module.
+   * @param permissions The task's declared permissions.
+   * @param root Absolute workspace root they are resolved against.
+   */
+  constructor(task: TaskModule, permissions: Permissions, root: string) {
+    const resolved = resolvePermissions(permissions, root).worker;
+    this.#task = task;
+    this.#permissions = JSON.stringify(resolved);
+    const worker = startWorker(task, resolved);
+    const keep = (event: Event) => {
+      // An error with no listener would end the host: keep it for the run to report.
+      event.preventDefault();
+      this.#early.push(event);
+    };
+    worker.onmessage = keep;
+    worker.onerror = keep;
+    worker.onmessageerror = keep;
+    this.#worker = worker;
+  }
+
+  /**
+   * Hands the worker to a run, once, if it was started for this module with
+   * these permissions; otherwise terminates it.
+   *
+   * @returns The worker and the events it sent so far, or undefined.
+   */
+  take(
+    task: TaskModule,
+    permissions: Deno.PermissionOptionsObject,
+  ): { worker: Worker; early: Event[] } | undefined {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (worker === undefined) return undefined;
+    if (
+      task.url !== this.#task.url || task.worker !== this.#task.worker ||
+      JSON.stringify(permissions) !== this.#permissions
+    ) {
+      worker.terminate();
+      return undefined;
+    }
+    return { worker, early: this.#early.splice(0) };
+  }
+
+  /** Terminates the worker unless a run took it. */
+  dispose(): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+  }
 }
 
 /** A task a sandboxed task asked the host to start. */
@@ -133,7 +204,9 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
     hasBinaries: (options.permissions.run ?? []).length > 0,
     tasks: [...(options.permissions.tasks ?? [])],
   };
-  return exchange(task, resolved.worker, message, { scope, signal: options.signal }, (m, reply) => {
+  const adopted = options.prestarted?.take(task, resolved.worker);
+  const exchangeOptions = { scope, signal: options.signal, adopted };
+  return exchange(task, resolved.worker, message, exchangeOptions, (m, reply) => {
     switch (m.type) {
       case "run-task":
         startSubtask(task, options, scope, m).then(
@@ -204,22 +277,23 @@ function exchange<T>(
   task: TaskModule,
   permissions: Deno.PermissionOptionsObject,
   message: HostMessage,
-  options: { scope?: string; signal?: AbortSignal | undefined },
+  options: {
+    scope?: string;
+    signal?: AbortSignal | undefined;
+    adopted?: { worker: Worker; early: Event[] } | undefined;
+  },
   handle: (message: WorkerMessage, reply: (message: HostMessage) => void) => T | undefined,
 ): Promise<T> {
   const scope = options.scope ?? "no permissions";
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
-    const worker = new Worker(task.worker ?? workerSource(task.url), {
-      type: "module",
-      name: `wst:${task.name}`,
-      deno: { permissions },
-    });
+    const worker = options.adopted?.worker ?? startWorker(task, permissions);
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
-      clearTimeout(graceTimer);
+      // Guarded: the first clearTimeout of a process loads Deno's timers (~4 ms).
+      if (graceTimer !== undefined) clearTimeout(graceTimer);
       options.signal?.removeEventListener("abort", onAbort);
       worker.terminate();
       fn();
@@ -231,7 +305,7 @@ function exchange<T>(
         ABORT_GRACE_MS,
       );
     };
-    worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+    const onMessage = (event: MessageEvent<WorkerMessage>) => {
       const m = event.data;
       if (m.type === "error") {
         finish(() => reject(fromWire(m.error, task.name, scope, options.signal)));
@@ -246,7 +320,7 @@ function exchange<T>(
         finish(() => reject(err));
       }
     };
-    worker.onerror = (event: ErrorEvent) => {
+    const onError = (event: ErrorEvent) => {
       event.preventDefault();
       const operation = refusedOperation(event.message);
       finish(() =>
@@ -257,17 +331,33 @@ function exchange<T>(
         )
       );
     };
-    worker.onmessageerror = () => {
+    const onMessageError = () => {
       finish(() =>
         reject(new WstError(`Task "${task.name}" returned a result that cannot be serialised`))
       );
     };
+    worker.onmessage = onMessage;
+    worker.onerror = onError;
+    worker.onmessageerror = onMessageError;
     if (options.signal?.aborted) {
       finish(() => reject(interrupted(task.name)));
       return;
     }
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    worker.postMessage(message);
+    for (const event of options.adopted?.early ?? []) {
+      if (event instanceof ErrorEvent) onError(event);
+      else if (event.type === "messageerror") onMessageError();
+      else onMessage(event as MessageEvent<WorkerMessage>);
+    }
+    if (!settled) worker.postMessage(message);
+  });
+}
+
+function startWorker(task: TaskModule, permissions: Deno.PermissionOptionsObject): Worker {
+  return new Worker(task.worker ?? workerSource(task.url), {
+    type: "module",
+    name: `wst:${task.name}`,
+    deno: { permissions },
   });
 }
 
