@@ -2,6 +2,7 @@ import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError, type ConfigIssue } from "../errors/mod.ts";
 import { formatPath } from "../errors/zod_issues.ts";
+import { type FastYaml, loadYamlFast } from "../yaml/mod.ts";
 
 /** A configuration file, parsed and validated. */
 export interface LoadedConfig<T> {
@@ -35,6 +36,13 @@ export function parseConfig<S extends z.ZodType>(
   schema: S,
   options: ParseConfigOptions = {},
 ): LoadedConfig<z.output<S>> {
+  // Fast path: most files are well-formed and valid, and need no positions.
+  const fast = options.format === "json" ? parseJsonOrUndefined(text) : loadYamlFast(text);
+  if (fast.ok && fast.value !== null && fast.value !== undefined) {
+    const result = schema.safeParse(fast.value);
+    if (result.success) return { data: result.data, warnings: [] };
+  }
+
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => {
@@ -186,6 +194,14 @@ function rangeStart(node: unknown): number | undefined {
     return range?.[0];
   }
   return undefined;
+}
+
+function parseJsonOrUndefined(text: string): FastYaml {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
 }
 
 function parseJson(

@@ -1,4 +1,5 @@
 import { isMap, LineCounter, parseDocument, type YAMLMap } from "yaml";
+import { loadYamlFast } from "../yaml/mod.ts";
 import type { Problem } from "./walk.ts";
 
 /** The go-task task a merge-request target defines. */
@@ -19,6 +20,17 @@ export type TaskfileVerdict = { testMr: boolean } | { problem: Problem };
  */
 export function readTaskfile(file: string, text: string): TaskfileVerdict {
   if (!text.includes(TEST_MR_TASK)) return { testMr: false };
+  const fast = loadYamlFast(text);
+  if (fast.ok) {
+    const top = fast.value;
+    if (top === null || top === undefined) return { testMr: false };
+    if (isRecord(top)) {
+      const tasks = Object.hasOwn(top, "tasks") ? top.tasks : null;
+      if (tasks === null || tasks === undefined) return { testMr: false };
+      if (isRecord(tasks)) return { testMr: Object.hasOwn(tasks, TEST_MR_TASK) };
+    }
+    // Not a mapping where one belongs: `yaml` says where.
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const at = (offset: number) => {
@@ -52,6 +64,10 @@ export function readTaskfile(file: string, text: string): TaskfileVerdict {
     };
   }
   return { testMr: tasks.items.some((p) => keyText(p.key) === TEST_MR_TASK) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function keyText(node: unknown): string | undefined {

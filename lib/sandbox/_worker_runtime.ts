@@ -9,6 +9,11 @@ import type { Progress, Reporter } from "../reporter/mod.ts";
 import type { HostMessage, WireError, WorkerMessage } from "./_protocol.ts";
 import { refusedOperation } from "./_denial.ts";
 import { formatZodIssues } from "../errors/zod_issues.ts";
+import { config as zodConfig } from "zod";
+
+// A worker parses each schema a few times at most: zod's compiled fast path
+// (`new Function` per object schema) costs more to build than it saves (~3 ms).
+zodConfig({ jitless: true });
 
 // deno-lint-ignore no-explicit-any
 type AnyTask = TaskDefinition<any, unknown>;
