@@ -9,11 +9,13 @@ import { resolveRoot } from "./_root.ts";
  * start-up). The worker gets exactly the permissions the run would give it and
  * does nothing until the run sends it its arguments; a run whose permissions
  * turn out different, or no run at all (bad flags, `--help`), discards it.
+ * For a task whose permissions depend on its arguments, the worker started is
+ * the one with no permissions that computes them.
  *
  * @param argv The CLI arguments.
  * @returns The started worker, or undefined when there is nothing to start: no
- * built-in task named, permissions that depend on the arguments, a help
- * request, or a root that does not resolve (the CLI reports that itself).
+ * built-in task named, a help request, or a root that does not resolve (the
+ * CLI reports that itself).
  */
 export function prestart(argv: readonly string[]): PrestartedWorker | undefined {
   const name = argv[0];
@@ -21,10 +23,10 @@ export function prestart(argv: readonly string[]): PrestartedWorker | undefined 
     return undefined;
   }
   const entry = builtinTasks().find((task) => task.name === name);
-  const permissions = entry?.permissions;
-  if (entry === undefined || permissions == null) return undefined;
+  if (entry === undefined) return undefined;
   try {
-    return new PrestartedWorker(entry, permissions, resolveRoot(argv));
+    // Permissions computed from the arguments are computed in a worker with none.
+    return new PrestartedWorker(entry, entry.permissions ?? {}, resolveRoot(argv));
   } catch {
     return undefined;
   }

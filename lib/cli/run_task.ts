@@ -55,7 +55,8 @@ async function runEntry(
   },
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: entry.worker };
-  const permissions = entry.permissions ?? await computePermissions(task, options.args);
+  const permissions = entry.permissions ??
+    await computePermissions(task, options.args, options.prestarted);
   return await runSandboxed(task, {
     root: options.root,
     args: options.args,

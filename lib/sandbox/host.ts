@@ -170,13 +170,16 @@ export function describeTask(task: TaskModule): Promise<TaskMeta> {
  *
  * @param task The module.
  * @param args Raw arguments, validated first.
+ * @param prestarted A worker with no permissions started for this module ahead of time.
  * @returns The declared permissions for those arguments.
  */
 export function computePermissions(
   task: TaskModule,
   args: Record<string, unknown>,
+  prestarted?: PrestartedWorker,
 ): Promise<Permissions> {
-  return exchange(task, NO_PERMISSIONS, { type: "permissions", args }, {}, (m) => {
+  const adopted = prestarted?.take(task, NO_PERMISSIONS);
+  return exchange(task, NO_PERMISSIONS, { type: "permissions", args }, { adopted }, (m) => {
     return m.type === "permissions" ? m.permissions : undefined;
   });
 }
