@@ -1,6 +1,7 @@
 import { assertEquals, assertMatch } from "../../tests/assert.ts";
 import { workspace } from "../../tests/_cli.ts";
-import { affectedTargets, discoverTargets } from "./discover.ts";
+import fc from "fast-check";
+import { affectedTargets, comparePaths, discoverTargets } from "./discover.ts";
 import { uniqueNames } from "./names.ts";
 import { readTaskfile } from "./taskfile.ts";
 
@@ -17,7 +18,7 @@ Deno.test("discoverTargets() finds test:mr Taskfiles and uncovered kustomization
     "other/kustomization.yaml": KUSTOMIZATION,
     "plain/README.md": "nothing to test\n",
   });
-  const { targets, problems } = discoverTargets(ws.dir);
+  const { targets, problems } = await discoverTargets(ws.dir);
   assertEquals(problems, []);
   assertEquals(targets.map((t) => [t.name, t.type, t.path]), [
     ["other", "kustomization", "other"],
@@ -59,7 +60,7 @@ Deno.test("discoverTargets() reports malformed and non-UTF-8 Taskfiles with thei
     `${ws.dir}/latin1/Taskfile.yaml`,
     new Uint8Array([...new TextEncoder().encode("tasks:\n  test:mr: {}\n# caf"), 0xe9]),
   );
-  const { targets, problems } = discoverTargets(ws.dir);
+  const { targets, problems } = await discoverTargets(ws.dir);
   assertEquals(targets.map((t) => t.path), ["ok"]);
   assertEquals(problems.map((p) => p.file), [
     "bad-yaml/Taskfile.yaml",
@@ -81,7 +82,7 @@ Deno.test("discoverTargets() reports a folder it cannot read and keeps walking",
   });
   await Deno.chmod(`${ws.dir}/locked`, 0o000);
   try {
-    const { targets, problems } = discoverTargets(ws.dir);
+    const { targets, problems } = await discoverTargets(ws.dir);
     assertEquals(targets.map((t) => t.path), ["open"]);
     assertEquals(problems.map((p) => [p.file, p.message]), [[
       "locked",
@@ -123,7 +124,7 @@ Deno.test("affectedTargets() follows kustomization references transitively", asy
     "svc/Taskfile.yaml": TEST_MR,
     "svc/src/main.go": "package main\n",
   });
-  const all = discoverTargets(ws.dir);
+  const all = await discoverTargets(ws.dir);
   const affected = (changed: string[]) =>
     affectedTargets(ws.dir, all, changed).targets.map((t) => t.path);
   assertEquals(affected(["base/deployment.yaml"]), ["base", "overlays/dev", "overlays/prod"]);
@@ -138,7 +139,7 @@ Deno.test("affectedTargets() reports a reference to a missing file with its line
     "app/kustomization.yaml": "resources:\n  - service.yaml\n  - missing.yaml\n",
     "app/service.yaml": "kind: Service\n",
   });
-  const { problems } = affectedTargets(ws.dir, discoverTargets(ws.dir), ["app/service.yaml"]);
+  const { problems } = affectedTargets(ws.dir, await discoverTargets(ws.dir), ["app/service.yaml"]);
   assertEquals(problems.map((p) => [p.file, p.line, p.column, p.path]), [[
     "app/kustomization.yaml",
     3,
@@ -146,4 +147,24 @@ Deno.test("affectedTargets() reports a reference to a missing file with its line
     "resources[1]",
   ]]);
   assertMatch(problems[0]!.message, /Cannot read "missing.yaml": not found/);
+});
+
+Deno.test("comparePaths() orders segment by segment", () => {
+  const bySegments = (a: string, b: string) => {
+    const x = a.split("/");
+    const y = b.split("/");
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+    }
+    return x.length - y.length;
+  };
+  const segment = fc.string({ unit: fc.constantFrom("a", "b", "-", ".", "0", "é"), maxLength: 3 });
+  const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join("/"));
+  fc.assert(
+    fc.property(path, path, (a, b) => {
+      assertEquals(Math.sign(comparePaths(a, b)), Math.sign(bySegments(a, b)));
+    }),
+    { numRuns: 2000 },
+  );
+  assertEquals(["a-b", "a/b/c", "a/b", "a"].sort(comparePaths), ["a", "a/b", "a/b/c", "a-b"]);
 });

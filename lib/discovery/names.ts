@@ -16,7 +16,9 @@ export function uniqueNames(paths: readonly string[], rootName: string): string[
     const groups = new Map<string, number[]>();
     paths.forEach((_, i) => {
       const name = nameOf(i);
-      groups.set(name, [...(groups.get(name) ?? []), i]);
+      const group = groups.get(name);
+      if (group === undefined) groups.set(name, [i]);
+      else group.push(i);
     });
     let grew = false;
     for (const members of groups.values()) {
