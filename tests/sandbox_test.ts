@@ -123,3 +123,30 @@ export default defineTask({
   assertEquals(run.code, 1, run.stderr);
   assertMatch(run.stderr, /ls: command not found/);
 });
+
+Deno.test("sandbox: computed permissions: defaults without arguments, computed from given ones", async () => {
+  await using ws = await workspace({
+    "allowed.txt": "yes",
+    "secret.txt": "no",
+    ".wst/tasks/reader.ts": `import { defineTask } from "@wst/wst";
+import { z } from "zod";
+export default defineTask({
+  name: "reader",
+  description: "Reads one file; --wide may read any",
+  args: z.object({ file: z.string().default("allowed.txt"), wide: z.boolean().default(false) }),
+  permissions: (a) => ({ read: a.wide ? ["."] : ["allowed.txt"] }),
+  run: (ctx, a) => Deno.readTextFile(ctx.root + "/" + a.file),
+});
+`,
+  });
+  const described = await wst(["describe", "reader", "--root", ws.dir, "--json"]);
+  assertEquals(JSON.parse(described.stdout).defaultPermissions, { read: ["allowed.txt"] });
+
+  const plain = await wst(["reader", "--root", ws.dir, "--json"]);
+  assertEquals([plain.code, JSON.parse(plain.stdout)], [0, "yes"], plain.stderr);
+  const refused = await wst(["reader", "--file", "secret.txt", "--root", ws.dir]);
+  assertEquals(refused.code, 3, refused.stderr);
+  assertMatch(refused.stderr, /secret\.txt/);
+  const wide = await wst(["reader", "--file", "secret.txt", "--wide", "--root", ws.dir, "--json"]);
+  assertEquals([wide.code, JSON.parse(wide.stdout)], [0, "no"], wide.stderr);
+});

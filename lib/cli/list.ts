@@ -33,6 +33,7 @@ export function describeCommand(this: CliContext, flags: GlobalFlags, name: stri
     file: entry.file,
     args: entry.argsSchema,
     permissions: entry.permissions ?? "computed from the arguments",
+    ...(entry.defaultPermissions ? { defaultPermissions: entry.defaultPermissions } : {}),
   };
   const properties = (entry.argsSchema.properties ?? {}) as Record<
     string,
@@ -42,7 +43,13 @@ export function describeCommand(this: CliContext, flags: GlobalFlags, name: stri
     `${entry.name}: ${entry.description}`,
     `source: ${entry.source} (${entry.file})`,
     `permissions: ${
-      entry.permissions ? describeScope(entry.permissions) : "computed from the arguments"
+      entry.permissions
+        ? describeScope(entry.permissions)
+        : `computed from the arguments${
+          entry.defaultPermissions
+            ? ` (without arguments: ${describeScope(entry.defaultPermissions)})`
+            : ""
+        }`
     }`,
     "arguments:",
     ...Object.entries(properties).map(([key, prop]) => `  ${key}: ${prop.description ?? ""}`),

@@ -10,7 +10,8 @@ import { resolveRoot } from "./_root.ts";
  * does nothing until the run sends it its arguments; a run whose permissions
  * turn out different, or no run at all (bad flags, `--help`), discards it.
  * For a task whose permissions depend on its arguments, the worker started is
- * the one with no permissions that computes them.
+ * the task's own when no argument is given (its permissions are the
+ * manifest's defaults), else the one with no permissions that computes them.
  *
  * @param argv The CLI arguments.
  * @returns The started worker, or undefined when there is nothing to start: no
@@ -24,10 +25,22 @@ export function prestart(argv: readonly string[]): PrestartedWorker | undefined 
   }
   const entry = builtinTasks().find((task) => task.name === name);
   if (entry === undefined) return undefined;
+  const permissions = entry.permissions ??
+    (onlyGlobalFlags(argv.slice(1)) ? entry.defaultPermissions : null) ??
+    {}; // computed from the arguments, in a worker with none
   try {
-    // Permissions computed from the arguments are computed in a worker with none.
-    return new PrestartedWorker(entry, entry.permissions ?? {}, resolveRoot(argv));
+    return new PrestartedWorker(entry, permissions, resolveRoot(argv));
   } catch {
     return undefined;
   }
+}
+
+/** Whether the arguments after the task's name are global flags only. */
+function onlyGlobalFlags(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--root") i++;
+    else if (arg !== "--json" && arg !== "--verbose" && !arg.startsWith("--root=")) return false;
+  }
+  return true;
 }

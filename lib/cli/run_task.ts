@@ -55,7 +55,9 @@ async function runEntry(
   },
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: entry.worker };
+  // With no arguments, computed permissions are the manifest's defaults: no worker needed.
   const permissions = entry.permissions ??
+    (Object.keys(options.args).length === 0 ? entry.defaultPermissions : null) ??
     await computePermissions(task, options.args, options.prestarted);
   return await runSandboxed(task, {
     root: options.root,

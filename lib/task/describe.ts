@@ -11,6 +11,12 @@ export interface TaskMeta {
   argsSchema: Record<string, unknown>;
   /** The static permissions, or `null` when they are computed from the arguments. */
   permissions: Permissions | null;
+  /**
+   * For permissions computed from the arguments: the ones a run with no
+   * arguments gets (every argument at its default), so that such a run needs
+   * no worker to compute them; `null` when an argument is required.
+   */
+  defaultPermissions?: Permissions | null;
 }
 
 // deno-lint-ignore no-explicit-any
@@ -56,5 +62,16 @@ export function taskMeta(task: AnyTask): TaskMeta {
     permissions: typeof task.permissions === "function"
       ? null
       : permissionsSchema.parse(task.permissions),
+    ...(typeof task.permissions === "function"
+      ? { defaultPermissions: defaultPermissions(task, task.permissions) }
+      : {}),
   };
+}
+
+function defaultPermissions(
+  task: AnyTask,
+  compute: (args: unknown) => Permissions,
+): Permissions | null {
+  const defaults = task.args.safeParse({});
+  return defaults.success ? permissionsSchema.parse(compute(defaults.data)) : null;
 }
