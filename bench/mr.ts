@@ -1,8 +1,9 @@
 // deno task bench (part 2): the merge-request targets (issue #3), each side by side with its
 // baseline in one run, interleaved, printing the ratios against the targets:
 // - discovery on ~2,000 components / ~60,000 files (node_modules included) vs `find` walking the
-//   same tree (skipping .git and node_modules, as discovery does) and reading the matched files:
-//   target <= 1.3x;
+//   same tree and reading the matched files: target <= 1.3x. Printed against two baselines: find
+//   over the whole tree, as the issue words it (the target's verdict), and a stricter one, find
+//   pruning .git and node_modules as discovery does (ratio only, so that neither is hidden);
 // - validate-kustomizations over 48 small kustomizations on this machine's cores, cold (no cache)
 //   and warm (cache filled), vs a sequential shell loop over `kubectl kustomize`: targets <= 0.65x
 //   and <= 0.1x.
@@ -98,9 +99,10 @@ const line = (name: string, ms: number, base?: number, target?: number) => {
 console.log([
   `merge-request checks, median of ${RUNS} runs each, interleaved; ${navigator.hardwareConcurrency} cores`,
   `discovery tree: ${counts.components} components, ${counts.files} files`,
-  line("find + cat, skipping .git/node_modules (baseline)", m.findPruned!),
-  line("find + cat, whole tree", m.findAll!, m.findPruned),
-  line("wst discover-mr-targets --json", m.discover!, m.findPruned, 1.3),
+  line("find + cat, whole tree (baseline)", m.findAll!),
+  line("find + cat, pruning .git/node_modules (stricter)", m.findPruned!),
+  line("wst discover-mr-targets --json", m.discover!, m.findAll, 1.3),
+  line("  ... against the stricter baseline", m.discover!, m.findPruned),
   `48 kustomizations`,
   line("sequential loop over kubectl kustomize (baseline)", m.loop!),
   line("wst validate-kustomizations, cold", m.cold!, m.loop, 0.65),
