@@ -1,5 +1,6 @@
-import { builtinTasks } from "../registry/mod.ts";
+import { builtinTasks, knownPermissions } from "../registry/mod.ts";
 import { PrestartedWorker } from "../sandbox/host.ts";
+import { GLOBAL_FLAG_SPECS } from "./_context.ts";
 import { resolveRoot } from "./_root.ts";
 
 /**
@@ -25,9 +26,8 @@ export function prestart(argv: readonly string[]): PrestartedWorker | undefined 
   }
   const entry = builtinTasks().find((task) => task.name === name);
   if (entry === undefined) return undefined;
-  const permissions = entry.permissions ??
-    (onlyGlobalFlags(argv.slice(1)) ? entry.defaultPermissions : null) ??
-    {}; // computed from the arguments, in a worker with none
+  // Unknown until the arguments are parsed: they are computed in a worker with none.
+  const permissions = knownPermissions(entry, !onlyGlobalFlags(argv.slice(1))) ?? {};
   try {
     return new PrestartedWorker(entry, permissions, resolveRoot(argv));
   } catch {
@@ -35,12 +35,17 @@ export function prestart(argv: readonly string[]): PrestartedWorker | undefined 
   }
 }
 
-/** Whether the arguments after the task's name are global flags only. */
+/** Whether the arguments after the task's name are global flags only (`--json`, `--root <dir>` …). */
 function onlyGlobalFlags(args: readonly string[]): boolean {
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === "--root") i++;
-    else if (arg !== "--json" && arg !== "--verbose" && !arg.startsWith("--root=")) return false;
+    const [flag, value] = args[i]!.split(/=(.*)/s, 2);
+    const spec = flag!.startsWith("--") ? GLOBAL_FLAGS.get(flag!.slice(2)) : undefined;
+    if (spec === undefined) return false;
+    if (spec.kind === "parsed" && value === undefined) i++;
   }
   return true;
 }
+
+const GLOBAL_FLAGS: ReadonlyMap<string, { kind: string }> = new Map(
+  Object.entries(GLOBAL_FLAG_SPECS),
+);

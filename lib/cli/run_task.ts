@@ -1,5 +1,5 @@
 import { ExitCode, UsageError } from "../errors/mod.ts";
-import { loadRegistry, type RegistryEntry } from "../registry/mod.ts";
+import { knownPermissions, loadRegistry, type RegistryEntry } from "../registry/mod.ts";
 import type { Progress, Reporter } from "../reporter/mod.ts";
 import {
   computePermissions,
@@ -55,9 +55,7 @@ async function runEntry(
   },
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: entry.worker };
-  // With no arguments, computed permissions are the manifest's defaults: no worker needed.
-  const permissions = entry.permissions ??
-    (Object.keys(options.args).length === 0 ? entry.defaultPermissions : null) ??
+  const permissions = knownPermissions(entry, Object.keys(options.args).length > 0) ??
     await computePermissions(task, options.args, options.prestarted);
   return await runSandboxed(task, {
     root: options.root,

@@ -37,7 +37,7 @@ export function parseConfig<S extends z.ZodType>(
   options: ParseConfigOptions = {},
 ): LoadedConfig<z.output<S>> {
   // Fast path: most files are well-formed and valid, and need no positions.
-  const fast = options.format === "json" ? parseJsonOrUndefined(text) : loadYamlFast(text);
+  const fast = options.format === "json" ? loadJsonFast(text) : loadYamlFast(text);
   if (fast.ok && fast.value !== null && fast.value !== undefined) {
     const result = schema.safeParse(fast.value);
     if (result.success) return { data: result.data, warnings: [] };
@@ -196,7 +196,7 @@ function rangeStart(node: unknown): number | undefined {
   return undefined;
 }
 
-function parseJsonOrUndefined(text: string): FastYaml {
+function loadJsonFast(text: string): FastYaml {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {

@@ -7,6 +7,7 @@
  */
 import manifest from "./_manifest.json" with { type: "json" };
 import type { TaskMeta } from "../task/describe.ts";
+import type { Permissions } from "../task/permissions.ts";
 import { describeTask } from "../sandbox/host.ts";
 import { relativeTo, resolvePath } from "../_path.ts";
 
@@ -55,6 +56,19 @@ export function builtinTasks(): RegistryEntry[] {
     url: new URL(`../../${module}`, import.meta.url).href,
     worker: new URL(`../../${bundle}`, import.meta.url).href,
   }));
+}
+
+/**
+ * The permissions a run gets without a worker to compute them: the static
+ * ones, or, for permissions computed from the arguments, the ones computed for
+ * the defaults when no argument is given.
+ *
+ * @param entry The task.
+ * @param argumentsGiven Whether the run has any argument.
+ * @returns The permissions, or null when a worker must compute them.
+ */
+export function knownPermissions(entry: TaskMeta, argumentsGiven: boolean): Permissions | null {
+  return entry.permissions ?? (argumentsGiven ? null : entry.defaultPermissions ?? null);
 }
 
 /**
