@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../lib/zod.ts";
 import { defineTask } from "../lib/task/mod.ts";
 import {
   aiGatewayFileSchema,
@@ -31,7 +31,9 @@ export default defineTask({
   name: "validate-config",
   description: "Check workspaces.yaml, ai-gateway.yaml and project metadata against their schemas",
   args: z.object({
-    strict: z.boolean().default(false).describe("Treat warnings (unknown keys) as errors"),
+    strict: z._default(z.boolean(), false).check(
+      z.describe("Treat warnings (unknown keys) as errors"),
+    ),
   }),
   permissions: {
     read: ["workspaces.yaml", "ai-gateway.yaml", ".ai/projects"],
@@ -40,7 +42,7 @@ export default defineTask({
   async run(ctx, args): Promise<ValidateConfigResult> {
     const files: FileReport[] = [];
     const errors: ConfigIssue[] = [];
-    const check = async <S extends z.ZodType>(
+    const check = async <S extends z.core.$ZodType>(
       file: string,
       schema: S,
       format: "yaml" | "json",

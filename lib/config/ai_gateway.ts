@@ -1,34 +1,38 @@
-import * as z from "zod";
+import * as z from "../zod.ts";
+
+/** A string with at least one character. */
+const text = () => z.string().check(z.minLength(1));
+const positiveInt = () => z.int().check(z.positive());
 
 /** `ai-gateway.yaml`: models, guard-rails for agent-written changes, BMAD and discovery. */
 export const aiGatewayFileSchema = z.strictObject({
   ai_gateway: z.strictObject({
-    version: z.string().min(1).describe('Format version, e.g. "1.0" (quote it: 1.0 is a number)'),
+    version: text().check(z.describe('Format version, e.g. "1.0" (quote it: 1.0 is a number)')),
     ai_models: z.strictObject({
-      primary: z.string().min(1),
-      fallback: z.string().min(1).optional(),
-      specialized: z.record(z.string(), z.string().min(1)).optional(),
+      primary: text(),
+      fallback: z.optional(text()),
+      specialized: z.optional(z.record(z.string(), text())),
     }),
     guardrails: z.strictObject({
-      max_files_per_diff: z.int().positive().optional(),
-      require_tests: z.boolean().optional(),
-      protected_paths: z.array(z.string().min(1)).optional().describe("Globs no change may touch"),
-      max_file_size_kb: z.int().positive().optional(),
-      allowed_file_types: z.array(z.string().min(1)).optional().describe(
+      max_files_per_diff: z.optional(positiveInt()),
+      require_tests: z.optional(z.boolean()),
+      protected_paths: z.optional(z.array(text())).check(z.describe("Globs no change may touch")),
+      max_file_size_kb: z.optional(positiveInt()),
+      allowed_file_types: z.optional(z.array(text())).check(z.describe(
         "Globs of file names a change may touch",
-      ),
+      )),
     }),
-    bmad: z.strictObject({
+    bmad: z.optional(z.strictObject({
       enabled: z.boolean(),
-      methodology_source: z.string().min(1).optional(),
-      inherit_templates: z.boolean().optional(),
-      cross_workspace_learning: z.boolean().optional(),
-    }).optional(),
-    discovery: z.strictObject({
-      workspace_source: z.string().min(1).optional(),
-      ai_state_directory: z.string().min(1).optional(),
-      auto_enable_workspaces: z.boolean().optional(),
-    }).optional(),
+      methodology_source: z.optional(text()),
+      inherit_templates: z.optional(z.boolean()),
+      cross_workspace_learning: z.optional(z.boolean()),
+    })),
+    discovery: z.optional(z.strictObject({
+      workspace_source: z.optional(text()),
+      ai_state_directory: z.optional(text()),
+      auto_enable_workspaces: z.optional(z.boolean()),
+    })),
   }),
 });
 

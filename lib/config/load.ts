@@ -1,5 +1,5 @@
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
-import type { z } from "zod";
+import * as z from "../zod.ts";
 import { ConfigError, type ConfigIssue } from "../errors/mod.ts";
 import { formatPath } from "../errors/zod_issues.ts";
 import { type FastYaml, loadYamlFast } from "../yaml/mod.ts";
@@ -30,7 +30,7 @@ export interface ParseConfigOptions {
  * @returns The data and the warnings.
  * @throws {ConfigError} When the text is malformed or does not satisfy the schema.
  */
-export function parseConfig<S extends z.ZodType>(
+export function parseConfig<S extends z.core.$ZodType>(
   file: string,
   text: string,
   schema: S,
@@ -39,7 +39,7 @@ export function parseConfig<S extends z.ZodType>(
   // Fast path: most files are well-formed and valid, and need no positions.
   const fast = options.format === "json" ? loadJsonFast(text) : loadYamlFast(text);
   if (fast.ok && fast.value !== null && fast.value !== undefined) {
-    const result = schema.safeParse(fast.value);
+    const result = z.safeParse(schema, fast.value);
     if (result.success) return { data: result.data, warnings: [] };
   }
 
@@ -70,7 +70,7 @@ export function parseConfig<S extends z.ZodType>(
     const offset = nodeOffset(doc.contents, path, key);
     return at(offset);
   };
-  const first = schema.safeParse(raw);
+  const first = z.safeParse(schema, raw);
   if (first.success) return { data: first.data, warnings: [] };
 
   const warnings: ConfigIssue[] = [];
@@ -96,7 +96,7 @@ export function parseConfig<S extends z.ZodType>(
     }
   }
   if (errors.length > 0) throw new ConfigError(sortIssues(errors));
-  const second = schema.safeParse(stripped);
+  const second = z.safeParse(schema, stripped);
   if (!second.success) {
     throw new ConfigError(second.error.issues.map((issue) => ({
       ...locate(issue.path),

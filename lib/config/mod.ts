@@ -5,7 +5,7 @@
  *
  * @module
  */
-import * as z from "zod";
+import * as z from "../zod.ts";
 import { aiGatewayFileSchema } from "./ai_gateway.ts";
 import { projectMetadataSchema } from "./project_metadata.ts";
 import { workspacesFileSchema } from "./workspaces.ts";
@@ -42,7 +42,7 @@ export interface ConfigKind {
   /** One line for `wst schema --help`. */
   readonly description: string;
   /** The schema. */
-  readonly schema: z.ZodType;
+  readonly schema: z.core.$ZodType;
 }
 
 /** Every configuration file kind, by schema name. */

@@ -1,10 +1,10 @@
-import * as z from "zod";
+import * as z from "../zod.ts";
 
 /**
  * `internalFolder`: one folder name under the workspace root, where a single
  * large workspace clones its projects.
  */
-export const internalFolderSchema = z.string().superRefine((value, ctx) => {
+export const internalFolderSchema = z.string().check(z.superRefine((value, ctx) => {
   const refuse = (why: string) =>
     ctx.addIssue({
       code: "custom",
@@ -16,41 +16,42 @@ export const internalFolderSchema = z.string().superRefine((value, ctx) => {
   else if (value.includes("/") || value.includes("\\")) {
     refuse('it must be a single folder name, without "/" or "\\"');
   } else if (value === ".") refuse("it must name a folder inside the workspace root, not the root");
-});
+}));
+
+/** A string with at least one character. */
+const text = () => z.string().check(z.minLength(1));
 
 /** One entry of `projects`. */
 export const projectSchema = z.strictObject({
-  name: z.string().min(1).describe("Unique project name, used by workspaces"),
-  repo: z.string().min(1).describe("Git remote URL"),
-  default_branch: z.string().min(1).optional().describe("Branch to fast-forward (default: main)"),
-  desired_state: z.enum(["present", "absent"]).default("present").describe(
+  name: text().check(z.describe("Unique project name, used by workspaces")),
+  repo: text().check(z.describe("Git remote URL")),
+  default_branch: z.optional(text()).check(z.describe("Branch to fast-forward (default: main)")),
+  desired_state: z._default(z.enum(["present", "absent"]), "present").check(z.describe(
     "present: cloned by sync; absent: not cloned, reported when a clone exists",
-  ),
-  ai_enabled: z.boolean().optional(),
-  bmad_enabled: z.boolean().optional(),
+  )),
+  ai_enabled: z.optional(z.boolean()),
+  bmad_enabled: z.optional(z.boolean()),
 });
 
 /** One entry of `workspaces`. */
 export const workspaceSchema = z.strictObject({
-  name: z.string().min(1).describe("Workspace name; also the .code-workspace file name"),
-  internalFolder: internalFolderSchema.optional().describe(
+  name: text().check(z.describe("Workspace name; also the .code-workspace file name")),
+  internalFolder: z.optional(internalFolderSchema).check(z.describe(
     "Clone the projects under this folder instead of at the workspace root",
-  ),
-  projects: z.array(z.string().min(1)).describe("Names of projects in this workspace"),
-  extensions: z.array(z.string().min(1)).optional().describe(
-    "VS Code extension recommendations",
-  ),
-  ai_gateway: z.strictObject({
+  )),
+  projects: z.array(text()).check(z.describe("Names of projects in this workspace")),
+  extensions: z.optional(z.array(text())).check(z.describe("VS Code extension recommendations")),
+  ai_gateway: z.optional(z.strictObject({
     enabled: z.boolean(),
-    primary_model: z.string().min(1).optional(),
-  }).optional(),
-  bmad: z.strictObject({
+    primary_model: z.optional(text()),
+  })),
+  bmad: z.optional(z.strictObject({
     enabled: z.boolean(),
-    methodology_version: z.string().min(1).optional(),
-  }).optional(),
+    methodology_version: z.optional(text()),
+  })),
 });
 
-const toolList = z.array(z.string().min(1)).optional();
+const toolList = z.optional(z.array(text()));
 
 /** The `development_tools` section: what `install-tools` installs and `check-tools` checks. */
 export const developmentToolsSchema = z.strictObject({
@@ -64,11 +65,11 @@ export const developmentToolsSchema = z.strictObject({
 
 /** `workspaces.yaml` at the workspace root. */
 export const workspacesFileSchema = z.strictObject({
-  version: z.literal("v1").describe('File format version; only "v1" exists'),
-  projects: z.array(projectSchema).default([]),
-  workspaces: z.array(workspaceSchema).default([]),
-  development_tools: developmentToolsSchema.optional(),
-}).superRefine((file, ctx) => {
+  version: z.literal("v1").check(z.describe('File format version; only "v1" exists')),
+  projects: z._default(z.array(projectSchema), []),
+  workspaces: z._default(z.array(workspaceSchema), []),
+  development_tools: z.optional(developmentToolsSchema),
+}).check(z.superRefine((file, ctx) => {
   const projects = new Map<string, number>();
   file.projects.forEach((project, i) => {
     if (projects.has(project.name)) {
@@ -106,7 +107,7 @@ export const workspacesFileSchema = z.strictObject({
       }
     });
   });
-});
+}));
 
 /** The parsed `workspaces.yaml`. */
 export type WorkspacesFile = z.output<typeof workspacesFileSchema>;

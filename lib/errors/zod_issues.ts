@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "../zod.ts";
 
 /** Renders a zod issue path the way users write it: `workspaces[1].internalFolder`. */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -9,11 +9,11 @@ import type { Progress, Reporter } from "../reporter/mod.ts";
 import type { HostMessage, WireError, WorkerMessage } from "./_protocol.ts";
 import { refusedOperation } from "./_denial.ts";
 import { formatZodIssues } from "../errors/zod_issues.ts";
-import { config as zodConfig } from "zod";
+import * as z from "../zod.ts";
 
 // A worker parses each schema a few times at most: zod's compiled fast path
 // (`new Function` per object schema) costs more to build than it saves (~3 ms).
-zodConfig({ jitless: true });
+z.config({ jitless: true });
 
 // deno-lint-ignore no-explicit-any
 type AnyTask = TaskDefinition<any, unknown>;
@@ -62,7 +62,7 @@ export function serve(definition: unknown): void {
 }
 
 function parseArgs(task: AnyTask, raw: Record<string, unknown>): unknown {
-  const result = task.args.safeParse(raw);
+  const result = z.safeParse(task.args, raw);
   if (!result.success) throw new UsageError(formatZodIssues(result.error.issues, "flag"));
   return result.data;
 }

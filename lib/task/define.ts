@@ -1,9 +1,12 @@
-import type { z } from "zod";
+import type * as z from "../zod.ts";
 import type { PermissionLists as Permissions } from "./scope.ts";
 import type { TaskContext } from "./context.ts";
 
-/** The zod schema of a task's arguments: always an object, one key per flag. */
-export type ArgsSchema = z.ZodObject;
+/**
+ * The zod schema of a task's arguments: always an object, one key per flag.
+ * Any zod 4 object schema: `z.object` from `zod` (classic) or from `zod/mini`.
+ */
+export type ArgsSchema = z.core.$ZodObject;
 
 /** The parsed (output) type of an argument schema. */
 export type ArgsOf<S extends ArgsSchema> = S["_zod"]["output"];
@@ -75,7 +78,7 @@ export function defineTask<S extends ArgsSchema, R>(
       `Cannot define task "${definition.name}": the description must be one non-empty line`,
     );
   }
-  for (const key of Object.keys(definition.args.shape)) {
+  for (const key of Object.keys(definition.args._zod.def.shape)) {
     if (RESERVED_ARG_NAMES.has(key)) {
       throw new TypeError(
         `Cannot define task "${definition.name}": the argument "${key}" is reserved (every command has --${key})`,

@@ -1,4 +1,5 @@
-import * as z from "zod";
+import { $ZodObject } from "zod/v4/core";
+import * as z from "../zod.ts";
 import { ExitCode, WstError } from "../errors/mod.ts";
 import type { TaskDefinition } from "./define.ts";
 import { type Permissions, permissionsSchema } from "./permissions.ts";
@@ -34,7 +35,7 @@ export function asTaskDefinition(value: unknown): AnyTask {
   if (
     d === undefined || d === null || typeof d.name !== "string" ||
     typeof d.description !== "string" || typeof d.run !== "function" ||
-    !(d.args instanceof z.ZodObject)
+    !(d.args instanceof $ZodObject)
   ) {
     throw new WstError(
       "The module does not export a task as its default export: use `export default defineTask({ … })`",
@@ -72,6 +73,6 @@ function defaultPermissions(
   task: AnyTask,
   compute: (args: unknown) => Permissions,
 ): Permissions | null {
-  const defaults = task.args.safeParse({});
+  const defaults = z.safeParse(task.args, {});
   return defaults.success ? permissionsSchema.parse(compute(defaults.data)) : null;
 }

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod.ts";
 import type { PermissionLists } from "./scope.ts";
 
 /**
@@ -10,24 +10,22 @@ import type { PermissionLists } from "./scope.ts";
  * Built on first use (`z.lazy`): a task's worker only needs it to answer
  * `describe` and `permissions`, not to run.
  */
-export const permissionsSchema: z.ZodType<PermissionLists> = z.lazy(() =>
-  z.strictObject({
-    read: z.array(z.string().min(1)).optional().describe(
+export const permissionsSchema: z.ZodMiniType<PermissionLists> = z.lazy(() => {
+  const list = (description: string) =>
+    z.optional(z.array(z.string().check(z.minLength(1)))).check(z.describe(description));
+  return z.strictObject({
+    read: list(
       "Files and folders the task may read, relative to the workspace root ($NAME: an env var's value)",
     ),
-    write: z.array(z.string().min(1)).optional().describe(
+    write: list(
       "Files and folders the task may write, relative to the workspace root ($NAME: an env var's value)",
     ),
-    run: z.array(z.string().min(1)).optional().describe("Binaries the task may run"),
-    env: z.array(z.string().min(1)).optional().describe("Environment variables the task may read"),
-    net: z.array(z.string().min(1)).optional().describe(
-      "Hosts (host or host:port) the task may connect to",
-    ),
-    tasks: z.array(z.string().min(1)).optional().describe(
-      "Tasks this task may start with ctx.runTask, each in its own sandbox",
-    ),
-  })
-);
+    run: list("Binaries the task may run"),
+    env: list("Environment variables the task may read"),
+    net: list("Hosts (host or host:port) the task may connect to"),
+    tasks: list("Tasks this task may start with ctx.runTask, each in its own sandbox"),
+  });
+});
 
 /** The permissions a task declares. See {@linkcode permissionsSchema}. */
 export type Permissions = PermissionLists;

@@ -7,6 +7,7 @@
 import type { Progress, Reporter } from "../reporter/mod.ts";
 import type { Shell, TaskContext } from "./context.ts";
 import type { ArgsOf, ArgsSchema, TaskDefinition } from "./define.ts";
+import * as z from "../zod.ts";
 
 /** A line the task logged, or a progress event. */
 export interface LoggedLine {
@@ -94,7 +95,7 @@ export async function runTask<S extends ArgsSchema, R>(
   options: TestContextOptions,
 ): Promise<{ value: R; failed: boolean; logs: LoggedLine[] }> {
   const { ctx, logs } = testContext({ task: task.name, ...options });
-  const args = task.args.parse(raw) as ArgsOf<S>;
+  const args = z.parse(task.args, raw) as ArgsOf<S>;
   const value = await task.run(ctx, args);
   return { value, failed: task.failed?.(value) ?? false, logs };
 }
