@@ -3,8 +3,8 @@ import type { Reporter } from "../reporter/mod.ts";
 import type { Registry } from "../registry/mod.ts";
 import type { PrestartedWorker } from "../sandbox/host.ts";
 
-/** What every command gets: output streams, the workspace, the registry, and where its exit code goes. */
-export interface CliContext extends CommandContext {
+/** What running a task from the command line needs: output streams, the workspace, where the exit code goes. */
+export interface RunContext {
   readonly process: {
     readonly stdout: { write(text: string): void };
     readonly stderr: { write(text: string): void };
@@ -15,14 +15,19 @@ export interface CliContext extends CommandContext {
   readonly root: string;
   /** Logs and progress to stderr. */
   readonly reporter: Reporter;
-  /** The tasks (loaded once per invocation). */
-  readonly registry: Registry;
   /** Aborted by Ctrl-C. */
   readonly signal: AbortSignal;
   /** The named task's worker, started before the command line was parsed. */
   readonly prestarted?: PrestartedWorker | undefined;
   /** Set by a command to its exit code. */
   exit: number;
+}
+
+/** What every Stricli command gets: a {@linkcode RunContext} and the registry. */
+export interface CliContext extends CommandContext, RunContext {
+  readonly process: RunContext["process"];
+  /** The tasks (loaded once per invocation). */
+  readonly registry: Registry;
 }
 
 /** Flags every command has. */
@@ -57,7 +62,7 @@ export const GLOBAL_FLAG_SPECS = {
 
 /** Writes the result: one JSON document with `--json`, else text. Both on stdout. */
 export function printResult(
-  ctx: CliContext,
+  ctx: RunContext,
   json: boolean | undefined,
   value: unknown,
   text: string,

@@ -1,6 +1,6 @@
 import { builtinTasks, knownPermissions } from "../registry/mod.ts";
 import { PrestartedWorker } from "../sandbox/host.ts";
-import { GLOBAL_FLAG_SPECS } from "./_context.ts";
+import { globalFlagsOnly } from "./_direct.ts";
 import { resolveRoot } from "./_root.ts";
 
 /**
@@ -27,25 +27,11 @@ export function prestart(argv: readonly string[]): PrestartedWorker | undefined 
   const entry = builtinTasks().find((task) => task.name === name);
   if (entry === undefined) return undefined;
   // Unknown until the arguments are parsed: they are computed in a worker with none.
-  const permissions = knownPermissions(entry, !onlyGlobalFlags(argv.slice(1))) ?? {};
+  const argumentsGiven = globalFlagsOnly(argv.slice(1)) === undefined;
+  const permissions = knownPermissions(entry, argumentsGiven) ?? {};
   try {
     return new PrestartedWorker(entry, permissions, resolveRoot(argv));
   } catch {
     return undefined;
   }
 }
-
-/** Whether the arguments after the task's name are global flags only (`--json`, `--root <dir>` …). */
-function onlyGlobalFlags(args: readonly string[]): boolean {
-  for (let i = 0; i < args.length; i++) {
-    const [flag, value] = args[i]!.split(/=(.*)/s, 2);
-    const spec = flag!.startsWith("--") ? GLOBAL_FLAGS.get(flag!.slice(2)) : undefined;
-    if (spec === undefined) return false;
-    if (spec.kind === "parsed" && value === undefined) i++;
-  }
-  return true;
-}
-
-const GLOBAL_FLAGS: ReadonlyMap<string, { kind: string }> = new Map(
-  Object.entries(GLOBAL_FLAG_SPECS),
-);

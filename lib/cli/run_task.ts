@@ -9,7 +9,7 @@ import {
   type SubtaskRequest,
 } from "../sandbox/host.ts";
 import { relativeTo } from "../_path.ts";
-import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
+import { type GlobalFlags, printResult, type RunContext } from "./_context.ts";
 
 /**
  * Runs one task from the CLI: splits off the global flags, works out the
@@ -21,7 +21,7 @@ import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
  * @param input Parsed flags and positionals.
  */
 export async function runTaskCommand(
-  ctx: CliContext,
+  ctx: RunContext,
   entry: RegistryEntry,
   input: { flags: Record<string, unknown>; positionals: Record<string, unknown> },
 ): Promise<void> {
@@ -45,7 +45,7 @@ export async function runTaskCommand(
 
 /** Runs a registry entry in its sandbox; tasks it starts with ctx.runTask run the same way. */
 async function runEntry(
-  ctx: CliContext,
+  ctx: RunContext,
   entry: RegistryEntry,
   options: {
     root: string;
