@@ -1,113 +1,122 @@
 import * as z from "../zod.ts";
 
-/**
- * `internalFolder`: one folder name under the workspace root, where a single
- * large workspace clones its projects.
- */
-export const internalFolderSchema = z.string().check(z.superRefine((value, ctx) => {
-  const refuse = (why: string) =>
-    ctx.addIssue({
-      code: "custom",
-      message: `Cannot use internalFolder ${JSON.stringify(value)}: ${why}`,
-    });
-  if (value.trim() === "") refuse("it must be a non-empty folder name");
-  else if (value.includes("\0")) refuse("it must not contain a NUL character");
-  else if (value.includes("..")) refuse('it must not contain ".."');
-  else if (value.includes("/") || value.includes("\\")) {
-    refuse('it must be a single folder name, without "/" or "\\"');
-  } else if (value === ".") refuse("it must name a folder inside the workspace root, not the root");
-}));
-
 /** A string with at least one character. */
 const text = () => z.string().check(z.minLength(1));
 
-/** One entry of `projects`. */
-export const projectSchema = z.strictObject({
-  name: text().check(z.describe("Unique project name, used by workspaces")),
-  repo: text().check(z.describe("Git remote URL")),
-  default_branch: z.optional(text()).check(z.describe("Branch to fast-forward (default: main)")),
-  desired_state: z._default(z.enum(["present", "absent"]), "present").check(z.describe(
-    "present: cloned by sync; absent: not cloned, reported when a clone exists",
-  )),
-  ai_enabled: z.optional(z.boolean()),
-  bmad_enabled: z.optional(z.boolean()),
-});
+/**
+ * `workspaces.yaml` at the workspace root. Built on first use: a worker that
+ * reads other files does not pay for it.
+ */
+export const workspacesFileSchema = z.lazy(buildWorkspacesFileSchema);
 
-/** One entry of `workspaces`. */
-export const workspaceSchema = z.strictObject({
-  name: text().check(z.describe("Workspace name; also the .code-workspace file name")),
-  internalFolder: z.optional(internalFolderSchema).check(z.describe(
-    "Clone the projects under this folder instead of at the workspace root",
-  )),
-  projects: z.array(text()).check(z.describe("Names of projects in this workspace")),
-  extensions: z.optional(z.array(text())).check(z.describe("VS Code extension recommendations")),
-  ai_gateway: z.optional(z.strictObject({
-    enabled: z.boolean(),
-    primary_model: z.optional(text()),
-  })),
-  bmad: z.optional(z.strictObject({
-    enabled: z.boolean(),
-    methodology_version: z.optional(text()),
-  })),
-});
-
-const toolList = z.optional(z.array(text()));
-
-/** The `development_tools` section: what `install-tools` installs and `check-tools` checks. */
-export const developmentToolsSchema = z.strictObject({
-  system_packages: toolList,
-  kubernetes_tools: toolList,
-  python_tools: toolList,
-  node_tools: toolList,
-  go_tools: toolList,
-  task_runner: toolList,
-});
-
-/** `workspaces.yaml` at the workspace root. */
-export const workspacesFileSchema = z.strictObject({
-  version: z.literal("v1").check(z.describe('File format version; only "v1" exists')),
-  projects: z._default(z.array(projectSchema), []),
-  workspaces: z._default(z.array(workspaceSchema), []),
-  development_tools: z.optional(developmentToolsSchema),
-}).check(z.superRefine((file, ctx) => {
-  const projects = new Map<string, number>();
-  file.projects.forEach((project, i) => {
-    if (projects.has(project.name)) {
+function buildWorkspacesFileSchema() {
+  /**
+   * `internalFolder`: one folder name under the workspace root, where a single
+   * large workspace clones its projects.
+   */
+  const internalFolderSchema = z.string().check(z.superRefine((value, ctx) => {
+    const refuse = (why: string) =>
       ctx.addIssue({
         code: "custom",
-        path: ["projects", i, "name"],
-        message: `Duplicate project name ${
-          JSON.stringify(project.name)
-        }: first defined at projects[${projects.get(project.name)}]`,
+        message: `Cannot use internalFolder ${JSON.stringify(value)}: ${why}`,
       });
-    } else projects.set(project.name, i);
+    if (value.trim() === "") refuse("it must be a non-empty folder name");
+    else if (value.includes("\0")) refuse("it must not contain a NUL character");
+    else if (value.includes("..")) refuse('it must not contain ".."');
+    else if (value.includes("/") || value.includes("\\")) {
+      refuse('it must be a single folder name, without "/" or "\\"');
+    } else if (value === ".") {
+      refuse("it must name a folder inside the workspace root, not the root");
+    }
+  }));
+
+  /** One entry of `projects`. */
+  const projectSchema = z.strictObject({
+    name: text().check(z.describe("Unique project name, used by workspaces")),
+    repo: text().check(z.describe("Git remote URL")),
+    default_branch: z.optional(text()).check(z.describe("Branch to fast-forward (default: main)")),
+    desired_state: z._default(z.enum(["present", "absent"]), "present").check(z.describe(
+      "present: cloned by sync; absent: not cloned, reported when a clone exists",
+    )),
+    ai_enabled: z.optional(z.boolean()),
+    bmad_enabled: z.optional(z.boolean()),
   });
-  const workspaces = new Map<string, number>();
-  file.workspaces.forEach((workspace, i) => {
-    if (workspaces.has(workspace.name)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["workspaces", i, "name"],
-        message: `Duplicate workspace name ${
-          JSON.stringify(workspace.name)
-        }: first defined at workspaces[${workspaces.get(workspace.name)}]`,
-      });
-    } else workspaces.set(workspace.name, i);
-    workspace.projects.forEach((name, j) => {
-      if (!projects.has(name)) {
+
+  /** One entry of `workspaces`. */
+  const workspaceSchema = z.strictObject({
+    name: text().check(z.describe("Workspace name; also the .code-workspace file name")),
+    internalFolder: z.optional(internalFolderSchema).check(z.describe(
+      "Clone the projects under this folder instead of at the workspace root",
+    )),
+    projects: z.array(text()).check(z.describe("Names of projects in this workspace")),
+    extensions: z.optional(z.array(text())).check(z.describe("VS Code extension recommendations")),
+    ai_gateway: z.optional(z.strictObject({
+      enabled: z.boolean(),
+      primary_model: z.optional(text()),
+    })),
+    bmad: z.optional(z.strictObject({
+      enabled: z.boolean(),
+      methodology_version: z.optional(text()),
+    })),
+  });
+
+  const toolList = z.optional(z.array(text()));
+
+  /** The `development_tools` section: what `install-tools` installs and `check-tools` checks. */
+  const developmentToolsSchema = z.strictObject({
+    system_packages: toolList,
+    kubernetes_tools: toolList,
+    python_tools: toolList,
+    node_tools: toolList,
+    go_tools: toolList,
+    task_runner: toolList,
+  });
+
+  return z.strictObject({
+    version: z.literal("v1").check(z.describe('File format version; only "v1" exists')),
+    projects: z._default(z.array(projectSchema), []),
+    workspaces: z._default(z.array(workspaceSchema), []),
+    development_tools: z.optional(developmentToolsSchema),
+  }).check(z.superRefine((file, ctx) => {
+    const projects = new Map<string, number>();
+    file.projects.forEach((project, i) => {
+      if (projects.has(project.name)) {
         ctx.addIssue({
           code: "custom",
-          path: ["workspaces", i, "projects", j],
-          message: `Unknown project ${
-            JSON.stringify(name)
-          }: expected one of the names under projects (${
-            [...projects.keys()].map((n) => JSON.stringify(n)).join(", ") || "none defined"
-          })`,
+          path: ["projects", i, "name"],
+          message: `Duplicate project name ${
+            JSON.stringify(project.name)
+          }: first defined at projects[${projects.get(project.name)}]`,
         });
-      }
+      } else projects.set(project.name, i);
     });
-  });
-}));
+    const workspaces = new Map<string, number>();
+    file.workspaces.forEach((workspace, i) => {
+      if (workspaces.has(workspace.name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["workspaces", i, "name"],
+          message: `Duplicate workspace name ${
+            JSON.stringify(workspace.name)
+          }: first defined at workspaces[${workspaces.get(workspace.name)}]`,
+        });
+      } else workspaces.set(workspace.name, i);
+      workspace.projects.forEach((name, j) => {
+        if (!projects.has(name)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["workspaces", i, "projects", j],
+            message: `Unknown project ${
+              JSON.stringify(name)
+            }: expected one of the names under projects (${
+              [...projects.keys()].map((n) => JSON.stringify(n)).join(", ") || "none defined"
+            })`,
+          });
+        }
+      });
+    });
+  }));
+}
 
 /** The parsed `workspaces.yaml`. */
 export type WorkspacesFile = z.output<typeof workspacesFileSchema>;
