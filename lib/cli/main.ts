@@ -4,6 +4,7 @@ import { loadRegistry } from "../registry/mod.ts";
 import type { PrestartedWorker } from "../sandbox/host.ts";
 import type { RunContext } from "./_context.ts";
 import { directRun } from "./_direct.ts";
+import { runApp } from "./app.ts";
 import { resolveRoot } from "./_root.ts";
 
 export { VERSION } from "./_version.ts";
@@ -28,7 +29,9 @@ const writeTo = (stream: typeof Deno.stdout) => (text: string) => {
 /**
  * Runs the wst CLI. A built-in task given only global flags runs at once
  * (see `directRun`); everything else goes through the full command tree
- * (`app.ts`), which is loaded only then.
+ * (`app.ts`). Both are loaded with this module, in one go: a second
+ * dynamic import would cost `wst list` ~2 ms, and the direct run waits for
+ * its worker anyway.
  *
  * @param argv The arguments after the program name.
  * @param options Where output goes and an abort signal.
@@ -91,6 +94,5 @@ async function runCli(argv: readonly string[], options: MainOptions): Promise<nu
   } catch (err) {
     return fail(toWstError(err));
   }
-  const { runApp } = await import("./app.ts");
   return await runApp(argv, { ...ctx, registry });
 }
