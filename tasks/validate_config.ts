@@ -8,7 +8,7 @@ import {
   YAML_ENV,
 } from "../lib/config/mod.ts";
 import { ConfigError, type ConfigIssue, formatIssue, UsageError } from "../lib/errors/mod.ts";
-import { readTextFileOrNull } from "../lib/fs/mod.ts";
+import { readTextFileOrNullSync } from "../lib/fs/mod.ts";
 
 /** What `validate-config` found in one file. */
 export interface FileReport {
@@ -39,16 +39,17 @@ export default defineTask({
     read: ["workspaces.yaml", "ai-gateway.yaml", ".ai/projects"],
     env: [...YAML_ENV],
   },
-  async run(ctx, args): Promise<ValidateConfigResult> {
+  run(ctx, args): ValidateConfigResult {
     const files: FileReport[] = [];
     const errors: ConfigIssue[] = [];
-    const check = async <S extends z.core.$ZodType>(
+    // Synchronous reads: a few small files, in the task's own worker thread.
+    const check = <S extends z.core.$ZodType>(
       file: string,
       schema: S,
       format: "yaml" | "json",
       extra?: (data: z.output<S>) => ConfigIssue[],
     ) => {
-      const text = await readTextFileOrNull(`${ctx.root}/${file}`);
+      const text = readTextFileOrNullSync(`${ctx.root}/${file}`);
       if (text === null) return;
       try {
         const { data, warnings } = parseConfig(file, text, schema, { format });
@@ -60,10 +61,10 @@ export default defineTask({
       }
     };
 
-    for (const { file, schema } of ROOT_FILES) await check(file, schema, "yaml");
-    for (const name of await projectFolders(`${ctx.root}/.ai/projects`)) {
+    for (const { file, schema } of ROOT_FILES) check(file, schema, "yaml");
+    for (const name of projectFolders(`${ctx.root}/.ai/projects`)) {
       const file = `.ai/projects/${name}/metadata.json`;
-      await check(file, projectMetadataSchema, "json", (meta) =>
+      check(file, projectMetadataSchema, "json", (meta) =>
         meta.name === name ? [] : [{
           file,
           line: 1,
@@ -94,10 +95,10 @@ export default defineTask({
   },
 });
 
-async function projectFolders(dir: string): Promise<string[]> {
+function projectFolders(dir: string): string[] {
   const names: string[] = [];
   try {
-    for await (const entry of Deno.readDir(dir)) {
+    for (const entry of Deno.readDirSync(dir)) {
       if (entry.isDirectory) names.push(entry.name);
     }
   } catch (err) {

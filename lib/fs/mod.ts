@@ -5,4 +5,4 @@
  */
 export { type AtomicWriteOptions, writeTextFileAtomic } from "./atomic.ts";
 export { sha256Hex } from "./hash.ts";
-export { pathExists, readDirSorted, readTextFileOrNull } from "./read.ts";
+export { pathExists, readDirSorted, readTextFileOrNull, readTextFileOrNullSync } from "./read.ts";

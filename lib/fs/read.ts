@@ -14,6 +14,22 @@ export async function readTextFileOrNull(path: string): Promise<string | null> {
 }
 
 /**
+ * {@linkcode readTextFileOrNull}, synchronously: for the few small files a
+ * task reads first thing in its worker, where the first asynchronous read
+ * costs ~1 ms of cold start and blocks nothing but the task itself.
+ *
+ * @param path The file.
+ */
+export function readTextFileOrNullSync(path: string): string | null {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw err;
+  }
+}
+
+/**
  * Whether something is at `path` (a dangling symlink counts); errors other
  * than "not found" are thrown, a sandbox refusal included.
  *
