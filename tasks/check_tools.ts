@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../lib/zod.ts";
 import { defineTask } from "../lib/task/mod.ts";
 import { table } from "../lib/reporter/table.ts";
 import { checkTool, configuredTools, type ToolCheck } from "../lib/tools/mod.ts";

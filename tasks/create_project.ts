@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../lib/zod.ts";
 import { defineTask } from "../lib/task/mod.ts";
 import type { ProjectMetadata } from "../lib/config/mod.ts";
 import { UsageError, WstError } from "../lib/errors/mod.ts";
@@ -34,16 +34,21 @@ export default defineTask({
   description:
     "Create an AI project in .ai/projects (Kiro symlink or next Codev number + pointers)",
   args: z.object({
-    name: z.string().meta({ positional: true }).describe(
-      "Project name: lower-case, e.g. xml-adapter",
+    name: z.string().check(
+      z.meta({ positional: true }),
+      z.describe("Project name: lower-case, e.g. xml-adapter"),
     ),
-    format: z.enum(["kiro", "codev"]).describe("Kiro (symlink) or Codev (numbered pointer files)"),
-    displayName: z.string().min(1).optional().describe(
-      "Human-readable title (default: from the name)",
+    format: z.enum(["kiro", "codev"]).check(
+      z.describe("Kiro (symlink) or Codev (numbered pointer files)"),
     ),
-    tags: z.string().optional().describe("Comma-separated tags"),
-    repository: z.string().min(1).optional().describe("The repository the project belongs to"),
-    description: z.string().optional().describe("One-line description"),
+    displayName: z.optional(z.string().check(z.minLength(1))).check(
+      z.describe("Human-readable title (default: from the name)"),
+    ),
+    tags: z.optional(z.string()).check(z.describe("Comma-separated tags")),
+    repository: z.optional(z.string().check(z.minLength(1))).check(
+      z.describe("The repository the project belongs to"),
+    ),
+    description: z.optional(z.string()).check(z.describe("One-line description")),
   }),
   permissions: (a) => ({
     read: [PROJECTS_DIR, KIRO_SPECS_DIR, "codev", GITIGNORE, `${GITIGNORE}.tmp`],

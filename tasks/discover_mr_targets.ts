@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../lib/zod.ts";
 import { defineTask } from "../lib/task/mod.ts";
 import {
   affectedTargets,
@@ -17,11 +17,11 @@ export interface MrMatrix {
 }
 
 const args = z.object({
-  changedSince: z.string().min(1).optional().describe(
-    "Only targets affected by changes between this git ref and the working tree",
+  changedSince: z.optional(z.string().check(z.minLength(1))).check(
+    z.describe("Only targets affected by changes between this git ref and the working tree"),
   ),
-  githubOutput: z.boolean().default(false).describe(
-    "Also write matrix= and count= to $GITHUB_OUTPUT",
+  githubOutput: z._default(z.boolean(), false).check(
+    z.describe("Also write matrix= and count= to $GITHUB_OUTPUT"),
   ),
 });
 

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../lib/zod.ts";
 import { defineTask } from "../lib/task/mod.ts";
 import { ConfigError, UsageError } from "../lib/errors/mod.ts";
 import { readTextFileOrNull, writeTextFileAtomic } from "../lib/fs/mod.ts";
@@ -30,11 +30,15 @@ export default defineTask({
   name: "init",
   description: "Add wst's tasks (test:mr:all …) to the workspace's deno.json",
   args: z.object({
-    command: z.string().min(1).default("wst").describe(
-      "How the workspace runs wst, e.g. `wst` (the compiled binary on PATH) or " +
-        "`deno run -A --no-prompt --unstable-worker-options ../wst/cli.ts`",
+    command: z._default(z.string().check(z.minLength(1)), "wst").check(
+      z.describe(
+        "How the workspace runs wst, e.g. `wst` (the compiled binary on PATH) or " +
+          "`deno run -A --no-prompt --unstable-worker-options ../wst/cli.ts`",
+      ),
     ),
-    force: z.boolean().default(false).describe("Replace tasks of the same name that differ"),
+    force: z._default(z.boolean(), false).check(
+      z.describe("Replace tasks of the same name that differ"),
+    ),
   }),
   permissions: { read: [FILE, `${FILE}.tmp`], write: [FILE, `${FILE}.tmp`] },
   async run(ctx, a): Promise<InitResult> {

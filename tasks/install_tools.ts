@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../lib/zod.ts";
 import { defineTask } from "../lib/task/mod.ts";
 import { table } from "../lib/reporter/table.ts";
 import { writeTextFileAtomic } from "../lib/fs/mod.ts";
@@ -34,14 +34,16 @@ export default defineTask({
   name: "install-tools",
   description: "Install the missing development_tools (apt, npm, pipx, go, verified downloads)",
   args: z.object({
-    dryRun: z.boolean().default(false).describe("Print the plan; change nothing"),
-    locked: z.boolean().default(false).describe(
-      `Refuse to add or change pins in ${TOOLS_LOCK} (CI, dev containers)`,
+    dryRun: z._default(z.boolean(), false).check(z.describe("Print the plan; change nothing")),
+    locked: z._default(z.boolean(), false).check(
+      z.describe(`Refuse to add or change pins in ${TOOLS_LOCK} (CI, dev containers)`),
     ),
-    binDir: z.string().min(1).optional().describe(
-      `Where downloaded binaries go (default: ${DEFAULT_BIN_DIR}); it should be on PATH`,
+    binDir: z.optional(z.string().check(z.minLength(1))).check(
+      z.describe(
+        `Where downloaded binaries go (default: ${DEFAULT_BIN_DIR}); it should be on PATH`,
+      ),
     ),
-    tool: z.string().min(1).optional().describe("Only this tool"),
+    tool: z.optional(z.string().check(z.minLength(1))).check(z.describe("Only this tool")),
   }),
   permissions: (a) => ({
     read: [WORKSPACES_FILE, TOOLS_LOCK, DOWNLOADS, a.binDir ?? DEFAULT_BIN_DIR],

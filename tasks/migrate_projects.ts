@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../lib/zod.ts";
 import { defineTask } from "../lib/task/mod.ts";
 import { ConfigError } from "../lib/errors/mod.ts";
 import {
@@ -39,10 +39,12 @@ export default defineTask({
   name: "migrate-projects",
   description: "Move Kiro and Codev projects into .ai/projects (journaled, resumable, --rollback)",
   args: z.object({
-    dryRun: z.boolean().default(false).describe(
-      "Print the plan (every move, link, write); change nothing",
+    dryRun: z._default(z.boolean(), false).check(
+      z.describe("Print the plan (every move, link, write); change nothing"),
     ),
-    rollback: z.boolean().default(false).describe("Restore the tree as it was before migrating"),
+    rollback: z._default(z.boolean(), false).check(
+      z.describe("Restore the tree as it was before migrating"),
+    ),
   }),
   permissions: {
     read: [KIRO_SPECS_DIR, "codev", ".ai", ".gitignore", ".gitignore.tmp", ".wst"],

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../lib/zod.ts";
 import { defineTask } from "../lib/task/mod.ts";
 import {
   CODEV_KINDS,
@@ -32,8 +32,10 @@ export default defineTask({
   description:
     "Regenerate Codev pointer files and metadata from .ai/projects (--check: verify only)",
   args: z.object({
-    check: z.boolean().default(false).describe(
-      "Change nothing; fail when a pointer file or metadata.json is missing, stale or edited by hand",
+    check: z._default(z.boolean(), false).check(
+      z.describe(
+        "Change nothing; fail when a pointer file or metadata.json is missing, stale or edited by hand",
+      ),
     ),
   }),
   permissions: (a) => ({

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../lib/zod.ts";
 import { defineTask } from "../lib/task/mod.ts";
 import type { TaskContext } from "../lib/task/context.ts";
 import { stoppedByTimeout } from "../lib/task/timeout.ts";
@@ -33,11 +33,11 @@ export interface TestMrAllResult {
 
 const args = z.object({
   ...runFlags,
-  shard: z.string().optional().describe(
-    "Run shard i of n (e.g. 2/4): n CI runners split the targets without overlap",
+  shard: z.optional(z.string()).check(
+    z.describe("Run shard i of n (e.g. 2/4): n CI runners split the targets without overlap"),
   ),
-  passEnv: z.string().optional().describe(
-    "Comma-separated env vars the test:mr commands may see (besides PATH and HOME)",
+  passEnv: z.optional(z.string()).check(
+    z.describe("Comma-separated env vars the test:mr commands may see (besides PATH and HOME)"),
   ),
 });
 

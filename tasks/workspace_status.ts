@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../lib/zod.ts";
 import { defineTask } from "../lib/task/mod.ts";
 import { pathExists } from "../lib/fs/mod.ts";
 import { table } from "../lib/reporter/table.ts";
@@ -23,7 +23,9 @@ export default defineTask({
   description:
     "Show each clone's branch, local changes and ahead/behind, and missing or extra projects",
   args: z.object({
-    workspace: z.string().min(1).optional().describe("Only this workspace (default: all)"),
+    workspace: z.optional(z.string().check(z.minLength(1))).check(
+      z.describe("Only this workspace (default: all)"),
+    ),
   }),
   permissions: { read: ["."], run: ["git"], env: ["HOME"] },
   async run(ctx, a): Promise<{ projects: StatusEntry[] }> {

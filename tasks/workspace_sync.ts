@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../lib/zod.ts";
 import { defineTask } from "../lib/task/mod.ts";
 import type { TaskContext } from "../lib/task/context.ts";
 import { pathExists, readTextFileOrNull, writeTextFileAtomic } from "../lib/fs/mod.ts";
@@ -51,11 +51,15 @@ export default defineTask({
   description:
     "Clone and fast-forward the projects of workspaces.yaml; write .code-workspace files",
   args: z.object({
-    workspace: z.string().min(1).optional().describe("Only this workspace (default: all)"),
-    prune: z.boolean().default(false).describe(
-      "Remove clones of absent projects when they are clean and fully pushed",
+    workspace: z.optional(z.string().check(z.minLength(1))).check(
+      z.describe("Only this workspace (default: all)"),
     ),
-    jobs: z.number().int().min(1).default(4).describe("Projects synced at a time"),
+    prune: z._default(z.boolean(), false).check(
+      z.describe("Remove clones of absent projects when they are clean and fully pushed"),
+    ),
+    jobs: z._default(z.number().check(z.int(), z.minimum(1)), 4).check(
+      z.describe("Projects synced at a time"),
+    ),
   }),
   // Clones, folders and pruning can be anywhere workspaces.yaml says, under the root.
   permissions: {

@@ -1,22 +1,28 @@
-import * as z from "zod";
+import * as z from "../zod.ts";
 import type { Discovery } from "../discovery/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 
 /** The flags validate-kustomizations and test-mr-all share. */
 export const runFlags = {
-  jobs: z.number().int().min(1).optional().describe(
-    "Targets checked at a time (default: the number of CPU cores)",
+  jobs: z.optional(z.number().check(z.int(), z.minimum(1))).check(
+    z.describe("Targets checked at a time (default: the number of CPU cores)"),
   ),
-  timeout: z.number().positive().default(300).describe("Seconds a target may take"),
-  failFast: z.boolean().default(false).describe(
-    "Stop starting targets after the first failure (default: keep going)",
+  timeout: z._default(z.number().check(z.positive()), 300).check(
+    z.describe("Seconds a target may take"),
   ),
-  cache: z.boolean().default(true).describe(
-    "Reuse results of kustomizations whose inputs did not change (--no-cache: build all)",
+  failFast: z._default(z.boolean(), false).check(
+    z.describe("Stop starting targets after the first failure (default: keep going)"),
   ),
-  junit: z.string().min(1).optional().describe("Write a JUnit XML report to this file"),
-  target: z.string().min(1).optional().describe(
-    "Only the target with this path (as in the matrix), e.g. for one CI matrix job",
+  cache: z._default(z.boolean(), true).check(
+    z.describe(
+      "Reuse results of kustomizations whose inputs did not change (--no-cache: build all)",
+    ),
+  ),
+  junit: z.optional(z.string().check(z.minLength(1))).check(
+    z.describe("Write a JUnit XML report to this file"),
+  ),
+  target: z.optional(z.string().check(z.minLength(1))).check(
+    z.describe("Only the target with this path (as in the matrix), e.g. for one CI matrix job"),
   ),
 };
 

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "../zod.ts";
 import type { workspacesFileSchema } from "../config/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 
