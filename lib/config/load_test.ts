@@ -92,6 +92,17 @@ Deno.test("parseConfig() flags a workspace that names an unknown project", () =>
   );
 });
 
+Deno.test("parseConfig() flags a project or workspace name defined twice, where it was first", () => {
+  const text = "version: v1\nprojects:\n  - { name: a, repo: r }\n  - { name: a, repo: s }\n" +
+    "workspaces:\n  - { name: w, projects: [a] }\n  - { name: v, projects: [] }\n" +
+    "  - { name: w, projects: [a] }\n";
+  const issues = issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
+  assertEquals(issues.map((i) => [i.line, i.path, i.message]), [
+    [4, "projects[1].name", 'Duplicate project name "a": first defined at projects[0]'],
+    [8, "workspaces[2].name", 'Duplicate workspace name "w": first defined at workspaces[0]'],
+  ]);
+});
+
 Deno.test("parseConfig() reports malformed YAML and JSON with line and column", () => {
   const [yamlIssue] = issuesOf(() =>
     parseConfig("workspaces.yaml", "version: v1\nprojects: [a\n", workspacesFileSchema)

@@ -78,29 +78,9 @@ function buildWorkspacesFileSchema() {
     workspaces: z._default(z.array(workspaceSchema), []),
     development_tools: z.optional(developmentToolsSchema),
   }).check(z.superRefine((file, ctx) => {
-    const projects = new Map<string, number>();
-    file.projects.forEach((project, i) => {
-      if (projects.has(project.name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["projects", i, "name"],
-          message: `Duplicate project name ${
-            JSON.stringify(project.name)
-          }: first defined at projects[${projects.get(project.name)}]`,
-        });
-      } else projects.set(project.name, i);
-    });
-    const workspaces = new Map<string, number>();
+    const projects = firstIndexByName(file.projects, "projects", "project", ctx);
+    firstIndexByName(file.workspaces, "workspaces", "workspace", ctx);
     file.workspaces.forEach((workspace, i) => {
-      if (workspaces.has(workspace.name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["workspaces", i, "name"],
-          message: `Duplicate workspace name ${
-            JSON.stringify(workspace.name)
-          }: first defined at workspaces[${workspaces.get(workspace.name)}]`,
-        });
-      } else workspaces.set(workspace.name, i);
       workspace.projects.forEach((name, j) => {
         if (!projects.has(name)) {
           ctx.addIssue({
@@ -116,6 +96,33 @@ function buildWorkspacesFileSchema() {
       });
     });
   }));
+}
+
+/**
+ * Where each name is first defined in a list; reports every later entry with
+ * the same name.
+ */
+function firstIndexByName(
+  entries: readonly { name: string }[],
+  list: "projects" | "workspaces",
+  noun: string,
+  ctx: z.core.$RefinementCtx,
+): Map<string, number> {
+  const first = new Map<string, number>();
+  entries.forEach(({ name }, i) => {
+    const seen = first.get(name);
+    if (seen === undefined) first.set(name, i);
+    else {
+      ctx.addIssue({
+        code: "custom",
+        path: [list, i, "name"],
+        message: `Duplicate ${noun} name ${
+          JSON.stringify(name)
+        }: first defined at ${list}[${seen}]`,
+      });
+    }
+  });
+  return first;
 }
 
 /** The parsed `workspaces.yaml`. */
