@@ -1,6 +1,11 @@
 /** Options of {@linkcode writeTextFileAtomic}. */
 export interface AtomicWriteOptions {
-  /** fsync the temporary file before the rename, so the new content survives a power loss. */
+  /**
+   * fsync the temporary file before the rename and the folder after it, so
+   * that the new content and its name survive a power loss. The folder is
+   * synced when the task may read it (and the OS can open a folder: not on
+   * Windows); otherwise only the file is.
+   */
   durable?: boolean;
 }
 
@@ -12,7 +17,7 @@ export interface AtomicWriteOptions {
  *
  * @param path Absolute path of the file.
  * @param text Its new content.
- * @param options `durable`: fsync before the rename.
+ * @param options `durable`: fsync the file before the rename, and its folder after.
  */
 export async function writeTextFileAtomic(
   path: string,
@@ -34,5 +39,26 @@ export async function writeTextFileAtomic(
   } catch (err) {
     await Deno.remove(tmp).catch(() => {});
     throw err;
+  }
+  if (options.durable) await syncFolderOf(path);
+}
+
+/** fsyncs the folder holding `path`, so that a rename in it is on disk. */
+async function syncFolderOf(path: string): Promise<void> {
+  const folder = path.slice(0, Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"))) || "/";
+  let handle: Deno.FsFile;
+  try {
+    handle = await Deno.open(folder, { read: true });
+  } catch (err) {
+    // Outside the task's read scope, or a folder the OS will not open (Windows).
+    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+      return;
+    }
+    throw err;
+  }
+  try {
+    await handle.sync();
+  } finally {
+    handle.close();
   }
 }
