@@ -4,9 +4,8 @@ import { AI_GATEWAY_YAML, WORKSPACES_YAML } from "../../tests/fixtures.ts";
 import { ExitCode } from "../errors/mod.ts";
 import { createConsoleReporter, detectOutputEnvironment } from "../reporter/mod.ts";
 import { loadRegistry } from "../registry/mod.ts";
-import { directRun, globalFlagsOnly } from "./_direct.ts";
-import { runApp } from "./app.ts";
-import { main } from "./main.ts";
+import { main, runApp } from "./main.ts";
+import { directRun, globalFlagsOnly } from "./prestart.ts";
 
 Deno.test("globalFlagsOnly takes each global flag once, in either form, and nothing else", () => {
   assertEquals(globalFlagsOnly([]), {});

@@ -1,2 +1,0 @@
-/** The version printed by `wst --version`. */
-export const VERSION = "0.1.0";
