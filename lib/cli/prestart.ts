@@ -42,8 +42,7 @@ export function prestart(argv: readonly string[]): PrestartedWorker | undefined 
  * A command line that names a built-in task and gives it nothing but global
  * flags (`wst validate-config`, `wst workspace-status --json --root ../ws`).
  * There is nothing for the parser to do: the task gets no arguments, so the
- * CLI runs it without building its command tree, and its worker can be sent
- * the run as soon as it is started.
+ * CLI runs it without building its command tree or loading the registry.
  */
 export interface DirectRun {
   /** The built-in task. */
@@ -83,14 +82,14 @@ export function globalFlagsOnly(args: readonly string[]): GlobalFlags | undefine
     const eq = arg.indexOf("=");
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
     if (!isGlobalFlag(name) || name in flags) return undefined;
-    if (GLOBAL_FLAG_SPECS[name].kind === "boolean") {
-      if (eq !== -1 || name === "root") return undefined;
+    if (name === "root") {
+      const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
+      if (value === undefined || (eq === -1 && value.startsWith("-"))) return undefined;
+      flags.root = value;
+    } else {
+      if (eq !== -1) return undefined; // a switch takes no value
       flags[name] = true;
-      continue;
     }
-    const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
-    if (value === undefined || (eq === -1 && value.startsWith("-"))) return undefined;
-    flags.root = value;
   }
   return flags;
 }

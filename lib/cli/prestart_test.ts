@@ -4,6 +4,7 @@ import { AI_GATEWAY_YAML, WORKSPACES_YAML } from "../../tests/fixtures.ts";
 import { ExitCode } from "../errors/mod.ts";
 import { createConsoleReporter, detectOutputEnvironment } from "../reporter/mod.ts";
 import { loadRegistry } from "../registry/mod.ts";
+import { resolveRoot } from "./_root.ts";
 import { main, runApp } from "./main.ts";
 import { directRun, globalFlagsOnly } from "./prestart.ts";
 
@@ -59,13 +60,14 @@ Deno.test("a direct run prints exactly what the full parser's run prints", async
     const direct = capture();
     const directCode = await main(argv, direct.options);
     const parsed = capture();
-    const registry = await loadRegistry(parsed.root(argv));
+    const root = resolveRoot(argv);
+    const registry = await loadRegistry(root);
     const parsedCode = await runApp(argv, {
       process: {
         stdout: { write: parsed.options.stdout },
         stderr: { write: parsed.options.stderr },
       },
-      root: parsed.root(argv),
+      root,
       reporter: createConsoleReporter({
         write: parsed.options.stderr,
         ...detectOutputEnvironment(),
@@ -93,10 +95,5 @@ function capture() {
     },
     stdout: () => stdout,
     stderr: () => stderr,
-    root: (argv: string[]) => {
-      const i = argv.findIndex((a) => a.startsWith("--root"));
-      const arg = argv[i]!;
-      return Deno.realPathSync(arg.includes("=") ? arg.slice("--root=".length) : argv[i + 1]!);
-    },
   };
 }
