@@ -4,17 +4,21 @@
  *
  * @module
  */
-import { prestart } from "./lib/cli/prestart.ts";
+import { directRun, prestart } from "./lib/cli/prestart.ts";
 
 // A built-in task's worker starts loading now, on another thread, while the CLI loads.
 const prestarted = prestart(Deno.args);
-const { main } = await import("./lib/cli/mod.ts");
+// A built-in task given only global flags needs no parser: load just what runs it.
+const direct = directRun(Deno.args);
 
 const controller = new AbortController();
 const onInterrupt = () => controller.abort();
 Deno.addSignalListener("SIGINT", onInterrupt);
 // A worker that ends without answering (e.g. a task calling Deno.exit) must not look like success.
 Deno.exitCode = 1;
-const code = await main(Deno.args, { signal: controller.signal, prestarted });
+const options = { signal: controller.signal, prestarted };
+const code = direct === undefined
+  ? await (await import("./lib/cli/mod.ts")).main(Deno.args, options)
+  : await (await import("./lib/cli/direct.ts")).mainDirect(Deno.args, direct, options);
 Deno.removeSignalListener("SIGINT", onInterrupt);
 Deno.exit(code);

@@ -114,6 +114,10 @@ Deno.test("unknown tasks and bad flags exit 2; with --json stdout holds one erro
   const badRoot = await wst(["list", "--root", "/definitely/not/here", "--json"]);
   assertEquals(badRoot.code, 2);
   assertMatch(JSON.parse(badRoot.stdout).error.message, /does not exist/);
+  // The same through a direct run (a built-in task with global flags only).
+  const directBadRoot = await wst(["validate-config", "--root", "/definitely/not/here", "--json"]);
+  assertEquals(directBadRoot.code, 2);
+  assertMatch(JSON.parse(directBadRoot.stdout).error.message, /does not exist/);
 });
 
 Deno.test("the workspace root comes from --root, else INIT_CWD, else the current directory", async () => {

@@ -11,38 +11,16 @@ import { parametersFromSchema } from "./_flags.ts";
 import { completionsCommand, SHELLS } from "./completions.ts";
 import { describeCommand, listCommand } from "./list.ts";
 import { SCHEMA_NAMES, schemaCommand } from "./schema.ts";
-import { ExitCode, toWstError, UsageError, type WstError } from "../errors/mod.ts";
-import { createConsoleReporter, detectOutputEnvironment } from "../reporter/mod.ts";
+import { ExitCode, toWstError, UsageError } from "../errors/mod.ts";
 import { loadRegistry, type RegistryEntry } from "../registry/mod.ts";
-import type { PrestartedWorker } from "../sandbox/host.ts";
-import {
-  type CliContext,
-  GLOBAL_FLAG_SPECS,
-  type GlobalFlags,
-  type RunContext,
-} from "./_context.ts";
+import { type CliContext, GLOBAL_FLAG_SPECS, type GlobalFlags } from "./_context.ts";
+import { type MainOptions, openInvocation } from "./_invocation.ts";
 import { directRun } from "./prestart.ts";
-import { resolveRoot } from "./_root.ts";
+
+export type { MainOptions } from "./_invocation.ts";
 
 /** The version printed by `wst --version`. */
 export const VERSION = "0.1.0";
-
-/** Options of {@linkcode main}, for tests and embedding. */
-export interface MainOptions {
-  /** Receives stdout text (default: the process's stdout). */
-  stdout?: (text: string) => void;
-  /** Receives stderr text (default: the process's stderr). */
-  stderr?: (text: string) => void;
-  /** Aborts a running task. */
-  signal?: AbortSignal;
-  /** The named task's worker, started early (see `prestart`); disposed when unused. */
-  prestarted?: PrestartedWorker | undefined;
-}
-
-const encoder = new TextEncoder();
-const writeTo = (stream: typeof Deno.stdout) => (text: string) => {
-  stream.writeSync(encoder.encode(text));
-};
 
 /**
  * Runs the wst CLI. A built-in task given only global flags runs at once
@@ -62,53 +40,22 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 }
 
 async function runCli(argv: readonly string[], options: MainOptions): Promise<number> {
-  const stdout = options.stdout ?? writeTo(Deno.stdout);
-  const stderr = options.stderr ?? writeTo(Deno.stderr);
-  const json = argv.includes("--json");
-  const env = detectOutputEnvironment();
-  const reporter = createConsoleReporter({
-    write: stderr,
-    tty: env.tty,
-    color: env.color,
-    verbose: argv.includes("--verbose"),
-  });
-  const fail = (err: WstError) => {
-    if (json) stdout(`${JSON.stringify(err.toJSON())}\n`);
-    reporter.error(err.message);
-    return err.exitCode;
-  };
-
-  let ctx: RunContext;
-  try {
-    ctx = {
-      process: { stdout: { write: stdout }, stderr: { write: stderr } },
-      root: resolveRoot(argv),
-      reporter,
-      signal: options.signal ?? new AbortController().signal,
-      prestarted: options.prestarted,
-      exit: ExitCode.Success,
-    };
-  } catch (err) {
-    return fail(toWstError(err));
-  }
+  const invocation = openInvocation(argv, options);
+  if (invocation.ctx === undefined) return invocation.code;
+  const { ctx, fail } = invocation;
 
   // Nothing to parse: no command tree, no registry (a built-in always wins over a local task).
   const direct = directRun(argv);
   if (direct !== undefined) {
-    const { runTaskCommand } = await import("./run_task.ts");
-    try {
-      await runTaskCommand(ctx, direct.entry, { flags: { ...direct.flags }, positionals: {} });
-    } catch (err) {
-      return fail(toWstError(err));
-    }
-    return ctx.exit;
+    const { runDirect } = await import("./direct.ts");
+    return await runDirect(ctx, direct, fail);
   }
 
   let registry;
   try {
     registry = await loadRegistry(ctx.root);
   } catch (err) {
-    return fail(toWstError(err));
+    return fail(err);
   }
   return await runApp(argv, { ...ctx, registry });
 }

@@ -5,6 +5,7 @@ import { ExitCode } from "../errors/mod.ts";
 import { createConsoleReporter, detectOutputEnvironment } from "../reporter/mod.ts";
 import { loadRegistry } from "../registry/mod.ts";
 import { resolveRoot } from "./_root.ts";
+import { mainDirect } from "./direct.ts";
 import { main, runApp } from "./main.ts";
 import { directRun, globalFlagsOnly } from "./prestart.ts";
 
@@ -59,6 +60,14 @@ Deno.test("a direct run prints exactly what the full parser's run prints", async
     assertEquals(directRun(argv)?.entry.name, "validate-config", "the case must be direct");
     const direct = capture();
     const directCode = await main(argv, direct.options);
+    // What cli.ts runs for a direct run: the same, without loading the full CLI.
+    const alone = capture();
+    const aloneCode = await mainDirect(argv, directRun(argv)!, alone.options);
+    assertEquals(
+      { code: aloneCode, stdout: alone.stdout(), stderr: alone.stderr() },
+      { code: directCode, stdout: direct.stdout(), stderr: direct.stderr() },
+      `mainDirect: ${argv.join(" ")}`,
+    );
     const parsed = capture();
     const root = resolveRoot(argv);
     const registry = await loadRegistry(root);
