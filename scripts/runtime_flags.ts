@@ -7,6 +7,11 @@
  *   granted; each task's worker gets exactly its declared permissions.
  * - `--no-prompt`: nothing ever waits for a permission prompt (CI has no terminal).
  * - `--unstable-worker-options`: per-worker permissions.
+ * - `--v8-flags=--no-lazy`: V8 compiles every function when it compiles a
+ *   module, so Deno's code cache holds them all and a warm start compiles
+ *   nothing (sandboxed `validate-config` ~4 ms faster, `wst list` unchanged;
+ *   docs/adr/0007). Code caches are checked against V8's flags: the first run
+ *   after a run with other flags recompiles once.
  *
  * @module
  */
@@ -16,6 +21,7 @@ export const RUNTIME_FLAGS: readonly string[] = [
   "--allow-all",
   "--no-prompt",
   "--unstable-worker-options",
+  "--v8-flags=--no-lazy",
 ];
 
 /** The CLI entry point, relative to the repository root. */

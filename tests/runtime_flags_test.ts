@@ -9,7 +9,8 @@ Deno.test("deno.json's wst task runs the entry point with exactly the runtime fl
   assertEquals(words.at(-1), ENTRY_POINT);
   assertEquals(
     words.filter((w) =>
-      w.startsWith("--allow") || w.startsWith("--no-prompt") || w.startsWith("--unstable")
+      w.startsWith("--allow") || w.startsWith("--no-prompt") || w.startsWith("--unstable") ||
+      w.startsWith("--v8-flags")
     ),
     [...RUNTIME_FLAGS],
   );
