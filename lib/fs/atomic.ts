@@ -43,8 +43,14 @@ export async function writeTextFileAtomic(
   if (options.durable) await syncFolderOf(path);
 }
 
-/** fsyncs the folder holding `path`, so that a rename in it is on disk. */
-async function syncFolderOf(path: string): Promise<void> {
+/**
+ * fsyncs the folder holding `path`, so that a rename or a new entry in it is
+ * on disk. Does nothing where the folder cannot be opened: outside the
+ * task's read scope, or on Windows.
+ *
+ * @param path A file in the folder.
+ */
+export async function syncFolderOf(path: string): Promise<void> {
   const folder = path.slice(0, Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"))) || "/";
   let handle: Deno.FsFile;
   try {

@@ -1,5 +1,5 @@
 import { WstError } from "../errors/mod.ts";
-import { writeTextFileAtomic } from "../fs/mod.ts";
+import { syncFolderOf, writeTextFileAtomic } from "../fs/mod.ts";
 import type { Shell } from "../task/context.ts";
 import { exists, ignores, readText, sameBytes, type Step } from "./migrate_plan.ts";
 
@@ -64,7 +64,7 @@ export async function applyStep(root: string, step: Step, $: Shell): Promise<voi
       await Deno.mkdir(abs(step.path), { recursive: true });
       return;
     case "move":
-      return await move(abs(step.from), abs(step.to));
+      return await moveFile(abs(step.from), abs(step.to));
     case "rmdir": {
       const path = abs(step.path);
       if (!(await exists(path))) return;
@@ -121,7 +121,7 @@ export async function undoStep(root: string, step: Step): Promise<void> {
       });
       return;
     case "move":
-      return await move(abs(step.to), abs(step.from));
+      return await moveFile(abs(step.to), abs(step.from));
     case "rmdir":
       await Deno.mkdir(abs(step.path), { recursive: true });
       return;
@@ -156,11 +156,17 @@ export async function undoStep(root: string, step: Step): Promise<void> {
 /**
  * Moves a file so that its bytes exist exactly once whatever happens: a
  * rename where possible; across file systems a copy, fsync, byte-for-byte
- * check, then removal of the source. Idempotent: a move already done (source
- * gone, target there) is skipped, and a copy finished before a crash (both
- * there, same bytes) just loses its source.
+ * check, rename into place and fsync of the target's folder, and only then
+ * removal of the source (the two file systems order nothing between them).
+ * Idempotent: a move already done (source gone, target there) is skipped,
+ * and a copy finished before a crash (both there, same bytes) just loses its
+ * source.
+ *
+ * @param from The file to move.
+ * @param to Where it goes; its folder exists.
+ * @throws {WstError} When neither is there, or a different file is already at `to`.
  */
-async function move(from: string, to: string): Promise<void> {
+export async function moveFile(from: string, to: string): Promise<void> {
   const [hasFrom, hasTo] = await Promise.all([exists(from), exists(to)]);
   if (!hasFrom) {
     if (hasTo) return;
@@ -190,6 +196,7 @@ async function move(from: string, to: string): Promise<void> {
     }
     if (!(await sameBytes(from, tmp))) throw new WstError(`Copying ${from} did not verify`);
     await Deno.rename(tmp, to);
+    await syncFolderOf(to);
     await Deno.remove(from);
   }
 }
