@@ -21,12 +21,16 @@ const GIVE_UP: FastYaml = { ok: false };
 //   indentation in different places;
 // - a block scalar with an explicit indentation indicator (`|1-`): the
 //   packages read the indentation of a top-level one differently;
+// - a backslash at the end of a line: in a double-quoted scalar, an escaped
+//   line break followed by empty lines reads as "" in js-yaml and as " " or
+//   "\n" in `yaml` (found by lib/yaml/mod_test.ts);
 // - a null key (`~: 1`): js-yaml names it "null", `yaml` "" (see `unclear`);
 // - a number too large for a double (`1e400`): js-yaml keeps the text, `yaml`
 //   reads Infinity (see `unclear`).
 const DIRECTIVE = /^%/m;
 const TAG = /(?:^|[\s[{,])!/m;
 const INDENT_INDICATOR = /[|>][-+]?[1-9]/;
+const ESCAPED_BREAK = /\\\r?\n/;
 const NUMBER_LIKE = /^[-+]?(?:\.\d|\d)[\d.]*(?:[eE][-+]?\d+)?$/;
 
 /**
@@ -43,7 +47,8 @@ const NUMBER_LIKE = /^[-+]?(?:\.\d|\d)[\d.]*(?:[eE][-+]?\d+)?$/;
  */
 export function loadYamlFast(text: string): FastYaml {
   if (
-    DIRECTIVE.test(text) || TAG.test(text) || INDENT_INDICATOR.test(text) || text.includes("\t")
+    DIRECTIVE.test(text) || TAG.test(text) || INDENT_INDICATOR.test(text) ||
+    ESCAPED_BREAK.test(text) || text.includes("\t")
   ) {
     return GIVE_UP;
   }

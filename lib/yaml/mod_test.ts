@@ -158,6 +158,7 @@ Deno.test("loadYamlFast: gives up where the packages differ, so yaml decides", (
       "a: 1\na: 2", // duplicate keys
       "a: [1", // malformed
       "a: 1\n---\nb: 2", // two documents
+      'a: "x\\\n\n y"', // an escaped line break before an empty line (js-yaml "xy", yaml "x y")
     ]
   ) {
     assertEquals(loadYamlFast(text), { ok: false }, text);
