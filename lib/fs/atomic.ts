@@ -27,14 +27,7 @@ export async function writeTextFileAtomic(
   const tmp = `${path}.tmp`;
   try {
     await Deno.writeTextFile(tmp, text);
-    if (options.durable) {
-      const file = await Deno.open(tmp, { read: true, write: true });
-      try {
-        await file.sync();
-      } finally {
-        file.close();
-      }
-    }
+    if (options.durable) await syncFile(tmp);
     await Deno.rename(tmp, path);
   } catch (err) {
     await Deno.remove(tmp).catch(() => {});
@@ -62,6 +55,20 @@ export async function syncFolderOf(path: string): Promise<void> {
     }
     throw err;
   }
+  await syncAndClose(handle);
+}
+
+/**
+ * fsyncs a file, so that its content is on disk (its name is not: see
+ * {@linkcode syncFolderOf}).
+ *
+ * @param path The file.
+ */
+export async function syncFile(path: string): Promise<void> {
+  await syncAndClose(await Deno.open(path, { read: true, write: true }));
+}
+
+async function syncAndClose(handle: Deno.FsFile): Promise<void> {
   try {
     await handle.sync();
   } finally {

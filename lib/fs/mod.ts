@@ -3,6 +3,6 @@
  *
  * @module
  */
-export { type AtomicWriteOptions, syncFolderOf, writeTextFileAtomic } from "./atomic.ts";
+export { type AtomicWriteOptions, syncFile, syncFolderOf, writeTextFileAtomic } from "./atomic.ts";
 export { sha256Hex } from "./hash.ts";
 export { pathExists, readDirSorted, readTextFileOrNull, readTextFileOrNullSync } from "./read.ts";

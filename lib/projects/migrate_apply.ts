@@ -1,5 +1,5 @@
 import { WstError } from "../errors/mod.ts";
-import { syncFolderOf, writeTextFileAtomic } from "../fs/mod.ts";
+import { syncFile, syncFolderOf, writeTextFileAtomic } from "../fs/mod.ts";
 import type { Shell } from "../task/context.ts";
 import { exists, ignores, readText, sameBytes, type Step } from "./migrate_plan.ts";
 
@@ -188,12 +188,7 @@ export async function moveFile(from: string, to: string): Promise<void> {
     if (!(err instanceof Error) || !/cross-device|EXDEV/i.test(err.message)) throw err;
     const tmp = `${to}.wst-copy`;
     await Deno.copyFile(from, tmp);
-    const file = await Deno.open(tmp, { read: true, write: true });
-    try {
-      await file.sync();
-    } finally {
-      file.close();
-    }
+    await syncFile(tmp);
     if (!(await sameBytes(from, tmp))) throw new WstError(`Copying ${from} did not verify`);
     await Deno.rename(tmp, to);
     await syncFolderOf(to);
