@@ -4,21 +4,19 @@
  *
  * @module
  */
-import { directRun, prestart } from "./lib/cli/prestart.ts";
+import { parseArgv } from "./lib/cli/_argv.ts";
+import { prestart } from "./lib/cli/prestart.ts";
 
+const invocation = parseArgv(Deno.args);
 // A built-in task's worker starts loading now, on another thread, while the CLI loads.
-const prestarted = prestart(Deno.args);
-// A built-in task given only global flags needs no parser: load just what runs it.
-const direct = directRun(Deno.args);
+const prestarted = prestart(invocation);
 
 const controller = new AbortController();
 const onInterrupt = () => controller.abort();
 Deno.addSignalListener("SIGINT", onInterrupt);
-// A worker that ends without answering (e.g. a task calling Deno.exit) must not look like success.
+// A worker that ends without answering must not look like success.
 Deno.exitCode = 1;
-const options = { signal: controller.signal, prestarted };
-const code = direct === undefined
-  ? await (await import("./lib/cli/mod.ts")).main(Deno.args, options)
-  : await (await import("./lib/cli/direct.ts")).mainDirect(Deno.args, direct, options);
+const { runInvocation } = await import("./lib/cli/run.ts");
+const code = await runInvocation(invocation, { signal: controller.signal, prestarted });
 Deno.removeSignalListener("SIGINT", onInterrupt);
 Deno.exit(code);

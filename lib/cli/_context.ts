@@ -13,6 +13,10 @@ export interface RunContext {
   };
   /** Absolute workspace root. */
   readonly root: string;
+  /** The folder the user ran the command in: relative paths they give resolve against it. */
+  readonly base: string;
+  /** `--json`: stdout carries exactly one JSON document. */
+  readonly json: boolean;
   /** Logs and progress to stderr. */
   readonly reporter: Reporter;
   /** Aborted by Ctrl-C. */
@@ -61,12 +65,7 @@ export const GLOBAL_FLAG_SPECS = {
 } as const;
 
 /** Writes the result: one JSON document with `--json`, else text. Both on stdout. */
-export function printResult(
-  ctx: RunContext,
-  json: boolean | undefined,
-  value: unknown,
-  text: string,
-): void {
-  if (json) ctx.process.stdout.write(`${JSON.stringify(value)}\n`);
+export function printResult(ctx: RunContext, value: unknown, text: string): void {
+  if (ctx.json) ctx.process.stdout.write(`${JSON.stringify(value ?? null)}\n`);
   else if (text !== "") ctx.process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 }

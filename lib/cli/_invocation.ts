@@ -1,8 +1,9 @@
 // What every CLI invocation sets up before it runs anything: output, reporter,
-// root. Shared by the full CLI (main.ts) and a direct run (direct.ts).
-import { ExitCode, toWstError } from "../errors/mod.ts";
-import { createConsoleReporter, detectOutputEnvironment } from "../reporter/mod.ts";
+// root, and how an error ends the run.
+import { ExitCode, toWstError, UsageError, type WstError } from "../errors/mod.ts";
+import { createConsoleReporter, detectOutputEnvironment, type Reporter } from "../reporter/mod.ts";
 import type { PrestartedWorker } from "../sandbox/host.ts";
+import type { Invocation } from "./_argv.ts";
 import type { RunContext } from "./_context.ts";
 import { resolveRoot } from "./_root.ts";
 
@@ -18,11 +19,6 @@ export interface MainOptions {
   prestarted?: PrestartedWorker | undefined;
 }
 
-/** One invocation: its context, or the exit code of a root that did not resolve. */
-export type Invocation =
-  | { readonly ctx: RunContext; readonly fail: (err: unknown) => number }
-  | { readonly ctx?: undefined; readonly code: number };
-
 const encoder = new TextEncoder();
 const writeTo = (stream: typeof Deno.stdout) => (text: string) => {
   stream.writeSync(encoder.encode(text));
@@ -30,43 +26,83 @@ const writeTo = (stream: typeof Deno.stdout) => (text: string) => {
 
 /**
  * Sets up an invocation: output streams, the reporter (`--verbose`, TTY,
- * colour), the workspace root, and how an error is reported (a JSON error
- * object on stdout with `--json`, the message on stderr).
+ * colour) and the workspace root.
  *
- * @param argv The CLI arguments.
+ * @param invocation The scanned command line.
  * @param options Where output goes, the abort signal, the prestarted worker.
- * @returns The context and `fail`, or the exit code when the root is unusable (already reported).
+ * @returns The context; an error in the global flags or the root is
+ *   reported and its exit code returned instead.
  */
-export function openInvocation(argv: readonly string[], options: MainOptions): Invocation {
+export function openInvocation(
+  invocation: Invocation,
+  options: MainOptions,
+): { ctx: RunContext; code?: undefined } | { ctx?: undefined; code: number } {
   const stdout = options.stdout ?? writeTo(Deno.stdout);
   const stderr = options.stderr ?? writeTo(Deno.stderr);
-  const json = argv.includes("--json");
   const env = detectOutputEnvironment();
   const reporter = createConsoleReporter({
     write: stderr,
     tty: env.tty,
     color: env.color,
-    verbose: argv.includes("--verbose"),
+    verbose: invocation.verbose,
   });
-  const fail = (err: unknown) => {
-    const error = toWstError(err);
-    if (json) stdout(`${JSON.stringify(error.toJSON())}\n`);
-    reporter.error(error.message);
-    return error.exitCode;
-  };
-  let root: string;
-  try {
-    root = resolveRoot(argv);
-  } catch (err) {
-    return { code: fail(err) };
-  }
   const ctx: RunContext = {
     process: { stdout: { write: stdout }, stderr: { write: stderr } },
-    root,
+    root: "",
+    base: invocation.base,
+    json: invocation.json,
     reporter,
     signal: options.signal ?? new AbortController().signal,
     prestarted: options.prestarted,
     exit: ExitCode.Success,
   };
-  return { ctx, fail };
+  try {
+    if (invocation.error !== undefined) throw new UsageError(invocation.error);
+    return { ctx: { ...ctx, root: resolveRoot(invocation) } };
+  } catch (err) {
+    return { code: reportError(ctx, err) };
+  }
+}
+
+/**
+ * Ends a run with an error: a JSON error object on stdout with `--json`, one
+ * line on stderr (`file:line:column: message` when the error has a place in
+ * a task module), the stack too with `--verbose`.
+ *
+ * @param ctx Where output goes.
+ * @param err What was caught.
+ * @returns The exit code of the error.
+ */
+export function reportError(
+  ctx: Pick<RunContext, "json" | "process" | "reporter">,
+  err: unknown,
+): number {
+  const error = toWstError(err);
+  if (ctx.json) ctx.process.stdout.write(`${JSON.stringify(error.toJSON())}\n`);
+  ctx.reporter.error(errorLine(error));
+  if (error.stack !== undefined) ctx.reporter.debug(error.stack);
+  return error.exitCode;
+}
+
+/**
+ * The line a user reads for an error: its message, after the place in the
+ * task module where it was thrown when that is known.
+ *
+ * @param error The error.
+ * @returns The text.
+ */
+export function errorLine(error: WstError): string {
+  const at = error.location;
+  return at === undefined ? error.message : `${at.file}:${at.line}:${at.column}: ${error.message}`;
+}
+
+/** A reporter that puts a prefix before every line (a subtask's name). */
+export function prefixed(reporter: Reporter, prefix: string): Reporter {
+  return {
+    debug: (m) => reporter.debug(prefix + m),
+    info: (m) => reporter.info(prefix + m),
+    warn: (m) => reporter.warn(prefix + m),
+    error: (m) => reporter.error(prefix + m),
+    progress: (label, total) => reporter.progress(prefix + label, total),
+  };
 }

@@ -1,26 +1,19 @@
 import { UsageError } from "../errors/mod.ts";
 import { resolvePath } from "../_path.ts";
+import type { Invocation } from "./_argv.ts";
 
 /**
- * The workspace root: `--root <dir>` (or `--root=<dir>`), else `INIT_CWD`
- * (set by `deno task` and `npm run` to where they were started), else the
- * current directory. Read before the command line is parsed because the
- * root decides which local tasks exist.
+ * The workspace root: `--root <dir>` resolved against the folder the user ran
+ * the command in (see `Invocation.base`), else that folder itself. Read
+ * before the command line is parsed because the root decides which local
+ * tasks exist.
  *
- * @param argv The CLI arguments.
+ * @param invocation The scanned command line.
  * @returns The absolute, real path of the root.
  * @throws {UsageError} When it is not a directory.
  */
-export function resolveRoot(argv: readonly string[]): string {
-  let given: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--") break;
-    if (arg === "--root") given = argv[i + 1];
-    else if (arg.startsWith("--root=")) given = arg.slice("--root=".length);
-  }
-  const cwd = Deno.cwd();
-  const candidate = resolvePath(cwd, given ?? (Deno.env.get("INIT_CWD") || cwd));
+export function resolveRoot(invocation: Pick<Invocation, "root" | "base">): string {
+  const candidate = resolvePath(invocation.base, invocation.root ?? ".");
   try {
     const info = Deno.statSync(candidate);
     if (!info.isDirectory) {

@@ -42,7 +42,7 @@ export async function docsCommand(this: CliContext, flags: DocsFlags): Promise<v
         `Stale generated docs: ${stale.join(", ")} (run \`wst docs\` to regenerate)`,
       );
     }
-    printResult(this, flags.json, { check: true, stale }, "Docs are up to date");
+    printResult(this, { check: true, stale }, "Docs are up to date");
     return;
   }
   for (const file of stale) {
@@ -52,7 +52,6 @@ export async function docsCommand(this: CliContext, flags: DocsFlags): Promise<v
   }
   printResult(
     this,
-    flags.json,
     { check: false, written: stale },
     stale.length === 0 ? "Docs are up to date" : `Wrote ${stale.join(", ")}`,
   );

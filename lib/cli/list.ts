@@ -3,7 +3,7 @@ import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
 import { table } from "../reporter/table.ts";
 
 /** `wst list`: every task with its source and description; problems with local modules. */
-export function listCommand(this: CliContext, flags: GlobalFlags): void {
+export function listCommand(this: CliContext, _flags: GlobalFlags): void {
   const { tasks, problems } = this.registry;
   const value = {
     tasks: tasks.map((t) => ({
@@ -19,12 +19,15 @@ export function listCommand(this: CliContext, flags: GlobalFlags): void {
     ["TASK", "SOURCE", "DESCRIPTION"],
     tasks.map((t) => [t.name, t.source, t.description]),
   );
-  for (const p of problems) this.reporter.warn(`${p.file}: ${p.message}`);
-  printResult(this, flags.json, value, text);
+  for (const p of problems) {
+    const where = p.line === undefined ? p.file : `${p.file}:${p.line}:${p.column}`;
+    this.reporter.warn(`${where}: ${p.message}`);
+  }
+  printResult(this, value, text);
 }
 
 /** `wst describe <task>`: arguments as JSON Schema, declared permissions. */
-export function describeCommand(this: CliContext, flags: GlobalFlags, name: string): void {
+export function describeCommand(this: CliContext, _flags: GlobalFlags, name: string): void {
   const entry = this.registry.tasks.find((t) => t.name === name)!;
   const value = {
     name: entry.name,
@@ -54,5 +57,5 @@ export function describeCommand(this: CliContext, flags: GlobalFlags, name: stri
     "arguments:",
     ...Object.entries(properties).map(([key, prop]) => `  ${key}: ${prop.description ?? ""}`),
   ];
-  printResult(this, flags.json, value, lines.join("\n"));
+  printResult(this, value, lines.join("\n"));
 }

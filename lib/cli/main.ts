@@ -11,72 +11,44 @@ import { parametersFromSchema } from "./_flags.ts";
 import { completionsCommand, SHELLS } from "./completions.ts";
 import { describeCommand, listCommand } from "./list.ts";
 import { SCHEMA_NAMES, schemaCommand } from "./schema.ts";
-import { ExitCode, toWstError, UsageError } from "../errors/mod.ts";
+import { ExitCode, UsageError } from "../errors/mod.ts";
 import { loadRegistry, type RegistryEntry } from "../registry/mod.ts";
-import { type CliContext, GLOBAL_FLAG_SPECS, type GlobalFlags } from "./_context.ts";
-import { type MainOptions, openInvocation } from "./_invocation.ts";
-import { directRun } from "./prestart.ts";
-
-export type { MainOptions } from "./_invocation.ts";
+import {
+  type CliContext,
+  GLOBAL_FLAG_SPECS,
+  type GlobalFlags,
+  type RunContext,
+} from "./_context.ts";
+import { commandArgv, type Invocation } from "./_argv.ts";
+import { reportError } from "./_invocation.ts";
 
 /** The version printed by `wst --version`. */
 export const VERSION = "0.1.0";
-
-/**
- * Runs the wst CLI. A built-in task given only global flags runs at once
- * (see `directRun`); everything else goes through the full command tree
- * (`runApp`).
- *
- * @param argv The arguments after the program name.
- * @param options Where output goes and an abort signal.
- * @returns The process exit code (see `ExitCode`).
- */
-export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
-  try {
-    return await runCli(argv, options);
-  } finally {
-    options.prestarted?.dispose();
-  }
-}
-
-async function runCli(argv: readonly string[], options: MainOptions): Promise<number> {
-  const invocation = openInvocation(argv, options);
-  if (invocation.ctx === undefined) return invocation.code;
-  const { ctx, fail } = invocation;
-
-  // Nothing to parse: no command tree, no registry (a built-in always wins over a local task).
-  const direct = directRun(argv);
-  if (direct !== undefined) {
-    const { runDirect } = await import("./direct.ts");
-    return await runDirect(ctx, direct, fail);
-  }
-
-  let registry;
-  try {
-    registry = await loadRegistry(ctx.root);
-  } catch (err) {
-    return fail(err);
-  }
-  return await runApp(argv, { ...ctx, registry });
-}
 
 /** Stricli's own exit codes for bad input (negative), which wst reports as usage errors. */
 const STRICLI_USAGE_CODES = new Set([-4, -5]);
 
 /**
- * Parses the command line with the full command tree (every task's flags,
- * help, completions) and runs the command.
+ * Loads the registry, parses the command line with the full command tree
+ * (every task's flags, help, completions) and runs the command. The global
+ * flags were taken off the command line already (see `parseArgv`).
  *
- * @param argv The arguments after the program name.
- * @param ctx The context, whose stderr is captured for `--json` usage errors.
+ * @param invocation The scanned command line.
+ * @param context The run's context, whose stderr is captured for `--json` usage errors.
  * @returns The process exit code (see `ExitCode`).
  */
-export async function runApp(argv: readonly string[], context: CliContext): Promise<number> {
-  const json = argv.includes("--json");
+export async function runApp(invocation: Invocation, context: RunContext): Promise<number> {
+  const json = invocation.json;
+  const registry = await loadRegistry(context.root);
   const stdout = context.process.stdout.write;
   const stderr = { write: captureStderr(context.process.stderr.write) };
-  const ctx: CliContext = { ...context, process: { stdout: context.process.stdout, stderr } };
+  const ctx = {
+    ...context,
+    registry,
+    process: { stdout: context.process.stdout, stderr },
+  } as CliContext;
   const app = buildApp(ctx.registry.tasks);
+  const argv = commandArgv(invocation);
 
   if (argv[0] === "__complete") {
     const proposals = await proposeCompletions(app, argv.slice(1), ctx);
@@ -86,6 +58,7 @@ export async function runApp(argv: readonly string[], context: CliContext): Prom
 
   await run(app, argv, ctx);
   const code = Number(ctx.process.exitCode ?? 0);
+  context.exit = ctx.exit;
   if (ctx.exit !== ExitCode.Success) return ctx.exit;
   if (STRICLI_USAGE_CODES.has(code)) {
     const message = (captured.get(ctx.process.stderr.write) ?? "").trim() || "Invalid arguments";
@@ -115,10 +88,7 @@ function guarded<A extends unknown[]>(
     try {
       await fn.call(this, flags, ...args);
     } catch (err) {
-      const error = toWstError(err);
-      if (flags.json) this.process.stdout.write(`${JSON.stringify(error.toJSON())}\n`);
-      this.reporter.error(error.message);
-      this.exit = error.exitCode;
+      this.exit = reportError(this, err);
     }
   };
 }
@@ -209,7 +179,8 @@ function buildApp(tasks: readonly RegistryEntry[]) {
       { brief: "Shell", placeholder: "shell", choices: SHELLS },
     ),
   };
-  for (const task of tasks) routes[task.name] = taskCommand(task);
+  // The registry refuses local tasks with these names; a command always wins anyway.
+  for (const task of tasks) routes[task.name] ??= taskCommand(task);
   return buildApplication<CliContext>(
     buildRouteMap({
       routes,

@@ -4,5 +4,7 @@
  *
  * @module
  */
-export { main, VERSION } from "./main.ts";
-export type { MainOptions } from "./main.ts";
+export { main, runInvocation } from "./run.ts";
+export type { MainOptions } from "./run.ts";
+export { VERSION } from "./main.ts";
+export { type Invocation, parseArgv } from "./_argv.ts";

@@ -1,101 +1,52 @@
-// What the CLI works out before it loads its parser: whether the command line
-// is a direct run (nothing to parse), and the named built-in task's worker.
+// The named built-in task's worker, started before the CLI loads its parser.
 import { builtinTasks, knownPermissions, type RegistryEntry } from "../registry/mod.ts";
 import { PrestartedWorker } from "../sandbox/host.ts";
-import { GLOBAL_FLAG_SPECS, type GlobalFlags } from "./_context.ts";
+import type { Invocation } from "./_argv.ts";
 import { resolveRoot } from "./_root.ts";
 
 /**
- * Starts the worker of the built-in task named first on the command line
- * before the CLI loads its parser, so that the worker boots and loads its
- * bundle on another thread meanwhile (about a third of a sandboxed run's
- * start-up). The worker gets exactly the permissions the run would give it and
- * does nothing until the run sends it its arguments; a run whose permissions
- * turn out different, or no run at all (bad flags, `--help`), discards it.
- * For a task whose permissions depend on its arguments, the worker started is
- * the task's own when no argument is given (its permissions are the
- * manifest's defaults), else the one with no permissions that computes them.
+ * Starts the worker of the built-in task named on the command line before
+ * the CLI loads its parser, so that the worker boots and loads its bundle on
+ * another thread meanwhile (about a third of a sandboxed run's start-up). The
+ * worker gets exactly the permissions the run would give it and does nothing
+ * until the run sends it its arguments; a run whose permissions turn out
+ * different, or no run at all (bad flags, `--help`), discards it. For a task
+ * whose permissions depend on its arguments, the worker started is the
+ * task's own when no argument is given (its permissions are the manifest's
+ * defaults), else the one with no permissions that computes them.
  *
- * @param argv The CLI arguments.
+ * @param invocation The scanned command line.
  * @returns The started worker, or undefined when there is nothing to start: no
  * built-in task named, a help request, or a root that does not resolve (the
  * CLI reports that itself).
  */
-export function prestart(argv: readonly string[]): PrestartedWorker | undefined {
-  const name = argv[0];
-  if (name === undefined || argv.some((arg) => arg === "-h" || arg.startsWith("--help"))) {
-    return undefined;
-  }
-  const entry = builtinTasks().find((task) => task.name === name);
+export function prestart(invocation: Invocation): PrestartedWorker | undefined {
+  if (invocation.help || invocation.error !== undefined) return undefined;
+  const entry = builtinTasks().find((task) => task.name === invocation.command);
   if (entry === undefined) return undefined;
   // Unknown until the arguments are parsed: they are computed in a worker with none.
-  const argumentsGiven = globalFlagsOnly(argv.slice(1)) === undefined;
-  const permissions = knownPermissions(entry, argumentsGiven) ?? {};
+  const permissions = knownPermissions(entry, invocation.rest.length > 0) ?? {};
   try {
-    return new PrestartedWorker(entry, permissions, resolveRoot(argv));
+    return new PrestartedWorker(entry, permissions, resolveRoot(invocation));
   } catch {
     return undefined;
   }
 }
 
 /**
- * A command line that names a built-in task and gives it nothing but global
- * flags (`wst validate-config`, `wst workspace-status --json --root ../ws`).
- * There is nothing for the parser to do: the task gets no arguments, so the
- * CLI runs it without building its command tree or loading the registry.
- */
-export interface DirectRun {
-  /** The built-in task. */
-  readonly entry: RegistryEntry;
-  /** The global flags given. */
-  readonly flags: GlobalFlags;
-}
-
-/**
- * Recognises a {@linkcode DirectRun}. Anything else is left to the full
- * parser: a task argument, a positional, `--help`, a flag given twice, a
- * boolean flag with `=value`, `--root` without a value, a task whose
- * arguments include a positional (the parser reports it missing).
+ * The built-in task a command line runs with nothing to parse: it names the
+ * task and gives it no argument (only global flags), and the task has no
+ * positional (the parser reports a missing one). Such a run builds no
+ * command tree and loads neither Stricli nor the registry of local tasks (a
+ * built-in always wins over a local task).
  *
- * @param argv The CLI arguments.
- * @returns The run, or undefined.
+ * @param invocation The scanned command line.
+ * @returns The task, or undefined.
  */
-export function directRun(argv: readonly string[]): DirectRun | undefined {
-  const entry = builtinTasks().find((task) => task.name === argv[0]);
-  if (entry === undefined || hasPositional(entry)) return undefined;
-  const flags = globalFlagsOnly(argv.slice(1));
-  return flags === undefined ? undefined : { entry, flags };
-}
-
-/**
- * Parses arguments that are global flags only, each at most once; undefined
- * for anything else.
- *
- * @param args The arguments after the task's name.
- * @returns The flags, or undefined.
- */
-export function globalFlagsOnly(args: readonly string[]): GlobalFlags | undefined {
-  const flags: { root?: string; json?: boolean; verbose?: boolean } = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith("--")) return undefined;
-    const eq = arg.indexOf("=");
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (!isGlobalFlag(name) || name in flags) return undefined;
-    if (name === "root") {
-      const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
-      if (value === undefined || (eq === -1 && value.startsWith("-"))) return undefined;
-      flags.root = value;
-    } else {
-      if (eq !== -1) return undefined; // a switch takes no value
-      flags[name] = true;
-    }
-  }
-  return flags;
-}
-
-function isGlobalFlag(name: string): name is keyof typeof GLOBAL_FLAG_SPECS {
-  return Object.hasOwn(GLOBAL_FLAG_SPECS, name);
+export function directEntry(invocation: Invocation): RegistryEntry | undefined {
+  if (invocation.rest.length > 0 || invocation.help) return undefined;
+  const entry = builtinTasks().find((task) => task.name === invocation.command);
+  return entry === undefined || hasPositional(entry) ? undefined : entry;
 }
 
 function hasPositional(entry: RegistryEntry): boolean {

@@ -1,6 +1,6 @@
 import { ExitCode, UsageError } from "../errors/mod.ts";
 import { knownPermissions, loadRegistry, type RegistryEntry } from "../registry/mod.ts";
-import type { Progress, Reporter } from "../reporter/mod.ts";
+import type { Reporter } from "../reporter/mod.ts";
 import {
   computePermissions,
   type PrestartedWorker,
@@ -8,30 +8,29 @@ import {
   type SandboxResult,
   type SubtaskRequest,
 } from "../sandbox/host.ts";
-import { relativeTo } from "../_path.ts";
-import { type GlobalFlags, printResult, type RunContext } from "./_context.ts";
+import { relativeTo, resolvePath } from "../_path.ts";
+import { printResult, type RunContext } from "./_context.ts";
+import { prefixed } from "./_invocation.ts";
 
 /**
- * Runs one task from the CLI: splits off the global flags, works out the
- * task's permissions (static, or computed in a worker with none), runs it in
- * its sandbox and prints the result.
+ * Runs one task from the CLI: resolves the path arguments the user gave,
+ * works out the task's permissions (static, or computed in a worker with
+ * none), runs it in its sandbox and prints the result.
  *
  * @param ctx The CLI context.
  * @param entry The task.
- * @param input Parsed flags and positionals.
+ * @param input Parsed flags and positionals (no global flags).
  */
 export async function runTaskCommand(
   ctx: RunContext,
   entry: RegistryEntry,
   input: { flags: Record<string, unknown>; positionals: Record<string, unknown> },
 ): Promise<void> {
-  const { root: _root, json, verbose: _verbose, ...taskFlags } = input.flags as
-    & GlobalFlags
-    & Record<string, unknown>;
   const args: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries({ ...taskFlags, ...input.positionals })) {
+  for (const [key, value] of Object.entries({ ...input.flags, ...input.positionals })) {
     if (value !== undefined) args[key] = value;
   }
+  resolvePathArguments(ctx, entry, args);
   ctx.reporter.debug(`running ${entry.name} (${entry.source}: ${entry.file}) in ${ctx.root}`);
   const result = await runEntry(ctx, entry, {
     root: ctx.root,
@@ -39,8 +38,26 @@ export async function runTaskCommand(
     reporter: ctx.reporter,
     prestarted: ctx.prestarted,
   });
-  printResult(ctx, json, result.value, result.text);
+  printResult(ctx, result.value, result.text);
   if (result.failed) ctx.exit = ExitCode.TaskFailed;
+}
+
+/**
+ * Path arguments (`"format": "path"` in the argument's JSON Schema) are given
+ * relative to the folder the user ran the command in; the task gets them
+ * relative to its root when they are inside it, else absolute.
+ */
+function resolvePathArguments(
+  ctx: RunContext,
+  entry: RegistryEntry,
+  args: Record<string, unknown>,
+): void {
+  const properties = (entry.argsSchema.properties ?? {}) as Record<string, { format?: string }>;
+  for (const [key, value] of Object.entries(args)) {
+    if (properties[key]?.format !== "path" || typeof value !== "string") continue;
+    const absolute = resolvePath(ctx.base, value);
+    args[key] = relativeTo(ctx.root, absolute);
+  }
 }
 
 /** Runs a registry entry in its sandbox; tasks it starts with ctx.runTask run the same way. */
@@ -56,7 +73,10 @@ async function runEntry(
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: entry.worker };
   const permissions = knownPermissions(entry, Object.keys(options.args).length > 0) ??
-    await computePermissions(task, options.args, options.prestarted);
+    await computePermissions(task, options.args, {
+      root: options.root,
+      prestarted: options.prestarted,
+    });
   return await runSandboxed(task, {
     root: options.root,
     args: options.args,
@@ -84,14 +104,4 @@ async function runEntry(
       });
     },
   });
-}
-
-function prefixed(reporter: Reporter, prefix: string): Reporter {
-  return {
-    debug: (m) => reporter.debug(prefix + m),
-    info: (m) => reporter.info(prefix + m),
-    warn: (m) => reporter.warn(prefix + m),
-    error: (m) => reporter.error(prefix + m),
-    progress: (label: string, total?: number): Progress => reporter.progress(prefix + label, total),
-  };
 }

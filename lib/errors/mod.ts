@@ -31,12 +31,30 @@ export const ExitCode = {
 export type ExitCode = typeof ExitCode[keyof typeof ExitCode];
 
 /** The machine-readable kind of a {@linkcode WstError}, as printed in `--json` error objects. */
-export type ErrorKind = "task-failed" | "usage" | "config" | "sandbox-denied" | "interrupted";
+export type ErrorKind =
+  | "task-failed"
+  | "usage"
+  | "config"
+  | "task-definition"
+  | "sandbox-denied"
+  | "interrupted";
 
 /**
- * Base class of every error wst reports.
+ * Base class of every error wst reports, and the error of a task that ran
+ * and failed (exit code 1). The set of error classes is closed: each class
+ * fixes its `kind` and its exit code, so an error keeps both when it crosses
+ * from a task's worker to the CLI.
  *
- * @example Throw a task failure with a custom exit code
+ * | class | kind | exit code |
+ * | ----- | ---- | --------- |
+ * | `WstError` | `task-failed` | 1 |
+ * | `UsageError` | `usage` | 2 |
+ * | `ConfigError` | `config` | 2 |
+ * | `TaskDefinitionError` | `task-definition` | 2 |
+ * | `SandboxDeniedError` | `sandbox-denied` | 3 |
+ * | `InterruptedError` | `interrupted` | 130 |
+ *
+ * @example Fail a task with a clean message (exit code 1)
  * ```ts
  * import { WstError } from "./mod.ts";
  * const err = new WstError("3 targets failed");
@@ -45,29 +63,44 @@ export type ErrorKind = "task-failed" | "usage" | "config" | "sandbox-denied" | 
  */
 export class WstError extends Error {
   /** The process exit code this error maps to. */
-  readonly exitCode: ExitCode;
+  readonly exitCode: ExitCode = ExitCode.TaskFailed;
   /** The machine-readable kind, used in `--json` output. */
-  readonly kind: ErrorKind;
+  readonly kind: ErrorKind = "task-failed";
+  /**
+   * Where in a task module the error was thrown (the first stack frame in the
+   * task's own files), when known.
+   */
+  location?: SourcePosition;
 
   /**
-   * Creates an error with a message for people and an exit code.
+   * Creates an error with a message for people.
    *
    * @param message Sentence case, no final period, values quoted.
-   * @param options The exit code and kind (default: task failure) and an optional cause.
+   * @param options An optional cause.
    */
-  constructor(
-    message: string,
-    options: { exitCode?: ExitCode; kind?: ErrorKind; cause?: unknown } = {},
-  ) {
+  constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "WstError";
-    this.exitCode = options.exitCode ?? ExitCode.TaskFailed;
-    this.kind = options.kind ?? "task-failed";
   }
 
   /** The JSON object printed on stdout with `--json` when this error ends the run. */
   toJSON(): Record<string, unknown> {
-    return { error: { kind: this.kind, message: this.message, exitCode: this.exitCode } };
+    return { error: { ...this.details(), ...this.extra() } };
+  }
+
+  /** The fields every error object has. */
+  protected details(): Record<string, unknown> {
+    return {
+      kind: this.kind,
+      message: this.message,
+      exitCode: this.exitCode,
+      ...(this.location === undefined ? {} : { location: this.location }),
+    };
+  }
+
+  /** The fields of a subclass, in `--json` output and on the wire. */
+  protected extra(): Record<string, unknown> {
+    return {};
   }
 }
 
@@ -88,8 +121,11 @@ export class UsageError extends WstError {
    * @param message What was expected and what was found.
    * @param options An optional cause.
    */
+  override readonly exitCode: ExitCode = ExitCode.Usage;
+  override readonly kind: ErrorKind = "usage";
+
   constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { ...options, exitCode: ExitCode.Usage, kind: "usage" });
+    super(message, options);
     this.name = "UsageError";
   }
 }
@@ -145,22 +181,18 @@ export class ConfigError extends WstError {
    *
    * @param issues At least one issue.
    */
+  override readonly exitCode: ExitCode = ExitCode.Usage;
+  override readonly kind: ErrorKind = "config";
+
   constructor(issues: readonly ConfigIssue[]) {
-    super(issues.map(formatIssue).join("\n"), { exitCode: ExitCode.Usage, kind: "config" });
+    super(issues.map(formatIssue).join("\n"));
     this.name = "ConfigError";
     this.issues = issues;
   }
 
-  /** The `--json` error object, with the extra fields of this error. */
-  override toJSON(): Record<string, unknown> {
-    return {
-      error: {
-        kind: this.kind,
-        message: this.message,
-        exitCode: this.exitCode,
-        issues: this.issues,
-      },
-    };
+  /** The issues, in `--json` output and on the wire. */
+  protected override extra(): Record<string, unknown> {
+    return { issues: this.issues };
   }
 }
 
@@ -212,29 +244,97 @@ export class SandboxDeniedError extends WstError {
    *
    * @param details The task, the refused operation and the declared scope.
    */
+  override readonly exitCode: ExitCode = ExitCode.SandboxDenied;
+  override readonly kind: ErrorKind = "sandbox-denied";
+
   constructor(details: { task: string; operation: string; scope: string }) {
-    super(
-      `Task "${details.task}" was refused ${details.operation}: it declares ${details.scope}`,
-      { exitCode: ExitCode.SandboxDenied, kind: "sandbox-denied" },
-    );
+    super(`Task "${details.task}" was refused ${details.operation}: it declares ${details.scope}`);
     this.name = "SandboxDeniedError";
     this.task = details.task;
     this.operation = details.operation;
     this.scope = details.scope;
   }
 
-  /** The `--json` error object, with the extra fields of this error. */
-  override toJSON(): Record<string, unknown> {
-    return {
-      error: {
-        kind: this.kind,
-        message: this.message,
-        exitCode: this.exitCode,
-        task: this.task,
-        operation: this.operation,
-        scope: this.scope,
-      },
-    };
+  /** The task, operation and scope, in `--json` output and on the wire. */
+  protected override extra(): Record<string, unknown> {
+    return { task: this.task, operation: this.operation, scope: this.scope };
+  }
+}
+
+/**
+ * A run stopped by Ctrl-C (SIGINT) or SIGTERM. Exits with
+ * {@linkcode ExitCode.Interrupted}.
+ *
+ * @example
+ * ```ts
+ * import { InterruptedError } from "./mod.ts";
+ * console.assert(new InterruptedError('Task "build" was interrupted').exitCode === 130);
+ * ```
+ */
+export class InterruptedError extends WstError {
+  override readonly exitCode: ExitCode = ExitCode.Interrupted;
+  override readonly kind: ErrorKind = "interrupted";
+
+  /**
+   * Creates an interruption (exit code 130).
+   *
+   * @param message What was interrupted.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "InterruptedError";
+  }
+}
+
+/** One field of a task module's default export that is not what wst expects. */
+export interface DefinitionProblem {
+  /** The field, e.g. `name` or `permissions.read`. */
+  field: string;
+  /** What was expected and what was found. */
+  message: string;
+}
+
+/**
+ * A task module whose default export is not a valid task definition. Names
+ * the module and lists every bad field. Exits with {@linkcode ExitCode.Usage}.
+ *
+ * @example
+ * ```ts
+ * import { TaskDefinitionError } from "./mod.ts";
+ * const err = new TaskDefinitionError(".wst/tasks/x.ts", [
+ *   { field: "description", message: "Expected a one-line string, found undefined" },
+ * ]);
+ * console.assert(err.exitCode === 2);
+ * ```
+ */
+export class TaskDefinitionError extends WstError {
+  override readonly exitCode: ExitCode = ExitCode.Usage;
+  override readonly kind: ErrorKind = "task-definition";
+  /** The module's path (relative to the workspace root where possible). */
+  readonly file: string;
+  /** Every bad field. */
+  readonly problems: readonly DefinitionProblem[];
+
+  /**
+   * Creates a task definition error (exit code 2).
+   *
+   * @param file The module's path.
+   * @param problems At least one bad field.
+   */
+  constructor(file: string, problems: readonly DefinitionProblem[]) {
+    super(
+      `${file}: not a valid task definition: ${
+        problems.map((p) => `${p.field}: ${p.message}`).join("; ")
+      }`,
+    );
+    this.name = "TaskDefinitionError";
+    this.file = file;
+    this.problems = problems;
+  }
+
+  /** The module and its problems, in `--json` output and on the wire. */
+  protected override extra(): Record<string, unknown> {
+    return { file: this.file, problems: this.problems };
   }
 }
 

@@ -38,7 +38,7 @@ export async function buildManifest(): Promise<string> {
   for (const name of await taskFiles()) {
     const mod = await import(new URL(name, TASKS_DIR).href);
     tasks.push({
-      ...taskMeta(asTaskDefinition(mod.default)),
+      ...taskMeta(asTaskDefinition(mod.default, `tasks/${name}`)),
       module: `tasks/${name}`,
       bundle: `lib/registry/_bundles/${bundleName(name)}`,
     });
@@ -67,7 +67,7 @@ export async function buildBundle(module: string): Promise<string> {
       entry,
       `import { serve } from ${JSON.stringify(RUNTIME_URL.href)};\n` +
         `import task from ${JSON.stringify(new URL(module, TASKS_DIR).href)};\n` +
-        `serve(task);\n`,
+        `serve(task, ${JSON.stringify(`tasks/${module}`)});\n`,
     );
     const result = await new Deno.Command(Deno.execPath(), {
       args: [

@@ -9,6 +9,8 @@ import manifest from "./_manifest.json" with { type: "json" };
 import type { TaskMeta } from "../task/describe.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { describeTask } from "../sandbox/host.ts";
+import { checkTaskName, DESCRIPTION_RULE } from "../task/names.ts";
+import { type DefinitionProblem, TaskDefinitionError, toWstError } from "../errors/mod.ts";
 import { relativeTo, resolvePath } from "../_path.ts";
 
 /** Where local task modules live, relative to the workspace root. */
@@ -28,8 +30,16 @@ export interface RegistryEntry extends TaskMeta {
 
 /** A local task module that could not be registered, and why. */
 export interface RegistryProblem {
+  /** The module, relative to the root. */
   file: string;
+  /** One line: what is wrong. */
   message: string;
+  /** Where in the module, when known. */
+  line?: number;
+  /** Where in the module, when known. */
+  column?: number;
+  /** The error's kind: `task-definition`, `task-failed` (it would not load), `sandbox-denied`. */
+  kind: string;
 }
 
 /** Every task, and the local modules that were left out. */
@@ -111,16 +121,27 @@ export async function loadRegistry(root: string): Promise<Registry> {
   const problems: RegistryProblem[] = [];
   const files = localTaskFiles(root);
   const described = await Promise.allSettled(
-    files.map((path) => describeTask({ name: relativeTo(root, path), url: toFileUrl(path) })),
+    files.map((path) =>
+      describeTask({ name: relativeTo(root, path), url: toFileUrl(path) }, root).then((meta) =>
+        checkMeta(meta, relativeTo(root, path))
+      )
+    ),
   );
   described.forEach((outcome, i) => {
     const path = files[i]!;
     const file = relativeTo(root, path);
     if (outcome.status === "rejected") {
-      const reason = outcome.reason instanceof Error
-        ? outcome.reason.message
-        : String(outcome.reason);
-      problems.push({ file, message: `Cannot load the task module: ${reason}` });
+      const error = toWstError(outcome.reason);
+      const message = error instanceof TaskDefinitionError
+        ? error.problems.map((p) => `${p.field}: ${p.message}`).join("; ")
+        : error.message;
+      const at = error.location?.file === file ? error.location : undefined;
+      problems.push({
+        file,
+        ...(at === undefined ? {} : { line: at.line, column: at.column }),
+        message,
+        kind: error.kind,
+      });
       return;
     }
     const meta = outcome.value;
@@ -128,6 +149,7 @@ export async function loadRegistry(root: string): Promise<Registry> {
     if (clash) {
       problems.push({
         file,
+        kind: "task-definition",
         message: `Task name ${
           JSON.stringify(meta.name)
         } is already taken by the ${clash.source} task in ${
@@ -141,6 +163,28 @@ export async function loadRegistry(root: string): Promise<Registry> {
   // Ordinal, not localeCompare: its first use loads ICU collation data (~6 ms at start-up).
   tasks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { tasks, problems };
+}
+
+/**
+ * Checks what a worker says about its task again, on the host: a module can
+ * post anything, and its name becomes a CLI command.
+ */
+function checkMeta(meta: TaskMeta, file: string): TaskMeta {
+  const problems: DefinitionProblem[] = [];
+  const name = typeof meta?.name === "string" ? meta.name : "";
+  const nameProblem = checkTaskName(name);
+  if (nameProblem !== undefined) problems.push({ field: "name", message: nameProblem });
+  if (typeof meta?.description !== "string" || !DESCRIPTION_RULE.test(meta.description)) {
+    problems.push({
+      field: "description",
+      message: "Expected one non-empty line with no control characters",
+    });
+  }
+  if (typeof meta?.argsSchema !== "object" || meta.argsSchema === null) {
+    problems.push({ field: "args", message: "Expected a JSON Schema object" });
+  }
+  if (problems.length > 0) throw new TaskDefinitionError(file, problems);
+  return meta;
 }
 
 function toFileUrl(path: string): string {

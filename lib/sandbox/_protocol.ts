@@ -5,14 +5,8 @@ import type { TaskMeta } from "../task/describe.ts";
 export type { TaskMeta };
 import type { LogLevel } from "../reporter/mod.ts";
 
-/** An error crossing the worker boundary. */
-export interface WireError {
-  kind: string;
-  message: string;
-  exitCode: number;
-  issues?: unknown[];
-  operation?: string;
-}
+import type { WireError } from "../errors/wire.ts";
+export type { WireError };
 
 export type HostMessage =
   | { type: "describe" }

@@ -1,12 +1,19 @@
 // Runs inside a task's worker: answers the host's messages for one task
-// definition. The worker was created with exactly the task's permissions.
-import { ExitCode, SandboxDeniedError, toWstError, UsageError, WstError } from "../errors/mod.ts";
+// definition. The worker was created with exactly the task's permissions
+// (plus, while a local module loads, read access to its own `.wst/` folder
+// and to wst's modules, revoked before anything of the task runs).
+//
+// Before the task's module is evaluated, this module takes over everything
+// that would let the task escape the protocol: `Deno.exit` and `self.close`
+// fail the task instead of ending the worker (the host would wait forever),
+// an uncaught error or unhandled rejection fails it, and `console` writes to
+// stderr only (stdout carries exactly one document under `--json`).
+import { InterruptedError, SandboxDeniedError, UsageError, WstError } from "../errors/mod.ts";
+import { decodeError, encodeError, locate } from "../errors/wire.ts";
 import type { SubtaskResult, TaskContext } from "../task/context.ts";
-import type { TaskDefinition } from "../task/define.ts";
-import { asTaskDefinition, taskMeta } from "../task/describe.ts";
-import { permissionsSchema } from "../task/permissions.ts";
+import { asTaskDefinition, permissionsFor, taskMeta, type ValidTask } from "../task/describe.ts";
 import type { Progress, Reporter } from "../reporter/mod.ts";
-import type { HostMessage, WireError, WorkerMessage } from "./_protocol.ts";
+import type { HostMessage, WorkerMessage } from "./_protocol.ts";
 import { refusedOperation } from "./_denial.ts";
 import { formatZodIssues } from "../errors/zod_issues.ts";
 import * as z from "../zod.ts";
@@ -15,67 +22,166 @@ import * as z from "../zod.ts";
 // (`new Function` per object schema) costs more to build than it saves (~3 ms).
 z.config({ jitless: true });
 
-// deno-lint-ignore no-explicit-any
-type AnyTask = TaskDefinition<any, unknown>;
-
 /** The worker's global scope (the file is type-checked with the window globals). */
 const scope = self as unknown as {
   postMessage(message: WorkerMessage): void;
   onmessage: ((event: MessageEvent<HostMessage>) => void) | null;
+  close(): void;
+  addEventListener(type: string, listener: (event: Event) => void): void;
 };
 const post = (message: WorkerMessage) => scope.postMessage(message);
 
+/** wst's own files: never the location of a task's error. */
+const WST_ROOT = new URL("../../", import.meta.url).href;
+const isTaskFile = (url: string) => !url.startsWith(WST_ROOT) && !url.includes("/node_modules/");
+
+let failed = false;
+/** Reports an error that ends the task; only the first one counts. */
+function fail(err: unknown): void {
+  if (failed) return;
+  failed = true;
+  const operation = refusedOperation(err);
+  const wire = encodeError(err, isTaskFile);
+  post({
+    type: "error",
+    error: operation === undefined ? wire : { ...wire, kind: "sandbox-denied", operation },
+  });
+}
+
+guard();
+
+function guard(): void {
+  const escape = (what: string) => {
+    const error = new WstError(
+      `The task called ${what}: return from run() to finish, or throw an error to fail`,
+    );
+    fail(error);
+    throw error;
+  };
+  Object.defineProperty(Deno, "exit", {
+    value: (code?: number) => escape(`Deno.exit(${code ?? ""})`),
+    configurable: false,
+    writable: false,
+  });
+  Object.defineProperty(self, "close", {
+    value: () => escape("self.close()"),
+    configurable: false,
+    writable: false,
+  });
+  scope.addEventListener("error", (event) => {
+    event.preventDefault();
+    fail((event as ErrorEvent).error ?? (event as ErrorEvent).message);
+  });
+  scope.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    fail((event as PromiseRejectionEvent).reason);
+  });
+  // stdout is the result's: everything console prints goes to stderr.
+  // deno-lint-ignore no-console
+  const toStderr = console.error.bind(console);
+  for (const method of ["log", "info", "debug", "dir", "dirxml"] as const) {
+    // deno-lint-ignore no-console
+    console[method] = toStderr;
+  }
+}
+
 /**
- * Serves one task definition inside its worker.
+ * Serves a task definition that is already loaded (a built-in task's bundle
+ * imports it statically).
  *
  * @param definition The task module's default export.
+ * @param file The module's path, for a bad definition's error.
  */
-export function serve(definition: unknown): void {
+export function serve(definition: unknown, file = "the task module"): void {
+  serveWhenLoaded(Promise.resolve(definition), file);
+}
+
+/**
+ * Loads a local task module and serves its default export. Loading with a
+ * dynamic import turns every load failure (a missing import, a syntax error,
+ * an error thrown at the top level) into an error the host reports in one
+ * line, where a static import would make Deno print its own trace.
+ *
+ * @param url The module's `file:` URL.
+ * @param loadGrants Read grants the worker has only for loading; revoked after.
+ */
+export function serveModule(url: string, loadGrants: readonly string[]): void {
+  const loaded = import(url).then(
+    (mod) => mod.default,
+    (err) => {
+      throw err instanceof WstError || !(err instanceof Error) || refusedOperation(err)
+        ? err
+        : loadError(err);
+    },
+  ).finally(() => {
+    for (const path of loadGrants) Deno.permissions.revokeSync({ name: "read", path });
+  });
+  serveWhenLoaded(loaded, decodeURIComponent(new URL(url).pathname));
+}
+
+function loadError(err: Error): WstError {
+  // deno-lint-ignore no-control-regex
+  const message = err.message.replace(/\u001b\[[0-9;]*m/g, "");
+  const what = err.name === "Error" ? "" : `${err.name}: `;
+  const error = new WstError(`Cannot load the task module: ${what}${message.split("\n")[0]}`, {
+    cause: err,
+  });
+  // Deno names the importing line of a failed import in the message, not the stack.
+  const location = locate(`${err.stack ?? ""}\n${message}`, isTaskFile);
+  if (location !== undefined) error.location = location;
+  if (err.stack !== undefined) error.stack = err.stack;
+  return error;
+}
+
+function serveWhenLoaded(loaded: Promise<unknown>, file: string): void {
   const controller = new AbortController();
+  const task = loaded.then((definition) => asTaskDefinition(definition, file));
+  // The host may send its message before the module has loaded: wait for it.
+  task.catch(fail);
   scope.onmessage = async (event: MessageEvent<HostMessage>) => {
     const message = event.data;
+    if (message.type === "abort") {
+      controller.abort(new InterruptedError("Interrupted"));
+      return;
+    }
+    if (message.type === "task-result") {
+      settleSubtask(message);
+      return;
+    }
+    let definition: ValidTask;
     try {
-      const task = asTaskDefinition(definition);
+      definition = await task;
+    } catch {
+      return; // reported once, above
+    }
+    try {
       switch (message.type) {
         case "describe":
-          post({ type: "described", meta: taskMeta(task) });
+          post({ type: "described", meta: taskMeta(definition) });
           break;
         case "permissions": {
-          const args = parseArgs(task, message.args);
-          post({ type: "permissions", permissions: permissionsFor(task, args) });
+          const args = parseArgs(definition, message.args);
+          post({ type: "permissions", permissions: permissionsFor(definition, args) });
           break;
         }
         case "run":
-          await run(task, message, controller.signal);
-          break;
-        case "abort":
-          controller.abort(new WstError("Interrupted", { exitCode: ExitCode.Interrupted }));
-          break;
-        case "task-result":
-          settleSubtask(message);
+          await run(definition, message, controller.signal);
           break;
       }
     } catch (err) {
-      post({ type: "error", error: toWire(err) });
+      fail(err);
     }
   };
 }
 
-function parseArgs(task: AnyTask, raw: Record<string, unknown>): unknown {
+function parseArgs(task: ValidTask, raw: Record<string, unknown>): unknown {
   const result = z.safeParse(task.args, raw);
   if (!result.success) throw new UsageError(formatZodIssues(result.error.issues, "flag"));
   return result.data;
 }
 
-function permissionsFor(task: AnyTask, args: unknown) {
-  const declared = typeof task.permissions === "function"
-    ? task.permissions(args)
-    : task.permissions;
-  return permissionsSchema.parse(declared);
-}
-
 async function run(
-  task: AnyTask,
+  task: ValidTask,
   message: Extract<HostMessage, { type: "run" }>,
   signal: AbortSignal,
 ): Promise<void> {
@@ -100,9 +206,15 @@ async function run(
       return requestSubtask(name, options.root ?? ".", options.args ?? {});
     },
   };
-  const value = await task.run(ctx, args);
-  const text = task.render ? task.render(value) : JSON.stringify(value, null, 2);
-  post({ type: "result", value, text, failed: task.failed?.(value) ?? false });
+  const returned = await task.run(ctx, args);
+  const value = returned === undefined ? null : returned;
+  const text = task.render
+    ? task.render(returned)
+    : returned === undefined
+    ? ""
+    : JSON.stringify(value, null, 2);
+  if (failed) return;
+  post({ type: "result", value, text, failed: task.failed?.(returned) ?? false });
 }
 
 /** Subtasks started with ctx.runTask, waiting for the host's answer. */
@@ -129,18 +241,8 @@ function settleSubtask(message: Extract<HostMessage, { type: "task-result" }>): 
   if (pending === undefined) return;
   subtasks.delete(message.id);
   if (message.result) pending.resolve(message.result);
-  else pending.reject(fromWireError(message.error!));
-}
-
-/** A subtask's error, as the class it was on the host, so callers can tell kinds apart. */
-function fromWireError(error: WireError): WstError {
-  if (error.kind === "sandbox-denied") {
-    return new WstError(error.message, { exitCode: ExitCode.SandboxDenied, kind: error.kind });
-  }
-  return new WstError(error.message, {
-    exitCode: error.exitCode as ExitCode,
-    kind: error.kind as WstError["kind"],
-  });
+  // The subtask's error as the class it was on the host, so callers can tell kinds apart.
+  else pending.reject(decodeError(message.error!, (path) => path));
 }
 
 async function createShell(root: string, env: Record<string, string>, signal: AbortSignal) {
@@ -184,29 +286,4 @@ function workerReporter(): Reporter {
       };
     },
   };
-}
-
-function toWire(err: unknown): WireError {
-  const operation = refusedOperation(err);
-  if (operation !== undefined) {
-    return {
-      kind: "sandbox-denied",
-      message: operation,
-      exitCode: ExitCode.SandboxDenied,
-      operation,
-    };
-  }
-  if (err instanceof SandboxDeniedError) {
-    return {
-      kind: err.kind,
-      message: err.message,
-      exitCode: err.exitCode,
-      operation: err.operation,
-    };
-  }
-  const wst = toWstError(err);
-  const json = wst.toJSON().error as { issues?: unknown[] };
-  const wire: WireError = { kind: wst.kind, message: wst.message, exitCode: wst.exitCode };
-  if (json.issues !== undefined) wire.issues = json.issues;
-  return wire;
 }

@@ -1,13 +1,6 @@
-import {
-  ConfigError,
-  type ConfigIssue,
-  ExitCode,
-  SandboxDeniedError,
-  toWstError,
-  UsageError,
-  WstError,
-} from "../errors/mod.ts";
-import { resolvePath, SEP } from "../_path.ts";
+import { InterruptedError, SandboxDeniedError, WstError } from "../errors/mod.ts";
+import { decodeError, encodeError } from "../errors/wire.ts";
+import { relativeTo, resolvePath, SEP } from "../_path.ts";
 import type { Progress, Reporter } from "../reporter/mod.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { describeScope } from "../task/scope.ts";
@@ -18,6 +11,8 @@ import { resolvePermissions } from "./worker_permissions.ts";
 export type { TaskMeta } from "./_protocol.ts";
 
 const RUNTIME_URL = new URL("./_worker_runtime.ts", import.meta.url).href;
+/** wst's own folder: a local task module imports `@wst/wst` from it. */
+const WST_DIR = decodeURIComponent(new URL("../../", import.meta.url).pathname).replace(/\/$/, "");
 
 /** How long a task has to stop after Ctrl-C before its worker is terminated. */
 const ABORT_GRACE_MS = 3_000;
@@ -155,11 +150,12 @@ export interface SubtaskRequest {
  * repository's task module never runs its code with the CLI's rights.
  *
  * @param task The module to describe.
+ * @param root Absolute workspace root (error locations are shown relative to it).
  * @returns Its metadata.
  * @throws {WstError} When the module cannot be loaded or is not a task.
  */
-export function describeTask(task: TaskModule): Promise<TaskMeta> {
-  return exchange(task, NO_PERMISSIONS, { type: "describe" }, {}, (m) => {
+export function describeTask(task: TaskModule, root: string): Promise<TaskMeta> {
+  return exchange(task, NO_PERMISSIONS, { type: "describe" }, { root }, (m) => {
     return m.type === "described" ? m.meta : undefined;
   });
 }
@@ -170,16 +166,18 @@ export function describeTask(task: TaskModule): Promise<TaskMeta> {
  *
  * @param task The module.
  * @param args Raw arguments, validated first.
- * @param prestarted A worker with no permissions started for this module ahead of time.
+ * @param options The workspace root, and a worker with no permissions started
+ *   for this module ahead of time.
  * @returns The declared permissions for those arguments.
  */
 export function computePermissions(
   task: TaskModule,
   args: Record<string, unknown>,
-  prestarted?: PrestartedWorker,
+  options: { root: string; prestarted?: PrestartedWorker | undefined },
 ): Promise<Permissions> {
-  const adopted = prestarted?.take(task, NO_PERMISSIONS);
-  return exchange(task, NO_PERMISSIONS, { type: "permissions", args }, { adopted }, (m) => {
+  const adopted = options.prestarted?.take(task, NO_PERMISSIONS);
+  const message: HostMessage = { type: "permissions", args };
+  return exchange(task, NO_PERMISSIONS, message, { adopted, root: options.root }, (m) => {
     return m.type === "permissions" ? m.permissions : undefined;
   });
 }
@@ -208,13 +206,13 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
     tasks: [...(options.permissions.tasks ?? [])],
   };
   const adopted = options.prestarted?.take(task, resolved.worker);
-  const exchangeOptions = { scope, signal: options.signal, adopted };
+  const exchangeOptions = { scope, signal: options.signal, adopted, root: options.root };
   return exchange(task, resolved.worker, message, exchangeOptions, (m, reply) => {
     switch (m.type) {
       case "run-task":
         startSubtask(task, options, scope, m).then(
           (result) => reply({ type: "task-result", id: m.id, result }),
-          (err) => reply({ type: "task-result", id: m.id, error: toWireError(err) }),
+          (err) => reply({ type: "task-result", id: m.id, error: encodeError(err) }),
         );
         return;
       case "result":
@@ -260,16 +258,30 @@ async function startSubtask(
   return await options.runSubtask({ name: request.name, root, args: request.args });
 }
 
-function toWireError(err: unknown): WireError {
-  const error = toWstError(err);
-  return { kind: error.kind, message: error.message, exitCode: error.exitCode };
+function workerSource(url: string, loadGrants: readonly string[]): string {
+  const source = `import { serveModule } from ${JSON.stringify(RUNTIME_URL)};\n` +
+    `serveModule(${JSON.stringify(url)}, ${JSON.stringify(loadGrants)});\n`;
+  return `data:application/typescript;base64,${btoa(unescape(encodeURIComponent(source)))}`;
 }
 
-function workerSource(url: string): string {
-  const source = `import { serve } from ${JSON.stringify(RUNTIME_URL)};\n` +
-    `import * as mod from ${JSON.stringify(url)};\n` +
-    `serve(mod.default);\n`;
-  return `data:application/typescript;base64,${btoa(source)}`;
+/**
+ * What a local module needs to read while it loads (a dynamic import checks
+ * read access to every local file of its graph): the `.wst/` folder it lives
+ * in and wst's own modules (`@wst/wst`). Only those the declared permissions
+ * do not already cover: the worker revokes them once the module has loaded.
+ */
+export function loadGrants(url: string, read: Deno.PermissionOptionsObject["read"]): string[] {
+  if (read === true) return [];
+  const file = decodeURIComponent(new URL(url).pathname);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const local = dir.endsWith("/.wst/tasks") ? dir.slice(0, -"/tasks".length) : dir;
+  const declared = Array.isArray(read) ? read : [];
+  const covered = (path: string) =>
+    declared.some((p) => {
+      const base = String(p);
+      return path === base || path.startsWith(base.endsWith(SEP) ? base : `${base}${SEP}`);
+    });
+  return [local, WST_DIR].filter((path) => !covered(path));
 }
 
 /**
@@ -281,6 +293,7 @@ function exchange<T>(
   permissions: Deno.PermissionOptionsObject,
   message: HostMessage,
   options: {
+    root: string;
     scope?: string;
     signal?: AbortSignal | undefined;
     adopted?: { worker: Worker; early: Event[] } | undefined;
@@ -288,6 +301,7 @@ function exchange<T>(
   handle: (message: WorkerMessage, reply: (message: HostMessage) => void) => T | undefined,
 ): Promise<T> {
   const scope = options.scope ?? "no permissions";
+  const relative = (path: string) => relativeTo(options.root, path);
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -311,7 +325,9 @@ function exchange<T>(
     const onMessage = (event: MessageEvent<WorkerMessage>) => {
       const m = event.data;
       if (m.type === "error") {
-        finish(() => reject(fromWire(m.error, task.name, scope, options.signal)));
+        finish(() =>
+          reject(fromWire(m.error, { task: task.name, scope, relative }, options.signal))
+        );
         return;
       }
       try {
@@ -326,10 +342,12 @@ function exchange<T>(
     const onError = (event: ErrorEvent) => {
       event.preventDefault();
       const operation = refusedOperation(event.message);
+      // deno-lint-ignore no-control-regex
+      const message = String(event.message).replace(/\u001b\[[0-9;]*m/g, "").split("\n")[0];
       finish(() =>
         reject(
           operation === undefined
-            ? new WstError(`Task "${task.name}" failed: ${event.message}`)
+            ? new WstError(`Task "${task.name}" failed: ${message}`)
             : new SandboxDeniedError({ task: task.name, operation, scope }),
         )
       );
@@ -357,37 +375,40 @@ function exchange<T>(
 }
 
 function startWorker(task: TaskModule, permissions: Deno.PermissionOptionsObject): Worker {
-  return new Worker(task.worker ?? workerSource(task.url), {
+  if (task.worker !== undefined) {
+    return new Worker(task.worker, {
+      type: "module",
+      name: `wst:${task.name}`,
+      deno: { permissions },
+    });
+  }
+  const grants = loadGrants(task.url, permissions.read);
+  const read = [...(Array.isArray(permissions.read) ? permissions.read : []), ...grants];
+  return new Worker(workerSource(task.url, grants), {
     type: "module",
     name: `wst:${task.name}`,
-    deno: { permissions },
+    deno: { permissions: grants.length === 0 ? permissions : { ...permissions, read } },
   });
 }
 
 function interrupted(task: string): WstError {
-  return new WstError(`Task "${task}" was interrupted`, {
-    exitCode: ExitCode.Interrupted,
-    kind: "interrupted",
-  });
+  return new InterruptedError(`Task "${task}" was interrupted`);
 }
 
 function fromWire(
   error: WireError,
-  task: string,
-  scope: string,
+  where: { task: string; scope: string; relative: (path: string) => string },
   signal: AbortSignal | undefined,
 ): WstError {
-  if (signal?.aborted) return interrupted(task);
-  switch (error.kind) {
-    case "sandbox-denied":
-      return new SandboxDeniedError({ task, operation: error.operation ?? error.message, scope });
-    case "usage":
-      return new UsageError(error.message);
-    case "config":
-      return new ConfigError((error.issues ?? []) as ConfigIssue[]);
-    case "interrupted":
-      return interrupted(task);
-    default:
-      return new WstError(error.message);
+  if (signal?.aborted) return interrupted(where.task);
+  if (error.kind === "interrupted") return interrupted(where.task);
+  if (error.kind === "sandbox-denied" && error.task === undefined) {
+    // A refusal inside this task's worker: the host names the task and its scope.
+    return new SandboxDeniedError({
+      task: where.task,
+      operation: error.operation ?? error.message,
+      scope: where.scope,
+    });
   }
+  return decodeError(error, where.relative);
 }

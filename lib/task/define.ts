@@ -8,6 +8,9 @@ import type { TaskContext } from "./context.ts";
  */
 export type ArgsSchema = z.core.$ZodObject;
 
+/** The argument schema of a task that declares none: no flags. */
+export type EmptyArgs = z.core.$ZodObject<Record<never, never>>;
+
 /** The parsed (output) type of an argument schema. */
 export type ArgsOf<S extends ArgsSchema> = S["_zod"]["output"];
 
@@ -18,15 +21,27 @@ export type PermissionsDeclaration<A> = Permissions | ((args: A) => Permissions)
 export interface TaskDefinition<S extends ArgsSchema = ArgsSchema, R = unknown> {
   /** kebab-case name, the CLI subcommand: `validate-config`. */
   readonly name: string;
-  /** One line, sentence case, no final period. */
+  /** One line, sentence case, no final period, no control characters. */
   readonly description: string;
-  /** The arguments as a zod object schema; flags, help and JSON Schema come from it. */
-  readonly args: S;
-  /** What the task may touch, static or computed from the parsed arguments. */
-  readonly permissions: PermissionsDeclaration<ArgsOf<S>>;
-  /** Does the work and returns a JSON-serialisable result. */
+  /**
+   * The arguments as a zod object schema; flags, help and JSON Schema come
+   * from it. Default: none.
+   */
+  readonly args?: S;
+  /**
+   * What the task may touch, static or computed from the parsed arguments.
+   * Default: nothing.
+   */
+  readonly permissions?: PermissionsDeclaration<ArgsOf<S>>;
+  /**
+   * Does the work and returns a JSON-serialisable result, or nothing (then
+   * text output prints nothing and `--json` prints `null`).
+   */
   readonly run: (ctx: TaskContext, args: ArgsOf<S>) => R | Promise<R>;
-  /** Renders the result for people (stdout without `--json`); default: indented JSON. */
+  /**
+   * Renders the result for people (stdout without `--json`); default:
+   * indented JSON, nothing for a task that returns nothing.
+   */
   readonly render?: (result: R) => string;
   /**
    * Whether a result reports a failure (some targets failed, say): the result
@@ -35,55 +50,19 @@ export interface TaskDefinition<S extends ArgsSchema = ArgsSchema, R = unknown> 
   readonly failed?: (result: R) => boolean;
 }
 
-/** The name rule for tasks: kebab-case, starting with a letter. */
-export const TASK_NAME_PATTERN: RegExp = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-
-/** Names a task may not take because the CLI uses them. */
-export const RESERVED_NAMES: ReadonlySet<string> = new Set([
-  "list",
-  "describe",
-  "schema",
-  "completions",
-  "docs",
-  "help",
-]);
-
-/** Argument names a task may not use because every command has these flags. */
-export const RESERVED_ARG_NAMES: ReadonlySet<string> = new Set(["root", "json", "verbose", "help"]);
+export { RESERVED_ARG_NAMES, RESERVED_NAMES, TASK_NAME_PATTERN } from "./names.ts";
 
 /**
- * Declares a task. Checks the name and description at definition time so a
- * malformed module fails when it is loaded, not when it is run.
+ * Declares a task. Only gives the definition its types: every task module's
+ * default export, from `defineTask` or a plain object, is checked by wst with
+ * one schema when the module is loaded (a bad one is reported with every bad
+ * field and exit code 2).
  *
  * @param definition The task's name, description, argument schema, permissions and `run`.
  * @returns The same definition, typed.
- * @throws {TypeError} When the name is not kebab-case or is reserved, the description is empty,
- *   or an argument uses a reserved name.
  */
-export function defineTask<S extends ArgsSchema, R>(
+export function defineTask<S extends ArgsSchema = EmptyArgs, R = void>(
   definition: TaskDefinition<S, R>,
 ): TaskDefinition<S, R> {
-  if (!TASK_NAME_PATTERN.test(definition.name)) {
-    throw new TypeError(
-      `Cannot define task "${definition.name}": the name must be kebab-case (e.g. "sync-repos")`,
-    );
-  }
-  if (RESERVED_NAMES.has(definition.name)) {
-    throw new TypeError(
-      `Cannot define task "${definition.name}": the name is reserved by the wst CLI`,
-    );
-  }
-  if (definition.description.trim() === "" || definition.description.includes("\n")) {
-    throw new TypeError(
-      `Cannot define task "${definition.name}": the description must be one non-empty line`,
-    );
-  }
-  for (const key of Object.keys(definition.args._zod.def.shape)) {
-    if (RESERVED_ARG_NAMES.has(key)) {
-      throw new TypeError(
-        `Cannot define task "${definition.name}": the argument "${key}" is reserved (every command has --${key})`,
-      );
-    }
-  }
   return definition;
 }

@@ -8,6 +8,7 @@ import type { Progress, Reporter } from "../reporter/mod.ts";
 import type { Shell, TaskContext } from "./context.ts";
 import type { ArgsOf, ArgsSchema, TaskDefinition } from "./define.ts";
 import * as z from "../zod.ts";
+import { asTaskDefinition } from "./describe.ts";
 
 /** A line the task logged, or a progress event. */
 export interface LoggedLine {
@@ -35,6 +36,8 @@ export interface TestContextOptions {
   signal?: AbortSignal;
   /** `ctx.runTask`; by default using it throws. */
   runTask?: TaskContext["runTask"];
+  /** The module's path, named when the definition is not valid. */
+  file?: string;
 }
 
 /**
@@ -94,8 +97,9 @@ export async function runTask<S extends ArgsSchema, R>(
   raw: Record<string, unknown>,
   options: TestContextOptions,
 ): Promise<{ value: R; failed: boolean; logs: LoggedLine[] }> {
+  const valid = asTaskDefinition(task, options.file ?? "the task module");
   const { ctx, logs } = testContext({ task: task.name, ...options });
-  const args = z.parse(task.args, raw) as ArgsOf<S>;
+  const args = z.parse(valid.args, raw) as ArgsOf<S>;
   const value = await task.run(ctx, args);
   return { value, failed: task.failed?.(value) ?? false, logs };
 }

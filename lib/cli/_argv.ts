@@ -1,0 +1,99 @@
+// The one scan of the command line: the global flags (`--root`, `--json`,
+// `--verbose`, anywhere before `--`), the command, and what is left for the
+// command's own parser. Everything else in the CLI reads this, never argv.
+// No imports beyond lib/_path.ts: this runs before anything else loads.
+import { resolvePath } from "../_path.ts";
+
+/** A command line, scanned once. */
+export interface Invocation {
+  /** The first argument that is not a global flag: a task or a CLI command; undefined for none. */
+  readonly command: string | undefined;
+  /** The arguments after the command, without the global flags (`--` and what follows kept). */
+  readonly rest: readonly string[];
+  /** `--root` as given, or undefined. */
+  readonly root: string | undefined;
+  /** `--json`: stdout carries exactly one JSON document. */
+  readonly json: boolean;
+  /** `--verbose`: debug lines and stacks on stderr. */
+  readonly verbose: boolean;
+  /** `-h`, `--help` or `--help-all` somewhere before `--`. */
+  readonly help: boolean;
+  /**
+   * The folder the user ran the command in: relative paths they give resolve
+   * against it. `INIT_CWD` when set (`deno task` and `npm run` set it to where
+   * they were started; their own working folder is wst's), else the current
+   * directory.
+   */
+  readonly base: string;
+  /** A problem with the global flags themselves (`--root` without a value). */
+  readonly error?: string;
+}
+
+const SWITCHES = new Set(["--json", "--verbose"]);
+
+/**
+ * Scans a command line.
+ *
+ * @param argv The arguments after the program name.
+ * @param env Reads an environment variable (default: the process's).
+ * @returns The invocation.
+ */
+export function parseArgv(
+  argv: readonly string[],
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+): Invocation {
+  const rest: string[] = [];
+  let command: string | undefined;
+  let root: string | undefined;
+  let json = false;
+  let verbose = false;
+  let help = false;
+  let error: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (arg === "--root" || arg.startsWith("--root=")) {
+      const value = arg === "--root" ? argv[++i] : arg.slice("--root=".length);
+      if (value === undefined || value === "") error ??= "--root needs a folder: --root <dir>";
+      else root = value;
+    } else if (SWITCHES.has(arg)) {
+      if (arg === "--json") json = true;
+      else verbose = true;
+    } else if (arg.startsWith("--json=") || arg.startsWith("--verbose=")) {
+      error ??= `${arg.slice(0, arg.indexOf("="))} takes no value, found ${JSON.stringify(arg)}`;
+    } else if (command === undefined && rest.length === 0 && !arg.startsWith("-")) {
+      command = arg;
+    } else {
+      if (arg === "-h" || arg === "--help" || arg === "--help-all") help = true;
+      rest.push(arg);
+    }
+  }
+  const cwd = Deno.cwd();
+  const base = resolvePath(cwd, env("INIT_CWD") || cwd);
+  return {
+    command,
+    rest,
+    root,
+    json,
+    verbose,
+    help,
+    base,
+    ...(error === undefined ? {} : { error }),
+  };
+}
+
+/**
+ * The argv a command's own parser gets: the command and the rest, without
+ * the global flags.
+ *
+ * @param invocation The scanned command line.
+ * @returns The arguments.
+ */
+export function commandArgv(invocation: Invocation): string[] {
+  return invocation.command === undefined
+    ? [...invocation.rest]
+    : [invocation.command, ...invocation.rest];
+}

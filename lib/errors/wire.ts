@@ -1,0 +1,133 @@
+// One encoding of errors between a task's worker and the host, both ways: it
+// round-trips the class (and so the kind and exit code), the message, the
+// class's own fields, where in the task module it was thrown, and the stack.
+import {
+  ConfigError,
+  type ConfigIssue,
+  type DefinitionProblem,
+  type ErrorKind,
+  InterruptedError,
+  SandboxDeniedError,
+  type SourcePosition,
+  TaskDefinitionError,
+  UsageError,
+  WstError,
+} from "./mod.ts";
+
+/** An error crossing the worker boundary. */
+export interface WireError {
+  kind: ErrorKind;
+  message: string;
+  /** The stack, as the task saw it (shown with `--verbose`). */
+  stack?: string;
+  /** Where in the task's own files it was thrown: an absolute path. */
+  location?: SourcePosition;
+  issues?: ConfigIssue[];
+  task?: string;
+  operation?: string;
+  scope?: string;
+  file?: string;
+  problems?: DefinitionProblem[];
+}
+
+// deno-lint-ignore no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/**
+ * Encodes anything thrown. A `WstError` keeps its class; anything else is a
+ * task failure whose message names its type when that says something
+ * (`TypeError: …`).
+ *
+ * @param err What was caught.
+ * @param isOwnFile Whether a stack frame's `file:` URL belongs to the task
+ *   (not to wst or a dependency): the first such frame is the location.
+ * @returns The encoded error.
+ */
+export function encodeError(err: unknown, isOwnFile?: (url: string) => boolean): WireError {
+  const error = err instanceof WstError ? err : undefined;
+  const native = err instanceof Error ? err : undefined;
+  let message = error?.message ?? native?.message ?? String(err);
+  if (error === undefined && native !== undefined && native.name !== "Error") {
+    message = `${native.name}: ${message}`;
+  }
+  const wire: WireError = {
+    ...(error?.toJSON().error as Record<string, unknown> | undefined),
+    kind: error?.kind ?? "task-failed",
+    message: message.replace(ANSI, ""),
+  } as WireError;
+  delete (wire as { exitCode?: unknown }).exitCode;
+  const stack = native?.stack?.replace(ANSI, "");
+  if (stack !== undefined) wire.stack = stack;
+  const location = error?.location ??
+    (isOwnFile && stack ? locate(stack, isOwnFile) : undefined);
+  if (location !== undefined) wire.location = location;
+  else delete wire.location;
+  return wire;
+}
+
+/**
+ * Decodes an error into its class.
+ *
+ * @param wire The encoded error.
+ * @param relative Makes an absolute path relative for messages (to the workspace root).
+ * @returns The error, with its location and stack.
+ */
+export function decodeError(wire: WireError, relative: (path: string) => string): WstError {
+  let error: WstError;
+  switch (wire.kind) {
+    case "usage":
+      error = new UsageError(wire.message);
+      break;
+    case "config":
+      error = new ConfigError(wire.issues ?? []);
+      break;
+    case "task-definition":
+      error = new TaskDefinitionError(relative(wire.file ?? ""), wire.problems ?? []);
+      break;
+    case "sandbox-denied":
+      error = new SandboxDeniedError({
+        task: wire.task ?? "",
+        operation: wire.operation ?? wire.message,
+        scope: wire.scope ?? "",
+      });
+      break;
+    case "interrupted":
+      error = new InterruptedError(wire.message);
+      break;
+    default:
+      error = new WstError(wire.message);
+  }
+  if (wire.location !== undefined) {
+    error.location = { ...wire.location, file: relative(wire.location.file) };
+  }
+  if (wire.stack !== undefined) error.stack = wire.stack;
+  return error;
+}
+
+const FRAME = /(file:\/\/[^\s()]+):(\d+):(\d+)/;
+
+/**
+ * The first stack frame in the task's own files.
+ *
+ * @param stack An error's stack.
+ * @param isOwnFile Whether a `file:` URL is the task's.
+ * @returns File (absolute path), line and column, or undefined.
+ */
+export function locate(
+  stack: string,
+  isOwnFile: (url: string) => boolean,
+): SourcePosition | undefined {
+  for (const line of stack.split("\n")) {
+    if (!line.trimStart().startsWith("at ")) continue;
+    const match = FRAME.exec(line);
+    if (match === null || !isOwnFile(match[1]!)) continue;
+    let file: string;
+    try {
+      file = decodeURIComponent(new URL(match[1]!).pathname);
+    } catch {
+      continue;
+    }
+    return { file, line: Number(match[2]), column: Number(match[3]) };
+  }
+  return undefined;
+}

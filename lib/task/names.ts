@@ -1,0 +1,43 @@
+// The rules for task names and descriptions, shared by the definition check
+// in a task's worker and the registry on the host (which never trusts what a
+// worker says about itself). No zod here: the registry is on the start-up path.
+
+/** The name rule for tasks: kebab-case, starting with a letter. */
+export const TASK_NAME_PATTERN: RegExp = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/** Names a task may not take because the CLI's own commands use them. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  "list",
+  "describe",
+  "schema",
+  "completions",
+  "docs",
+  "help",
+  "version",
+]);
+
+/** Argument names a task may not use because every command has these flags. */
+export const RESERVED_ARG_NAMES: ReadonlySet<string> = new Set(["root", "json", "verbose", "help"]);
+
+/** One line, not empty, no control characters (C0, DEL, C1). */
+export const DESCRIPTION_RULE: RegExp =
+  // deno-lint-ignore no-control-regex
+  /^[^\u0000-\u001f\u007f-\u009f]*\S[^\u0000-\u001f\u007f-\u009f]*$/;
+
+/**
+ * What is wrong with a task name, or undefined when it is a valid one.
+ *
+ * @param name The name.
+ * @returns The problem, as a message.
+ */
+export function checkTaskName(name: string): string | undefined {
+  if (RESERVED_NAMES.has(name)) {
+    return `Expected a name the CLI does not use itself, found ${JSON.stringify(name)}`;
+  }
+  if (!TASK_NAME_PATTERN.test(name)) {
+    return `Expected a kebab-case name (e.g. "sync-repos"), found ${
+      JSON.stringify(name.slice(0, 60))
+    }`;
+  }
+  return undefined;
+}
