@@ -1,4 +1,4 @@
-// Configuration files used by several tests, as the team writes them today (SPEC.md §2).
+// Configuration files used by several tests, as the team writes them today (docs/formats.md).
 
 export const WORKSPACES_YAML = `version: v1
 projects:

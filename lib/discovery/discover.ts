@@ -27,7 +27,7 @@ export interface Discovery {
 }
 
 /**
- * Finds the merge-request targets of a workspace (SPEC section 3): folders
+ * Finds the merge-request targets of a workspace (docs/formats.md): folders
  * whose Taskfile defines `test:mr`, then folders with a kustomization that are
  * not inside a taskfile target's tree.
  *

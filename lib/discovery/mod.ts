@@ -1,5 +1,5 @@
 /**
- * Merge-request target discovery (SPEC section 3): the tree walk, Taskfile
+ * Merge-request target discovery (docs/formats.md, "Discovery"): the tree walk, Taskfile
  * and kustomization detection, unique names, change filtering.
  *
  * @module

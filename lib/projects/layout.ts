@@ -41,7 +41,7 @@ export function pointerPath(
 }
 
 /**
- * Renders a Codev pointer file exactly in the format of SPEC section 4: a
+ * Renders a Codev pointer file byte for byte as docs/formats.md shows it: a
  * comment with its own path, the title, quick links to the artifacts present,
  * the metadata, and the "auto-generated" footer.
  *

@@ -2,7 +2,7 @@ import { assertEquals } from "../../tests/assert.ts";
 import { METADATA_JSON } from "../../tests/fixtures.ts";
 import { CODEV_KINDS, pointerPath, renderPointer } from "./layout.ts";
 
-// The pointer file of SPEC section 4, byte for byte.
+// The pointer file of docs/formats.md, byte for byte.
 const SPEC_POINTER = `<!-- codev/specs/0001-simple-xml-response.link.md -->
 # 0001: Simple XML Response Adapter Implementation
 

@@ -1,5 +1,5 @@
 /**
- * AI project artifacts (SPEC section 4): the `.ai/projects/` layout, Kiro
+ * AI project artifacts (docs/formats.md, "AI projects"): the `.ai/projects/` layout, Kiro
  * symlinks, Codev pointer files, and the listing with its health checks.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Development tools (SPEC section 5): the catalog, checks, installers and the
+ * Development tools (`development_tools`, docs/formats.md): the catalog, checks, installers and the
  * lock file of pinned downloads.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Workspaces (SPEC section 5): where each project's clone lives, git without
+ * Workspaces (workspaces.yaml, docs/formats.md): where each project's clone lives, git without
  * prompts, clone states, and the VS Code `.code-workspace` files.
  *
  * @module
