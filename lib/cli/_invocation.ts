@@ -3,6 +3,7 @@
 import { ExitCode, toWstError, UsageError, type WstError } from "../errors/mod.ts";
 import { createConsoleReporter, detectOutputEnvironment, type Reporter } from "../reporter/mod.ts";
 import type { PrestartedWorker } from "../sandbox/host.ts";
+import type { RegistryProblem } from "../registry/mod.ts";
 import type { Invocation } from "./_argv.ts";
 import type { RunContext } from "./_context.ts";
 import { resolveRoot } from "./_root.ts";
@@ -94,6 +95,20 @@ export function reportError(
 export function errorLine(error: WstError): string {
   const at = error.location;
   return at === undefined ? error.message : `${at.file}:${at.line}:${at.column}: ${error.message}`;
+}
+
+/**
+ * A local module that was left out of the registry, as one line:
+ * `file[:line:column]: message`.
+ *
+ * @param problem The problem.
+ * @returns The line.
+ */
+export function problemLine(problem: RegistryProblem): string {
+  const where = problem.line === undefined
+    ? problem.file
+    : `${problem.file}:${problem.line}:${problem.column}`;
+  return `${where}: ${problem.message}`;
 }
 
 /** A reporter that puts a prefix before every line (a subtask's name). */

@@ -1,6 +1,7 @@
 import { describeScope } from "../task/scope.ts";
 import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
 import { table } from "../reporter/table.ts";
+import { problemLine } from "./_invocation.ts";
 
 /** `wst list`: every task with its source and description; problems with local modules. */
 export function listCommand(this: CliContext, _flags: GlobalFlags): void {
@@ -19,10 +20,7 @@ export function listCommand(this: CliContext, _flags: GlobalFlags): void {
     ["TASK", "SOURCE", "DESCRIPTION"],
     tasks.map((t) => [t.name, t.source, t.description]),
   );
-  for (const p of problems) {
-    const where = p.line === undefined ? p.file : `${p.file}:${p.line}:${p.column}`;
-    this.reporter.warn(`${where}: ${p.message}`);
-  }
+  for (const p of problems) this.reporter.warn(problemLine(p));
   printResult(this, value, text);
 }
 

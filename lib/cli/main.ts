@@ -20,10 +20,15 @@ import {
   type RunContext,
 } from "./_context.ts";
 import { commandArgv, type Invocation } from "./_argv.ts";
-import { reportError } from "./_invocation.ts";
+import { problemLine, reportError } from "./_invocation.ts";
 
 /** The version printed by `wst --version`. */
 export const VERSION = "0.1.0";
+
+const COMMANDS = new Set(["list", "describe", "schema", "docs", "completions"]);
+function isKnown(tasks: readonly RegistryEntry[], name: string): boolean {
+  return COMMANDS.has(name) || tasks.some((t) => t.name === name);
+}
 
 /** Stricli's own exit codes for bad input (negative), which wst reports as usage errors. */
 const STRICLI_USAGE_CODES = new Set([-4, -5]);
@@ -49,6 +54,11 @@ export async function runApp(invocation: Invocation, context: RunContext): Promi
   } as CliContext;
   const app = buildApp(ctx.registry.tasks);
   const argv = commandArgv(invocation);
+  const command = invocation.command;
+  if (command !== undefined && command !== "__complete" && !isKnown(registry.tasks, command)) {
+    // The task may be in a module that did not load: say why, before "no command".
+    for (const problem of registry.problems) ctx.reporter.warn(problemLine(problem));
+  }
 
   if (argv[0] === "__complete") {
     const proposals = await proposeCompletions(app, argv.slice(1), ctx);

@@ -119,10 +119,12 @@ function describeIssue(issue: z.core.$ZodIssue, found: unknown): string {
       return found === undefined
         ? `Missing required key: expected ${issue.expected}`
         : `Expected ${issue.expected}, found ${foundText}`;
-    case "invalid_value":
-      return `Expected ${
-        issue.values.map((v) => JSON.stringify(v)).join(" or ")
-      }, found ${foundText}`;
+    case "invalid_value": {
+      const expected = issue.values.map((v) => JSON.stringify(v)).join(" or ");
+      return found === undefined
+        ? `Missing required key: expected ${expected}`
+        : `Expected ${expected}, found ${foundText}`;
+    }
     case "custom":
       return issue.message;
     default:
@@ -131,6 +133,7 @@ function describeIssue(issue: z.core.$ZodIssue, found: unknown): string {
 }
 
 function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";

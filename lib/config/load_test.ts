@@ -63,6 +63,14 @@ Deno.test("parseConfig() reports a missing key at its parent", () => {
   assertMatch(issue!.message, /^Missing required key: expected string/);
 });
 
+Deno.test("parseConfig() reports a missing version as missing, not as found undefined", () => {
+  const [issue] = issuesOf(() =>
+    parseConfig("workspaces.yaml", "projects: []\nworkspaces: []\n", workspacesFileSchema)
+  );
+  assertEquals(issue!.path, "version");
+  assertEquals(issue!.message, 'Missing required key: expected "v1"');
+});
+
 Deno.test("parseConfig() checks internalFolder rules with the spec's wording", () => {
   const cases: Array<[string, RegExp]> = [
     ['""', /non-empty/],

@@ -17,6 +17,7 @@ import type { HostMessage, WorkerMessage } from "./_protocol.ts";
 import { refusedOperation } from "./_denial.ts";
 import { formatZodIssues } from "../errors/zod_issues.ts";
 import * as z from "../zod.ts";
+import { table } from "../reporter/table.ts";
 
 // A worker parses each schema a few times at most: zod's compiled fast path
 // (`new Function` per object schema) costs more to build than it saves (~3 ms).
@@ -77,12 +78,51 @@ function guard(): void {
     fail((event as PromiseRejectionEvent).reason);
   });
   // stdout is the result's: everything console prints goes to stderr.
-  // deno-lint-ignore no-console
+  Object.defineProperty(Deno, "stdout", { value: Deno.stderr, configurable: false });
+  // Deno's count, time* and table print to stdout without going through log.
   const toStderr = console.error.bind(console);
-  for (const method of ["log", "info", "debug", "dir", "dirxml"] as const) {
-    // deno-lint-ignore no-console
-    console[method] = toStderr;
-  }
+  const counts = new Map<string, number>();
+  const timers = new Map<string, number>();
+  const elapsed = (label: string) =>
+    `${label}: ${(performance.now() - timers.get(label)!).toFixed(3)}ms`;
+  Object.assign(console, {
+    log: toStderr,
+    info: toStderr,
+    debug: toStderr,
+    dir: toStderr,
+    dirxml: toStderr,
+    count: (label = "default") => {
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+      toStderr(`${label}: ${counts.get(label)}`);
+    },
+    countReset: (label = "default") => counts.set(label, 0),
+    time: (label = "default") => timers.set(label, performance.now()),
+    timeLog: (label = "default", ...data: unknown[]) => {
+      if (timers.has(label)) toStderr(elapsed(label), ...data);
+    },
+    timeEnd: (label = "default") => {
+      if (timers.has(label)) toStderr(elapsed(label));
+      timers.delete(label);
+    },
+    table: (data: unknown) => toStderr(tableText(data)),
+  });
+}
+
+/** `console.table`'s rows as plain text (Deno's own table only prints to stdout). */
+function tableText(data: unknown): unknown {
+  if (typeof data !== "object" || data === null) return data;
+  const rows = Object.entries(data as Record<string, unknown>);
+  const columns = [
+    ...new Set(rows.flatMap(([, row]) => typeof row === "object" && row ? Object.keys(row) : [])),
+  ];
+  const cell = (value: unknown) => typeof value === "string" ? value : Deno.inspect(value);
+  const body = rows.map(([key, row]) => [
+    key,
+    ...(typeof row === "object" && row
+      ? columns.map((c) => c in row ? cell((row as Record<string, unknown>)[c]) : "")
+      : [cell(row)]),
+  ]);
+  return table(["(index)", ...(columns.length > 0 ? columns : ["Values"])], body);
 }
 
 /**

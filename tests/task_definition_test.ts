@@ -1,0 +1,199 @@
+// A newcomer's first task modules, through the real CLI: what a definition
+// may leave out, what is refused and how, and how a task's errors, exits and
+// console output reach the user.
+import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { workspace, wst } from "./_cli.ts";
+
+const task = (body: string) =>
+  `import { defineTask } from "@wst/wst";\nexport default defineTask(${body});\n`;
+
+Deno.test("a task without args, permissions or render runs, and may return nothing", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/hello.ts": task(`{
+  name: "hello",
+  description: "Say hello",
+  run(ctx) { ctx.log.info("hello"); },
+}`),
+  });
+  const text = await wst(["hello", "--root", ws.dir]);
+  assertEquals([text.code, text.stdout], [0, ""], text.stderr);
+  assertMatch(text.stderr, /hello/);
+  const json = await wst(["hello", "--root", ws.dir, "--json"]);
+  assertEquals([json.code, json.stdout], [0, "null\n"], json.stderr);
+  const described = await wst(["describe", "hello", "--root", ws.dir, "--json"]);
+  assertEquals(JSON.parse(described.stdout).permissions, {});
+});
+
+Deno.test("every bad field of a definition is named, defineTask or plain object, and nothing else breaks", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/bad.ts":
+      `export default { description: "two\\nlines", permissions: { read: "." } };\n`,
+    ".wst/tasks/no_description.ts": task(`{ name: "no-description", run() {} } as never`),
+    ".wst/tasks/ok.ts": task(`{ name: "fine", description: "Still listed", run() {} }`),
+  });
+  const run = await wst(["list", "--root", ws.dir, "--json"]);
+  assertEquals(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  assert(doc.tasks.some((t: { name: string }) => t.name === "fine"));
+  const bad = doc.problems.find((p: { file: string }) => p.file === ".wst/tasks/bad.ts");
+  assertEquals(bad.kind, "task-definition");
+  for (const field of ["name", "description", "permissions.read", "run"]) {
+    assertMatch(bad.message, new RegExp(`(^|; )${field.replace(".", "\\.")}: `), field);
+  }
+  const missing = doc.problems.find((p: { file: string }) => p.file.endsWith("no_description.ts"));
+  assertMatch(missing.message, /^description: /);
+  assert(!run.stderr.includes("Uncaught"), run.stderr);
+  assert(!run.stderr.includes("_zod") && !run.stderr.includes("reading 'trim'"), run.stderr);
+});
+
+Deno.test("a local task can never take a command's or a built-in's name", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/list.ts":
+      `export default { name: "list", description: "Steal list", run: () => "stolen" };\n`,
+    ".wst/tasks/describe.ts": task(
+      `{ name: "describe", description: "Steal describe", run: () => "x" }`,
+    ),
+    ".wst/tasks/init.ts": task(`{ name: "init", description: "Steal init", run: () => "x" }`),
+  });
+  const list = await wst(["list", "--root", ws.dir, "--json"]);
+  assertEquals(list.code, 0, list.stderr);
+  const doc = JSON.parse(list.stdout);
+  assertEquals(doc.problems.length, 3, list.stdout);
+  assertEquals(doc.tasks.find((t: { name: string }) => t.name === "init").source, "built-in");
+  assert(!doc.tasks.some((t: { name: string }) => t.name === "list" || t.name === "describe"));
+  const describe = await wst(["describe", "validate-config", "--root", ws.dir, "--json"]);
+  assertEquals(JSON.parse(describe.stdout).name, "validate-config");
+});
+
+Deno.test("a module that fails to load is one line with its place, never Deno's trace", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/missing.ts": `import x from "./nope.ts";\nexport default x;\n`,
+    ".wst/tasks/syntax.ts": `export default {;\n`,
+    ".wst/tasks/throws.ts":
+      `const value: { a?: { b: number } } = {};\nvalue.a!.b;\nexport default {};\n`,
+  });
+  for (const args of [["list"], ["missing"], ["--help"]]) {
+    const run = await wst([...args, "--root", ws.dir]);
+    assert(!run.stderr.includes("Uncaught"), `${args.join(" ")}: ${run.stderr}`);
+  }
+  const list = await wst(["list", "--root", ws.dir, "--json"]);
+  const problems = JSON.parse(list.stdout).problems as Array<
+    { file: string; line?: number; message: string }
+  >;
+  const byFile = Object.fromEntries(problems.map((p) => [p.file, p]));
+  assertMatch(byFile[".wst/tasks/missing.ts"]!.message, /Module not found .*nope\.ts/);
+  assertEquals(byFile[".wst/tasks/missing.ts"]!.line, 1);
+  assertMatch(byFile[".wst/tasks/syntax.ts"]!.message, /SyntaxError/);
+  assertMatch(byFile[".wst/tasks/throws.ts"]!.message, /TypeError: Cannot read properties/);
+  assertEquals(byFile[".wst/tasks/throws.ts"]!.line, 2);
+});
+
+Deno.test("a task's error shows its file:line:column; --verbose adds the stack", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/boom.ts": task(`{
+  name: "boom",
+  description: "Fails",
+  run() {
+    throw new Error("kaboom");
+  },
+}`),
+  });
+  const run = await wst(["boom", "--root", ws.dir]);
+  assertEquals(run.code, 1);
+  assertEquals(run.stderr.trim(), "error: .wst/tasks/boom.ts:6:11: kaboom");
+  const verbose = await wst(["boom", "--root", ws.dir, "--verbose"]);
+  assertMatch(verbose.stderr, /at Object\.run \(file:\/\/.*\/\.wst\/tasks\/boom\.ts:6:11\)/);
+  const json = await wst(["boom", "--root", ws.dir, "--json"]);
+  assertEquals(JSON.parse(json.stdout), {
+    error: {
+      kind: "task-failed",
+      message: "kaboom",
+      exitCode: 1,
+      location: { file: ".wst/tasks/boom.ts", line: 6, column: 11 },
+    },
+  });
+});
+
+Deno.test("wst's error classes keep their exit code across the sandbox", async () => {
+  const thrower = (name: string, error: string) =>
+    `import { defineTask, ConfigError, SandboxDeniedError, UsageError } from "@wst/wst";
+export default defineTask({ name: "${name}", description: "Throws", run() { throw ${error}; } });
+`;
+  await using ws = await workspace({
+    ".wst/tasks/usage.ts": thrower("usage", `new UsageError("Expected --x")`),
+    ".wst/tasks/config.ts": thrower(
+      "config",
+      `new ConfigError([{ file: "a.yaml", line: 2, column: 3, path: "x", message: "Expected a string" }])`,
+    ),
+    ".wst/tasks/denied.ts": thrower(
+      "denied",
+      `new SandboxDeniedError({ task: "t", operation: "read access", scope: "nothing" })`,
+    ),
+  });
+  const usage = await wst(["usage", "--root", ws.dir, "--json"]);
+  assertEquals([usage.code, JSON.parse(usage.stdout).error.kind], [2, "usage"]);
+  const config = await wst(["config", "--root", ws.dir, "--json"]);
+  assertEquals(config.code, 2);
+  assertEquals(JSON.parse(config.stdout).error.issues[0].path, "x");
+  assertMatch(config.stderr, /a\.yaml:2:3: x: Expected a string/);
+  const denied = await wst(["denied", "--root", ws.dir]);
+  assertEquals(denied.code, 3, denied.stderr);
+});
+
+Deno.test("Deno.exit, self.close and an unhandled rejection fail the task, at load or at run time", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/exit.ts": task(`{ name: "exit", description: "Exits", run() { Deno.exit(0); } }`),
+    ".wst/tasks/close.ts": task(
+      `{ name: "close", description: "Closes", run() { self.close(); } }`,
+    ),
+    ".wst/tasks/reject.ts": task(`{
+  name: "reject",
+  description: "Loses a promise",
+  async run() {
+    Promise.reject(new Error("lost"));
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    return "finished";
+  },
+}`),
+    ".wst/tasks/exit_at_load.ts": `Deno.exit(0);\nexport default {};\n`,
+  });
+  for (const [name, message] of [["exit", /Deno\.exit\(0\)/], ["close", /self\.close\(\)/]]) {
+    const run = await wst([name as string, "--root", ws.dir]);
+    assertEquals(run.code, 1, `${name}: ${run.stderr}`);
+    assertMatch(run.stderr, message as RegExp);
+  }
+  const reject = await wst(["reject", "--root", ws.dir]);
+  assertEquals([reject.code, reject.stdout], [1, ""]);
+  assertMatch(reject.stderr, /\.wst\/tasks\/reject\.ts:6:\d+: lost/);
+  const list = await wst(["list", "--root", ws.dir, "--json"]);
+  const problem = JSON.parse(list.stdout).problems[0];
+  assertEquals(problem.file, ".wst/tasks/exit_at_load.ts");
+  assertMatch(problem.message, /Deno\.exit\(0\)/);
+});
+
+Deno.test("console output of a task goes to stderr: --json stdout stays one document", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/chatty.ts": task(`{
+  name: "chatty",
+  description: "Logs with console",
+  run() {
+    console.log("log line");
+    console.info("info line");
+    console.table([{ a: 1 }]);
+    console.count();
+    console.time("t");
+    console.timeEnd("t");
+    Deno.stdout.writeSync(new TextEncoder().encode("raw\\n"));
+    return { ok: true };
+  },
+}`),
+  });
+  const run = await wst(["chatty", "--root", ws.dir, "--json"]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(JSON.parse(run.stdout), { ok: true });
+  assertMatch(run.stderr, /log line/);
+  assertMatch(run.stderr, /info line/);
+  assertMatch(run.stderr, /\(index\) +a\n0 +1/);
+  assertMatch(run.stderr, /default: 1/);
+  assertMatch(run.stderr, /^raw$/m);
+});
