@@ -186,6 +186,16 @@ export type {
    */
   ConfigIssue,
   /**
+   * One bad field of a task definition.
+   *
+   * @example
+   * ```ts
+   * import type { DefinitionProblem } from "@wst/wst";
+   * const p: DefinitionProblem = { field: "name", message: "Expected a kebab-case name" };
+   * ```
+   */
+  DefinitionProblem,
+  /**
    * The machine-readable kind of an error, as printed in `--json` error objects.
    *
    * @example
@@ -229,6 +239,16 @@ export {
    */
   ExitCode,
   /**
+   * A run stopped by Ctrl-C or SIGTERM (exit code 130).
+   *
+   * @example
+   * ```ts
+   * import { InterruptedError } from "@wst/wst";
+   * console.assert(new InterruptedError("Stopped").exitCode === 130);
+   * ```
+   */
+  InterruptedError,
+  /**
    * A task reached outside its declared permissions. Exit code 3.
    *
    * @example
@@ -239,6 +259,17 @@ export {
    * ```
    */
   SandboxDeniedError,
+  /**
+   * A task module whose default export is not a valid task (exit code 2).
+   *
+   * @example
+   * ```ts
+   * import { TaskDefinitionError } from "@wst/wst";
+   * const err = new TaskDefinitionError("x.ts", [{ field: "run", message: "Expected a function" }]);
+   * console.assert(err.exitCode === 2);
+   * ```
+   */
+  TaskDefinitionError,
   /**
    * A mistake in how a task was called. Exit code 2.
    *

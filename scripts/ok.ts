@@ -19,9 +19,9 @@ const steps: Step[] = [
   { name: "lint", args: ["lint"] },
   {
     name: "type-check",
-    args: ["check", "cli.ts", "mod.ts", "lib/", "tasks/", "tests/", "scripts/"],
+    args: ["check", "cli.ts", "mod.ts", "testing.ts", "lib/", "tasks/", "tests/", "scripts/"],
   },
-  { name: "doc-lint", args: ["doc", "--lint", "mod.ts"] },
+  { name: "doc-lint", args: ["doc", "--lint", "mod.ts", "testing.ts"] },
   {
     // docs/tasks.md and AGENTS.md's task section are generated from the registry.
     name: "generated docs",

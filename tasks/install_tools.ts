@@ -42,6 +42,7 @@ export default defineTask({
       z.describe(
         `Where downloaded binaries go (default: ${DEFAULT_BIN_DIR}); it should be on PATH`,
       ),
+      z.meta({ format: "path" }),
     ),
     tool: z.optional(z.string().check(z.minLength(1))).check(z.describe("Only this tool")),
   }),

@@ -239,3 +239,33 @@ Deno.test("templates/workspaces.yaml is a valid workspaces.yaml", async () => {
   const run = await wst(["validate-config", "--strict", "--root", ws.dir]);
   assertEquals(run.code, 0, run.stderr);
 });
+
+Deno.test("a relative --root is where the user is, under npm run and deno task --cwd", async () => {
+  await using ws = await workspace({
+    "sub/workspaces.yaml": WORKSPACES_YAML,
+  });
+  const repo = new URL("../", import.meta.url).pathname;
+  const runners = [
+    // The README's quick start, from the user's own folder.
+    ["npm", ["run", "--silent", "--prefix", repo, "wst", "--"]],
+    // A wst checkout used from elsewhere.
+    [Deno.execPath(), ["task", "--quiet", "--cwd", repo, "wst"]],
+  ] as const;
+  for (const [program, args] of runners) {
+    const env: Record<string, string> = { ...Deno.env.toObject(), NO_COLOR: "1" };
+    delete env.INIT_CWD;
+    const out = await new Deno.Command(program, {
+      args: [...args, "validate-config", "--root", "sub", "--json"],
+      cwd: ws.dir,
+      env,
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assertEquals(out.code, 0, `${program}: ${stderr}`);
+    const doc = JSON.parse(new TextDecoder().decode(out.stdout));
+    assertEquals(doc.files.map((f: { file: string }) => f.file), ["workspaces.yaml"], program);
+  }
+});

@@ -11,6 +11,7 @@ interface JsonProperty {
   description?: string;
   anyOf?: JsonProperty[];
   positional?: boolean;
+  format?: string;
 }
 
 /** Stricli parameters of one task command. */
@@ -99,7 +100,7 @@ export function parametersFromSchema(schema: Record<string, unknown>): TaskParam
         brief: brief(prop),
         parse: parserFor(prop),
         optional,
-        placeholder: type ?? "json",
+        placeholder: prop.format === "path" ? "path" : type ?? "json",
       };
     }
   }

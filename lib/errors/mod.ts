@@ -115,15 +115,17 @@ export class WstError extends Error {
  * ```
  */
 export class UsageError extends WstError {
+  /** Always {@linkcode ExitCode.Usage}. */
+  override readonly exitCode: ExitCode = ExitCode.Usage;
+  /** Always `usage`. */
+  override readonly kind: ErrorKind = "usage";
+
   /**
    * Creates a usage error (exit code 2).
    *
    * @param message What was expected and what was found.
    * @param options An optional cause.
    */
-  override readonly exitCode: ExitCode = ExitCode.Usage;
-  override readonly kind: ErrorKind = "usage";
-
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, options);
     this.name = "UsageError";
@@ -176,14 +178,16 @@ export class ConfigError extends WstError {
   /** Every issue, in document order. */
   readonly issues: readonly ConfigIssue[];
 
+  /** Always {@linkcode ExitCode.Usage}. */
+  override readonly exitCode: ExitCode = ExitCode.Usage;
+  /** Always `config`. */
+  override readonly kind: ErrorKind = "config";
+
   /**
    * Creates a configuration error from its issues (exit code 2).
    *
    * @param issues At least one issue.
    */
-  override readonly exitCode: ExitCode = ExitCode.Usage;
-  override readonly kind: ErrorKind = "config";
-
   constructor(issues: readonly ConfigIssue[]) {
     super(issues.map(formatIssue).join("\n"));
     this.name = "ConfigError";
@@ -239,14 +243,16 @@ export class SandboxDeniedError extends WstError {
   /** The declared scope, summarised. */
   readonly scope: string;
 
+  /** Always {@linkcode ExitCode.SandboxDenied}. */
+  override readonly exitCode: ExitCode = ExitCode.SandboxDenied;
+  /** Always `sandbox-denied`. */
+  override readonly kind: ErrorKind = "sandbox-denied";
+
   /**
    * Creates a sandbox denial (exit code 3).
    *
    * @param details The task, the refused operation and the declared scope.
    */
-  override readonly exitCode: ExitCode = ExitCode.SandboxDenied;
-  override readonly kind: ErrorKind = "sandbox-denied";
-
   constructor(details: { task: string; operation: string; scope: string }) {
     super(`Task "${details.task}" was refused ${details.operation}: it declares ${details.scope}`);
     this.name = "SandboxDeniedError";
@@ -272,7 +278,9 @@ export class SandboxDeniedError extends WstError {
  * ```
  */
 export class InterruptedError extends WstError {
+  /** Always {@linkcode ExitCode.Interrupted}. */
   override readonly exitCode: ExitCode = ExitCode.Interrupted;
+  /** Always `interrupted`. */
   override readonly kind: ErrorKind = "interrupted";
 
   /**
@@ -308,7 +316,9 @@ export interface DefinitionProblem {
  * ```
  */
 export class TaskDefinitionError extends WstError {
+  /** Always {@linkcode ExitCode.Usage}. */
   override readonly exitCode: ExitCode = ExitCode.Usage;
+  /** Always `task-definition`. */
   override readonly kind: ErrorKind = "task-definition";
   /** The module's path (relative to the workspace root where possible). */
   readonly file: string;

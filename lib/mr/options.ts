@@ -20,9 +20,11 @@ export const runFlags = {
   ),
   junit: z.optional(z.string().check(z.minLength(1))).check(
     z.describe("Write a JUnit XML report to this file"),
+    z.meta({ format: "path" }),
   ),
   target: z.optional(z.string().check(z.minLength(1))).check(
     z.describe("Only the target with this path (as in the matrix), e.g. for one CI matrix job"),
+    z.meta({ format: "path" }),
   ),
 };
 

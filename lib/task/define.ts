@@ -8,9 +8,6 @@ import type { TaskContext } from "./context.ts";
  */
 export type ArgsSchema = z.core.$ZodObject;
 
-/** The argument schema of a task that declares none: no flags. */
-export type EmptyArgs = z.core.$ZodObject<Record<never, never>>;
-
 /** The parsed (output) type of an argument schema. */
 export type ArgsOf<S extends ArgsSchema> = S["_zod"]["output"];
 
@@ -61,7 +58,7 @@ export { RESERVED_ARG_NAMES, RESERVED_NAMES, TASK_NAME_PATTERN } from "./names.t
  * @param definition The task's name, description, argument schema, permissions and `run`.
  * @returns The same definition, typed.
  */
-export function defineTask<S extends ArgsSchema = EmptyArgs, R = void>(
+export function defineTask<S extends ArgsSchema = ArgsSchema, R = void>(
   definition: TaskDefinition<S, R>,
 ): TaskDefinition<S, R> {
   return definition;

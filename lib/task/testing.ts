@@ -12,7 +12,9 @@ import { asTaskDefinition } from "./describe.ts";
 
 /** A line the task logged, or a progress event. */
 export interface LoggedLine {
+  /** The log level, or `progress` for a progress event. */
   level: "debug" | "info" | "warn" | "error" | "progress";
+  /** The text. */
   message: string;
 }
 
