@@ -1,10 +1,24 @@
 // deno task compile [--target <triple>] [--output <path>]
 // Builds the single `wst` binary. Flags come from scripts/runtime_flags.ts, the
-// same ones the tests use with `deno run`. Targets: x86_64-unknown-linux-gnu,
-// aarch64-unknown-linux-gnu, x86_64-apple-darwin, aarch64-apple-darwin,
-// x86_64-pc-windows-msvc. `deno compile` downloads its `denort` runtime unless
-// DENORT_BIN points at one (offline machines, air-gapped CI).
+// same ones the tests use with `deno run`. Targets: TARGETS below; the release
+// workflow (.github/workflows/release.yml) builds each as `assetName(target)`.
+// `deno compile` downloads its `denort` runtime unless DENORT_BIN points at one
+// (offline machines, air-gapped CI).
 import { COMPILE_INCLUDES, ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "./runtime_flags.ts";
+
+/** The targets wst is released for (`deno compile --target`). */
+export const TARGETS: readonly string[] = [
+  "x86_64-unknown-linux-gnu",
+  "aarch64-unknown-linux-gnu",
+  "x86_64-apple-darwin",
+  "aarch64-apple-darwin",
+  "x86_64-pc-windows-msvc",
+];
+
+/** The release asset of a target: `wst-<target>`, with `.exe` for Windows. */
+export function assetName(target: string): string {
+  return `wst-${target}${target.includes("windows") ? ".exe" : ""}`;
+}
 
 /** The `deno compile` arguments for a target and output path. */
 export function compileArgs(options: { target?: string; output: string }): string[] {

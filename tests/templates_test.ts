@@ -1,23 +1,18 @@
 import { parse } from "yaml";
-import { assert, assertEquals } from "./assert.ts";
+import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { builtinTasks } from "../lib/registry/mod.ts";
 import { flagName } from "../lib/errors/mod.ts";
-
-const WORKFLOW = new URL("../templates/github/mr-checks.yml", import.meta.url);
-
-interface Step {
-  run?: string;
-  uses?: string;
-  with?: Record<string, unknown>;
-  if?: string;
-}
-interface Job {
-  needs?: string;
-  if?: string;
-  outputs?: Record<string, string>;
-  strategy?: { matrix: unknown };
-  steps: Step[];
-}
+import {
+  devcontainerCommand,
+  exists,
+  findStep,
+  type Job,
+  readWorkflow,
+  runScript,
+  scripts,
+  sha256,
+  WORKFLOW,
+} from "./_workflow.ts";
 
 Deno.test("the CI template discovers once, skips an empty matrix and fans out per target", async () => {
   const workflow = parse(await Deno.readTextFile(WORKFLOW)) as { jobs: Record<string, Job> };
@@ -31,7 +26,9 @@ Deno.test("the CI template discovers once, skips an empty matrix and fans out pe
   assertEquals(check.needs, "discover");
   assertEquals(check.if, "needs.discover.outputs.count != '0'");
   assertEquals(check.strategy?.matrix, "${{ fromJSON(needs.discover.outputs.matrix) }}");
-  assert(check.steps.some((s) => s.run?.includes('test-mr-all --target "${{ matrix.path }}"')));
+  const run = check.steps.find((s) => s.run?.includes("test-mr-all --target"));
+  assertEquals(run?.run, '~/.local/bin/wst test-mr-all --target "$TARGET_PATH" --junit junit.xml');
+  assertEquals(run?.env, { TARGET_PATH: "${{ matrix.path }}" });
   const cachedPaths = check.steps.filter((s) => s.uses?.startsWith("actions/cache@"))
     .map((s) => s.with?.path);
   assertEquals(cachedPaths, ["~/.local/bin/wst", ".wst/cache"]);
@@ -72,5 +69,184 @@ Deno.test("the workspace dev container installs tools, then syncs, with real tas
     for (const [flag] of rest!.matchAll(/--[a-z-]+/g)) {
       assert(known.has(flag), `${name} has no flag ${flag}`);
     }
+  }
+});
+
+Deno.test("no run: script of either workflow or the dev container holds a ${{ }} expression", async () => {
+  const found = await scripts();
+  assert(found.length >= 8, "expected the workflows' scripts");
+  for (const [where, script] of found) {
+    // Pass values through env: — a folder or branch name from a pull request becomes shell code.
+    assert(!script.includes("${{"), `${where} interpolates an expression: ${script}`);
+  }
+});
+
+Deno.test("every curl download is checked with sha256sum -c before it is used, and nothing is piped to a shell", async () => {
+  let downloads = 0;
+  for (const [where, script] of await scripts()) {
+    assert(!/\|\s*(ba)?sh\b|sh -c "\$\(curl/.test(script), `${where} runs a download as a script`);
+    for (const curl of script.matchAll(/curl [^\n]*?-o "?([^"\s]+)"?/g)) {
+      downloads++;
+      const file = curl[1]!.replaceAll("$", "\\$");
+      const check = new RegExp(`echo "\\$[A-Z0-9_]+ {2}${file}" \\| sha256sum -c -`);
+      assert(
+        check.test(script.slice(curl.index)),
+        `${where}: the download to ${curl[1]} is not checked with sha256sum -c`,
+      );
+    }
+  }
+  // wst twice (discover, check) and go-task in the CI template; wst in the dev container.
+  assertEquals(downloads, 4);
+});
+
+Deno.test("go-task is pinned to a version and its tarball to a SHA-256, not taskfile.dev's installer", async () => {
+  const workflow = await readWorkflow(WORKFLOW);
+  assertMatch(workflow.env?.GO_TASK_VERSION ?? "", /^\d+\.\d+\.\d+$/);
+  const step = findStep(workflow, "check", "Install go-task");
+  assert(!step.run!.includes("taskfile.dev"), "go-task must not come from its install script");
+  assert(
+    step.run!.includes("/go-task/task/releases/download/v$GO_TASK_VERSION/task_linux_amd64.tar.gz"),
+    "go-task must be the release tarball of GO_TASK_VERSION",
+  );
+  assert(step.run!.includes('echo "$GO_TASK_SHA256  $RUNNER_TEMP/task.tar.gz" | sha256sum -c -'));
+});
+
+Deno.test("the go-task step fails closed on the placeholder or a wrong sum, and installs a matching tarball", async () => {
+  const workflow = await readWorkflow(WORKFLOW);
+  const { run } = findStep(workflow, "check", "Install go-task");
+  const dir = await Deno.makeTempDir({ prefix: "wst-go-task-" });
+  try {
+    await Deno.mkdir(`${dir}/pkg`);
+    await Deno.writeTextFile(`${dir}/pkg/task`, "#!/bin/sh\necho task\n", { mode: 0o755 });
+    const tar = await new Deno.Command("tar", {
+      args: ["-czf", `${dir}/task_linux_amd64.tar.gz`, "-C", `${dir}/pkg`, "task"],
+    }).output();
+    assert(tar.success);
+    const env = {
+      RUNNER_TEMP: dir,
+      GITHUB_PATH: `${dir}/github_path`,
+      GO_TASK_VERSION: workflow.env!.GO_TASK_VERSION!,
+    };
+    const serve = `${dir}/task_linux_amd64.tar.gz`;
+
+    const placeholder = await runScript(run!, {
+      cwd: dir,
+      serve,
+      env: { ...env, GO_TASK_SHA256: workflow.env!.GO_TASK_SHA256! },
+    });
+    assertEquals(placeholder.code, 1);
+    assertMatch(placeholder.output, /::error::GO_TASK_SHA256 is "FILL-IN/);
+    assertEquals(placeholder.downloads, [], "nothing is downloaded before the sum is set");
+
+    const wrong = await runScript(run!, {
+      cwd: dir,
+      serve,
+      env: { ...env, GO_TASK_SHA256: "0".repeat(64) },
+    });
+    assertEquals(wrong.code, 1);
+    assertMatch(wrong.output, /FAILED/);
+    assertEquals(await exists(`${dir}/.local/bin/task`), false);
+
+    const good = await runScript(run!, {
+      cwd: dir,
+      serve,
+      env: { ...env, GO_TASK_SHA256: await sha256(serve) },
+    });
+    assertEquals(good.code, 0, good.output);
+    assertEquals(good.downloads, [
+      `https://github.com/go-task/task/releases/download/v${env.GO_TASK_VERSION}/task_linux_amd64.tar.gz`,
+    ]);
+    assertEquals(await Deno.readTextFile(`${dir}/.local/bin/task`), "#!/bin/sh\necho task\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the CI template's wst install fails closed on the placeholder or a wrong sum, also for a cached binary", async () => {
+  const workflow = await readWorkflow(WORKFLOW);
+  for (const job of ["discover", "check"]) {
+    const { run } = findStep(workflow, job, "Install wst");
+    const dir = await Deno.makeTempDir({ prefix: "wst-install-" });
+    try {
+      const serve = `${dir}/served`;
+      await Deno.writeTextFile(serve, "#!/bin/sh\necho wst\n");
+      const env = { RUNNER_TEMP: dir, WST_REPO: "acme/wst", WST_VERSION: "1.2.3" };
+
+      const placeholder = await runScript(run!, {
+        cwd: dir,
+        serve,
+        env: { ...env, WST_SHA256: workflow.env!.WST_SHA256! },
+      });
+      assertEquals(placeholder.code, 1);
+      assertMatch(placeholder.output, /::error::WST_SHA256 is "FILL-IN/);
+      assertEquals(placeholder.downloads, []);
+
+      const wrong = await runScript(run!, {
+        cwd: dir,
+        serve,
+        env: { ...env, WST_SHA256: "0".repeat(64) },
+      });
+      assertEquals(wrong.code, 1);
+      assertEquals(await exists(`${dir}/.local/bin/wst`), false, "a mismatch installs nothing");
+
+      const good = await runScript(run!, {
+        cwd: dir,
+        serve,
+        env: { ...env, WST_SHA256: await sha256(serve) },
+      });
+      assertEquals(good.code, 0, good.output);
+      assertEquals(good.downloads, [
+        "https://github.com/acme/wst/releases/download/v1.2.3/wst-x86_64-unknown-linux-gnu",
+      ]);
+      assertEquals((await Deno.stat(`${dir}/.local/bin/wst`)).mode! & 0o111, 0o111);
+
+      // A binary restored from the cache (here: tampered with) is checked too.
+      await Deno.writeTextFile(`${dir}/.local/bin/wst`, "#!/bin/sh\necho evil\n");
+      const cached = await runScript(run!, {
+        cwd: dir,
+        serve,
+        env: { ...env, WST_SHA256: await sha256(serve) },
+      });
+      assertEquals(cached.code, 1, `${job}: a tampered cached binary must fail`);
+      assertEquals(cached.downloads, []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+});
+
+Deno.test("the dev container installs wst only when it matches WST_SHA256, then runs it", async () => {
+  const { command, env } = await devcontainerCommand();
+  assertMatch(env.WST_SHA256 ?? "", /^FILL-IN/);
+  const dir = await Deno.makeTempDir({ prefix: "wst-devcontainer-" });
+  try {
+    const serve = `${dir}/served`;
+    // A stand-in wst that records how it is called.
+    await Deno.writeTextFile(serve, `#!/bin/sh\necho "$*" >> "${dir}/calls"\n`);
+    const script = command.replaceAll("${containerWorkspaceFolder}", `${dir}/ws`);
+    const base = { WST_URL: "https://example.test/wst" };
+
+    for (const sum of [env.WST_SHA256!, "0".repeat(64)]) {
+      const failed = await runScript(script, {
+        cwd: dir,
+        serve,
+        env: { ...base, WST_SHA256: sum },
+      });
+      assert(failed.code !== 0, `sum ${sum} must fail`);
+      assertEquals(await exists(`${dir}/.local/bin/wst`), false);
+      assertEquals(await exists(`${dir}/calls`), false);
+    }
+    const good = await runScript(script, {
+      cwd: dir,
+      serve,
+      env: { ...base, WST_SHA256: await sha256(serve) },
+    });
+    assertEquals(good.code, 0, good.output);
+    assertEquals((await Deno.readTextFile(`${dir}/calls`)).split("\n").filter(Boolean), [
+      `install-tools --locked --root ${dir}/ws`,
+      `workspace-sync --root ${dir}/ws`,
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
