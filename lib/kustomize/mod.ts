@@ -5,10 +5,13 @@
  * @module
  */
 export {
+  type HelmUse,
+  type InputsCache,
   isInside,
   type KustomizationInputs,
   kustomizationInputs,
   type KustomizationRefs,
+  type ParsedKustomization,
   parseKustomization,
   type Reference,
 } from "./references.ts";
