@@ -25,8 +25,12 @@ export interface KustomizationRefs {
    * {@linkcode kustomizationInputs}.
    */
   helm: HelmUse | undefined;
-  /** The Helm chart home folder (`helmGlobals.chartHome`, default `charts`). */
-  chartHome: string;
+  /**
+   * Helm chart home folders, relative to the kustomization: `helmGlobals.chartHome` (default
+   * `charts`), and the `chartHome` of inline generator configs and `helmChartInflationGenerator`
+   * items. Only filled when it inflates charts.
+   */
+  chartHomes: string[];
 }
 
 /** Where a kustomization asks for Helm: the field, and its line and column. */
@@ -42,6 +46,8 @@ export interface HelmUse {
  * HelmChartInflationGenerator` line (in any document of the file).
  */
 const HELM_GENERATOR_KIND = /^kind:[ \t]*(["']?)HelmChartInflationGenerator\1[ \t]*(?:#.*)?$/m;
+/** A generator config's top-level `chartHome` (a plain or quoted path). */
+const CHART_HOME = /^chartHome:[ \t]*(["']?)([^"'#\s]+)\1[ \t]*(?:#.*)?$/m;
 
 /** Fields whose items are paths (or inline content, for the patch fields). */
 const PATH_LIST_FIELDS = [
@@ -92,7 +98,7 @@ export function parseKustomization(
       },
     };
   }
-  const refs: KustomizationRefs = { local: [], remote: [], helm: undefined, chartHome: "charts" };
+  const refs: KustomizationRefs = { local: [], remote: [], helm: undefined, chartHomes: [] };
   const top = doc.contents;
   if (top === null) return { refs };
   if (!isMap(top)) {
@@ -141,6 +147,8 @@ export function parseKustomization(
     if (refs.helm === undefined && isScalar(item) && typeof item.value === "string") {
       if (item.value.includes("\n") && HELM_GENERATOR_KIND.test(item.value)) {
         refs.helm = { field: `generators[${i}]`, ...at(item) };
+        const home = CHART_HOME.exec(item.value)?.[2];
+        if (home !== undefined) refs.chartHomes.push(home);
       }
     }
   });
@@ -150,7 +158,11 @@ export function parseKustomization(
   }
   if (refs.helm !== undefined) {
     const home = get(get(top, "helmGlobals"), "chartHome");
-    if (isScalar(home) && typeof home.value === "string") refs.chartHome = home.value;
+    refs.chartHomes.push(isScalar(home) && typeof home.value === "string" ? home.value : "charts");
+    for (const item of items(get(top, "helmChartInflationGenerator"))) {
+      const legacy = get(item, "chartHome");
+      if (isScalar(legacy) && typeof legacy.value === "string") refs.chartHomes.push(legacy.value);
+    }
   }
   return { refs };
 }
@@ -192,7 +204,10 @@ export interface ParsedKustomization {
  * kustomizations by folder, and by file the Helm generator configs found in
  * generator files (`null`: none).
  */
-export type InputsCache = Map<string, ParsedKustomization | { helmGenerator: string | null }>;
+export type InputsCache = Map<
+  string,
+  ParsedKustomization | { helmGenerator: { where: string; chartHome?: string } | null }
+>;
 
 /** Options of {@linkcode kustomizationInputs}. */
 export interface InputsOptions {
@@ -241,13 +256,15 @@ export function kustomizationInputs(dir: string, options: InputsOptions): Kustom
   // A folder is visited once as a kustomization, and once more when it is also reached as a
   // generator (its output, then, is generator configs: its files are read for Helm's kind).
   const asGenerator = new Set<string>();
-  const pending: Array<{ dir: string; generator: boolean }> = [{ dir, generator: false }];
+  // `generator`: the kustomization whose generators the folder's output feeds (chart homes in
+  // generator configs are relative to it).
+  const pending: Array<{ dir: string; generator?: string }> = [{ dir }];
   while (pending.length > 0) {
     const { dir: current, generator } = pending.pop()!;
     const first = !inputs.dirs.has(current);
-    if (!first && (!generator || asGenerator.has(current))) continue;
+    if (!first && (generator === undefined || asGenerator.has(current))) continue;
     inputs.dirs.add(current);
-    if (generator) asGenerator.add(current);
+    if (generator !== undefined) asGenerator.add(current);
     const parsed = loadKustomization(current, cache, rel);
     if (parsed === undefined) continue; // a plain folder of manifests
     if (parsed.problem) {
@@ -258,8 +275,10 @@ export function kustomizationInputs(dir: string, options: InputsOptions): Kustom
     if (first) inputs.remote.push(...refs.remote);
     if (refs.helm !== undefined) {
       helmAt(`${parsed.file}:${refs.helm.line}:${refs.helm.column}: ${refs.helm.field}`);
-      const home = resolvePath(current, refs.chartHome);
-      if (isDir(home)) pending.push({ dir: home, generator: false });
+      for (const home of refs.chartHomes) {
+        const abs = resolvePath(current, home);
+        if (isDir(abs)) pending.push({ dir: abs });
+      }
     }
     for (const ref of refs.local) {
       const target = resolvePath(current, ref.value);
@@ -278,16 +297,22 @@ export function kustomizationInputs(dir: string, options: InputsOptions): Kustom
         });
         continue;
       }
-      const generates = ref.field.startsWith("generators[") ||
-        (generator && NESTING.test(ref.field));
+      const owner = ref.field.startsWith("generators[")
+        ? current
+        : NESTING.test(ref.field)
+        ? generator
+        : undefined;
       if (info.isDirectory) {
-        pending.push({ dir: target, generator: generates });
+        pending.push(owner === undefined ? { dir: target } : { dir: target, generator: owner });
         continue;
       }
       inputs.files.add(target);
-      if (generates) {
-        const where = helmGeneratorIn(target, cache, rel);
-        if (where !== null) helmAt(where);
+      if (owner !== undefined) {
+        const config = helmGeneratorIn(target, cache, rel);
+        if (config === null) continue;
+        helmAt(config.where);
+        const home = resolvePath(owner, config.chartHome ?? "charts");
+        if (isDir(home)) pending.push({ dir: home });
       }
     }
   }
@@ -297,27 +322,40 @@ export function kustomizationInputs(dir: string, options: InputsOptions): Kustom
   return inputs;
 }
 
+/** A Helm generator config: where it says so, and its `chartHome` when it has one. */
+interface HelmGenerator {
+  /** `file:line:column: kind: HelmChartInflationGenerator`. */
+  where: string;
+  chartHome?: string;
+}
+
 /**
- * Where a generator config file declares `kind: HelmChartInflationGenerator`
- * (`file:line:column: kind: …`), or `null`. A file that cannot be read is not
+ * The Helm generator config in a generator file (a top-level `kind:
+ * HelmChartInflationGenerator`), or `null`. A file that cannot be read is not
  * Helm's as far as wst can tell: kustomize reports it.
  */
-function helmGeneratorIn(file: string, cache: InputsCache, rel: (abs: string) => string) {
+function helmGeneratorIn(
+  file: string,
+  cache: InputsCache,
+  rel: (abs: string) => string,
+): HelmGenerator | null {
   const hit = cache.get(file);
   if (hit !== undefined && "helmGenerator" in hit) return hit.helmGenerator;
-  let where: string | null = null;
+  let config: HelmGenerator | null = null;
   try {
     const text = new TextDecoder().decode(Deno.readFileSync(file));
     const match = HELM_GENERATOR_KIND.exec(text);
     if (match !== null) {
       const line = text.slice(0, match.index).split("\n").length;
-      where = `${rel(file)}:${line}:1: kind: HelmChartInflationGenerator`;
+      config = { where: `${rel(file)}:${line}:1: kind: HelmChartInflationGenerator` };
+      const home = CHART_HOME.exec(text)?.[2];
+      if (home !== undefined) config.chartHome = home;
     }
   } catch (err) {
     if (err instanceof Deno.errors.NotCapable) throw err;
   }
-  cache.set(file, { helmGenerator: where });
-  return where;
+  cache.set(file, { helmGenerator: config });
+  return config;
 }
 
 function loadKustomization(

@@ -102,3 +102,23 @@ Deno.test("kustomizationInputs() keeps a malformed base a problem and goes on", 
   assertEquals(inputs.problems.length, 1);
   assertEquals(inputs.problems[0]!.file, "base/kustomization.yaml");
 });
+
+Deno.test("kustomizationInputs() counts chart homes outside the kustomization as inputs", async () => {
+  await using ws = await workspace({
+    "file/kustomization.yaml": "generators:\n  - redis.yaml\n",
+    "file/redis.yaml": `${HELM_GENERATOR}chartHome: ../charts/a # shared\n`,
+    "inline/kustomization.yaml": "generators:\n  - |\n" +
+      `${HELM_GENERATOR}chartHome: "../charts/b"\n`.replace(/^/gm, "    "),
+    "legacy/kustomization.yaml":
+      "helmChartInflationGenerator:\n  - chartName: c\n    chartHome: ../charts/c\n",
+    "globals/kustomization.yaml": `${HELM_CHARTS}helmGlobals:\n  chartHome: ../charts/d\n`,
+    "charts/a/redis/Chart.yaml": "name: redis\n",
+    "charts/b/redis/Chart.yaml": "name: redis\n",
+    "charts/c/c/Chart.yaml": "name: c\n",
+    "charts/d/redis/Chart.yaml": "name: redis\n",
+  });
+  for (const [dir, home] of [["file", "a"], ["inline", "b"], ["legacy", "c"], ["globals", "d"]]) {
+    const inputs = kustomizationInputs(`${ws.dir}/${dir}`, { root: ws.dir });
+    assertEquals(inputs.dirs.has(`${ws.dir}/charts/${home}`), true, dir);
+  }
+});
