@@ -5,7 +5,6 @@
  * @module
  */
 export {
-  type HelmUse,
   type InputsCache,
   isInside,
   type KustomizationInputs,
@@ -15,6 +14,7 @@ export {
   parseKustomization,
   type Reference,
 } from "./references.ts";
+export { type HelmGenerator, helmGeneratorConfig, type HelmUse } from "./helm.ts";
 export {
   binaryStamp,
   buildKustomization,

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { resolvePath } from "../_path.ts";
 import { KUSTOMIZATION_NAMES, type Problem, reason } from "../discovery/walk.ts";
+import { type HelmGenerator, helmGeneratorConfig, type HelmUse } from "./helm.ts";
 
 /** A path a kustomization refers to, and where in the file it does. */
 export interface Reference {
@@ -32,22 +33,6 @@ export interface KustomizationRefs {
    */
   chartHomes: string[];
 }
-
-/** Where a kustomization asks for Helm: the field, and its line and column. */
-export interface HelmUse {
-  /** `helmCharts`, `helmChartInflationGenerator` or `generators[2]`. */
-  field: string;
-  line: number;
-  column: number;
-}
-
-/**
- * A generator config of the built-in Helm chart inflator: a top-level `kind:
- * HelmChartInflationGenerator` line (in any document of the file).
- */
-const HELM_GENERATOR_KIND = /^kind:[ \t]*(["']?)HelmChartInflationGenerator\1[ \t]*(?:#.*)?$/m;
-/** A generator config's top-level `chartHome` (a plain or quoted path). */
-const CHART_HOME = /^chartHome:[ \t]*(["']?)([^"'#\s]+)\1[ \t]*(?:#.*)?$/m;
 
 /** Fields whose items are paths (or inline content, for the patch fields). */
 const PATH_LIST_FIELDS = [
@@ -145,10 +130,10 @@ export function parseKustomization(
   // Inline generator configs (YAML text in `generators`) may be Helm's.
   items(get(top, "generators")).forEach((item, i) => {
     if (refs.helm === undefined && isScalar(item) && typeof item.value === "string") {
-      if (item.value.includes("\n") && HELM_GENERATOR_KIND.test(item.value)) {
+      const config = item.value.includes("\n") ? helmGeneratorConfig(item.value) : undefined;
+      if (config !== undefined) {
         refs.helm = { field: `generators[${i}]`, ...at(item) };
-        const home = CHART_HOME.exec(item.value)?.[2];
-        if (home !== undefined) refs.chartHomes.push(home);
+        if (config.chartHome !== undefined) refs.chartHomes.push(config.chartHome);
       }
     }
   });
@@ -206,7 +191,7 @@ export interface ParsedKustomization {
  */
 export type InputsCache = Map<
   string,
-  ParsedKustomization | { helmGenerator: { where: string; chartHome?: string } | null }
+  ParsedKustomization | { helmGenerator: HelmGenerator | null }
 >;
 
 /** Options of {@linkcode kustomizationInputs}. */
@@ -322,13 +307,6 @@ export function kustomizationInputs(dir: string, options: InputsOptions): Kustom
   return inputs;
 }
 
-/** A Helm generator config: where it says so, and its `chartHome` when it has one. */
-interface HelmGenerator {
-  /** `file:line:column: kind: HelmChartInflationGenerator`. */
-  where: string;
-  chartHome?: string;
-}
-
 /**
  * The Helm generator config in a generator file (a top-level `kind:
  * HelmChartInflationGenerator`), or `null`. A file that cannot be read is not
@@ -344,12 +322,11 @@ function helmGeneratorIn(
   let config: HelmGenerator | null = null;
   try {
     const text = new TextDecoder().decode(Deno.readFileSync(file));
-    const match = HELM_GENERATOR_KIND.exec(text);
-    if (match !== null) {
-      const line = text.slice(0, match.index).split("\n").length;
+    const found = helmGeneratorConfig(text);
+    if (found !== undefined) {
+      const line = text.slice(0, found.index).split("\n").length;
       config = { where: `${rel(file)}:${line}:1: kind: HelmChartInflationGenerator` };
-      const home = CHART_HOME.exec(text)?.[2];
-      if (home !== undefined) config.chartHome = home;
+      if (found.chartHome !== undefined) config.chartHome = found.chartHome;
     }
   } catch (err) {
     if (err instanceof Deno.errors.NotCapable) throw err;
