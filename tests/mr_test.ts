@@ -165,6 +165,72 @@ Deno.test("validate-kustomizations says plainly when a Helm kustomization has no
   );
 });
 
+const HELM_GENERATOR = "apiVersion: builtin\nkind: HelmChartInflationGenerator\nmetadata:\n" +
+  "  name: redis\nname: redis\nrepo: https://charts.example.com\n";
+
+Deno.test("validate-kustomizations passes --enable-helm when a base or component it refers to inflates Helm charts", async () => {
+  // Charts come from what the targets refer to: a base whose generator file is a
+  // HelmChartInflationGenerator, a component with an inline one, a base with helmCharts that
+  // only a component refers to. Each chart folder is local, so nothing is pulled.
+  const chart = (dir: string) => ({
+    [`${dir}/charts/redis/Chart.yaml`]: "apiVersion: v2\nname: redis\nversion: 1.0.0\n",
+    [`${dir}/charts/redis/values.yaml`]: "",
+  });
+  await using ws = await workspace({
+    "gen/base/kustomization.yaml": "generators:\n  - redis.yaml\n",
+    "gen/base/redis.yaml": HELM_GENERATOR,
+    ...chart("gen/base"),
+    "gen/overlay/kustomization.yaml": "resources:\n  - ../base\nnamePrefix: prod-\n",
+    "inline/component/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\n" +
+      "kind: Component\ngenerators:\n  - |\n" + HELM_GENERATOR.replace(/^/gm, "    "),
+    ...chart("inline/component"),
+    "inline/app/kustomization.yaml": "components:\n  - ../component\n",
+  });
+  // helm is not installed on these machines and cannot be fetched: a stub stands in for it. It
+  // logs its arguments and renders one ConfigMap per `helm template`.
+  await using bin = await workspace({
+    "helm": '#!/bin/sh\necho "$*" >> "$(dirname "$0")/helm.log"\ncase "$1" in\n' +
+      "  version) echo v3.15.2+gstub ;;\n" +
+      "  template) printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: chart\\n' ;;\n" +
+      "esac\n",
+  });
+  await Deno.chmod(`${bin.dir}/helm`, 0o755);
+  const args = ["validate-kustomizations", "--root", ws.dir, "--json", "--no-cache"];
+  const run = await wst(args, { env: { PATH: `${bin.dir}:${Deno.env.get("PATH")}` } });
+  assertEquals(run.code, 0, run.stdout);
+  assertEquals(
+    JSON.parse(run.stdout).results.map((r: { path: string; status: string }) => [r.path, r.status]),
+    [
+      ["gen/base", "passed"],
+      ["gen/overlay", "passed"],
+      ["inline/app", "passed"],
+      ["inline/component", "passed"],
+    ],
+  );
+  const templated = (await Deno.readTextFile(`${bin.dir}/helm.log`)).split("\n")
+    .filter((l) => l.startsWith("template ")).map((l) => l.split(" ")[2]!.slice(ws.dir.length));
+  assertEquals(templated.sort(), [
+    "/gen/base/charts/redis",
+    "/gen/base/charts/redis",
+    "/inline/component/charts/redis",
+    "/inline/component/charts/redis",
+  ]);
+
+  // Without helm, the overlay says so and names where its charts come from.
+  const missing = await wst(args, { env: { PATH: "/usr/bin:/bin" } });
+  assertEquals(missing.code, 1, missing.stderr);
+  const messages = JSON.parse(missing.stdout).results.map((r: { message: string }) => r.message);
+  assertEquals(messages[1].split("\n"), [
+    "This kustomization inflates Helm charts (helmCharts): it needs --enable-helm and a `helm` " +
+    "binary, and no helm is installed. Install helm and run again",
+    "Helm charts at gen/base/redis.yaml:2:1: kind: HelmChartInflationGenerator",
+  ]);
+  assertEquals(
+    messages[2].split("\n")[1],
+    "Helm charts at inline/component/kustomization.yaml:4:5: generators[0]",
+  );
+});
+
 Deno.test("validate-kustomizations in GitHub Actions annotates failures and writes a step summary", async () => {
   await using ws = await workspace({ "bad/kustomization.yaml": "resources:\n  - nope.yaml\n" });
   const summary = `${ws.dir}/summary.md`;

@@ -1,4 +1,4 @@
-import { kustomizationInputs } from "../kustomize/references.ts";
+import { type InputsCache, kustomizationInputs } from "../kustomize/references.ts";
 import { readTaskfile } from "./taskfile.ts";
 import { type Problem, reason, walkTree } from "./walk.ts";
 import { uniqueNames } from "./names.ts";
@@ -90,7 +90,7 @@ export function affectedTargets(
     const prefix = dir === root ? `${root}/` : `${dir}/`;
     return changedAbs.some((p) => p === dir || p.startsWith(prefix));
   };
-  const cache = new Map();
+  const cache: InputsCache = new Map();
   const problems = [...discovery.problems];
   const targets = discovery.targets.filter((target) => {
     const dir = target.path === "." ? root : `${root}/${target.path}`;

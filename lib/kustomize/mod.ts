@@ -5,13 +5,16 @@
  * @module
  */
 export {
+  type InputsCache,
   isInside,
   type KustomizationInputs,
   kustomizationInputs,
   type KustomizationRefs,
+  type ParsedKustomization,
   parseKustomization,
   type Reference,
 } from "./references.ts";
+export { type HelmGenerator, helmGeneratorConfig, type HelmUse } from "./helm.ts";
 export {
   binaryStamp,
   buildKustomization,

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { resolvePath } from "../_path.ts";
 import { KUSTOMIZATION_NAMES, type Problem, reason } from "../discovery/walk.ts";
+import { type HelmGenerator, helmGeneratorConfig, type HelmUse } from "./helm.ts";
 
 /** A path a kustomization refers to, and where in the file it does. */
 export interface Reference {
@@ -18,10 +19,19 @@ export interface KustomizationRefs {
   local: Reference[];
   /** Remote resources (URLs, git repositories): not followed. */
   remote: string[];
-  /** Whether it inflates Helm charts (`helmCharts`), which needs `--enable-helm` and `helm`. */
-  helm: boolean;
-  /** The Helm chart home folder (`helmGlobals.chartHome`, default `charts`). */
-  chartHome: string;
+  /**
+   * Where it inflates Helm charts itself (which needs `--enable-helm` and `helm`): its
+   * `helmCharts`, `helmChartInflationGenerator`, or an inline `HelmChartInflationGenerator`
+   * under `generators`; `undefined` when it does not. Generator files are read by
+   * {@linkcode kustomizationInputs}.
+   */
+  helm: HelmUse | undefined;
+  /**
+   * Helm chart home folders, relative to the kustomization: `helmGlobals.chartHome` (default
+   * `charts`), and the `chartHome` of inline generator configs and `helmChartInflationGenerator`
+   * items. Only filled when it inflates charts.
+   */
+  chartHomes: string[];
 }
 
 /** Fields whose items are paths (or inline content, for the patch fields). */
@@ -73,7 +83,7 @@ export function parseKustomization(
       },
     };
   }
-  const refs: KustomizationRefs = { local: [], remote: [], helm: false, chartHome: "charts" };
+  const refs: KustomizationRefs = { local: [], remote: [], helm: undefined, chartHomes: [] };
   const top = doc.contents;
   if (top === null) return { refs };
   if (!isMap(top)) {
@@ -81,8 +91,9 @@ export function parseKustomization(
       problem: { file, ...at(top), path: "", message: "Expected a mapping at the top level" },
     };
   }
-  const get = (map: unknown, key: string): unknown =>
-    isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key)?.value : undefined;
+  const pair = (map: unknown, key: string) =>
+    isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+  const get = (map: unknown, key: string): unknown => pair(map, key)?.value;
   const add = (node: unknown, field: string) => {
     if (!isScalar(node) || typeof node.value !== "string") return;
     const value = node.value.trim();
@@ -116,10 +127,27 @@ export function parseKustomization(
     });
   }
   add(get(get(top, "openapi"), "path"), "openapi.path");
-  if (items(get(top, "helmCharts")).length > 0) {
-    refs.helm = true;
+  // Inline generator configs (YAML text in `generators`) may be Helm's.
+  items(get(top, "generators")).forEach((item, i) => {
+    if (refs.helm === undefined && isScalar(item) && typeof item.value === "string") {
+      const config = item.value.includes("\n") ? helmGeneratorConfig(item.value) : undefined;
+      if (config !== undefined) {
+        refs.helm = { field: `generators[${i}]`, ...at(item) };
+        if (config.chartHome !== undefined) refs.chartHomes.push(config.chartHome);
+      }
+    }
+  });
+  for (const field of ["helmCharts", "helmChartInflationGenerator"]) {
+    const found = pair(top, field);
+    if (items(found?.value).length > 0) refs.helm ??= { field, ...at(found!.key) };
+  }
+  if (refs.helm !== undefined) {
     const home = get(get(top, "helmGlobals"), "chartHome");
-    if (isScalar(home) && typeof home.value === "string") refs.chartHome = home.value;
+    refs.chartHomes.push(isScalar(home) && typeof home.value === "string" ? home.value : "charts");
+    for (const item of items(get(top, "helmChartInflationGenerator"))) {
+      const legacy = get(item, "chartHome");
+      if (isScalar(legacy) && typeof legacy.value === "string") refs.chartHomes.push(legacy.value);
+    }
   }
   return { refs };
 }
@@ -137,31 +165,61 @@ export interface KustomizationInputs {
   files: Set<string>;
   /** Remote resources anywhere in the graph. */
   remote: string[];
-  /** Whether any kustomization in the graph inflates Helm charts. */
+  /** Whether any kustomization in the graph inflates Helm charts (see `helmSources`). */
   helm: boolean;
+  /**
+   * Where the graph inflates Helm charts, relative to the root, with line and
+   * column: `apps/base/kustomization.yaml:3:1: helmCharts`,
+   * `gen/redis.yaml:2:1: kind: HelmChartInflationGenerator`.
+   */
+  helmSources: string[];
   /** Missing references and malformed files, with line and column. */
   problems: Problem[];
 }
+
+/** A kustomization file as read once: its references, or why they cannot be told. */
+export interface ParsedKustomization {
+  file: string;
+  refs?: KustomizationRefs;
+  problem?: Problem;
+}
+
+/**
+ * What {@linkcode kustomizationInputs} read, shared between calls: parsed
+ * kustomizations by folder, and by file the Helm generator configs found in
+ * generator files (`null`: none).
+ */
+export type InputsCache = Map<
+  string,
+  ParsedKustomization | { helmGenerator: HelmGenerator | null }
+>;
 
 /** Options of {@linkcode kustomizationInputs}. */
 export interface InputsOptions {
   /** Absolute workspace root, to make paths in problems relative. */
   root: string;
-  /** Parsed kustomizations by folder, shared between calls. */
-  cache?: Map<string, { file: string; refs?: KustomizationRefs; problem?: Problem }>;
+  /** What earlier calls read (kustomizations, generator files). */
+  cache?: InputsCache;
 }
+
+/** Reference fields whose folders' output a kustomization takes in as its own. */
+const NESTING = /^(?:resources|bases|components)\[/;
 
 /**
  * Follows a kustomization's references transitively: the folders it refers
  * to (with their own kustomizations), and the files. An overlay's inputs
- * include its bases' inputs.
+ * include its bases' inputs, and it needs Helm when anything it refers to
+ * inflates charts: `helmCharts` or `helmChartInflationGenerator` in a base or
+ * component, or a `HelmChartInflationGenerator` config in `generators` (a
+ * file, inline, or the resources of a kustomization listed there). Cycles and
+ * missing references end the walk, they never loop.
  *
  * @param dir Absolute folder of the kustomization.
  * @param options The root, and a cache of parsed files.
  * @returns The input folders and files, remote resources, Helm use and problems.
  */
 export function kustomizationInputs(dir: string, options: InputsOptions): KustomizationInputs {
-  const cache = options.cache ?? new Map();
+  const cache: InputsCache = options.cache ?? new Map();
   const rel = (abs: string) =>
     abs === options.root
       ? "."
@@ -173,25 +231,39 @@ export function kustomizationInputs(dir: string, options: InputsOptions): Kustom
     files: new Set(),
     remote: [],
     helm: false,
+    helmSources: [],
     problems: [],
   };
-  const pending = [dir];
+  const helmAt = (where: string) => {
+    inputs.helm = true;
+    if (!inputs.helmSources.includes(where)) inputs.helmSources.push(where);
+  };
+  // A folder is visited once as a kustomization, and once more when it is also reached as a
+  // generator (its output, then, is generator configs: its files are read for Helm's kind).
+  const asGenerator = new Set<string>();
+  // `generator`: the kustomization whose generators the folder's output feeds (chart homes in
+  // generator configs are relative to it).
+  const pending: Array<{ dir: string; generator?: string }> = [{ dir }];
   while (pending.length > 0) {
-    const current = pending.pop()!;
-    if (inputs.dirs.has(current)) continue;
+    const { dir: current, generator } = pending.pop()!;
+    const first = !inputs.dirs.has(current);
+    if (!first && (generator === undefined || asGenerator.has(current))) continue;
     inputs.dirs.add(current);
+    if (generator !== undefined) asGenerator.add(current);
     const parsed = loadKustomization(current, cache, rel);
     if (parsed === undefined) continue; // a plain folder of manifests
     if (parsed.problem) {
-      inputs.problems.push(parsed.problem);
+      if (first) inputs.problems.push(parsed.problem);
       continue;
     }
     const refs = parsed.refs!;
-    inputs.remote.push(...refs.remote);
-    if (refs.helm) {
-      inputs.helm = true;
-      const home = resolvePath(current, refs.chartHome);
-      if (isDir(home)) pending.push(home);
+    if (first) inputs.remote.push(...refs.remote);
+    if (refs.helm !== undefined) {
+      helmAt(`${parsed.file}:${refs.helm.line}:${refs.helm.column}: ${refs.helm.field}`);
+      for (const home of refs.chartHomes) {
+        const abs = resolvePath(current, home);
+        if (isDir(abs)) pending.push({ dir: abs });
+      }
     }
     for (const ref of refs.local) {
       const target = resolvePath(current, ref.value);
@@ -200,6 +272,7 @@ export function kustomizationInputs(dir: string, options: InputsOptions): Kustom
         info = Deno.statSync(target);
       } catch (err) {
         if (err instanceof Deno.errors.NotCapable) throw err;
+        if (!first) continue;
         inputs.problems.push({
           file: parsed.file,
           line: ref.line,
@@ -209,8 +282,23 @@ export function kustomizationInputs(dir: string, options: InputsOptions): Kustom
         });
         continue;
       }
-      if (info.isDirectory) pending.push(target);
-      else inputs.files.add(target);
+      const owner = ref.field.startsWith("generators[")
+        ? current
+        : NESTING.test(ref.field)
+        ? generator
+        : undefined;
+      if (info.isDirectory) {
+        pending.push(owner === undefined ? { dir: target } : { dir: target, generator: owner });
+        continue;
+      }
+      inputs.files.add(target);
+      if (owner !== undefined) {
+        const config = helmGeneratorIn(target, cache, rel);
+        if (config === null) continue;
+        helmAt(config.where);
+        const home = resolvePath(owner, config.chartHome ?? "charts");
+        if (isDir(home)) pending.push({ dir: home });
+      }
     }
   }
   for (const file of [...inputs.files]) {
@@ -219,13 +307,41 @@ export function kustomizationInputs(dir: string, options: InputsOptions): Kustom
   return inputs;
 }
 
+/**
+ * The Helm generator config in a generator file (a top-level `kind:
+ * HelmChartInflationGenerator`), or `null`. A file that cannot be read is not
+ * Helm's as far as wst can tell: kustomize reports it.
+ */
+function helmGeneratorIn(
+  file: string,
+  cache: InputsCache,
+  rel: (abs: string) => string,
+): HelmGenerator | null {
+  const hit = cache.get(file);
+  if (hit !== undefined && "helmGenerator" in hit) return hit.helmGenerator;
+  let config: HelmGenerator | null = null;
+  try {
+    const text = new TextDecoder().decode(Deno.readFileSync(file));
+    const found = helmGeneratorConfig(text);
+    if (found !== undefined) {
+      const line = text.slice(0, found.index).split("\n").length;
+      config = { where: `${rel(file)}:${line}:1: kind: HelmChartInflationGenerator` };
+      if (found.chartHome !== undefined) config.chartHome = found.chartHome;
+    }
+  } catch (err) {
+    if (err instanceof Deno.errors.NotCapable) throw err;
+  }
+  cache.set(file, { helmGenerator: config });
+  return config;
+}
+
 function loadKustomization(
   dir: string,
-  cache: NonNullable<InputsOptions["cache"]>,
+  cache: InputsCache,
   rel: (abs: string) => string,
-): { file: string; refs?: KustomizationRefs; problem?: Problem } | undefined {
+): ParsedKustomization | undefined {
   const hit = cache.get(dir);
-  if (hit) return hit;
+  if (hit !== undefined && "file" in hit) return hit;
   for (const name of KUSTOMIZATION_NAMES) {
     const abs = `${dir}/${name}`;
     let text: string;

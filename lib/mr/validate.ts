@@ -7,6 +7,7 @@ import {
   type CacheEntry,
   detectHelm,
   detectKustomize,
+  type InputsCache,
   inputsKey,
   kustomizationInputs,
   kustomizeBinary,
@@ -58,7 +59,7 @@ export async function createValidator(
   const helmVersion = () => (helmPromise ??= detectHelm(ctx.$));
   const cachePath = `${ctx.root}/${CACHE_PATH}`;
   const cache = options.cache ? await readCache(cachePath) : { version: 1 as const, entries: {} };
-  const parsed = new Map();
+  const parsed: InputsCache = new Map();
   let dirty = false;
 
   async function check(target: Target): Promise<TargetResult> {
@@ -90,6 +91,7 @@ export async function createValidator(
         message: [
           "This kustomization inflates Helm charts (helmCharts): it needs --enable-helm and a " +
           "`helm` binary, and no helm is installed. Install helm and run again",
+          ...inputs.helmSources.map((where) => `Helm charts at ${where}`),
           ...located,
         ].join("\n"),
       };
