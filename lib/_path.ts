@@ -28,7 +28,7 @@ export function resolvePath(base: string, path: string): string {
 
 /** `path` relative to `base` when inside it, else `path` unchanged. */
 export function relativeTo(base: string, path: string): string {
-  if (path === base) return ".";
   const prefix = base.endsWith(SEP) ? base : `${base}${SEP}`;
+  if (path === base || `${path}${SEP}` === prefix) return ".";
   return path.startsWith(prefix) ? path.slice(prefix.length) : path;
 }

@@ -1,6 +1,15 @@
 // Fault injection: the real CLI migrating a few hundred projects is killed with SIGKILL at
 // different moments; the next run must finish the job (or --rollback undo it) with every
 // artifact's bytes present exactly once, and a rollback must restore the original tree.
+//
+// The kill times come from a seeded generator. The seed is in the test's name and in every
+// failure message; to replay a run, give it back:
+//
+//   WST_FAULT_SEED=1234567 deno test --allow-all --unstable-worker-options tests/migrate_fault_test.ts
+//
+// A replay kills at the same moments after the CLI starts; how far the CLI got by then still
+// depends on the machine's load, so a failure that depends on an exact step may need a few
+// replays (or the crash-at-every-step property in tasks/migrate_projects_test.ts).
 import { assert, assertEquals } from "./assert.ts";
 import { workspace } from "./_cli.ts";
 import { copiesOf, snapshot } from "./_tree_snapshot.ts";
@@ -49,10 +58,10 @@ async function killAfter(root: string, ms: number, ...args: string[]): Promise<v
   await child.output();
 }
 
-async function buildTree(root: string): Promise<Uint8Array[]> {
+async function buildTree(root: string, token: () => number): Promise<Uint8Array[]> {
   const artifacts: Uint8Array[] = [];
   const put = async (path: string) => {
-    const bytes = new TextEncoder().encode(`${path}\n${crypto.randomUUID()}\n`);
+    const bytes = new TextEncoder().encode(`${path}\n${token()}\n`);
     await Deno.mkdir(`${root}/${path.slice(0, path.lastIndexOf("/"))}`, { recursive: true });
     await Deno.writeFile(`${root}/${path}`, bytes);
     artifacts.push(bytes);
@@ -84,32 +93,70 @@ function assertExactlyOnce(tree: Record<string, string>, artifacts: Uint8Array[]
   );
 }
 
+/** The seed of this run: `WST_FAULT_SEED` when set, else a fresh one. */
+function faultSeed(): number {
+  const given = Deno.env.get("WST_FAULT_SEED");
+  if (given === undefined || given === "") return crypto.getRandomValues(new Uint32Array(1))[0]!;
+  const seed = Number(given);
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new Error(
+      `Cannot use WST_FAULT_SEED "${given}": expected an integer from 0 to 4294967295`,
+    );
+  }
+  return seed;
+}
+
+/** mulberry32: a small seeded generator of integers in [min, max). */
+function seededInts(seed: number): (min: number, max: number) => number {
+  let state = seed >>> 0;
+  return (min, max) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const unit = ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+    return min + Math.floor(unit * (max - min));
+  };
+}
+
+const seed = faultSeed();
+
 Deno.test({
-  name: "a migration killed at random moments is finished by the next run, and rolls back exactly",
-  // Kill times are drawn at random: they land before, during and after the migration.
+  name:
+    `a migration killed at random moments is finished by the next run, and rolls back exactly (seed ${seed})`,
+  // Kill times are drawn from the seed: they land before, during and after the migration.
   fn: async () => {
-    for (let round = 0; round < 3; round++) {
-      await using ws = await workspace({});
-      const artifacts = await buildTree(ws.dir);
-      const before = await snapshot(ws.dir);
-      const kill = 60 + Math.floor(Math.random() * 1200);
-      await killAfter(ws.dir, kill);
-      // Whatever the kill interrupted, the tree never holds a second or a missing copy.
-      assertExactlyOnce(await snapshot(ws.dir), artifacts);
-      await finish(ws.dir);
-      const migrated = await snapshot(ws.dir);
-      assertExactlyOnce(migrated, artifacts);
-      assert(
-        !Object.keys(migrated).some((p) =>
-          /^\.kiro\/specs\/[^/]+\/|^codev\/\w+\/\d{4}-[^/]*(?<!\.link)\.md$/.test(p)
-        ),
-        `round ${round} (kill at ${kill} ms): a source was left behind`,
-      );
-      // Kill a rollback too, then finish it: the original tree, byte for byte.
-      await killAfter(ws.dir, 60 + Math.floor(Math.random() * 400), "--rollback");
-      assertExactlyOnce(await snapshot(ws.dir), artifacts);
-      await finish(ws.dir, "--rollback");
-      assertEquals(await snapshot(ws.dir), before, `round ${round}: rollback is not exact`);
+    const between = seededInts(seed);
+    let step = "setting up";
+    try {
+      for (let round = 0; round < 3; round++) {
+        const kill = between(60, 1260);
+        const rollbackKill = between(60, 460);
+        step = `round ${round} (kill at ${kill} ms, rollback killed at ${rollbackKill} ms)`;
+        await using ws = await workspace({});
+        const artifacts = await buildTree(ws.dir, () => between(0, 2 ** 32));
+        const before = await snapshot(ws.dir);
+        await killAfter(ws.dir, kill);
+        // Whatever the kill interrupted, the tree never holds a second or a missing copy.
+        assertExactlyOnce(await snapshot(ws.dir), artifacts);
+        await finish(ws.dir);
+        const migrated = await snapshot(ws.dir);
+        assertExactlyOnce(migrated, artifacts);
+        assert(
+          !Object.keys(migrated).some((p) =>
+            /^\.kiro\/specs\/[^/]+\/|^codev\/\w+\/\d{4}-[^/]*(?<!\.link)\.md$/.test(p)
+          ),
+          "a source was left behind",
+        );
+        // Kill a rollback too, then finish it: the original tree, byte for byte.
+        await killAfter(ws.dir, rollbackKill, "--rollback");
+        assertExactlyOnce(await snapshot(ws.dir), artifacts);
+        await finish(ws.dir, "--rollback");
+        assertEquals(await snapshot(ws.dir), before, "rollback is not exact");
+      }
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(`${step}: ${message}\nReplay with WST_FAULT_SEED=${seed}`, { cause: err });
     }
   },
 });

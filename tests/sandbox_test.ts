@@ -2,14 +2,34 @@
 // outside their declared scope. Each is installed as a local task in a fresh
 // workspace and run through the real CLI; each must be refused with exit
 // code 3 and an error naming the task, the operation and the scope.
-import { assert, assertEquals, assertMatch } from "./assert.ts";
+//
+// Each workspace is the folder `ws` inside a temporary folder of its own, so
+// that what a task reaches at `<root>/..` belongs to that test alone.
+import { assertEquals, assertMatch } from "./assert.ts";
 import { type TempWorkspace, workspace, wst } from "./_cli.ts";
 
 const HOSTILE = new URL("./hostile/", import.meta.url);
 
-async function withHostileTask(file: string): Promise<TempWorkspace> {
-  const source = await Deno.readTextFile(new URL(file, HOSTILE));
-  return await workspace({ [`.wst/tasks/${file}`]: source, "README.md": "workspace\n" });
+/** A temporary folder holding the workspace `root` (its folder `ws`) and nothing else. */
+interface HostileWorkspace extends TempWorkspace {
+  readonly root: string;
+}
+
+async function withHostileTask(
+  file: string,
+  edit: (source: string) => string = (source) => source,
+): Promise<HostileWorkspace> {
+  const source = edit(await Deno.readTextFile(new URL(file, HOSTILE)));
+  const outer = await workspace({
+    [`ws/.wst/tasks/${file}`]: source,
+    "ws/README.md": "workspace\n",
+  });
+  return Object.assign(outer, { root: `${outer.dir}/ws` });
+}
+
+/** The entries of a folder, sorted. */
+async function entries(dir: string): Promise<string[]> {
+  return (await Array.fromAsync(Deno.readDir(dir), (entry) => entry.name)).sort();
 }
 
 const cases: Array<{ file: string; task: string; operation: RegExp }> = [
@@ -49,7 +69,7 @@ const cases: Array<{ file: string; task: string; operation: RegExp }> = [
 for (const { file, task, operation } of cases) {
   Deno.test(`sandbox refuses ${file.replace(".ts", "")}: exit 3 naming task, operation and scope`, async () => {
     await using ws = await withHostileTask(file);
-    const run = await wst([task, "--root", ws.dir, "--json"]);
+    const run = await wst([task, "--root", ws.root, "--json"]);
     assertEquals(run.code, 3, run.stderr);
     const { error } = JSON.parse(run.stdout);
     assertEquals(error.kind, "sandbox-denied");
@@ -62,7 +82,7 @@ for (const { file, task, operation } of cases) {
 
 Deno.test("sandbox: a module reading files at load time is described with no permissions and left out", async () => {
   await using ws = await withHostileTask("toplevel_read.ts");
-  const run = await wst(["list", "--root", ws.dir, "--json"]);
+  const run = await wst(["list", "--root", ws.root, "--json"]);
   assertEquals(run.code, 0, run.stderr);
   const listed = JSON.parse(run.stdout);
   assertEquals(listed.tasks.some((t: { name: string }) => t.name === "toplevel-read"), false);
@@ -71,11 +91,25 @@ Deno.test("sandbox: a module reading files at load time is described with no per
   assertMatch(listed.problems[0].message, /read access to "\/etc\/hostname"/);
 });
 
-Deno.test("sandbox: a write outside the scope leaves nothing behind", async () => {
+Deno.test("sandbox: a write outside the scope is refused and leaves nothing behind", async () => {
   await using ws = await withHostileTask("write_outside.ts");
-  await wst(["write-outside", "--root", ws.dir]);
-  const escaped = await Deno.stat(`${ws.dir}/../escaped.txt`).then(() => true, () => false);
-  assert(!escaped, "the file outside the scope must not exist");
+  const run = await wst(["write-outside", "--root", ws.root]);
+  assertEquals(run.code, 3, run.stderr);
+  // The task writes <root>/../escaped.txt: the test's own folder holds the workspace only.
+  assertEquals(await entries(ws.dir), ["ws"]);
+  assertEquals(await entries(ws.root), [".wst", "README.md"]);
+});
+
+Deno.test("sandbox: the escape probe sees the same write when it is declared", async () => {
+  // The control for the test above: granted the file, the task writes it where the probe looks.
+  await using ws = await withHostileTask(
+    "write_outside.ts",
+    (source) => source.replace(`write: ["out"]`, `write: ["../escaped.txt"]`),
+  );
+  const run = await wst(["write-outside", "--root", ws.root, "--json"]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(await entries(ws.dir), ["escaped.txt", "ws"]);
+  assertEquals(await Deno.readTextFile(`${ws.dir}/escaped.txt`), "x");
 });
 
 Deno.test("sandbox: declared permissions are granted (read, write, env, run through ctx.$)", async () => {
@@ -140,6 +174,7 @@ export default defineTask({
 `,
   });
   const described = await wst(["describe", "reader", "--root", ws.dir, "--json"]);
+  assertEquals(described.code, 0, described.stderr);
   assertEquals(JSON.parse(described.stdout).defaultPermissions, { read: ["allowed.txt"] });
 
   const plain = await wst(["reader", "--root", ws.dir, "--json"]);

@@ -1,7 +1,12 @@
-import { assertEquals, assertMatch, assertRejects, rejection } from "../../tests/assert.ts";
+// PrestartedWorker and runSandboxed. The tests watch the workers host.ts
+// starts (a spy on the global Worker constructor) instead of sleeping: they
+// wait for the worker's own events, and count the workers a run started and
+// the ones it terminated.
+import { assert, assertEquals, assertMatch, assertRejects, rejection } from "../../tests/assert.ts";
 import { SandboxDeniedError, WstError } from "../errors/mod.ts";
 import type { Reporter } from "../reporter/mod.ts";
 import { PrestartedWorker, runSandboxed, type TaskModule } from "./host.ts";
+import { resolvePermissions } from "./worker_permissions.ts";
 
 const MOD_URL = new URL("../../mod.ts", import.meta.url).href;
 
@@ -19,6 +24,45 @@ async function taskModule(dir: string, name: string, source: string): Promise<Ta
   return { name, url: new URL(`file://${path}`).href };
 }
 
+/** The workers started while it is in use, in order, and the ones terminated. */
+interface WorkerSpy extends Disposable {
+  readonly started: Worker[];
+  readonly terminated: Set<Worker>;
+}
+
+/** Replaces the global Worker with a subclass that records; dispose restores it. */
+function spyOnWorkers(): WorkerSpy {
+  const global = globalThis as { Worker: typeof Worker };
+  const original = global.Worker;
+  const started: Worker[] = [];
+  const terminated = new Set<Worker>();
+  global.Worker = class extends original {
+    constructor(...args: ConstructorParameters<typeof Worker>) {
+      super(...args);
+      started.push(this);
+    }
+    override terminate(): void {
+      terminated.add(this);
+      super.terminate();
+    }
+  };
+  return { started, terminated, [Symbol.dispose]: () => (global.Worker = original) };
+}
+
+/**
+ * Resolves with the worker's next event of this type. Its listener is added
+ * after PrestartedWorker's own handler, so that handler has seen the event.
+ */
+function nextEvent(worker: Worker | undefined, type: "error" | "message"): Promise<Event> {
+  assert(worker !== undefined, "no worker was started");
+  return new Promise((resolve) => worker.addEventListener(type, resolve, { once: true }));
+}
+
+/** The permissions a worker gets for nothing declared, as take() compares them. */
+function noPermissions(root: string): Deno.PermissionOptionsObject {
+  return resolvePermissions({}, root).worker;
+}
+
 const READER = `import { defineTask } from ${JSON.stringify(MOD_URL)};
 import { z } from "zod";
 export default defineTask({
@@ -30,6 +74,8 @@ export default defineTask({
 });
 `;
 
+const BROKEN = `export default undefined;\nthrow new Error("broken at load");\n`;
+
 Deno.test("PrestartedWorker: a run takes over a worker started with its permissions", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir());
   try {
@@ -37,6 +83,7 @@ Deno.test("PrestartedWorker: a run takes over a worker started with its permissi
     await Deno.writeTextFile(`${dir}/secret.txt`, "no");
     const task = await taskModule(dir, "reader", READER);
     const permissions = { read: ["allowed.txt"] };
+    using spy = spyOnWorkers();
 
     const early = new PrestartedWorker(task, permissions, dir);
     const result = await runSandboxed(task, {
@@ -47,6 +94,8 @@ Deno.test("PrestartedWorker: a run takes over a worker started with its permissi
       prestarted: early,
     });
     assertEquals(result.value, "yes");
+    assertEquals(spy.started.length, 1, "the run started a second worker instead of taking over");
+    assert(spy.terminated.has(spy.started[0]!), "the run did not end its worker");
 
     // The taken worker has exactly the run's permissions: nothing more.
     const again = new PrestartedWorker(task, permissions, dir);
@@ -61,18 +110,21 @@ Deno.test("PrestartedWorker: a run takes over a worker started with its permissi
         }),
       SandboxDeniedError,
     );
+    assertEquals(spy.started.length, 2, "the refused run did not use the prestarted worker");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
 
-Deno.test("PrestartedWorker: started with other permissions, it is discarded, never used", async () => {
+Deno.test("PrestartedWorker: started with other permissions, it is terminated and a new worker runs", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir());
   try {
     await Deno.writeTextFile(`${dir}/secret.txt`, "no");
     const task = await taskModule(dir, "reader", READER);
+    using spy = spyOnWorkers();
     // Started with more than the run grants: the run must not inherit it.
     const broader = new PrestartedWorker(task, { read: ["."] }, dir);
+    const [prestarted] = spy.started;
     await assertRejects(
       () =>
         runSandboxed(task, {
@@ -84,7 +136,33 @@ Deno.test("PrestartedWorker: started with other permissions, it is discarded, ne
         }),
       SandboxDeniedError,
     );
-    assertEquals(broader.take(task, {}), undefined, "taken once, then gone");
+    assertEquals(spy.started.length, 2, "the run did not start a worker of its own");
+    assert(spy.terminated.has(prestarted!), "the broader worker was left running");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("PrestartedWorker: take() hands over the events that arrived before it", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    const task = await taskModule(dir, "broken", BROKEN);
+    using spy = spyOnWorkers();
+    const early = new PrestartedWorker(task, {}, dir);
+    // The module fails while nobody but the PrestartedWorker listens.
+    await nextEvent(spy.started[0], "error");
+    const taken = early.take(task, noPermissions(dir));
+    assert(
+      taken !== undefined,
+      "a worker started for this module and permissions was not handed over",
+    );
+    try {
+      assertEquals(taken.worker, spy.started[0]);
+      assertEquals(taken.early.map((event) => event.type), ["error"]);
+      assertMatch((taken.early[0] as ErrorEvent).message, /broken at load/);
+    } finally {
+      taken.worker.terminate();
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -93,14 +171,10 @@ Deno.test("PrestartedWorker: started with other permissions, it is discarded, ne
 Deno.test("PrestartedWorker: an error before the run takes over is reported by the run", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir());
   try {
-    const task = await taskModule(
-      dir,
-      "broken",
-      `export default undefined;\nthrow new Error("broken at load");\n`,
-    );
+    const task = await taskModule(dir, "broken", BROKEN);
+    using spy = spyOnWorkers();
     const early = new PrestartedWorker(task, {}, dir);
-    // Let the module fail while nobody listens yet.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await nextEvent(spy.started[0], "error");
     const error = await rejection(
       () =>
         runSandboxed(task, {
@@ -112,24 +186,29 @@ Deno.test("PrestartedWorker: an error before the run takes over is reported by t
         }),
       WstError,
     );
-    assertMatch(error.message, /broken at load/);
+    assertMatch(error.message, /^Task "broken" failed: .*broken at load/);
+    // Reported from the events kept before the run: no second worker loaded the module.
+    assertEquals(spy.started.length, 1);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
 
-Deno.test("PrestartedWorker: dispose ends a worker no run took", async () => {
+Deno.test("PrestartedWorker: dispose terminates a worker no run took", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir());
   try {
+    // JavaScript that says when it has loaded: the test ends a loaded worker, not one mid-load.
     const path = `${dir}/idle.js`;
-    await Deno.writeTextFile(path, "export default undefined;\n");
+    await Deno.writeTextFile(path, `self.postMessage("loaded");\nexport default undefined;\n`);
     const url = new URL(`file://${path}`).href;
     const task = { name: "idle", url, worker: url };
+    using spy = spyOnWorkers();
     const unused = new PrestartedWorker(task, {}, dir);
-    // Let it load first: ended while loading, Deno reports the interrupted module check.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const [worker] = spy.started;
+    await nextEvent(worker, "message");
+    assert(!spy.terminated.has(worker!), "terminated before dispose()");
     unused.dispose();
-    assertEquals(unused.take(task, {}), undefined);
+    assert(spy.terminated.has(worker!), "dispose() left the worker running");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

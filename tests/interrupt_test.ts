@@ -1,0 +1,113 @@
+// Ctrl-C, end to end: the real CLI runs a local task that waits; the test sends
+// SIGINT to the CLI process once the task has said it is running. The CLI must
+// exit on its own with code 130 ("interrupted") and say so, whether the task
+// stops when ctx.signal aborts or ignores it (then the host ends its worker
+// after the grace period).
+import { assertEquals, assertMatch } from "./assert.ts";
+import { workspace } from "./_cli.ts";
+import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
+
+const TASKS = {
+  // Waits until ctx.signal aborts, then rejects with its reason.
+  ".wst/tasks/polite.ts": `import { defineTask } from "@wst/wst";
+import { z } from "zod";
+export default defineTask({
+  name: "polite",
+  description: "Waits for Ctrl-C and stops when told",
+  args: z.object({}),
+  permissions: {},
+  run: (ctx) =>
+    new Promise((_resolve, reject) => {
+      const timer = setInterval(() => {}, 1_000);
+      ctx.signal.addEventListener("abort", () => {
+        clearInterval(timer);
+        ctx.log.info("stopping on abort");
+        reject(ctx.signal.reason);
+      }, { once: true });
+      ctx.log.info("waiting for Ctrl-C");
+    }),
+});
+`,
+  // Never looks at ctx.signal: only the host's grace period ends it.
+  ".wst/tasks/stubborn.ts": `import { defineTask } from "@wst/wst";
+import { z } from "zod";
+export default defineTask({
+  name: "stubborn",
+  description: "Waits forever and ignores Ctrl-C",
+  args: z.object({}),
+  permissions: {},
+  run: (ctx) =>
+    new Promise(() => {
+      setInterval(() => {}, 1_000);
+      ctx.log.info("waiting for Ctrl-C");
+    }),
+});
+`,
+};
+
+/** Far beyond the host's 3 s grace period: only a CLI that hangs takes this long. */
+const HANG_MS = 60_000;
+
+interface Interrupted {
+  code: number;
+  signal: Deno.Signal | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Starts `wst <args>`, waits until its stderr says the task is waiting, sends
+ * SIGINT, and returns how the process ended and everything it printed.
+ */
+async function interrupt(args: string[]): Promise<Interrupted> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`, ...args],
+    cwd: REPO_ROOT,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // A CLI that never ends would hang the suite: killed, it fails the test with signal SIGKILL.
+  const guard = setTimeout(() => child.kill("SIGKILL"), HANG_MS);
+  const stdout = new Response(child.stdout).text();
+  let stderr = "";
+  const decoder = new TextDecoder();
+  const reader = child.stderr.getReader();
+  // Read until the task is running: a signal sent earlier would find no listener yet.
+  while (!stderr.includes("waiting for Ctrl-C")) {
+    const { done, value } = await reader.read();
+    if (done) {
+      const status = await child.status;
+      clearTimeout(guard);
+      throw new Error(`wst ended (code ${status.code}) before its task ran:\n${stderr}`);
+    }
+    stderr += decoder.decode(value, { stream: true });
+  }
+  child.kill("SIGINT");
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    stderr += decoder.decode(chunk.value, { stream: true });
+  }
+  const status = await child.status;
+  clearTimeout(guard);
+  return { code: status.code, signal: status.signal, stdout: await stdout, stderr };
+}
+
+Deno.test("Ctrl-C: a task that honours ctx.signal stops, and wst exits 130 saying so", async () => {
+  await using ws = await workspace(TASKS);
+  const run = await interrupt(["polite", "--root", ws.dir]);
+  // Exited by itself: a process killed by SIGINT would also report code 130, with signal set.
+  assertEquals([run.code, run.signal], [130, null], run.stderr);
+  assertMatch(run.stderr, /stopping on abort/);
+  assertMatch(run.stderr, /Task "polite" was interrupted/);
+  assertEquals(run.stdout, "");
+});
+
+Deno.test("Ctrl-C: a task that ignores ctx.signal is ended after the grace period, exit 130", async () => {
+  await using ws = await workspace(TASKS);
+  const run = await interrupt(["stubborn", "--root", ws.dir, "--json"]);
+  assertEquals([run.code, run.signal], [130, null], run.stderr);
+  const { error } = JSON.parse(run.stdout);
+  assertEquals(error.kind, "interrupted");
+  assertMatch(error.message, /^Task "stubborn" was interrupted$/);
+});
