@@ -1,6 +1,6 @@
 // What the CLI works out before it loads its parser: whether the command line
 // is a direct run (nothing to parse), and the named built-in task's worker.
-import { builtinTasks, knownPermissions, type RegistryEntry } from "../registry/mod.ts";
+import { builtinTasks, knownPermissions, type RegistryEntry, workerUrl } from "../registry/mod.ts";
 import { PrestartedWorker } from "../sandbox/host.ts";
 import { GLOBAL_FLAG_SPECS, type GlobalFlags } from "./_context.ts";
 import { resolveRoot } from "./_root.ts";
@@ -32,7 +32,8 @@ export function prestart(argv: readonly string[]): PrestartedWorker | undefined 
   const argumentsGiven = globalFlagsOnly(argv.slice(1)) === undefined;
   const permissions = knownPermissions(entry, argumentsGiven) ?? {};
   try {
-    return new PrestartedWorker(entry, permissions, resolveRoot(argv));
+    const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
+    return new PrestartedWorker(task, permissions, resolveRoot(argv));
   } catch {
     return undefined;
   }
