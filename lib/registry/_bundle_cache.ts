@@ -132,15 +132,18 @@ export function workerUrl(
  * {@linkcode workerUrl} for any task module and cache.
  *
  * @param module The task module, relative to the root (`tasks/init.ts`).
- * @param options The task's name for messages, and the cache (default: wst's own).
+ * @param options The task's name for messages; the cache (default: wst's own);
+ * `standalone`: trust the stamps as they are, as a compiled binary does (default:
+ * `Deno.build.standalone`).
  * @returns The bundle's `file:` URL.
  * @throws {WstError} When the bundle cannot be built.
  */
 export function bundleUrl(
   module: string,
-  options: { task: string; cache?: BundleCacheOptions },
+  options: { task: string; cache?: BundleCacheOptions; standalone?: boolean },
 ): string {
   const cache = options.cache ?? BUNDLE_CACHE;
+  const standalone = options.standalone ?? Deno.build.standalone;
   const key = new URL(module, cache.cacheDir).href;
   const seen = known.get(key);
   if (seen instanceof WstError) throw seen;
@@ -148,7 +151,7 @@ export function bundleUrl(
   if (seen !== undefined && statSource(new URL(seen))[0] !== -1) return seen;
   let url: string;
   try {
-    url = freshOrBuilt(module, options.task, cache);
+    url = freshOrBuilt(module, options.task, cache, standalone);
   } catch (err) {
     if (err instanceof WstError) known.set(key, err);
     throw err;
@@ -157,12 +160,17 @@ export function bundleUrl(
   return url;
 }
 
-function freshOrBuilt(module: string, task: string, cache: BundleCacheOptions): string {
+function freshOrBuilt(
+  module: string,
+  task: string,
+  cache: BundleCacheOptions,
+  standalone: boolean,
+): string {
   const stamp = readStamp(module, cache);
-  if (stamp !== null && (Deno.build.standalone || isFresh(stamp, cache))) {
+  if (stamp !== null && (standalone || isFresh(stamp, cache))) {
     return new URL(stamp.bundle, cache.cacheDir).href;
   }
-  if (Deno.build.standalone) {
+  if (standalone) {
     throw new WstError(
       `Cannot start task ${JSON.stringify(task)}: this binary holds no worker bundle for ${
         JSON.stringify(module)

@@ -189,3 +189,30 @@ Deno.test("bundleUrl() reports a build failure with the task's name and deno bun
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("bundleUrl() in a compiled binary trusts the embedded stamp and never builds", async () => {
+  const { dir, cache } = await checkout();
+  try {
+    const { url } = await ensureBundle(MODULE, cache);
+    // The sources of a compiled binary are not there to stat: here, one changed.
+    await Deno.writeTextFile(`${dir}/tasks/_greeting.ts`, `export const greeting = "hello v2";\n`);
+    const trusted = bundleUrl(MODULE, { task: "hello", cache, standalone: true });
+    assertEquals(trusted, url);
+    assertEquals(await greetingOf(trusted), "hello v1");
+
+    const empty = { ...cache, cacheDir: new URL("empty/", cache.root) };
+    const none = () =>
+      Promise.resolve().then(() =>
+        bundleUrl(MODULE, { task: "hello", cache: empty, standalone: true })
+      );
+    const err = await rejection(none, WstError);
+    assertEquals(
+      err.message,
+      'Cannot start task "hello": this binary holds no worker bundle for "tasks/hello.ts" ' +
+        '(build it with "deno task compile")',
+    );
+    assertEquals(await Deno.stat(empty.cacheDir).catch(() => null), null, "nothing built");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
