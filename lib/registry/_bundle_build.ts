@@ -15,6 +15,7 @@ import {
   bundleStem,
   isFresh,
   readStamp,
+  sourcePath,
   type Stamp,
   stampUrl,
   statSource,
@@ -172,14 +173,14 @@ async function snapshot(
 ): Promise<{ hash: string; sources: Array<[string, number, number]> }> {
   const sources = paths.map((path): [string, number, number] => [
     path,
-    ...statSource(new URL(path, cache.root)),
+    ...statSource(sourcePath(path, cache)),
   ]);
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [encoder.encode(`wst bundle\0${Deno.version.deno}\0${module}\0`)];
   for (const path of paths) {
     let content: Uint8Array;
     try {
-      content = await Deno.readFile(new URL(path, cache.root));
+      content = await Deno.readFile(sourcePath(path, cache));
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) throw err;
       parts.push(encoder.encode(`${path}\0missing\0`));

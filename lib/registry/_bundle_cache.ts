@@ -77,15 +77,31 @@ export function readStamp(module: string, options: BundleCacheOptions): Stamp | 
 /**
  * The size and modification time of a file, as a stamp records them; `-1`
  * and `0` for a file that does not exist.
+ *
+ * @param path A path (cheaper to stat than a URL: no conversion), or a `file:` URL.
  */
-export function statSource(url: URL): [number, number] {
+export function statSource(path: string | URL): [number, number] {
   try {
-    const info = Deno.statSync(url);
+    const info = Deno.statSync(path);
     return [info.size, info.mtime?.getTime() ?? 0];
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return [-1, 0];
     throw err;
   }
+}
+
+/**
+ * The file path of a source recorded in a stamp: relative to the root, or a
+ * `file:` URL for a file outside it.
+ */
+export function sourcePath(source: string, options: BundleCacheOptions): string {
+  return source.startsWith("file:") ? filePath(new URL(source)) : filePath(options.root) + source;
+}
+
+/** A `file:` URL's path (a folder's keeps its final separator). */
+function filePath(url: URL): string {
+  const path = decodeURIComponent(url.pathname);
+  return Deno.build.os === "windows" ? path.slice(1) : path;
 }
 
 /**
@@ -95,11 +111,13 @@ export function statSource(url: URL): [number, number] {
  */
 export function isFresh(stamp: Stamp, options: BundleCacheOptions): boolean {
   if (stamp.deno !== Deno.version.deno) return false;
-  for (const [path, size, mtime] of stamp.sources) {
-    const [nowSize, nowMtime] = statSource(new URL(path, options.root));
+  const root = filePath(options.root);
+  for (const [source, size, mtime] of stamp.sources) {
+    const path = source.startsWith("file:") ? filePath(new URL(source)) : root + source;
+    const [nowSize, nowMtime] = statSource(path);
     if (nowSize !== size || nowMtime !== mtime) return false;
   }
-  return statSource(new URL(stamp.bundle, options.cacheDir))[0] !== -1;
+  return statSource(filePath(options.cacheDir) + stamp.bundle)[0] !== -1;
 }
 
 /** Bundle URLs (or the error building one) already worked out by this process. */
