@@ -56,11 +56,18 @@ export async function ensureBundle(
   cache: BundleCacheOptions = BUNDLE_CACHE,
 ): Promise<{ url: string; outcome: BundleOutcome }> {
   const stem = bundleStem(module);
-  await Deno.mkdir(cache.cacheDir, { recursive: true });
-  const lock = await Deno.open(new URL(`${stem}.lock`, cache.cacheDir), {
-    create: true,
-    write: true,
-  });
+  let lock: Deno.FsFile;
+  try {
+    await Deno.mkdir(cache.cacheDir, { recursive: true });
+    lock = await Deno.open(new URL(`${stem}.lock`, cache.cacheDir), { create: true, write: true });
+  } catch (err) {
+    const folder = decodeURIComponent(cache.cacheDir.pathname);
+    throw new Error(
+      `cannot write to the bundle cache ${JSON.stringify(folder)}: ${
+        err instanceof Error ? err.message : String(err)
+      } (run "deno task build" once as a user who can)`,
+    );
+  }
   try {
     await lock.lock(true);
     const stamp = readStamp(module, cache);

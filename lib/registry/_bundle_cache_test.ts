@@ -216,3 +216,36 @@ Deno.test("bundleUrl() in a compiled binary trusts the embedded stamp and never 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("bundleUrl() says so when the cache folder cannot be written", async () => {
+  const { dir, cache } = await checkout();
+  try {
+    await Deno.writeTextFile(`${dir}/file`, "");
+    const blocked = { ...cache, cacheDir: new URL("file/cache/", cache.root) };
+    const build = () =>
+      Promise.resolve().then(() => bundleUrl(MODULE, { task: "hello", cache: blocked }));
+    const err = await rejection(build, WstError);
+    assertMatch(
+      err.message,
+      new RegExp(
+        `^Cannot build the worker bundle of task "hello" from "tasks/hello.ts": ` +
+          `cannot write to the bundle cache "${dir}/file/cache/": .+ ` +
+          `\\(run "deno task build" once as a user who can\\)$`,
+      ),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("isFresh() holds a stamp from another Deno version stale: its bundler built the bundle", async () => {
+  const { dir, cache } = await checkout();
+  try {
+    await ensureBundle(MODULE, cache);
+    const stamp = readStamp(MODULE, cache)!;
+    assertEquals(isFresh(stamp, cache), true);
+    assertEquals(isFresh({ ...stamp, deno: "2.0.0" }, cache), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
