@@ -166,7 +166,7 @@ export function bundleUrl(
   const seen = known.get(key);
   if (seen instanceof WstError) throw seen;
   // Another process may have rebuilt and pruned it since (a long run of subtasks).
-  if (seen !== undefined && statSource(new URL(seen))[0] !== -1) return seen;
+  if (seen !== undefined && statSource(filePath(new URL(seen)))[0] !== -1) return seen;
   let url: string;
   try {
     url = freshOrBuilt(module, options.task, cache, standalone);
@@ -223,13 +223,8 @@ function build(module: string, task: string, cache: BundleCacheOptions): string 
     env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
   }).outputSync();
   if (out.signal === "SIGINT" || out.code === ExitCode.Interrupted) {
-    throw new WstError(
-      `Building the worker bundle of task ${JSON.stringify(task)} was interrupted`,
-      {
-        exitCode: ExitCode.Interrupted,
-        kind: "interrupted",
-      },
-    );
+    const message = `Building the worker bundle of task ${JSON.stringify(task)} was interrupted`;
+    throw new WstError(message, { exitCode: ExitCode.Interrupted, kind: "interrupted" });
   }
   const stderr = new TextDecoder().decode(out.stderr).trim();
   if (!out.success) {
