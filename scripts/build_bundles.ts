@@ -1,7 +1,8 @@
 // deno task build: builds the worker bundle of every built-in task into the
-// bundle cache (lib/registry/_bundles/, gitignored), or finds it fresh. A run
-// builds a missing or stale bundle on first use anyway; this does all of them
-// at once (before `deno task compile`, or to warm a CI image).
+// bundle cache (lib/registry/_bundles/, gitignored), or finds it fresh, as many
+// at a time as there are CPUs. A run builds a missing or stale bundle on first
+// use anyway; this does all of them at once (before `deno task compile`, or to
+// warm a CI image).
 import { ensureAllBundles } from "../lib/registry/_bundle_build.ts";
 
 const started = performance.now();

@@ -9,6 +9,7 @@
 // temporary name and renamed into place, so a reader (which takes no lock)
 // sees the old file or the new one, never half of one.
 import manifest from "./_manifest.json" with { type: "json" };
+import { runPool } from "../mr/pool.ts";
 import {
   BUNDLE_CACHE,
   type BundleCacheOptions,
@@ -123,23 +124,27 @@ export async function ensureBundle(
 }
 
 /**
- * Builds (or reuses) the bundle of every built-in task in the manifest, one
- * after the other.
+ * Builds (or reuses) the bundle of every built-in task in the manifest,
+ * `jobs` at a time.
  *
  * @param cache The cache (default: wst's own).
- * @returns For each task module (`tasks/init.ts`): its bundle's URL, what was
- * done and how long it took.
+ * @param options `jobs`: builds at a time (default: the number of CPUs).
+ * @returns For each task module (`tasks/init.ts`), in the manifest's order:
+ * its bundle's URL, what was done and how long it took.
  */
 export async function ensureAllBundles(
   cache: BundleCacheOptions = BUNDLE_CACHE,
+  options: { jobs?: number } = {},
 ): Promise<Array<{ module: string; url: string; outcome: BundleOutcome; ms: number }>> {
-  const results = [];
-  for (const { module } of manifest.tasks) {
-    const started = performance.now();
-    const { url, outcome } = await ensureBundle(module, cache);
-    results.push({ module, url, outcome, ms: performance.now() - started });
-  }
-  return results;
+  const results = await runPool(manifest.tasks.map((task) => task.module), {
+    jobs: options.jobs ?? navigator.hardwareConcurrency,
+    work: async (module) => {
+      const started = performance.now();
+      const { url, outcome } = await ensureBundle(module, cache);
+      return { module, url, outcome, ms: performance.now() - started };
+    },
+  });
+  return results.filter((result) => result !== undefined);
 }
 
 function stampText(stamp: Stamp): string {
