@@ -28,12 +28,11 @@ export const RUNTIME_FLAGS: readonly string[] = [
 export const ENTRY_POINT = "cli.ts";
 
 /**
- * Files `deno compile` must embed: workers load the built-in tasks' bundles
- * and local task modules (through the worker runtime) by URL, not by a static
- * import.
+ * Files `deno compile` must embed besides the built-in tasks' bundles (which
+ * `scripts/compile.ts` builds and lists one by one): workers load local task
+ * modules (through the worker runtime) by URL, not by a static import.
  */
 export const COMPILE_INCLUDES: readonly string[] = [
-  "lib/registry/_bundles/",
   "tasks/",
   "lib/sandbox/_worker_runtime.ts",
 ];

@@ -1,6 +1,8 @@
 import { assertEquals } from "./assert.ts";
 import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
-import { compileArgs } from "../scripts/compile.ts";
+import { bundleFiles, compileArgs } from "../scripts/compile.ts";
+import { builtinTasks } from "../lib/registry/mod.ts";
+import { BUNDLE_CACHE, bundleStem, isFresh, readStamp } from "../lib/registry/_bundle_cache.ts";
 
 Deno.test("deno.json's wst task runs the entry point with exactly the runtime flags", async () => {
   const config = JSON.parse(await Deno.readTextFile(`${REPO_ROOT}/deno.json`));
@@ -17,7 +19,7 @@ Deno.test("deno.json's wst task runs the entry point with exactly the runtime fl
 });
 
 Deno.test("compileArgs() uses the same flags, embeds the task modules and passes --target", () => {
-  const args = compileArgs({ target: "aarch64-apple-darwin", output: "dist/wst" });
+  const args = compileArgs({ target: "aarch64-apple-darwin", output: "dist/wst", bundles: [] });
   assertEquals(args.slice(0, 1 + RUNTIME_FLAGS.length), ["compile", ...RUNTIME_FLAGS]);
   assertEquals(args.includes("tasks/"), true);
   assertEquals(args.slice(-5), [
@@ -27,4 +29,25 @@ Deno.test("compileArgs() uses the same flags, embeds the task modules and passes
     "dist/wst",
     ENTRY_POINT,
   ]);
+});
+
+Deno.test("deno task compile embeds every built-in task's fresh bundle and its stamp, nothing else of the cache", async () => {
+  const args = compileArgs({ output: "dist/wst", bundles: await bundleFiles() });
+  const included = args.flatMap((arg, i) => (args[i - 1] === "--include" ? [arg] : []));
+  const cached = included.filter((path) => path.startsWith("lib/registry/_bundles/"));
+  const expected = [];
+  for (const task of builtinTasks()) {
+    const stamp = readStamp(task.file, BUNDLE_CACHE);
+    assertEquals(stamp !== null && isFresh(stamp, BUNDLE_CACHE), true, `${task.name}'s stamp`);
+    const stem = bundleStem(task.file);
+    expected.push(
+      `lib/registry/_bundles/${stem}.stamp.json`,
+      `lib/registry/_bundles/${stamp!.bundle}`,
+    );
+    assertEquals(
+      (await Deno.stat(`${REPO_ROOT}/lib/registry/_bundles/${stamp!.bundle}`)).isFile,
+      true,
+    );
+  }
+  assertEquals(cached.sort(), expected.sort());
 });

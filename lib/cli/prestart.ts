@@ -1,5 +1,5 @@
 // The named built-in task's worker, started before the CLI loads its parser.
-import { builtinTasks, knownPermissions, type RegistryEntry } from "../registry/mod.ts";
+import { builtinTasks, knownPermissions, type RegistryEntry, workerUrl } from "../registry/mod.ts";
 import { PrestartedWorker } from "../sandbox/host.ts";
 import type { Invocation } from "./_argv.ts";
 import { resolveRoot } from "./_root.ts";
@@ -27,7 +27,8 @@ export function prestart(invocation: Invocation): PrestartedWorker | undefined {
   // Unknown until the arguments are parsed: they are computed in a worker with none.
   const permissions = knownPermissions(entry, invocation.rest.length > 0) ?? {};
   try {
-    return new PrestartedWorker(entry, permissions, resolveRoot(invocation));
+    const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
+    return new PrestartedWorker(task, permissions, resolveRoot(invocation));
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { ExitCode, UsageError } from "../errors/mod.ts";
-import { knownPermissions, loadRegistry, type RegistryEntry } from "../registry/mod.ts";
+import { knownPermissions, loadRegistry, type RegistryEntry, workerUrl } from "../registry/mod.ts";
 import type { Reporter } from "../reporter/mod.ts";
 import {
   computePermissions,
@@ -71,7 +71,7 @@ async function runEntry(
     prestarted?: PrestartedWorker | undefined;
   },
 ): Promise<SandboxResult> {
-  const task = { name: entry.name, url: entry.url, worker: entry.worker };
+  const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
   const permissions = knownPermissions(entry, Object.keys(options.args).length > 0) ??
     await computePermissions(task, options.args, {
       root: options.root,

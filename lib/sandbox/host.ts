@@ -28,7 +28,7 @@ export interface TaskModule {
   readonly url: string;
   /**
    * `file:` URL of a prebuilt worker entry (the task bundled with the worker
-   * runtime, see `deno task manifest`). Without it the worker imports the
+   * runtime, see `workerUrl` in lib/registry). Without it the worker imports the
    * runtime and the module itself.
    */
   readonly worker?: string | undefined;
