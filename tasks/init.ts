@@ -16,13 +16,14 @@ const FILE = "deno.json";
 
 /** The workspace tasks `init` adds, given the command that runs wst. */
 export function workspaceTasks(command: string): Record<string, string> {
-  // deno task runs in the folder of deno.json, and sets INIT_CWD to the caller's folder, which
-  // wst would take as the root: `--root .` pins the root to the workspace.
+  // deno task runs in the folder of deno.json (its $PWD), and sets INIT_CWD to the caller's
+  // folder, against which wst resolves a relative --root: `--root "$PWD"` pins the root to the
+  // workspace from any folder below it.
   return {
     "wst": command,
-    "test:mr:all": `${command} test-mr-all --root .`,
-    "test:mr:discover": `${command} discover-mr-targets --root .`,
-    "validate:kustomizations": `${command} validate-kustomizations --root .`,
+    "test:mr:all": `${command} test-mr-all --root "$PWD"`,
+    "test:mr:discover": `${command} discover-mr-targets --root "$PWD"`,
+    "validate:kustomizations": `${command} validate-kustomizations --root "$PWD"`,
   };
 }
 

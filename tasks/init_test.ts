@@ -14,7 +14,7 @@ Deno.test("init creates deno.json, is idempotent, and replaces tasks only with -
   assertEquals((await runTask(task, {}, { root: ws.dir })).value.action, "unchanged");
   await rejection(() => runTask(task, { command: "./wst" }, { root: ws.dir }), UsageError);
   const forced = await runTask(task, { command: "./wst", force: true }, { root: ws.dir });
-  assertEquals(forced.value.tasks["test:mr:all"], "./wst test-mr-all --root .");
+  assertEquals(forced.value.tasks["test:mr:all"], './wst test-mr-all --root "$PWD"');
 });
 
 Deno.test("init leaves a deno.json it cannot parse untouched", async () => {

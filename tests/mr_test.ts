@@ -307,7 +307,7 @@ Deno.test("init adds test:mr:all to the workspace's deno.json, and deno task run
   assertEquals(init.code, 0, init.stderr);
   const config = JSON.parse(await Deno.readTextFile(`${ws.dir}/deno.json`));
   assertEquals(config.fmt, { lineWidth: 90 });
-  assertEquals(config.tasks["test:mr:all"], `${command} test-mr-all --root .`);
+  assertEquals(config.tasks["test:mr:all"], `${command} test-mr-all --root "$PWD"`);
   const again = await wst(["init", "--root", ws.dir, "--command", "wst"]);
   assertEquals(again.code, 2);
   assertMatch(again.stderr, /already has different "wst", "test:mr:all".* --force/);
