@@ -32,3 +32,31 @@ export default defineTask({
     /\| `--name` \| string \| `"world"` \| Who to greet \|/,
   );
 });
+
+Deno.test("wst docs never overwrites a docs/tasks.md it did not write", async () => {
+  await using ws = await workspace({ "docs/tasks.md": "# Our own task notes\n" });
+  const run = await wst(["docs", "--root", ws.dir]);
+  assertEquals(run.code, 2, run.stderr);
+  assertMatch(
+    run.stderr,
+    /Cannot write docs\/tasks\.md: it exists and was not written by `wst docs`/,
+  );
+  assertEquals(await Deno.readTextFile(`${ws.dir}/docs/tasks.md`), "# Our own task notes\n");
+});
+
+Deno.test("a task runs in its root: relative paths are the root's, as its permissions are", async () => {
+  await using ws = await workspace({
+    "data.txt": "hello\n",
+    ".wst/tasks/read.ts": `import { defineTask } from "@wst/wst";
+export default defineTask({
+  name: "read-data",
+  description: "Read data.txt",
+  permissions: { read: ["."] },
+  run: () => Deno.readTextFile("data.txt"),
+});
+`,
+  });
+  const run = await wst(["read-data", "--root", ws.dir, "--json"], { cwd: "/" });
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(JSON.parse(run.stdout), "hello\n");
+});

@@ -30,6 +30,9 @@ Deno.test("every bad field of a definition is named, defineTask or plain object,
       `export default { description: "two\\nlines", permissions: { read: "." } };\n`,
     ".wst/tasks/no_description.ts": task(`{ name: "no-description", run() {} } as never`),
     ".wst/tasks/ok.ts": task(`{ name: "fine", description: "Still listed", run() {} }`),
+    ".wst/tasks/escape.ts": task(
+      `{ name: "escape", description: "Red \\u001b[31m text", run() {} }`,
+    ),
   });
   const run = await wst(["list", "--root", ws.dir, "--json"]);
   assertEquals(run.code, 0, run.stderr);
@@ -40,6 +43,11 @@ Deno.test("every bad field of a definition is named, defineTask or plain object,
   for (const field of ["name", "description", "permissions.read", "run"]) {
     assertMatch(bad.message, new RegExp(`(^|; )${field.replace(".", "\\.")}: `), field);
   }
+  const escape = doc.problems.find((p: { file: string }) => p.file.endsWith("escape.ts"));
+  assertMatch(
+    escape.message,
+    /^description: Expected one non-empty line with no control characters/,
+  );
   const missing = doc.problems.find((p: { file: string }) => p.file.endsWith("no_description.ts"));
   assertMatch(missing.message, /^description: /);
   assert(!run.stderr.includes("Uncaught"), run.stderr);
@@ -196,4 +204,47 @@ Deno.test("console output of a task goes to stderr: --json stdout stays one docu
   assertMatch(run.stderr, /\(index\) +a\n0 +1/);
   assertMatch(run.stderr, /default: 1/);
   assertMatch(run.stderr, /^raw$/m);
+});
+
+Deno.test("a module that never finishes loading is a problem after the time limit; the rest list", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/spin.ts": `while (true) { /* never loads */ }\nexport default {};\n`,
+    ".wst/tasks/wait.ts": `await new Promise(() => {});\nexport default {};\n`,
+    ".wst/tasks/ok.ts": task(`{ name: "fine", description: "Still listed", run() {} }`),
+  });
+  const run = await wst(["list", "--root", ws.dir, "--json"], { env: { WST_LOAD_TIMEOUT: "2" } });
+  assertEquals(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  assert(doc.tasks.some((t: { name: string }) => t.name === "fine"));
+  assertEquals(doc.problems.map((p: { file: string }) => p.file).sort(), [
+    ".wst/tasks/spin.ts",
+    ".wst/tasks/wait.ts",
+  ]);
+  assertMatch(doc.problems[0].message, /did not load within 2 s/);
+});
+
+Deno.test("Ctrl-C while wst list waits for a module that never loads exits 130", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/spin.ts": `while (true) { /* never loads */ }\nexport default {};\n`,
+  });
+  const { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } = await import("../scripts/runtime_flags.ts");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...RUNTIME_FLAGS,
+      `${REPO_ROOT}/${ENTRY_POINT}`,
+      "list",
+      "--root",
+      ws.dir,
+    ],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  child.kill("SIGINT");
+  const out = await child.output();
+  assertEquals(out.code, 130, new TextDecoder().decode(out.stderr));
 });

@@ -44,7 +44,7 @@ const STRICLI_USAGE_CODES = new Set([-4, -5]);
  */
 export async function runApp(invocation: Invocation, context: RunContext): Promise<number> {
   const json = invocation.json;
-  const registry = await loadRegistry(context.root);
+  const registry = await loadRegistry(context.root, { signal: context.signal });
   const stdout = context.process.stdout.write;
   const stderr = { write: captureStderr(context.process.stderr.write) };
   const ctx = {

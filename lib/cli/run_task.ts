@@ -31,6 +31,10 @@ export async function runTaskCommand(
     if (value !== undefined) args[key] = value;
   }
   resolvePathArguments(ctx, entry, args);
+  // A task's relative paths (`Deno.readTextFile("data.txt")`, a child's cwd) are relative to its
+  // root, as its declared permissions are; under npm run and deno task the process starts in wst's
+  // own folder. Every path wst itself holds is absolute by now.
+  Deno.chdir(ctx.root);
   ctx.reporter.debug(`running ${entry.name} (${entry.source}: ${entry.file}) in ${ctx.root}`);
   const result = await runEntry(ctx, entry, {
     root: ctx.root,
@@ -85,7 +89,7 @@ async function runEntry(
     signal: ctx.signal,
     prestarted: options.prestarted,
     runSubtask: async (request: SubtaskRequest) => {
-      const registry = await loadRegistry(request.root);
+      const registry = await loadRegistry(request.root, { signal: ctx.signal });
       const sub = registry.tasks.find((t) => t.name === request.name);
       if (sub === undefined) {
         const problem = registry.problems.find((p) => p.file.includes(request.name));

@@ -10,7 +10,12 @@ import type { TaskMeta } from "../task/describe.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { describeTask } from "../sandbox/host.ts";
 import { checkTaskName, DESCRIPTION_RULE } from "../task/names.ts";
-import { type DefinitionProblem, TaskDefinitionError, toWstError } from "../errors/mod.ts";
+import {
+  type DefinitionProblem,
+  InterruptedError,
+  TaskDefinitionError,
+  toWstError,
+} from "../errors/mod.ts";
 import { relativeTo, resolvePath } from "../_path.ts";
 
 export { workerUrl } from "./_bundle_cache.ts";
@@ -113,19 +118,27 @@ export function localTaskFiles(root: string): string[] {
  * reported as a problem, never silently.
  *
  * @param root Absolute workspace root.
+ * @param options Aborts the loading (Ctrl-C).
  * @returns The tasks and the problems.
+ * @throws {InterruptedError} When the signal aborted the loading.
  */
-export async function loadRegistry(root: string): Promise<Registry> {
+export async function loadRegistry(
+  root: string,
+  options: { signal?: AbortSignal | undefined } = {},
+): Promise<Registry> {
   const tasks = builtinTasks();
   const problems: RegistryProblem[] = [];
   const files = localTaskFiles(root);
   const described = await Promise.allSettled(
     files.map((path) =>
-      describeTask({ name: relativeTo(root, path), url: toFileUrl(path) }, root).then((meta) =>
-        checkMeta(meta, relativeTo(root, path))
-      )
+      describeTask({ name: relativeTo(root, path), url: toFileUrl(path) }, root, options).then((
+        meta,
+      ) => checkMeta(meta, relativeTo(root, path)))
     ),
   );
+  if (options.signal?.aborted) {
+    throw new InterruptedError("Interrupted while loading the task modules");
+  }
   described.forEach((outcome, i) => {
     const path = files[i]!;
     const file = relativeTo(root, path);

@@ -34,7 +34,9 @@ const post = (message: WorkerMessage) => scope.postMessage(message);
 
 /** wst's own files: never the location of a task's error. */
 const WST_ROOT = new URL("../../", import.meta.url).href;
-const isTaskFile = (url: string) => !url.startsWith(WST_ROOT) && !url.includes("/node_modules/");
+/** A dependency: in node_modules or in Deno's npm cache (`…/npm/registry.npmjs.org/…`). */
+const DEPENDENCY = /\/node_modules\/|\/npm\/registry\./;
+const isTaskFile = (url: string) => !url.startsWith(WST_ROOT) && !DEPENDENCY.test(url);
 
 let failed = false;
 /** Reports an error that ends the task; only the first one counts. */

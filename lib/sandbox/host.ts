@@ -14,6 +14,18 @@ const RUNTIME_URL = new URL("./_worker_runtime.ts", import.meta.url).href;
 /** wst's own folder: a local task module imports `@wst/wst` from it. */
 const WST_DIR = decodeURIComponent(new URL("../../", import.meta.url).pathname).replace(/\/$/, "");
 
+/**
+ * How long a module may take to load and describe itself: one that loops or
+ * never settles at its top level is reported as a problem, not waited for.
+ */
+const DESCRIBE_TIMEOUT_S = 15;
+
+/** The load time limit: `WST_LOAD_TIMEOUT` seconds, else {@linkcode DESCRIBE_TIMEOUT_S}. */
+function describeTimeoutMs(): number {
+  const given = Number(Deno.env.get("WST_LOAD_TIMEOUT"));
+  return (Number.isFinite(given) && given > 0 ? given : DESCRIBE_TIMEOUT_S) * 1000;
+}
+
 /** How long a task has to stop after Ctrl-C before its worker is terminated. */
 const ABORT_GRACE_MS = 3_000;
 
@@ -151,11 +163,21 @@ export interface SubtaskRequest {
  *
  * @param task The module to describe.
  * @param root Absolute workspace root (error locations are shown relative to it).
+ * @param options Aborts the loading (Ctrl-C); how long loading may take.
  * @returns Its metadata.
  * @throws {WstError} When the module cannot be loaded or is not a task.
  */
-export function describeTask(task: TaskModule, root: string): Promise<TaskMeta> {
-  return exchange(task, NO_PERMISSIONS, { type: "describe" }, { root }, (m) => {
+export function describeTask(
+  task: TaskModule,
+  root: string,
+  options: { signal?: AbortSignal | undefined; timeoutMs?: number } = {},
+): Promise<TaskMeta> {
+  const exchangeOptions = {
+    root,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs ?? describeTimeoutMs(),
+  };
+  return exchange(task, NO_PERMISSIONS, { type: "describe" }, exchangeOptions, (m) => {
     return m.type === "described" ? m.meta : undefined;
   });
 }
@@ -297,6 +319,8 @@ function exchange<T>(
     scope?: string;
     signal?: AbortSignal | undefined;
     adopted?: { worker: Worker; early: Event[] } | undefined;
+    /** Ends the exchange with an error after this long. */
+    timeoutMs?: number;
   },
   handle: (message: WorkerMessage, reply: (message: HostMessage) => void) => T | undefined,
 ): Promise<T> {
@@ -305,12 +329,14 @@ function exchange<T>(
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    let deadline: ReturnType<typeof setTimeout> | undefined;
     const worker = options.adopted?.worker ?? startWorker(task, permissions);
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
       // Guarded: the first clearTimeout of a process loads Deno's timers (~4 ms).
       if (graceTimer !== undefined) clearTimeout(graceTimer);
+      if (deadline !== undefined) clearTimeout(deadline);
       options.signal?.removeEventListener("abort", onAbort);
       worker.terminate();
       fn();
@@ -365,6 +391,17 @@ function exchange<T>(
       return;
     }
     options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.timeoutMs !== undefined) {
+      const seconds = options.timeoutMs / 1000;
+      deadline = setTimeout(() =>
+        finish(() =>
+          reject(
+            new WstError(
+              `The task module did not load within ${seconds} s (a loop, or a promise that never settles, at its top level?)`,
+            ),
+          )
+        ), options.timeoutMs);
+    }
     for (const event of options.adopted?.early ?? []) {
       if (event instanceof ErrorEvent) onError(event);
       else if (event.type === "messageerror") onMessageError();

@@ -20,9 +20,11 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
 export const RESERVED_ARG_NAMES: ReadonlySet<string> = new Set(["root", "json", "verbose", "help"]);
 
 /** One line, not empty, no control characters (C0, DEL, C1). */
-export const DESCRIPTION_RULE: RegExp =
-  // deno-lint-ignore no-control-regex
-  /^[^\u0000-\u001f\u007f-\u009f]*\S[^\u0000-\u001f\u007f-\u009f]*$/;
+export const DESCRIPTION_RULE: { test(text: string): boolean } = {
+  test: (text) => text.trim() !== "" && !CONTROL.test(text),
+};
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * What is wrong with a task name, or undefined when it is a valid one.
