@@ -23,22 +23,12 @@ await Deno.writeTextFile(
     `w.onmessage = () => w.terminate();\n`,
 );
 
-// cli.ts without the prestarted worker: does starting it early still pay for itself?
-const noPrestart = `${root}/no_prestart.ts`;
-await Deno.writeTextFile(
-  noPrestart,
-  `import { parseArgv } from ${JSON.stringify(`${REPO_ROOT}/lib/cli/_argv.ts`)};\n` +
-    `const { runInvocation } = await import(${JSON.stringify(`${REPO_ROOT}/lib/cli/run.ts`)});\n` +
-    `Deno.exit(await runInvocation(parseArgv(Deno.args)));\n`,
-);
-
 const wst = ["run", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`];
 const cases = {
   floor: ["eval", "0"],
   worker: ["run", ...RUNTIME_FLAGS, workerFloor],
   list: [...wst, "list", "--root", root],
   sandboxed: [...wst, "validate-config", "--root", root],
-  unstarted: ["run", ...RUNTIME_FLAGS, noPrestart, "validate-config", "--root", root],
 } as const;
 type Case = keyof typeof cases;
 
@@ -60,7 +50,6 @@ const samples: Record<Case, number[]> = {
   worker: [],
   list: [],
   sandboxed: [],
-  unstarted: [],
 };
 for (let i = 0; i < WARMUP + RUNS; i++) {
   for (const name of Object.keys(cases) as Case[]) {
@@ -80,7 +69,6 @@ const rows: Array<[string, number, number | undefined]> = [
   ["one empty worker (no target)", median(samples.worker), undefined],
   ["wst list", median(samples.list), 1.5],
   ["wst validate-config (sandboxed)", median(samples.sandboxed), 2.5],
-  ["  … without the prestarted worker", median(samples.unstarted), undefined],
 ];
 const out: string[] = [`start-up, median of ${RUNS} runs each, interleaved`];
 for (const [name, ms, target] of rows) {
@@ -90,7 +78,5 @@ for (const [name, ms, target] of rows) {
     : `  ${ratio.toFixed(2)}x floor (target ≤ ${target}x: ${ratio <= target ? "met" : "NOT met"})`;
   out.push(`${name.padEnd(34)} ${ms.toFixed(1).padStart(7)} ms${verdict}`);
 }
-const gain = median(samples.unstarted) - median(samples.sandboxed);
-out.push(`the prestarted worker saves ${gain.toFixed(1)} ms of a sandboxed run`);
 // deno-lint-ignore no-console
 console.log(out.join("\n"));

@@ -1,7 +1,6 @@
 import type { CommandContext } from "@stricli/core";
 import type { Reporter } from "../reporter/mod.ts";
 import type { Registry } from "../registry/mod.ts";
-import type { PrestartedWorker } from "../sandbox/host.ts";
 
 /** What running a task from the command line needs: output streams, the workspace, where the exit code goes. */
 export interface RunContext {
@@ -21,8 +20,6 @@ export interface RunContext {
   readonly reporter: Reporter;
   /** Aborted by Ctrl-C. */
   readonly signal: AbortSignal;
-  /** The named task's worker, started before the command line was parsed. */
-  readonly prestarted?: PrestartedWorker | undefined;
   /** Set by a command to its exit code. */
   exit: number;
 }

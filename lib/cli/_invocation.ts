@@ -2,7 +2,6 @@
 // root, and how an error ends the run.
 import { ExitCode, toWstError, UsageError, type WstError } from "../errors/mod.ts";
 import { createConsoleReporter, detectOutputEnvironment, type Reporter } from "../reporter/mod.ts";
-import type { PrestartedWorker } from "../sandbox/host.ts";
 import type { RegistryProblem } from "../registry/mod.ts";
 import type { Invocation } from "./_argv.ts";
 import type { RunContext } from "./_context.ts";
@@ -16,8 +15,6 @@ export interface MainOptions {
   stderr?: (text: string) => void;
   /** Aborts a running task. */
   signal?: AbortSignal;
-  /** The named task's worker, started early (see `prestart`); disposed when unused. */
-  prestarted?: PrestartedWorker | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -30,7 +27,7 @@ const writeTo = (stream: typeof Deno.stdout) => (text: string) => {
  * colour) and the workspace root.
  *
  * @param invocation The scanned command line.
- * @param options Where output goes, the abort signal, the prestarted worker.
+ * @param options Where output goes and the abort signal.
  * @returns The context; an error in the global flags or the root is
  *   reported and its exit code returned instead.
  */
@@ -54,7 +51,6 @@ export function openInvocation(
     json: invocation.json,
     reporter,
     signal: options.signal ?? new AbortController().signal,
-    prestarted: options.prestarted,
     exit: ExitCode.Success,
   };
   try {

@@ -3,7 +3,6 @@ import { knownPermissions, loadRegistry, type RegistryEntry, workerUrl } from ".
 import type { Reporter } from "../reporter/mod.ts";
 import {
   computePermissions,
-  type PrestartedWorker,
   runSandboxed,
   type SandboxResult,
   type SubtaskRequest,
@@ -40,7 +39,6 @@ export async function runTaskCommand(
     root: ctx.root,
     args,
     reporter: ctx.reporter,
-    prestarted: ctx.prestarted,
   });
   printResult(ctx, result.value, result.text);
   if (result.failed) ctx.exit = ExitCode.TaskFailed;
@@ -72,22 +70,17 @@ async function runEntry(
     root: string;
     args: Record<string, unknown>;
     reporter: Reporter;
-    prestarted?: PrestartedWorker | undefined;
   },
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
   const permissions = knownPermissions(entry, Object.keys(options.args).length > 0) ??
-    await computePermissions(task, options.args, {
-      root: options.root,
-      prestarted: options.prestarted,
-    });
+    await computePermissions(task, options.args, { root: options.root });
   return await runSandboxed(task, {
     root: options.root,
     args: options.args,
     permissions,
     reporter: options.reporter,
     signal: ctx.signal,
-    prestarted: options.prestarted,
     runSubtask: async (request: SubtaskRequest) => {
       const registry = await loadRegistry(request.root, { signal: ctx.signal });
       const sub = registry.tasks.find((t) => t.name === request.name);

@@ -4,7 +4,7 @@ import { AI_GATEWAY_YAML, WORKSPACES_YAML } from "../../tests/fixtures.ts";
 import { openInvocation } from "./_invocation.ts";
 import { parseArgv } from "./_argv.ts";
 import { runApp } from "./main.ts";
-import { directEntry } from "./prestart.ts";
+import { directEntry } from "./_direct.ts";
 import { main } from "./run.ts";
 
 const env = (vars: Record<string, string>) => (name: string) => vars[name];

@@ -73,77 +73,6 @@ export interface RunOptions {
    * checked that it is declared and its root is inside this task's root).
    */
   readonly runSubtask?: (request: SubtaskRequest) => Promise<SandboxResult>;
-  /**
-   * A worker started for this task ahead of time (see
-   * {@linkcode PrestartedWorker}); used when its module and permissions are the
-   * ones of this run, else terminated.
-   */
-  readonly prestarted?: PrestartedWorker | undefined;
-}
-
-/**
- * A task's worker, started before the command line is parsed so that it loads
- * its module on another thread while the CLI works. It has the exact
- * permissions of the run it is for and does nothing until it gets a message.
- */
-export class PrestartedWorker {
-  readonly #task: TaskModule;
-  readonly #permissions: string;
-  #worker: Worker | undefined;
-  /** Events that arrived before the run took the worker over. */
-  readonly #early: Event[] = [];
-
-  /**
-   * Starts the worker.
-   *
-   * @param task The module.
-   * @param permissions The task's declared permissions.
-   * @param root Absolute workspace root they are resolved against.
-   */
-  constructor(task: TaskModule, permissions: Permissions, root: string) {
-    const resolved = resolvePermissions(permissions, root).worker;
-    this.#task = task;
-    this.#permissions = JSON.stringify(resolved);
-    const worker = startWorker(task, resolved);
-    const keep = (event: Event) => {
-      // An error with no listener would end the host: keep it for the run to report.
-      event.preventDefault();
-      this.#early.push(event);
-    };
-    worker.onmessage = keep;
-    worker.onerror = keep;
-    worker.onmessageerror = keep;
-    this.#worker = worker;
-  }
-
-  /**
-   * Hands the worker to a run, once, if it was started for this module with
-   * these permissions; otherwise terminates it.
-   *
-   * @returns The worker and the events it sent so far, or undefined.
-   */
-  take(
-    task: TaskModule,
-    permissions: Deno.PermissionOptionsObject,
-  ): { worker: Worker; early: Event[] } | undefined {
-    const worker = this.#worker;
-    this.#worker = undefined;
-    if (worker === undefined) return undefined;
-    if (
-      task.url !== this.#task.url || task.worker !== this.#task.worker ||
-      JSON.stringify(permissions) !== this.#permissions
-    ) {
-      worker.terminate();
-      return undefined;
-    }
-    return { worker, early: this.#early.splice(0) };
-  }
-
-  /** Terminates the worker unless a run took it. */
-  dispose(): void {
-    this.#worker?.terminate();
-    this.#worker = undefined;
-  }
 }
 
 /** A task a sandboxed task asked the host to start. */
@@ -188,18 +117,16 @@ export function describeTask(
  *
  * @param task The module.
  * @param args Raw arguments, validated first.
- * @param options The workspace root, and a worker with no permissions started
- *   for this module ahead of time.
+ * @param options The workspace root.
  * @returns The declared permissions for those arguments.
  */
 export function computePermissions(
   task: TaskModule,
   args: Record<string, unknown>,
-  options: { root: string; prestarted?: PrestartedWorker | undefined },
+  options: { root: string },
 ): Promise<Permissions> {
-  const adopted = options.prestarted?.take(task, NO_PERMISSIONS);
   const message: HostMessage = { type: "permissions", args };
-  return exchange(task, NO_PERMISSIONS, message, { adopted, root: options.root }, (m) => {
+  return exchange(task, NO_PERMISSIONS, message, { root: options.root }, (m) => {
     return m.type === "permissions" ? m.permissions : undefined;
   });
 }
@@ -227,8 +154,7 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
     hasBinaries: (options.permissions.run ?? []).length > 0,
     tasks: [...(options.permissions.tasks ?? [])],
   };
-  const adopted = options.prestarted?.take(task, resolved.worker);
-  const exchangeOptions = { scope, signal: options.signal, adopted, root: options.root };
+  const exchangeOptions = { scope, signal: options.signal, root: options.root };
   return exchange(task, resolved.worker, message, exchangeOptions, (m, reply) => {
     switch (m.type) {
       case "run-task":
@@ -318,7 +244,6 @@ function exchange<T>(
     root: string;
     scope?: string;
     signal?: AbortSignal | undefined;
-    adopted?: { worker: Worker; early: Event[] } | undefined;
     /** Ends the exchange with an error after this long. */
     timeoutMs?: number;
   },
@@ -330,7 +255,7 @@ function exchange<T>(
     let settled = false;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     let deadline: ReturnType<typeof setTimeout> | undefined;
-    const worker = options.adopted?.worker ?? startWorker(task, permissions);
+    const worker = startWorker(task, permissions);
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
@@ -401,11 +326,6 @@ function exchange<T>(
             ),
           )
         ), options.timeoutMs);
-    }
-    for (const event of options.adopted?.early ?? []) {
-      if (event instanceof ErrorEvent) onError(event);
-      else if (event.type === "messageerror") onMessageError();
-      else onMessage(event as MessageEvent<WorkerMessage>);
     }
     if (!settled) worker.postMessage(message);
   });

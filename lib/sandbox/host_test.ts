@@ -1,12 +1,10 @@
-// PrestartedWorker and runSandboxed. The tests watch the workers host.ts
-// starts (a spy on the global Worker constructor) instead of sleeping: they
-// wait for the worker's own events, and count the workers a run started and
-// the ones it terminated.
-import { assert, assertEquals, assertMatch, assertRejects, rejection } from "../../tests/assert.ts";
+// runSandboxed. The tests watch the workers host.ts starts (a spy on the
+// global Worker constructor) instead of sleeping, and count the workers a run
+// started and the ones it terminated.
+import { assert, assertEquals, assertRejects, rejection } from "../../tests/assert.ts";
 import { SandboxDeniedError, WstError } from "../errors/mod.ts";
 import type { Reporter } from "../reporter/mod.ts";
-import { PrestartedWorker, runSandboxed, type TaskModule } from "./host.ts";
-import { resolvePermissions } from "./worker_permissions.ts";
+import { runSandboxed, type TaskModule } from "./host.ts";
 
 const MOD_URL = new URL("../../mod.ts", import.meta.url).href;
 
@@ -49,27 +47,6 @@ function spyOnWorkers(): WorkerSpy {
   return { started, terminated, [Symbol.dispose]: () => (global.Worker = original) };
 }
 
-/**
- * Resolves with the worker's next event of this type. Its listener is added
- * after PrestartedWorker's own handler, so that handler has seen the event.
- */
-function nextEvent(worker: Worker | undefined, type: "error" | "message"): Promise<Event> {
-  assert(worker !== undefined, "no worker was started");
-  // A worker that never sends the event fails the test instead of hanging the suite.
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} event within 60 s`)), 60_000);
-    worker.addEventListener(type, (event) => {
-      clearTimeout(timer);
-      resolve(event);
-    }, { once: true });
-  });
-}
-
-/** The permissions a worker gets for nothing declared, as take() compares them. */
-function noPermissions(root: string): Deno.PermissionOptionsObject {
-  return resolvePermissions({}, root).worker;
-}
-
 const READER = `import { defineTask } from ${JSON.stringify(MOD_URL)};
 import { z } from "zod";
 export default defineTask({
@@ -83,7 +60,7 @@ export default defineTask({
 
 const BROKEN = `export default undefined;\nthrow new Error("broken at load");\n`;
 
-Deno.test("PrestartedWorker: a run takes over a worker started with its permissions", async () => {
+Deno.test("runSandboxed: a run gets exactly its permissions, in one worker it ends", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir());
   try {
     await Deno.writeTextFile(`${dir}/allowed.txt`, "yes");
@@ -91,21 +68,15 @@ Deno.test("PrestartedWorker: a run takes over a worker started with its permissi
     const task = await taskModule(dir, "reader", READER);
     const permissions = { read: ["allowed.txt"] };
     using spy = spyOnWorkers();
-
-    const early = new PrestartedWorker(task, permissions, dir);
     const result = await runSandboxed(task, {
       root: dir,
       args: { file: "allowed.txt" },
       permissions,
       reporter: quiet,
-      prestarted: early,
     });
     assertEquals(result.value, "yes");
-    assertEquals(spy.started.length, 1, "the run started a second worker instead of taking over");
+    assertEquals(spy.started.length, 1);
     assert(spy.terminated.has(spy.started[0]!), "the run did not end its worker");
-
-    // The taken worker has exactly the run's permissions: nothing more.
-    const again = new PrestartedWorker(task, permissions, dir);
     await assertRejects(
       () =>
         runSandboxed(task, {
@@ -113,113 +84,61 @@ Deno.test("PrestartedWorker: a run takes over a worker started with its permissi
           args: { file: "secret.txt" },
           permissions,
           reporter: quiet,
-          prestarted: again,
         }),
       SandboxDeniedError,
     );
-    assertEquals(spy.started.length, 2, "the refused run did not use the prestarted worker");
+    assert(spy.terminated.has(spy.started[1]!), "the refused run did not end its worker");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
 
-Deno.test("PrestartedWorker: started with other permissions, it is terminated and a new worker runs", async () => {
-  const dir = await Deno.realPath(await Deno.makeTempDir());
-  try {
-    await Deno.writeTextFile(`${dir}/secret.txt`, "no");
-    const task = await taskModule(dir, "reader", READER);
-    using spy = spyOnWorkers();
-    // Started with more than the run grants: the run must not inherit it.
-    const broader = new PrestartedWorker(task, { read: ["."] }, dir);
-    const [prestarted] = spy.started;
-    await assertRejects(
-      () =>
-        runSandboxed(task, {
-          root: dir,
-          args: { file: "secret.txt" },
-          permissions: { read: ["allowed.txt"] },
-          reporter: quiet,
-          prestarted: broader,
-        }),
-      SandboxDeniedError,
-    );
-    assertEquals(spy.started.length, 2, "the run did not start a worker of its own");
-    assert(spy.terminated.has(prestarted!), "the broader worker was left running");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
-
-Deno.test("PrestartedWorker: take() hands over the events that arrived before it", async () => {
+Deno.test("runSandboxed: a module that fails at load is one error with its line", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir());
   try {
     const task = await taskModule(dir, "broken", BROKEN);
     using spy = spyOnWorkers();
-    const early = new PrestartedWorker(task, {}, dir);
-    // The module fails while nobody but the PrestartedWorker listens: the
-    // worker runtime reports the load failure as an error message.
-    await nextEvent(spy.started[0], "message");
-    const taken = early.take(task, noPermissions(dir));
-    assert(
-      taken !== undefined,
-      "a worker started for this module and permissions was not handed over",
-    );
-    try {
-      assertEquals(taken.worker, spy.started[0]);
-      assertEquals(taken.early.map((event) => event.type), ["message"]);
-      const data = (taken.early[0] as MessageEvent).data;
-      assertEquals(data.type, "error");
-      assertMatch(data.error.message, /broken at load/);
-    } finally {
-      taken.worker.terminate();
-    }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
-
-Deno.test("PrestartedWorker: an error before the run takes over is reported by the run", async () => {
-  const dir = await Deno.realPath(await Deno.makeTempDir());
-  try {
-    const task = await taskModule(dir, "broken", BROKEN);
-    using spy = spyOnWorkers();
-    const early = new PrestartedWorker(task, {}, dir);
-    await nextEvent(spy.started[0], "message");
     const error = await rejection(
-      () =>
-        runSandboxed(task, {
-          root: dir,
-          args: {},
-          permissions: {},
-          reporter: quiet,
-          prestarted: early,
-        }),
+      () => runSandboxed(task, { root: dir, args: {}, permissions: {}, reporter: quiet }),
       WstError,
     );
     assertEquals(error.message, "Cannot load the task module: broken at load");
     assertEquals(error.location?.line, 2);
-    // Reported from the events kept before the run: no second worker loaded the module.
-    assertEquals(spy.started.length, 1);
+    assert(spy.terminated.has(spy.started[0]!), "the failed run did not end its worker");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
 
-Deno.test("PrestartedWorker: dispose terminates a worker no run took", async () => {
+Deno.test("runSandboxed: what a local module may read while it loads is revoked before it runs", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir());
   try {
-    // JavaScript that says when it has loaded: the test ends a loaded worker, not one mid-load.
-    const path = `${dir}/idle.js`;
-    await Deno.writeTextFile(path, `self.postMessage("loaded");\nexport default undefined;\n`);
-    const url = new URL(`file://${path}`).href;
-    const task = { name: "idle", url, worker: url };
-    using spy = spyOnWorkers();
-    const unused = new PrestartedWorker(task, {}, dir);
-    const [worker] = spy.started;
-    await nextEvent(worker, "message");
-    assert(!spy.terminated.has(worker!), "terminated before dispose()");
-    unused.dispose();
-    assert(spy.terminated.has(worker!), "dispose() left the worker running");
+    await Deno.mkdir(`${dir}/.wst/tasks`, { recursive: true });
+    const path = `${dir}/.wst/tasks/peek.ts`;
+    await Deno.writeTextFile(
+      path,
+      `const atLoad = Deno.readTextFileSync(${JSON.stringify(path)}).length > 0;
+export default {
+  name: "peek",
+  description: "Reads its own module at load and at run time",
+  run: () => ({ atLoad, atRun: Deno.readTextFileSync(${JSON.stringify(path)}).length > 0 }),
+};
+`,
+    );
+    const task = { name: "peek", url: new URL(`file://${path}`).href };
+    const error = await rejection(
+      () => runSandboxed(task, { root: dir, args: {}, permissions: {}, reporter: quiet }),
+      SandboxDeniedError,
+    );
+    assertEquals(error.operation, `read access to "${path}"`);
+    // Declared, the same read is granted at run time.
+    const granted = await runSandboxed(task, {
+      root: dir,
+      args: {},
+      permissions: { read: [".wst"] },
+      reporter: quiet,
+    });
+    assertEquals(granted.value, { atLoad: true, atRun: true });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

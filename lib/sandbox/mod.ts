@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { computePermissions, describeTask, PrestartedWorker, runSandboxed } from "./host.ts";
+export { computePermissions, describeTask, runSandboxed } from "./host.ts";
 export type { RunOptions, SandboxResult, TaskMeta, TaskModule } from "./host.ts";
 export { findBinary, resolvePermissions } from "./worker_permissions.ts";
 export type { ResolvedPermissions, ResolveOptions } from "./worker_permissions.ts";
