@@ -248,3 +248,28 @@ Deno.test("Ctrl-C while wst list waits for a module that never loads exits 130",
   const out = await child.output();
   assertEquals(out.code, 130, new TextDecoder().decode(out.stderr));
 });
+
+Deno.test("what a module may read while it loads does not reach through a symbolic link", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/peek.ts":
+      `const text = Deno.readTextFileSync(new URL("../link/etc/hostname", import.meta.url));
+export default { name: "peek", description: "Read " + text.trim(), run() {} };
+`,
+    ".wst/tasks/_helper.ts": `export const greeting = "hello";\n`,
+    ".wst/tasks/helped.ts": `import { greeting } from "./_helper.ts";
+export default { name: "helped", description: "Says " + greeting, run() {} };
+`,
+  });
+  await Deno.symlink("/", `${ws.dir}/.wst/link`);
+  const run = await wst(["list", "--root", ws.dir, "--json"]);
+  assertEquals(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  // A helper next to the task still loads: module files are granted one by one.
+  assertEquals(
+    doc.tasks.find((t: { name: string }) => t.name === "helped")?.description,
+    "Says hello",
+  );
+  assertEquals(doc.problems.length, 1, run.stdout);
+  assertEquals(doc.problems[0].kind, "sandbox-denied");
+  assertMatch(doc.problems[0].message, /read access to ".*\/\.wst\/link\/etc\/hostname"/);
+});

@@ -58,8 +58,9 @@ export function encodeError(err: unknown, isOwnFile?: (url: string) => boolean):
   delete (wire as { exitCode?: unknown }).exitCode;
   const stack = native?.stack?.replace(ANSI, "");
   if (stack !== undefined) wire.stack = stack;
+  // Deno names the importing line of a failed import in the message, not in the stack.
   const location = error?.location ??
-    (isOwnFile && stack ? locate(stack, isOwnFile) : undefined);
+    (isOwnFile ? locate(`${stack ?? ""}\n${native?.message ?? ""}`, isOwnFile) : undefined);
   if (location !== undefined) wire.location = location;
   else delete wire.location;
   return wire;

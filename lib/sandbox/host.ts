@@ -214,9 +214,16 @@ function workerSource(url: string, loadGrants: readonly string[]): string {
 
 /**
  * What a local module needs to read while it loads (a dynamic import checks
- * read access to every local file of its graph): the `.wst/` folder it lives
- * in and wst's own modules (`@wst/wst`). Only those the declared permissions
- * do not already cover: the worker revokes them once the module has loaded.
+ * read access to every local file of its graph): the module files of the
+ * `.wst/` folder it lives in and wst's own modules (`@wst/wst`). Files, not
+ * folders, and never a symbolic link: Deno checks the path a task names, so a
+ * folder grant would let a link in it lead anywhere. Only those the declared
+ * permissions do not already cover: the worker revokes them once the module
+ * has loaded.
+ *
+ * @param url The module's `file:` URL.
+ * @param read The declared read permission, resolved.
+ * @returns Absolute paths to grant while loading.
  */
 export function loadGrants(url: string, read: Deno.PermissionOptionsObject["read"]): string[] {
   if (read === true) return [];
@@ -229,7 +236,39 @@ export function loadGrants(url: string, read: Deno.PermissionOptionsObject["read
       const base = String(p);
       return path === base || path.startsWith(base.endsWith(SEP) ? base : `${base}${SEP}`);
     });
-  return [local, WST_DIR].filter((path) => !covered(path));
+  return [...moduleFiles(local), ...WST_MODULES].filter((path) => !covered(path));
+}
+
+/** wst's modules a task imports: `@wst/wst`, `@wst/wst/testing` and `lib/` (no links in it). */
+const WST_MODULES = [`${WST_DIR}/mod.ts`, `${WST_DIR}/testing.ts`, `${WST_DIR}/lib`];
+/** What a module graph can hold: code and JSON. */
+const MODULE_FILE = /\.(?:[cm]?[jt]s|[jt]sx|json)$/;
+/** At most this many files of a `.wst/` folder are granted for loading. */
+const MAX_MODULE_FILES = 2_000;
+const moduleFilesCache = new Map<string, string[]>();
+
+/** The regular module files under a folder, links not followed, `cache/` left out. */
+function moduleFiles(folder: string): string[] {
+  const cached = moduleFilesCache.get(folder);
+  if (cached !== undefined) return cached;
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(dir)];
+    } catch {
+      return; // unreadable: its modules fail to load, with Deno's message
+    }
+    for (const entry of entries) {
+      if (files.length >= MAX_MODULE_FILES) return;
+      const path = `${dir}${SEP}${entry.name}`;
+      if (entry.isDirectory && !(dir === folder && entry.name === "cache")) walk(path);
+      else if (entry.isFile && MODULE_FILE.test(entry.name)) files.push(path);
+    }
+  };
+  walk(folder);
+  moduleFilesCache.set(folder, files);
+  return files;
 }
 
 /**
@@ -352,6 +391,21 @@ function interrupted(task: string): WstError {
   return new InterruptedError(`Task "${task}" was interrupted`);
 }
 
+/**
+ * A refused read of a module file that does not exist is a typo in an import,
+ * not a sandbox denial: while loading, only existing module files are granted.
+ */
+function missingModule(operation: string | undefined): WstError | undefined {
+  const path = /^read access to "(.*\.(?:[cm]?[jt]s|[jt]sx|json))"$/.exec(operation ?? "")?.[1];
+  if (path === undefined) return undefined;
+  try {
+    Deno.lstatSync(path);
+    return undefined;
+  } catch {
+    return new WstError(`Cannot load the task module: Module not found ${JSON.stringify(path)}`);
+  }
+}
+
 function fromWire(
   error: WireError,
   where: { task: string; scope: string; relative: (path: string) => string },
@@ -360,6 +414,13 @@ function fromWire(
   if (signal?.aborted) return interrupted(where.task);
   if (error.kind === "interrupted") return interrupted(where.task);
   if (error.kind === "sandbox-denied" && error.task === undefined) {
+    const missing = missingModule(error.operation);
+    if (missing !== undefined) {
+      if (error.location !== undefined) {
+        missing.location = { ...error.location, file: where.relative(error.location.file) };
+      }
+      return missing;
+    }
     // A refusal inside this task's worker: the host names the task and its scope.
     return new SandboxDeniedError({
       task: where.task,
