@@ -14,6 +14,6 @@ Deno.addSignalListener("SIGINT", onInterrupt);
 // (No `Deno.exitCode = 1` as a guard: setting it costs ~10 ms of start-up, and a run that never
 // settles already exits 1, with Deno's "Top-level await promise never resolved".)
 const { runInvocation } = await import("./lib/cli/run.ts");
-const code = await runInvocation(invocation, { signal: controller.signal });
+const code = await runInvocation(invocation, { signal: controller.signal, chdirToRoot: true });
 Deno.removeSignalListener("SIGINT", onInterrupt);
 Deno.exit(code);

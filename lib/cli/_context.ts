@@ -16,6 +16,8 @@ export interface RunContext {
   readonly base: string;
   /** `--json`: stdout carries exactly one JSON document. */
   readonly json: boolean;
+  /** Make the task's root the process's working folder before it runs (the executable does). */
+  readonly chdirToRoot?: boolean | undefined;
   /** Logs and progress to stderr. */
   readonly reporter: Reporter;
   /** Aborted by Ctrl-C. */

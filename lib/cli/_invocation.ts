@@ -15,6 +15,8 @@ export interface MainOptions {
   stderr?: (text: string) => void;
   /** Aborts a running task. */
   signal?: AbortSignal;
+  /** Make a task's root the process's working folder before it runs (only `cli.ts` does). */
+  chdirToRoot?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -51,6 +53,7 @@ export function openInvocation(
     json: invocation.json,
     reporter,
     signal: options.signal ?? new AbortController().signal,
+    chdirToRoot: options.chdirToRoot,
     exit: ExitCode.Success,
   };
   try {

@@ -32,8 +32,9 @@ export async function runTaskCommand(
   resolvePathArguments(ctx, entry, args);
   // A task's relative paths (`Deno.readTextFile("data.txt")`, a child's cwd) are relative to its
   // root, as its declared permissions are; under npm run and deno task the process starts in wst's
-  // own folder. Every path wst itself holds is absolute by now.
-  Deno.chdir(ctx.root);
+  // own folder. Every path wst itself holds is absolute by now. Only the executable does this: the
+  // working folder belongs to the whole process (tests and embedders call main() in-process).
+  if (ctx.chdirToRoot) Deno.chdir(ctx.root);
   ctx.reporter.debug(`running ${entry.name} (${entry.source}: ${entry.file}) in ${ctx.root}`);
   const result = await runEntry(ctx, entry, {
     root: ctx.root,
