@@ -22,6 +22,8 @@ export interface WireError {
   stack?: string;
   /** Where in the task's own files it was thrown: an absolute path. */
   location?: SourcePosition;
+  /** Set when loading the task's module failed (not running it). */
+  loading?: boolean;
   issues?: ConfigIssue[];
   task?: string;
   operation?: string;

@@ -38,6 +38,9 @@ const WST_ROOT = new URL("../../", import.meta.url).href;
 const DEPENDENCY = /\/node_modules\/|\/npm\/registry\./;
 const isTaskFile = (url: string) => !url.startsWith(WST_ROOT) && !DEPENDENCY.test(url);
 
+/** Errors of loading the task's module (not of running it). */
+const loadFailures = new WeakSet<object>();
+
 let failed = false;
 /** Reports an error that ends the task; only the first one counts. */
 function fail(err: unknown): void {
@@ -45,6 +48,7 @@ function fail(err: unknown): void {
   failed = true;
   const operation = refusedOperation(err);
   const wire = encodeError(err, isTaskFile);
+  if (typeof err === "object" && err !== null && loadFailures.has(err)) wire.loading = true;
   post({
     type: "error",
     error: operation === undefined ? wire : { ...wire, kind: "sandbox-denied", operation },
@@ -151,9 +155,11 @@ export function serveModule(url: string, loadGrants: readonly string[]): void {
   const loaded = import(url).then(
     (mod) => mod.default,
     (err) => {
-      throw err instanceof WstError || !(err instanceof Error) || refusedOperation(err)
+      const error = err instanceof WstError || !(err instanceof Error) || refusedOperation(err)
         ? err
         : loadError(err);
+      if (typeof error === "object" && error !== null) loadFailures.add(error);
+      throw error;
     },
   ).finally(() => {
     for (const path of loadGrants) Deno.permissions.revokeSync({ name: "read", path });

@@ -414,7 +414,7 @@ function fromWire(
   if (signal?.aborted) return interrupted(where.task);
   if (error.kind === "interrupted") return interrupted(where.task);
   if (error.kind === "sandbox-denied" && error.task === undefined) {
-    const missing = missingModule(error.operation);
+    const missing = error.loading ? missingModule(error.operation) : undefined;
     if (missing !== undefined) {
       if (error.location !== undefined) {
         missing.location = { ...error.location, file: where.relative(error.location.file) };
