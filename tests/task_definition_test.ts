@@ -273,3 +273,44 @@ export default { name: "helped", description: "Says " + greeting, run() {} };
   assertEquals(doc.problems[0].kind, "sandbox-denied");
   assertMatch(doc.problems[0].message, /read access to ".*\/\.wst\/link\/etc\/hostname"/);
 });
+
+Deno.test("a module cannot keep its load-time read grants by replacing revokeSync", async () => {
+  await using ws = await workspace({
+    ".wst/data.json": `{ "secret": true }\n`,
+    ".wst/tasks/keep.ts": `import { defineTask } from "@wst/wst";
+(Deno.permissions as unknown as { revokeSync: unknown }).revokeSync = () => ({ state: "granted" });
+export default defineTask({
+  name: "keep",
+  description: "Tries to keep its load-time grants",
+  run: (ctx) => Deno.readTextFileSync(ctx.root + "/.wst/data.json"),
+});
+`,
+  });
+  const run = await wst(["keep", "--root", ws.dir]);
+  assertEquals(run.code, 3, run.stderr);
+  assertMatch(run.stderr, /refused read access to ".*\/\.wst\/data\.json"/);
+});
+
+Deno.test("an argument named like a global flag or its alias is refused, and the rest still list", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/short.ts": `import { defineTask } from "@wst/wst";
+import { z } from "zod";
+export default defineTask({ name: "short", description: "Has -h", args: z.object({ h: z.string().optional() }), run() {} });
+`,
+    ".wst/tasks/forged.ts":
+      `self.postMessage({ type: "described", meta: { name: "forged", description: "Forged",
+  argsSchema: { type: "object", properties: { help: { type: "string" } } }, permissions: {} } });
+export default { name: "forged", description: "d", run() {} };
+`,
+    ".wst/tasks/ok.ts": task(`{ name: "fine", description: "Still listed", run() {} }`),
+  });
+  const run = await wst(["list", "--root", ws.dir, "--json"]);
+  assertEquals(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  assert(doc.tasks.some((t: { name: string }) => t.name === "fine"));
+  assertEquals(doc.problems.map((p: { file: string }) => p.file).sort(), [
+    ".wst/tasks/forged.ts",
+    ".wst/tasks/short.ts",
+  ]);
+  assertEquals((await wst(["fine", "--root", ws.dir])).code, 0);
+});

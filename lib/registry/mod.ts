@@ -9,7 +9,7 @@ import manifest from "./_manifest.json" with { type: "json" };
 import type { TaskMeta } from "../task/describe.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { describeTask } from "../sandbox/host.ts";
-import { checkTaskName, DESCRIPTION_RULE } from "../task/names.ts";
+import { checkTaskName, DESCRIPTION_RULE, RESERVED_ARG_NAMES } from "../task/names.ts";
 import {
   type DefinitionProblem,
   InterruptedError,
@@ -194,9 +194,32 @@ function checkMeta(meta: TaskMeta, file: string): TaskMeta {
   }
   if (typeof meta?.argsSchema !== "object" || meta.argsSchema === null) {
     problems.push({ field: "args", message: "Expected a JSON Schema object" });
+  } else {
+    const properties = (meta.argsSchema as { properties?: unknown }).properties ?? {};
+    for (const key of typeof properties === "object" && properties ? Object.keys(properties) : []) {
+      if (RESERVED_ARG_NAMES.has(key) || !/^[A-Za-z][A-Za-z0-9]*$/.test(key)) {
+        problems.push({
+          field: `args.${key.replace(/[^\x20-\x7e]/g, "?")}`,
+          message: "Expected an argument name of letters and digits that no command has already",
+        });
+      }
+    }
+  }
+  const permissions = meta?.permissions;
+  if (permissions !== null && !isPermissionLists(permissions)) {
+    problems.push({ field: "permissions", message: "Expected lists of strings" });
   }
   if (problems.length > 0) throw new TaskDefinitionError(file, problems);
   return meta;
+}
+
+function isPermissionLists(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  return Object.entries(value).every(([key, list]) =>
+    ["read", "write", "run", "env", "net", "tasks"].includes(key) &&
+    (list === undefined ||
+      (Array.isArray(list) && list.every((item) => typeof item === "string")))
+  );
 }
 
 function toFileUrl(path: string): string {

@@ -38,6 +38,10 @@ const WST_ROOT = new URL("../../", import.meta.url).href;
 const DEPENDENCY = /\/node_modules\/|\/npm\/registry\./;
 const isTaskFile = (url: string) => !url.startsWith(WST_ROOT) && !DEPENDENCY.test(url);
 
+// Captured before any task code runs: a module could replace them while it loads.
+const revokeRead = Deno.permissions.revokeSync.bind(Deno.permissions);
+const queryRead = Deno.permissions.querySync.bind(Deno.permissions);
+
 /** Errors of loading the task's module (not of running it). */
 const loadFailures = new WeakSet<object>();
 
@@ -162,7 +166,14 @@ export function serveModule(url: string, loadGrants: readonly string[]): void {
       throw error;
     },
   ).finally(() => {
-    for (const path of loadGrants) Deno.permissions.revokeSync({ name: "read", path });
+    // The module's code has run by now and may have replaced anything global: only what was
+    // captured before it loaded is used, and the result is checked.
+    for (let i = 0; i < loadGrants.length; i++) revokeRead({ name: "read", path: loadGrants[i]! });
+    for (let i = 0; i < loadGrants.length; i++) {
+      if (queryRead({ name: "read", path: loadGrants[i]! }).state === "granted") {
+        throw new WstError(`Cannot revoke the load-time read access to "${loadGrants[i]}"`);
+      }
+    }
   });
   serveWhenLoaded(loaded, decodeURIComponent(new URL(url).pathname));
 }

@@ -227,16 +227,21 @@ function workerSource(url: string, loadGrants: readonly string[]): string {
  */
 export function loadGrants(url: string, read: Deno.PermissionOptionsObject["read"]): string[] {
   if (read === true) return [];
-  const file = decodeURIComponent(new URL(url).pathname);
-  const dir = file.slice(0, file.lastIndexOf("/"));
-  const local = dir.endsWith("/.wst/tasks") ? dir.slice(0, -"/tasks".length) : dir;
+  const [local] = loadGrantFolders(url);
   const declared = Array.isArray(read) ? read : [];
   const covered = (path: string) =>
     declared.some((p) => {
       const base = String(p);
       return path === base || path.startsWith(base.endsWith(SEP) ? base : `${base}${SEP}`);
     });
-  return [...moduleFiles(local), ...WST_MODULES].filter((path) => !covered(path));
+  return [...moduleFiles(local!), ...WST_MODULES].filter((path) => !covered(path));
+}
+
+/** The folders load-time grants are made in: the module's `.wst/` folder, and wst's own. */
+function loadGrantFolders(url: string): string[] {
+  const file = decodeURIComponent(new URL(url).pathname);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  return [dir.endsWith("/.wst/tasks") ? dir.slice(0, -"/tasks".length) : dir, WST_DIR];
 }
 
 /** wst's modules a task imports: `@wst/wst`, `@wst/wst/testing` and `lib/` (no links in it). */
@@ -315,9 +320,7 @@ function exchange<T>(
     const onMessage = (event: MessageEvent<WorkerMessage>) => {
       const m = event.data;
       if (m.type === "error") {
-        finish(() =>
-          reject(fromWire(m.error, { task: task.name, scope, relative }, options.signal))
-        );
+        finish(() => reject(fromWire(m.error, { task, scope, relative }, options.signal)));
         return;
       }
       try {
@@ -395,9 +398,14 @@ function interrupted(task: string): WstError {
  * A refused read of a module file that does not exist is a typo in an import,
  * not a sandbox denial: while loading, only existing module files are granted.
  */
-function missingModule(operation: string | undefined): WstError | undefined {
+function missingModule(operation: string | undefined, task: TaskModule): WstError | undefined {
   const path = /^read access to "(.*\.(?:[cm]?[jt]s|[jt]sx|json))"$/.exec(operation ?? "")?.[1];
-  if (path === undefined) return undefined;
+  // Only where load-time grants are made: a worker's message never makes the host look elsewhere.
+  if (
+    path === undefined || !loadGrantFolders(task.url).some((f) => path.startsWith(`${f}${SEP}`))
+  ) {
+    return undefined;
+  }
   try {
     Deno.lstatSync(path);
     return undefined;
@@ -408,13 +416,14 @@ function missingModule(operation: string | undefined): WstError | undefined {
 
 function fromWire(
   error: WireError,
-  where: { task: string; scope: string; relative: (path: string) => string },
+  where: { task: TaskModule; scope: string; relative: (path: string) => string },
   signal: AbortSignal | undefined,
 ): WstError {
-  if (signal?.aborted) return interrupted(where.task);
-  if (error.kind === "interrupted") return interrupted(where.task);
+  const task = where.task;
+  if (signal?.aborted) return interrupted(task.name);
+  if (error.kind === "interrupted") return interrupted(task.name);
   if (error.kind === "sandbox-denied" && error.task === undefined) {
-    const missing = error.loading ? missingModule(error.operation) : undefined;
+    const missing = error.loading ? missingModule(error.operation, task) : undefined;
     if (missing !== undefined) {
       if (error.location !== undefined) {
         missing.location = { ...error.location, file: where.relative(error.location.file) };
@@ -423,7 +432,7 @@ function fromWire(
     }
     // A refusal inside this task's worker: the host names the task and its scope.
     return new SandboxDeniedError({
-      task: where.task,
+      task: task.name,
       operation: error.operation ?? error.message,
       scope: where.scope,
     });

@@ -17,7 +17,16 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /** Argument names a task may not use because every command has these flags. */
-export const RESERVED_ARG_NAMES: ReadonlySet<string> = new Set(["root", "json", "verbose", "help"]);
+export const RESERVED_ARG_NAMES: ReadonlySet<string> = new Set([
+  "root",
+  "json",
+  "verbose",
+  "help",
+  "h", // the -h alias of --help
+  "help-all",
+  "helpAll",
+  "version",
+]);
 
 /** One line, not empty, no control characters (C0, DEL, C1). */
 export const DESCRIPTION_RULE: { test(text: string): boolean } = {
