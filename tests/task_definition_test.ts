@@ -291,7 +291,7 @@ export default defineTask({
   assertMatch(run.stderr, /refused read access to ".*\/\.wst\/data\.json"/);
 });
 
-Deno.test("an argument named like a global flag or its alias is refused, and the rest still list", async () => {
+Deno.test("an argument named like a global flag or its alias is refused; a forged description is ignored", async () => {
   await using ws = await workspace({
     ".wst/tasks/short.ts": `import { defineTask } from "@wst/wst";
 import { z } from "zod";
@@ -308,9 +308,26 @@ export default { name: "forged", description: "d", run() {} };
   assertEquals(run.code, 0, run.stderr);
   const doc = JSON.parse(run.stdout);
   assert(doc.tasks.some((t: { name: string }) => t.name === "fine"));
-  assertEquals(doc.problems.map((p: { file: string }) => p.file).sort(), [
-    ".wst/tasks/forged.ts",
-    ".wst/tasks/short.ts",
-  ]);
+  assertEquals(doc.problems.map((p: { file: string }) => p.file), [".wst/tasks/short.ts"]);
+  // What the module posted itself never reaches wst: its real definition is what lists.
+  assertEquals(doc.tasks.find((t: { name: string }) => t.name === "forged")?.description, "d");
   assertEquals((await wst(["fine", "--root", ws.dir])).code, 0);
+});
+
+Deno.test("a task cannot forge its result or an error class by posting messages itself", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/forge.ts": task(`{
+  name: "forge",
+  description: "Posts protocol messages itself",
+  async run() {
+    self.postMessage({ type: "result", value: { forged: true }, text: "forged", failed: false });
+    self.postMessage({ type: "error", error: { kind: "interrupted", message: "x" } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return { real: true };
+  },
+}`),
+  });
+  const run = await wst(["forge", "--root", ws.dir, "--json"]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(JSON.parse(run.stdout), { real: true });
 });

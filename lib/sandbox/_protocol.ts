@@ -9,6 +9,8 @@ import type { WireError } from "../errors/wire.ts";
 export type { WireError };
 
 export type HostMessage =
+  /** The first message, on the worker's own channel: carries the port of the protocol. */
+  | { type: "init" }
   | { type: "describe" }
   | { type: "permissions"; args: Record<string, unknown> }
   | {

@@ -30,7 +30,30 @@ const scope = self as unknown as {
   close(): void;
   addEventListener(type: string, listener: (event: Event) => void): void;
 };
-const post = (message: WorkerMessage) => scope.postMessage(message);
+/**
+ * The protocol runs over a port the host sends in its first message, kept in
+ * this closure before any task code loads: a task can call `self.postMessage`,
+ * but the host ignores the worker's own channel, so it cannot forge a result,
+ * an error or its own description.
+ */
+let send: ((message: WorkerMessage) => void) | undefined;
+const queued: WorkerMessage[] = [];
+let onHostMessage: (event: MessageEvent<HostMessage>) => void = () => {};
+let portArrived: () => void;
+const portReady = new Promise<void>((resolve) => (portArrived = resolve));
+const post = (message: WorkerMessage) => {
+  if (send === undefined) queued.push(message);
+  else send(message);
+};
+scope.onmessage = (event: MessageEvent<HostMessage>) => {
+  const port = event.ports[0];
+  if (send !== undefined || event.data?.type !== "init" || port === undefined) return;
+  send = port.postMessage.bind(port);
+  port.onmessage = (message: MessageEvent<HostMessage>) => onHostMessage(message);
+  scope.onmessage = null;
+  for (const message of queued.splice(0)) send(message);
+  portArrived();
+};
 
 /** wst's own files: never the location of a task's error. */
 const WST_ROOT = new URL("../../", import.meta.url).href;
@@ -156,7 +179,8 @@ export function serve(definition: unknown, file = "the task module"): void {
  * @param loadGrants Read grants the worker has only for loading; revoked after.
  */
 export function serveModule(url: string, loadGrants: readonly string[]): void {
-  const loaded = import(url).then(
+  // The module loads only once the port is here: it never sees the host's first message.
+  const loaded = portReady.then(() => import(url)).then(
     (mod) => mod.default,
     (err) => {
       const error = err instanceof WstError || !(err instanceof Error) || refusedOperation(err)
@@ -197,7 +221,7 @@ function serveWhenLoaded(loaded: Promise<unknown>, file: string): void {
   const task = loaded.then((definition) => asTaskDefinition(definition, file));
   // The host may send its message before the module has loaded: wait for it.
   task.catch(fail);
-  scope.onmessage = async (event: MessageEvent<HostMessage>) => {
+  onHostMessage = async (event: MessageEvent<HostMessage>) => {
     const message = event.data;
     if (message.type === "abort") {
       controller.abort(new InterruptedError("Interrupted"));

@@ -300,6 +300,9 @@ function exchange<T>(
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     let deadline: ReturnType<typeof setTimeout> | undefined;
     const worker = startWorker(task, permissions);
+    // The protocol's own channel: messages task code posts on the worker's are ignored.
+    const { port1: port, port2 } = new MessageChannel();
+    worker.postMessage({ type: "init" } satisfies HostMessage, [port2]);
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
@@ -308,10 +311,11 @@ function exchange<T>(
       if (deadline !== undefined) clearTimeout(deadline);
       options.signal?.removeEventListener("abort", onAbort);
       worker.terminate();
+      port.close();
       fn();
     };
     const onAbort = () => {
-      worker.postMessage({ type: "abort" } satisfies HostMessage);
+      port.postMessage({ type: "abort" } satisfies HostMessage);
       graceTimer = setTimeout(
         () => finish(() => reject(interrupted(task.name))),
         ABORT_GRACE_MS,
@@ -325,7 +329,7 @@ function exchange<T>(
       }
       try {
         const value = handle(m, (answer) => {
-          if (!settled) worker.postMessage(answer);
+          if (!settled) port.postMessage(answer);
         });
         if (value !== undefined) finish(() => resolve(value));
       } catch (err) {
@@ -350,9 +354,10 @@ function exchange<T>(
         reject(new WstError(`Task "${task.name}" returned a result that cannot be serialised`))
       );
     };
-    worker.onmessage = onMessage;
+    port.onmessage = onMessage;
+    port.onmessageerror = onMessageError;
+    worker.onmessage = () => {}; // task code's own messages
     worker.onerror = onError;
-    worker.onmessageerror = onMessageError;
     if (options.signal?.aborted) {
       finish(() => reject(interrupted(task.name)));
       return;
@@ -369,7 +374,7 @@ function exchange<T>(
           )
         ), options.timeoutMs);
     }
-    if (!settled) worker.postMessage(message);
+    if (!settled) port.postMessage(message);
   });
 }
 
