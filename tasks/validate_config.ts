@@ -27,6 +27,15 @@ const ROOT_FILES = [
   { file: "ai-gateway.yaml", schema: aiGatewayFileSchema },
 ] as const;
 
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export default defineTask({
   name: "validate-config",
   description: "Check workspaces.yaml, ai-gateway.yaml and project metadata against their schemas",
@@ -51,6 +60,11 @@ export default defineTask({
     ) => {
       const text = readTextFileOrNullSync(`${ctx.root}/${file}`);
       if (text === null) return;
+      // Deno decodes leniently: a byte that is not UTF-8 becomes U+FFFD, silently.
+      if (text.includes("\uFFFD") && !isUtf8(Deno.readFileSync(`${ctx.root}/${file}`))) {
+        errors.push({ file, path: "", message: "Expected UTF-8 text, found bytes that are not" });
+        return;
+      }
       try {
         const { data, warnings } = parseConfig(file, text, schema, { format });
         errors.push(...(extra?.(data) ?? []));

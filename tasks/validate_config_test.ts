@@ -49,3 +49,27 @@ Deno.test("validate-config with no configuration file is a usage error", async (
   const err = await rejection(() => runTask(task, {}, { root: ws.dir }), UsageError);
   assertEquals(err.message.includes("No configuration file found"), true);
 });
+
+Deno.test("validate-config refuses a file that is not UTF-8 instead of reading it with U+FFFD", async () => {
+  await using ws = await workspace({ "ai-gateway.yaml": AI_GATEWAY_YAML });
+  const bytes = new TextEncoder().encode(WORKSPACES_YAML.replace("ai-dev", "ai-d\u0000ev"));
+  bytes[bytes.indexOf(0)] = 0xff; // a byte that is never UTF-8
+  await Deno.writeFile(`${ws.dir}/workspaces.yaml`, bytes);
+  const error = await rejection(() => runTask(task, {}, { root: ws.dir }), ConfigError);
+  assertEquals(error.issues.map((i) => [i.file, i.message]), [
+    ["workspaces.yaml", "Expected UTF-8 text, found bytes that are not"],
+  ]);
+});
+
+Deno.test("validate-config reports an alias bomb as invalid YAML in its file (exit 2)", async () => {
+  const bomb = ["version: v1", "a: &a [x, x, x, x, x, x, x, x, x, x]"];
+  for (let i = 0; i < 8; i++) {
+    const prev = String.fromCharCode(97 + i);
+    const next = String.fromCharCode(98 + i);
+    bomb.push(`${next}: &${next} [${Array(10).fill(`*${prev}`).join(", ")}]`);
+  }
+  await using ws = await workspace({ "workspaces.yaml": `${bomb.join("\n")}\n` });
+  const error = await rejection(() => runTask(task, {}, { root: ws.dir }), ConfigError);
+  assertEquals(error.issues[0]?.file, "workspaces.yaml");
+  assertEquals(error.exitCode, 2);
+});

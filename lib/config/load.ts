@@ -60,7 +60,19 @@ export function parseConfig<S extends z.core.$ZodType>(
         message: `Invalid YAML: ${e.message.split("\n")[0]}`,
       })));
     }
-    raw = doc.toJS();
+    try {
+      raw = doc.toJS();
+    } catch (err) {
+      // yaml refuses documents whose aliases would expand past its limit ("billion laughs").
+      const message = err instanceof Error ? err.message : String(err);
+      throw new ConfigError([{
+        file,
+        line: 1,
+        column: 1,
+        path: "",
+        message: `Invalid YAML: ${message}`,
+      }]);
+    }
   }
   if (raw === null || raw === undefined) {
     throw new ConfigError([{ file, line: 1, column: 1, path: "", message: "The file is empty" }]);
