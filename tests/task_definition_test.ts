@@ -331,3 +331,27 @@ Deno.test("a task cannot forge its result or an error class by posting messages 
   assertEquals(run.code, 0, run.stderr);
   assertEquals(JSON.parse(run.stdout), { real: true });
 });
+
+Deno.test("control characters in a task's error reach the terminal escaped", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/title.ts": task(`{
+  name: "title",
+  description: "Fails with a terminal escape",
+  run() {
+    throw new Error("boom \\u001b]0;PWNED\\u0007 \\u001b[2J");
+  },
+}`),
+    ".wst/tasks/broken.ts":
+      `throw new Error("load \\u001b]52;c;Y2xpcA==\\u0007");\nexport default {};\n`,
+  });
+  const run = await wst(["title", "--root", ws.dir]);
+  assertEquals(run.code, 1);
+  assert(
+    !run.stderr.includes("\u001b]") && !run.stderr.includes("\u0007"),
+    JSON.stringify(run.stderr),
+  );
+  assertMatch(run.stderr, /boom \\x1b\]0;PWNED\\x07 \\x1b\[2J/);
+  const list = await wst(["list", "--root", ws.dir]);
+  assert(!list.stderr.includes("\u001b]"), JSON.stringify(list.stderr));
+  assertMatch(list.stderr, /load \\x1b\]52;c;Y2xpcA==\\x07/);
+});

@@ -93,7 +93,29 @@ export function reportError(
  */
 export function errorLine(error: WstError): string {
   const at = error.location;
-  return at === undefined ? error.message : `${at.file}:${at.line}:${at.column}: ${error.message}`;
+  const line = at === undefined
+    ? error.message
+    : `${at.file}:${at.line}:${at.column}: ${error.message}`;
+  return escapeControls(line);
+}
+
+// deno-lint-ignore no-control-regex
+const CONTROL = /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text a task controls (its error messages, a module's load error), made safe
+ * for a terminal: control characters are shown escaped (`\x1b`), so a
+ * message cannot retitle the window, clear the screen or write the
+ * clipboard. Colour (SGR) sequences, newlines and tabs are kept.
+ *
+ * @param text The text.
+ * @returns The text with its control characters escaped.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(
+    CONTROL,
+    (c) => c.length > 1 ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
 }
 
 /**
@@ -107,7 +129,7 @@ export function problemLine(problem: RegistryProblem): string {
   const where = problem.line === undefined
     ? problem.file
     : `${problem.file}:${problem.line}:${problem.column}`;
-  return `${where}: ${problem.message}`;
+  return escapeControls(`${where}: ${problem.message}`);
 }
 
 /** A reporter that puts a prefix before every line (a subtask's name). */
