@@ -20,14 +20,14 @@ import {
   type RunContext,
 } from "./_context.ts";
 import { commandArgv, type Invocation } from "./_argv.ts";
+import { RESERVED_NAMES } from "../task/names.ts";
 import { problemLine, reportError } from "./_invocation.ts";
 
 /** The version printed by `wst --version`. */
 export const VERSION = "0.1.0";
 
-const COMMANDS = new Set(["list", "describe", "schema", "docs", "completions"]);
 function isKnown(tasks: readonly RegistryEntry[], name: string): boolean {
-  return COMMANDS.has(name) || tasks.some((t) => t.name === name);
+  return RESERVED_NAMES.has(name) || tasks.some((t) => t.name === name);
 }
 
 /** Stricli's own exit codes for bad input (negative), which wst reports as usage errors. */

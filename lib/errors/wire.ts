@@ -36,6 +36,17 @@ export interface WireError {
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /**
+ * A message without the colour codes Deno puts in some of its own (a failed
+ * import names the importing file in colour).
+ *
+ * @param text The text.
+ * @returns The text without SGR sequences.
+ */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, "");
+}
+
+/**
  * Encodes anything thrown. A `WstError` keeps its class; anything else is a
  * task failure whose message names its type when that says something
  * (`TypeError: …`).
@@ -55,10 +66,10 @@ export function encodeError(err: unknown, isOwnFile?: (url: string) => boolean):
   const wire: WireError = {
     ...(error?.toJSON().error as Record<string, unknown> | undefined),
     kind: error?.kind ?? "task-failed",
-    message: message.replace(ANSI, ""),
+    message: stripAnsi(message),
   } as WireError;
   delete (wire as { exitCode?: unknown }).exitCode;
-  const stack = native?.stack?.replace(ANSI, "");
+  const stack = native?.stack === undefined ? undefined : stripAnsi(native.stack);
   if (stack !== undefined) wire.stack = stack;
   // Deno names the importing line of a failed import in the message, not in the stack.
   const location = error?.location ??

@@ -10,6 +10,7 @@ import type { TaskMeta } from "../task/describe.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { describeTask } from "../sandbox/host.ts";
 import { checkTaskName, DESCRIPTION_RULE, RESERVED_ARG_NAMES } from "../task/names.ts";
+import { PERMISSION_KINDS } from "../task/scope.ts";
 import {
   type DefinitionProblem,
   InterruptedError,
@@ -216,7 +217,7 @@ function checkMeta(meta: TaskMeta, file: string): TaskMeta {
 function isPermissionLists(value: unknown): boolean {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   return Object.entries(value).every(([key, list]) =>
-    ["read", "write", "run", "env", "net", "tasks"].includes(key) &&
+    (key === "tasks" || (PERMISSION_KINDS as readonly string[]).includes(key)) &&
     (list === undefined ||
       (Array.isArray(list) && list.every((item) => typeof item === "string")))
   );

@@ -9,7 +9,7 @@
 // an uncaught error or unhandled rejection fails it, and `console` writes to
 // stderr only (stdout carries exactly one document under `--json`).
 import { InterruptedError, SandboxDeniedError, UsageError, WstError } from "../errors/mod.ts";
-import { decodeError, encodeError, locate } from "../errors/wire.ts";
+import { decodeError, encodeError, locate, stripAnsi } from "../errors/wire.ts";
 import type { SubtaskResult, TaskContext } from "../task/context.ts";
 import { asTaskDefinition, permissionsFor, taskMeta, type ValidTask } from "../task/describe.ts";
 import type { Progress, Reporter } from "../reporter/mod.ts";
@@ -203,8 +203,7 @@ export function serveModule(url: string, loadGrants: readonly string[]): void {
 }
 
 function loadError(err: Error): WstError {
-  // deno-lint-ignore no-control-regex
-  const message = err.message.replace(/\u001b\[[0-9;]*m/g, "");
+  const message = stripAnsi(err.message);
   const what = err.name === "Error" ? "" : `${err.name}: `;
   const error = new WstError(`Cannot load the task module: ${what}${message.split("\n")[0]}`, {
     cause: err,

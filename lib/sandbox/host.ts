@@ -1,5 +1,5 @@
 import { InterruptedError, SandboxDeniedError, WstError } from "../errors/mod.ts";
-import { decodeError, encodeError } from "../errors/wire.ts";
+import { decodeError, encodeError, stripAnsi } from "../errors/wire.ts";
 import { relativeTo, resolvePath, SEP } from "../_path.ts";
 import type { Progress, Reporter } from "../reporter/mod.ts";
 import type { Permissions } from "../task/permissions.ts";
@@ -339,8 +339,7 @@ function exchange<T>(
     const onError = (event: ErrorEvent) => {
       event.preventDefault();
       const operation = refusedOperation(event.message);
-      // deno-lint-ignore no-control-regex
-      const message = String(event.message).replace(/\u001b\[[0-9;]*m/g, "").split("\n")[0];
+      const message = stripAnsi(String(event.message)).split("\n")[0];
       finish(() =>
         reject(
           operation === undefined
