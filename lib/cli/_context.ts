@@ -1,5 +1,5 @@
 import type { CommandContext } from "@stricli/core";
-import type { Reporter } from "../reporter/mod.ts";
+import { escapeControls, type Reporter, safeJson } from "../reporter/mod.ts";
 import type { Registry } from "../registry/mod.ts";
 
 /** What running a task from the command line needs: output streams, the workspace, where the exit code goes. */
@@ -63,8 +63,15 @@ export const GLOBAL_FLAG_SPECS = {
   },
 } as const;
 
-/** Writes the result: one JSON document with `--json`, else text. Both on stdout. */
+/**
+ * Writes the result: one JSON document with `--json`, else text. Both on
+ * stdout, and both safe for a terminal: the text has its control characters
+ * escaped (`escapeControls`), the JSON its C1 and bidi characters (`safeJson`).
+ */
 export function printResult(ctx: RunContext, value: unknown, text: string): void {
-  if (ctx.json) ctx.process.stdout.write(`${JSON.stringify(value ?? null)}\n`);
-  else if (text !== "") ctx.process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  if (ctx.json) ctx.process.stdout.write(`${safeJson(value ?? null)}\n`);
+  else if (text !== "") {
+    const safe = escapeControls(text);
+    ctx.process.stdout.write(safe.endsWith("\n") ? safe : `${safe}\n`);
+  }
 }
