@@ -24,6 +24,12 @@ export interface RunContext {
   readonly signal: AbortSignal;
   /** Set by a command to its exit code. */
   exit: number;
+  /**
+   * wst's own workflow commands (a built-in task's `::error` annotations):
+   * written after everything a task controls, outside its `::stop-commands::`
+   * block in GitHub Actions.
+   */
+  readonly annotations?: string[];
 }
 
 /** What every Stricli command gets: a {@linkcode RunContext} and the registry. */

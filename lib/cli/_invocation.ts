@@ -25,6 +25,8 @@ export interface MainOptions {
   signal?: AbortSignal;
   /** Make a task's root the process's working folder before it runs (only `cli.ts` does). */
   chdirToRoot?: boolean;
+  /** Reads the environment (default: `Deno.env.get`); only `GITHUB_ACTIONS` so far. */
+  env?: (name: string) => string | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -63,6 +65,7 @@ export function openInvocation(
     signal: options.signal ?? new AbortController().signal,
     chdirToRoot: options.chdirToRoot,
     exit: ExitCode.Success,
+    annotations: [],
   };
   try {
     if (invocation.error !== undefined) throw new UsageError(invocation.error);

@@ -76,11 +76,17 @@ async function runEntry(
   const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
   const permissions = knownPermissions(entry, Object.keys(options.args).length > 0) ??
     await computePermissions(task, options.args, { root: options.root });
+  const annotations = ctx.annotations;
   return await runSandboxed(task, {
     root: options.root,
     args: options.args,
     permissions,
     reporter: options.reporter,
+    // wst's own annotations come from its own tasks only: a repository's task cannot end the
+    // `::stop-commands::` block or write a command after it.
+    annotate: entry.source === "built-in" && annotations !== undefined
+      ? (line) => annotations.push(line)
+      : undefined,
     signal: ctx.signal,
     runSubtask: async (request: SubtaskRequest) => {
       const registry = await loadRegistry(request.root, { signal: ctx.signal });

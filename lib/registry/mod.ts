@@ -9,7 +9,13 @@ import manifest from "./_manifest.json" with { type: "json" };
 import type { TaskMeta } from "../task/describe.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { describeTask } from "../sandbox/host.ts";
-import { checkTaskName, DESCRIPTION_RULE, RESERVED_ARG_NAMES } from "../task/names.ts";
+import {
+  argTextProblems,
+  checkTaskName,
+  DESCRIPTION_MESSAGE,
+  DESCRIPTION_RULE,
+  RESERVED_ARG_NAMES,
+} from "../task/names.ts";
 import { PERMISSION_KINDS } from "../task/scope.ts";
 import {
   type DefinitionProblem,
@@ -188,10 +194,7 @@ function checkMeta(meta: TaskMeta, file: string): TaskMeta {
   const nameProblem = checkTaskName(name);
   if (nameProblem !== undefined) problems.push({ field: "name", message: nameProblem });
   if (typeof meta?.description !== "string" || !DESCRIPTION_RULE.test(meta.description)) {
-    problems.push({
-      field: "description",
-      message: "Expected one non-empty line with no control characters",
-    });
+    problems.push({ field: "description", message: DESCRIPTION_MESSAGE });
   }
   if (typeof meta?.argsSchema !== "object" || meta.argsSchema === null) {
     problems.push({ field: "args", message: "Expected a JSON Schema object" });
@@ -205,6 +208,7 @@ function checkMeta(meta: TaskMeta, file: string): TaskMeta {
         });
       }
     }
+    problems.push(...argTextProblems(meta.argsSchema));
   }
   const permissions = meta?.permissions;
   if (permissions !== null && !isPermissionLists(permissions)) {
