@@ -114,6 +114,13 @@ Deno.test("in GitHub Actions with --json, stdout is one JSON document and stderr
   assertEquals(stderr.outside.filter((l) => l.startsWith("::")), []);
 });
 
+Deno.test("in GitHub Actions, wst's own stdout (wst schema, to be redirected to a file) has no markers", async () => {
+  const run = await wst(["schema", "workspaces"], { env: { GITHUB_ACTIONS: "true" } });
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(typeof JSON.parse(run.stdout), "object");
+  assertEquals(blocks(run.stderr).tokens.length, 1);
+});
+
 Deno.test("in GitHub Actions, a task's error is inside the block and wst's own annotations come after it", async () => {
   await using ws = await workspace({
     ".wst/tasks/fails.ts": `import { defineTask } from "@wst/wst";

@@ -30,6 +30,13 @@ export interface RunContext {
    * block in GitHub Actions.
    */
   readonly annotations?: string[];
+  /**
+   * In GitHub Actions: the run's `::stop-commands::<token>` and `::<token>::`
+   * lines. stderr gets them around the whole run; stdout around a task's run
+   * and result (not with `--json`, and not for wst's own output, such as
+   * `wst schema`, which may be redirected to a file).
+   */
+  readonly stopCommands?: { readonly start: string; readonly end: string } | undefined;
 }
 
 /** What every Stricli command gets: a {@linkcode RunContext} and the registry. */

@@ -33,8 +33,9 @@ export async function runInvocation(
 ): Promise<number> {
   const opened = openInvocation(invocation, options);
   if (opened.ctx === undefined) return opened.code;
-  const ctx = opened.ctx;
-  const guard = stopCommandsIn(ctx, options);
+  const markers = githubStopCommands(options);
+  const ctx = { ...opened.ctx, stopCommands: markers };
+  if (markers !== undefined) ctx.process.stderr.write(markers.start);
   try {
     const entry = directEntry(invocation);
     if (entry !== undefined) {
@@ -47,29 +48,24 @@ export async function runInvocation(
   } catch (err) {
     return reportError(ctx, err);
   } finally {
-    guard?.();
+    if (markers !== undefined) ctx.process.stderr.write(markers.end);
     for (const line of ctx.annotations ?? []) ctx.process.stderr.write(`${line}\n`);
   }
 }
 
 /**
- * In GitHub Actions, everything after this is out of the runner's reach
- * (`::stop-commands::<token>`, a new random token per run) until the
- * function it returns writes `::<token>::`: loading task modules, their logs,
- * progress, errors, results, and the output of children that share wst's
- * stdout and stderr. The runner reads workflow commands from both streams,
- * one reader each, so both get the markers; with `--json` only stderr does,
- * as stdout is exactly one JSON document, which never starts a line with `::`.
+ * In GitHub Actions, what a run prints between `::stop-commands::<token>`
+ * (a new random token per run) and `::<token>::` is out of the runner's
+ * reach: loading task modules, their logs, progress, errors, results, and
+ * the output of children that share wst's stdout and stderr. The runner
+ * reads workflow commands from both streams, one reader each: stderr gets
+ * the markers around the whole run, stdout around a task's run and result
+ * (`runTaskCommand`), except with `--json`, where stdout is exactly one JSON
+ * document, whose one line never starts with `::`.
  *
- * @returns The function that ends the block, or undefined outside GitHub Actions.
+ * @returns The two lines, or undefined outside GitHub Actions.
  */
-function stopCommandsIn(ctx: RunContext, options: MainOptions): (() => void) | undefined {
+function githubStopCommands(options: MainOptions): RunContext["stopCommands"] {
   const env = options.env ?? ((name: string) => Deno.env.get(name));
-  if (!inGithubActions(env)) return undefined;
-  const { start, end } = stopCommands(stopCommandsToken());
-  const streams = ctx.json ? [ctx.process.stderr] : [ctx.process.stderr, ctx.process.stdout];
-  for (const stream of streams) stream.write(start);
-  return () => {
-    for (const stream of streams.toReversed()) stream.write(end);
-  };
+  return inGithubActions(env) ? stopCommands(stopCommandsToken()) : undefined;
 }
