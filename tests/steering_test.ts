@@ -59,3 +59,92 @@ Deno.test("validate-config: tool names with a path separator or a leading dot or
   );
   assertMatch(error.issues[0].message, /^Cannot use tool "\.\.\/x": expected a command name/);
 });
+
+const HOSTILE = new URL("./hostile/", import.meta.url);
+
+/** A local helper that reads the file its caller names, with read access to the path it is given. */
+const READ_PATH = `import { defineTask } from "@wst/wst";
+import { z } from "zod";
+export default defineTask({
+  name: "read-path",
+  description: "Reads the file it is given",
+  args: z.object({ path: z.string(), file: z.string() }),
+  permissions: (a) => ({ read: [a.path] }),
+  run: async (_ctx, a) => await Deno.readTextFile(a.file),
+});
+`;
+
+/** A task of another repository that reads its own secret: harmless where it belongs. */
+const LEAK = `import { defineTask } from "@wst/wst";
+import { z } from "zod";
+export default defineTask({
+  name: "leak",
+  description: "Reads secret.txt",
+  args: z.object({}),
+  permissions: { read: ["."] },
+  run: async (ctx) => await Deno.readTextFile(ctx.root + "/secret.txt"),
+});
+`;
+
+Deno.test("ctx.runTask refuses a root that is a symbolic link out of the caller's root (exit 3)", async () => {
+  const module = await Deno.readTextFile(new URL("run_task_symlink_root.ts", HOSTILE));
+  await using tmp = await workspace({
+    "ws/.wst/tasks/run_task_symlink_root.ts": module,
+    "other/.wst/tasks/leak.ts": LEAK,
+    "other/secret.txt": "the other repository's secret\n",
+  });
+  await Deno.symlink(`${tmp.dir}/other`, `${tmp.dir}/ws/sub`);
+  const run = await wst(["run-task-symlink-root", "--root", `${tmp.dir}/ws`, "--json"]);
+  assertEquals(run.code, 3, `${run.stdout}\n${run.stderr}`);
+  const { error } = JSON.parse(run.stdout);
+  assertEquals(error.task, "run-task-symlink-root");
+  assertEquals(
+    error.operation,
+    `starting a task at "sub", a symbolic link to ${
+      JSON.stringify(`${tmp.dir}/other`)
+    }, outside the root`,
+  );
+
+  // A real folder inside the root is fine, and a missing one is a plain error naming it.
+  await Deno.remove(`${tmp.dir}/ws/sub`);
+  const missing = await wst(["run-task-symlink-root", "--root", `${tmp.dir}/ws`, "--json"]);
+  assertEquals(missing.code, 1, missing.stderr);
+  assertMatch(
+    JSON.parse(missing.stdout).error.message,
+    /^Cannot start task "leak": its root "sub" does not exist/,
+  );
+  await Deno.mkdir(`${tmp.dir}/ws/sub/.wst/tasks`, { recursive: true });
+  await Deno.writeTextFile(`${tmp.dir}/ws/sub/.wst/tasks/leak.ts`, LEAK);
+  await Deno.writeTextFile(`${tmp.dir}/ws/sub/secret.txt`, "mine\n");
+  const inside = await wst(["run-task-symlink-root", "--root", `${tmp.dir}/ws`, "--json"]);
+  assertEquals([inside.code, JSON.parse(inside.stdout)], [0, "mine\n"], inside.stderr);
+});
+
+Deno.test("ctx.runTask: a helper whose permissions come from its caller's arguments gets no more than the caller (exit 3)", async () => {
+  const module = await Deno.readTextFile(new URL("widening_helper.ts", HOSTILE));
+  await using ws = await workspace({
+    ".wst/tasks/widening_helper.ts": module,
+    ".wst/tasks/read_path.ts": READ_PATH,
+  });
+  const run = await wst(["widening-helper", "--root", ws.dir, "--json"]);
+  assertEquals(run.code, 3, `${run.stdout}\n${run.stderr}`);
+  const { error } = JSON.parse(run.stdout);
+  assertEquals(error.task, "read-path");
+  assertEquals(error.operation, 'read access to "/etc/hostname"');
+  assertEquals(
+    error.scope,
+    'read: none, write: none, run: none, env: none, net: none (its own permissions intersected with those of its caller "widening-helper")',
+  );
+  // Run directly, the same helper reads what its own arguments grant.
+  const direct = await wst([
+    "read-path",
+    "--root",
+    ws.dir,
+    "--path",
+    "/etc",
+    "--file",
+    "/etc/hostname",
+    "--json",
+  ]);
+  assertEquals(direct.code, 0, direct.stderr);
+});

@@ -7,7 +7,10 @@ import {
   type SandboxResult,
   type SubtaskRequest,
 } from "../sandbox/host.ts";
+import { intersectPermissions } from "../sandbox/intersect.ts";
 import { relativeTo, resolvePath } from "../_path.ts";
+import type { Permissions } from "../task/permissions.ts";
+import { describeScope } from "../task/scope.ts";
 import { printResult, type RunContext } from "./_context.ts";
 import { prefixed } from "./_invocation.ts";
 
@@ -71,15 +74,27 @@ async function runEntry(
     root: string;
     args: Record<string, unknown>;
     reporter: Reporter;
+    /** For a task started with ctx.runTask: its caller, whose permissions bound its own. */
+    caller?: { name: string; root: string; permissions: Permissions };
   },
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
-  const permissions = knownPermissions(entry, Object.keys(options.args).length > 0) ??
+  const own = knownPermissions(entry, Object.keys(options.args).length > 0) ??
     await computePermissions(task, options.args, { root: options.root });
+  // A subtask never gets more than its caller: not through its arguments, nor through its root.
+  const caller = options.caller;
+  const permissions = caller === undefined
+    ? own
+    : intersectPermissions({ permissions: own, root: options.root }, caller);
+  if (caller !== undefined) {
+    ctx.reporter.debug(`${entry.name}: its own permissions are ${describeScope(own)}`);
+  }
+  ctx.reporter.debug(`${entry.name} runs with ${describeScope(permissions)}`);
   return await runSandboxed(task, {
     root: options.root,
     args: options.args,
     permissions,
+    caller: caller?.name,
     reporter: options.reporter,
     signal: ctx.signal,
     runSubtask: async (request: SubtaskRequest) => {
@@ -99,6 +114,7 @@ async function runEntry(
         root: request.root,
         args: request.args,
         reporter: prefixed(options.reporter, prefix),
+        caller: { name: entry.name, root: options.root, permissions },
       });
     },
   });

@@ -7,6 +7,7 @@ import { describeScope } from "../task/scope.ts";
 import type { HostMessage, TaskMeta, WireError, WorkerMessage } from "./_protocol.ts";
 import { refusedOperation } from "./_denial.ts";
 import { resolvePermissions } from "./worker_permissions.ts";
+import { isInside } from "./intersect.ts";
 
 export type { TaskMeta } from "./_protocol.ts";
 
@@ -62,8 +63,13 @@ export interface RunOptions {
   readonly root: string;
   /** Raw arguments, validated inside the worker by the task's schema. */
   readonly args: Record<string, unknown>;
-  /** The task's permissions for these arguments. */
+  /** The task's permissions for these arguments (for a subtask: intersected with its caller's). */
   readonly permissions: Permissions;
+  /**
+   * For a task started with `ctx.runTask`: its caller's name. Its permissions
+   * are then the intersection of its own and the caller's, and a denial says so.
+   */
+  readonly caller?: string | undefined;
   /** Receives the task's logs and progress. */
   readonly reporter: Reporter;
   /** Aborts the task (Ctrl-C). */
@@ -143,7 +149,13 @@ export function computePermissions(
  */
 export function runSandboxed(task: TaskModule, options: RunOptions): Promise<SandboxResult> {
   const resolved = resolvePermissions(options.permissions, options.root);
-  const scope = describeScope(options.permissions);
+  const scope = `${describeScope(options.permissions)}${
+    options.caller === undefined
+      ? ""
+      : ` (its own permissions intersected with those of its caller ${
+        JSON.stringify(options.caller)
+      })`
+  }`;
   const progresses = new Map<number, Progress>();
   const message: HostMessage = {
     type: "run",
@@ -189,21 +201,61 @@ async function startSubtask(
   scope: string,
   request: Extract<WorkerMessage, { type: "run-task" }>,
 ): Promise<SandboxResult> {
-  const root = resolvePath(options.root, request.root);
-  const inside = root === options.root || root.startsWith(`${options.root}${SEP}`);
-  if (!(options.permissions.tasks ?? []).includes(request.name) || !inside) {
-    throw new SandboxDeniedError({
-      task: parent.name,
-      operation: inside
-        ? `starting task ${JSON.stringify(request.name)}`
-        : `starting a task at ${JSON.stringify(root)}, outside the root`,
-      scope,
-    });
+  const refuse = (operation: string) =>
+    new SandboxDeniedError({ task: parent.name, operation, scope });
+  if (!(options.permissions.tasks ?? []).includes(request.name)) {
+    throw refuse(`starting task ${JSON.stringify(request.name)}`);
   }
+  const root = await subtaskRoot(options.root, request, refuse);
   if (options.runSubtask === undefined) {
     throw new WstError(`Cannot start task ${JSON.stringify(request.name)}: not supported here`);
   }
   return await options.runSubtask({ name: request.name, root, args: request.args });
+}
+
+/**
+ * The real folder a subtask runs in: the requested root resolved against the
+ * caller's, every symbolic link in it followed, and inside the caller's real
+ * root. Checking the path as written would let `sub -> /other/repo` lead the
+ * subtask (and its relative permissions) into another repository.
+ */
+async function subtaskRoot(
+  parentRoot: string,
+  request: Extract<WorkerMessage, { type: "run-task" }>,
+  refuse: (operation: string) => SandboxDeniedError,
+): Promise<string> {
+  const starting = `starting a task at`;
+  const requested = resolvePath(parentRoot, request.root);
+  const realParent = await Deno.realPath(parentRoot);
+  if (!isInside(requested, parentRoot)) {
+    throw refuse(`${starting} ${JSON.stringify(requested)}, outside the root`);
+  }
+  let real: string;
+  try {
+    real = await Deno.realPath(requested);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+    throw new WstError(
+      `Cannot start task ${JSON.stringify(request.name)}: its root ${
+        JSON.stringify(request.root)
+      } does not exist (${requested})`,
+    );
+  }
+  if (!isInside(real, realParent)) {
+    throw refuse(
+      `${starting} ${JSON.stringify(request.root)}, a symbolic link to ${
+        JSON.stringify(real)
+      }, outside the root`,
+    );
+  }
+  if (!(await Deno.stat(real)).isDirectory) {
+    throw new WstError(
+      `Cannot start task ${JSON.stringify(request.name)}: its root ${
+        JSON.stringify(request.root)
+      } is not a folder`,
+    );
+  }
+  return real;
 }
 
 function workerSource(url: string, loadGrants: readonly string[]): string {
