@@ -26,13 +26,9 @@ import { prefixed } from "./_invocation.ts";
 export async function runTaskCommand(
   ctx: RunContext,
   entry: RegistryEntry,
-  input: { flags: Record<string, unknown>; positionals: Record<string, unknown> },
+  input: TaskInput,
 ): Promise<void> {
-  const args: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries({ ...input.flags, ...input.positionals })) {
-    if (value !== undefined) args[key] = value;
-  }
-  resolvePathArguments(ctx, entry, args);
+  const args = taskArguments(ctx, entry, input);
   // A task's relative paths (`Deno.readTextFile("data.txt")`, a child's cwd) are relative to its
   // root, as its declared permissions are; under npm run and deno task the process starts in wst's
   // own folder. Every path wst itself holds is absolute by now. Only the executable does this: the
@@ -46,6 +42,56 @@ export async function runTaskCommand(
   });
   printResult(ctx, result.value, result.text);
   if (result.failed) ctx.exit = ExitCode.TaskFailed;
+}
+
+/** A task's flags and positionals as the parser gave them (no global flags). */
+export interface TaskInput {
+  flags: Record<string, unknown>;
+  positionals: Record<string, unknown>;
+}
+
+/**
+ * The raw arguments a run gets from the command line: flags and positionals
+ * that were given, path arguments resolved (see below).
+ *
+ * @param ctx The CLI context.
+ * @param entry The task.
+ * @param input Parsed flags and positionals.
+ * @returns The arguments, as the task's worker receives them.
+ */
+export function taskArguments(
+  ctx: RunContext,
+  entry: RegistryEntry,
+  input: TaskInput,
+): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries({ ...input.flags, ...input.positionals })) {
+    if (value !== undefined) args[key] = value;
+  }
+  resolvePathArguments(ctx, entry, args);
+  return args;
+}
+
+/**
+ * The permissions a run of a task with these arguments gets: what `wst
+ * describe <task> [args…]` prints, and what {@linkcode runTaskCommand} runs
+ * with (the one function both call). Static permissions, the ones computed
+ * for the defaults when no argument is given, else computed in a worker that
+ * has no permissions and sees a constant world.
+ *
+ * @param ctx The CLI context (Ctrl-C).
+ * @param entry The task.
+ * @param options The task's root and raw arguments.
+ * @returns The declared permissions for those arguments.
+ */
+export async function permissionsForRun(
+  ctx: Pick<RunContext, "signal">,
+  entry: RegistryEntry,
+  options: { root: string; args: Record<string, unknown> },
+): Promise<Permissions> {
+  const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
+  return knownPermissions(entry, Object.keys(options.args).length > 0) ??
+    await computePermissions(task, options.args, { root: options.root, signal: ctx.signal });
 }
 
 /**
@@ -79,8 +125,7 @@ async function runEntry(
   },
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
-  const own = knownPermissions(entry, Object.keys(options.args).length > 0) ??
-    await computePermissions(task, options.args, { root: options.root });
+  const own = await permissionsForRun(ctx, entry, options);
   // A subtask never gets more than its caller: not through its arguments, nor through its root.
   const caller = options.caller;
   const permissions = caller === undefined

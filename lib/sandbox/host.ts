@@ -1,13 +1,14 @@
 import { InterruptedError, SandboxDeniedError, WstError } from "../errors/mod.ts";
 import { decodeError, encodeError, stripAnsi } from "../errors/wire.ts";
-import { relativeTo, resolvePath, SEP } from "../_path.ts";
+import { relativeTo, SEP } from "../_path.ts";
 import type { Progress, Reporter } from "../reporter/mod.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { describeScope } from "../task/scope.ts";
 import type { HostMessage, TaskMeta, WireError, WorkerMessage } from "./_protocol.ts";
 import { refusedOperation } from "./_denial.ts";
 import { resolvePermissions } from "./worker_permissions.ts";
-import { isInside } from "./intersect.ts";
+import { subtaskRoot } from "./_subtask_root.ts";
+import { INSPECT_PREFIX } from "./_constant_world.ts";
 
 export type { TaskMeta } from "./_protocol.ts";
 
@@ -119,20 +120,23 @@ export function describeTask(
 
 /**
  * Computes the permissions of a task whose permissions depend on its
- * arguments, in a worker with no permissions.
+ * arguments, in a worker with no permissions whose clock, randomness and
+ * process details are constant (`Deno.args` is empty): nothing but the
+ * arguments can change the result.
  *
  * @param task The module.
  * @param args Raw arguments, validated first.
- * @param options The workspace root.
+ * @param options The workspace root; aborts the computation (Ctrl-C).
  * @returns The declared permissions for those arguments.
  */
 export function computePermissions(
   task: TaskModule,
   args: Record<string, unknown>,
-  options: { root: string },
+  options: { root: string; signal?: AbortSignal | undefined },
 ): Promise<Permissions> {
   const message: HostMessage = { type: "permissions", args };
-  return exchange(task, NO_PERMISSIONS, message, { root: options.root }, (m) => {
+  const exchangeOptions = { root: options.root, signal: options.signal };
+  return exchange(task, NO_PERMISSIONS, message, exchangeOptions, (m) => {
     return m.type === "permissions" ? m.permissions : undefined;
   });
 }
@@ -211,51 +215,6 @@ async function startSubtask(
     throw new WstError(`Cannot start task ${JSON.stringify(request.name)}: not supported here`);
   }
   return await options.runSubtask({ name: request.name, root, args: request.args });
-}
-
-/**
- * The real folder a subtask runs in: the requested root resolved against the
- * caller's, every symbolic link in it followed, and inside the caller's real
- * root. Checking the path as written would let `sub -> /other/repo` lead the
- * subtask (and its relative permissions) into another repository.
- */
-async function subtaskRoot(
-  parentRoot: string,
-  request: Extract<WorkerMessage, { type: "run-task" }>,
-  refuse: (operation: string) => SandboxDeniedError,
-): Promise<string> {
-  const starting = `starting a task at`;
-  const requested = resolvePath(parentRoot, request.root);
-  const realParent = await Deno.realPath(parentRoot);
-  if (!isInside(requested, parentRoot)) {
-    throw refuse(`${starting} ${JSON.stringify(requested)}, outside the root`);
-  }
-  let real: string;
-  try {
-    real = await Deno.realPath(requested);
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-    throw new WstError(
-      `Cannot start task ${JSON.stringify(request.name)}: its root ${
-        JSON.stringify(request.root)
-      } does not exist (${requested})`,
-    );
-  }
-  if (!isInside(real, realParent)) {
-    throw refuse(
-      `${starting} ${JSON.stringify(request.root)}, a symbolic link to ${
-        JSON.stringify(real)
-      }, outside the root`,
-    );
-  }
-  if (!(await Deno.stat(real)).isDirectory) {
-    throw new WstError(
-      `Cannot start task ${JSON.stringify(request.name)}: its root ${
-        JSON.stringify(request.root)
-      } is not a folder`,
-    );
-  }
-  return real;
 }
 
 function workerSource(url: string, loadGrants: readonly string[]): string {
@@ -351,7 +310,8 @@ function exchange<T>(
     let settled = false;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     let deadline: ReturnType<typeof setTimeout> | undefined;
-    const worker = startWorker(task, permissions);
+    // A worker with no permissions inspects the task: it sees the same constant world every time.
+    const worker = startWorker(task, permissions, permissions === NO_PERMISSIONS);
     // The protocol's own channel: messages task code posts on the worker's are ignored.
     const { port1: port, port2 } = new MessageChannel();
     worker.postMessage({ type: "init" } satisfies HostMessage, [port2]);
@@ -429,11 +389,16 @@ function exchange<T>(
   });
 }
 
-function startWorker(task: TaskModule, permissions: Deno.PermissionOptionsObject): Worker {
+function startWorker(
+  task: TaskModule,
+  permissions: Deno.PermissionOptionsObject,
+  inspect: boolean,
+): Worker {
+  const name = `${inspect ? INSPECT_PREFIX : "wst:"}${task.name}`;
   if (task.worker !== undefined) {
     return new Worker(task.worker, {
       type: "module",
-      name: `wst:${task.name}`,
+      name,
       deno: { permissions },
     });
   }
@@ -441,7 +406,7 @@ function startWorker(task: TaskModule, permissions: Deno.PermissionOptionsObject
   const read = [...(Array.isArray(permissions.read) ? permissions.read : []), ...grants];
   return new Worker(workerSource(task.url, grants), {
     type: "module",
-    name: `wst:${task.name}`,
+    name,
     deno: { permissions: grants.length === 0 ? permissions : { ...permissions, read } },
   });
 }
