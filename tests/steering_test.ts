@@ -148,3 +148,24 @@ Deno.test("ctx.runTask: a helper whose permissions come from its caller's argume
   ]);
   assertEquals(direct.code, 0, direct.stderr);
 });
+
+Deno.test("sandbox refuses declared-link: a declared path inside the root that links out of it (exit 3)", async () => {
+  const module = await Deno.readTextFile(new URL("declared_link.ts", HOSTILE));
+  await using ws = await workspace({ ".wst/tasks/declared_link.ts": module });
+  await Deno.symlink("/etc", `${ws.dir}/docs`);
+  const run = await wst(["declared-link", "--root", ws.dir, "--json"]);
+  assertEquals(run.code, 3, `${run.stdout}\n${run.stderr}`);
+  const { error } = JSON.parse(run.stdout);
+  assertEquals(error.task, "declared-link");
+  assertEquals(
+    error.operation,
+    'read access to "docs", a symbolic link to "/etc", outside the root',
+  );
+  // A link that stays inside the root is fine.
+  await Deno.remove(`${ws.dir}/docs`);
+  await Deno.mkdir(`${ws.dir}/real`);
+  await Deno.writeTextFile(`${ws.dir}/real/hostname`, "inside\n");
+  await Deno.symlink(`${ws.dir}/real`, `${ws.dir}/docs`);
+  const inside = await wst(["declared-link", "--root", ws.dir, "--json"]);
+  assertEquals([inside.code, JSON.parse(inside.stdout)], [0, "inside\n"], inside.stderr);
+});

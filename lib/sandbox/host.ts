@@ -8,6 +8,7 @@ import type { HostMessage, TaskMeta, WireError, WorkerMessage } from "./_protoco
 import { refusedOperation } from "./_denial.ts";
 import { resolvePermissions } from "./worker_permissions.ts";
 import { subtaskRoot } from "./_subtask_root.ts";
+import { linkedOutOfRoot } from "./_scope_links.ts";
 import { INSPECT_PREFIX } from "./_constant_world.ts";
 
 export type { TaskMeta } from "./_protocol.ts";
@@ -143,7 +144,8 @@ export function computePermissions(
 
 /**
  * Runs a task in a worker whose permissions are exactly the declared ones.
- * Never prompts. A refused operation ends the task with a
+ * Never prompts. A declared path inside the root that a symbolic link leads
+ * out of it is refused before the task starts. A refused operation ends the task with a
  * {@linkcode SandboxDeniedError} naming the task, the operation and the scope.
  *
  * @param task The module to run.
@@ -160,6 +162,18 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
         JSON.stringify(options.caller)
       })`
   }`;
+  const linked = linkedOutOfRoot(options.permissions, options.root);
+  if (linked !== undefined) {
+    return Promise.reject(
+      new SandboxDeniedError({
+        task: task.name,
+        operation: `${linked.kind} access to ${
+          JSON.stringify(linked.declared)
+        }, a symbolic link to ${JSON.stringify(linked.real)}, outside the root`,
+        scope,
+      }),
+    );
+  }
   const progresses = new Map<number, Progress>();
   const message: HostMessage = {
     type: "run",
