@@ -27,11 +27,13 @@ Deno.test("describe <task> [args…] prints the permissions the run with those a
     "docs/a.txt": "a\n",
     "secret/b.txt": "b\n",
   });
-  // Relative path arguments resolve against the folder wst runs in, for describe as for the run.
+  // Relative path arguments resolve against the folder wst runs in, for describe as for the run
+  // (INIT_CWD: under deno task and npm test, it is the folder wst counts as the user's).
   const cwd = `${ws.dir}/docs`;
+  const where = { cwd, env: { INIT_CWD: cwd } };
   const described = await wst(
     ["describe", "reader", "--dir", ".", "--file", "../secret/b.txt", "--root", ws.dir, "--json"],
-    { cwd },
+    where,
   );
   assertEquals(described.code, 0, described.stderr);
   const { run } = JSON.parse(described.stdout);
@@ -42,7 +44,7 @@ Deno.test("describe <task> [args…] prints the permissions the run with those a
 
   const ran = await wst(
     ["reader", "--dir", ".", "--file", "../secret/b.txt", "--root", ws.dir, "--json", "--verbose"],
-    { cwd },
+    where,
   );
   assertEquals(ran.code, 3, ran.stderr);
   const { error } = JSON.parse(ran.stdout);
@@ -53,6 +55,7 @@ Deno.test("describe <task> [args…] prints the permissions the run with those a
 
   const text = await wst(["describe", "reader", "--dir", "docs", "--file", "x", "--root", ws.dir], {
     cwd: ws.dir,
+    env: { INIT_CWD: ws.dir },
   });
   assertEquals(text.code, 0, text.stderr);
   assertMatch(

@@ -44,5 +44,9 @@ export async function subtaskRoot(
       } is not a folder`,
     );
   }
-  return real;
+  // Spelled as the caller's root is (which may itself be reached through a link, as /tmp is on
+  // macOS): the two roots' paths are compared when their permissions are intersected.
+  return real === realParent
+    ? parentRoot
+    : resolvePath(parentRoot, real.slice(realParent.length + 1));
 }
