@@ -111,3 +111,12 @@ Deno.test("sandbox refuses permissions-from-argv: permissions see no command lin
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+Deno.test("describe without a task is a usage error; with --json, one JSON document", async () => {
+  const run = await wst(["describe", "--json"]);
+  assertEquals(run.code, 2, run.stderr);
+  assertEquals(JSON.parse(run.stdout).error.kind, "usage");
+  const help = await wst(["describe", "--help"]);
+  assertEquals(help.code, 0, help.stderr);
+  assertMatch(help.stdout, /^ {2}wst describe validate-config \[--strict\]/m);
+});

@@ -61,6 +61,14 @@ export async function runApp(invocation: Invocation, context: RunContext): Promi
     for (const problem of registry.problems) ctx.reporter.warn(problemLine(problem));
   }
 
+  // `describe` is a route per task: without a task Stricli would print its help and exit 0.
+  if (argv[0] === "describe" && (argv[1] === undefined || /^-(?!h$|-help$)/.test(argv[1]))) {
+    return reportError(
+      ctx,
+      new UsageError("Expected argument for task: wst describe <task> [args…]"),
+    );
+  }
+
   if (argv[0] === "__complete") {
     const proposals = await proposeCompletions(app, argv.slice(1), ctx);
     for (const p of proposals) stdout(`${p.completion}\n`);
