@@ -5,7 +5,8 @@
 // The inspecting worker has no permissions: env, files, the working folder, the host name and the
 // system's details are refused already. What needs no permission is made constant here, for the
 // worker's whole life (its top-level code included): the clock, randomness, process ids, whether a
-// terminal is attached, the locale. `Deno.args` is empty in every task worker (see the runtime).
+// terminal is attached, the locale; and no Worker can be started (it would see the real ones).
+// `Deno.args` is empty in every task worker (see the runtime).
 
 /** The worker name prefix the host gives an inspecting worker. */
 export const INSPECT_PREFIX = "wst-inspect:";
@@ -69,6 +70,10 @@ export function constantWorld(): void {
     throw new Error("Deno.consoleSize() is not available while wst inspects a task");
   });
   define(Deno, "memoryUsage", () => ({ rss: 0, heapTotal: 0, heapUsed: 0, external: 0 }));
+  // A worker started from here would see the real clock and the CLI's command line.
+  define(globalThis, "Worker", function Worker() {
+    throw new Error("A task cannot start a Worker while wst inspects it");
+  });
   define(navigator, "language", "en-US");
   define(navigator, "languages", Object.freeze(["en-US"]));
 }
