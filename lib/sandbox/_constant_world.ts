@@ -36,6 +36,11 @@ export function constantWorld(): void {
   define(globalThis, "Date", FixedDate);
   define(performance, "now", () => 0);
   define(performance, "timeOrigin", EPOCH);
+  for (const key of ["mark", "measure"]) {
+    define(performance, key, () => {
+      throw new Error(`performance.${key}() is not available while wst inspects a task`);
+    });
+  }
 
   // Randomness: one fixed sequence (mulberry32), the same in every inspecting worker.
   let seed = 0x5eed;
@@ -66,6 +71,10 @@ export function constantWorld(): void {
   for (const stream of new Set([Deno.stdin, Deno.stdout, Deno.stderr])) {
     define(stream, "isTerminal", () => false);
   }
+  // What is piped into wst (or typed at its terminal) is not the task's to see: stdin is empty.
+  define(Deno.stdin, "read", () => Promise.resolve(null));
+  define(Deno.stdin, "readSync", () => null);
+  define(Deno.stdin, "readable", new ReadableStream({ start: (c) => c.close() }));
   define(Deno, "consoleSize", () => {
     throw new Error("Deno.consoleSize() is not available while wst inspects a task");
   });
