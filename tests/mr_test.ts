@@ -342,7 +342,14 @@ Deno.test("test-mr-all runs a target's typed test-mr module in its own sandbox i
   await using ws = await workspace({
     "svc/Taskfile.yml": TEST_MR,
     "svc/.wst/tasks/test_mr.ts": TYPED_TEST_MR(
-      'await Deno.writeTextFile(`${ctx.root}/checked.txt`, "ok\\n"); ctx.log.info("checked"); return { ok: true };',
+      'await Deno.readTextFile(`${ctx.root}/Taskfile.yml`); ctx.log.info("checked"); return { ok: true };',
+      '{ read: ["Taskfile.yml"] }',
+    ),
+    // A target runs with the intersection of its permissions and test-mr-all's, which writes no
+    // target's files.
+    "writer/Taskfile.yml": TEST_MR,
+    "writer/.wst/tasks/test_mr.ts": TYPED_TEST_MR(
+      'await Deno.writeTextFile(`${ctx.root}/checked.txt`, "ok\\n"); return { ok: true };',
       '{ write: ["checked.txt"] }',
     ),
     "nosy/Taskfile.yml": TEST_MR,
@@ -362,13 +369,21 @@ Deno.test("test-mr-all runs a target's typed test-mr module in its own sandbox i
     [
       ["nosy", "failed", "wst"],
       ["svc", "passed", "wst"],
+      ["writer", "failed", "wst"],
     ],
   );
   assertMatch(
     results[0].message,
-    /Task "test-mr" was refused read access to ".*svc\/Taskfile\.yml": it declares read: \[\.\]/,
+    /Task "test-mr" was refused read access to ".*svc\/Taskfile\.yml": it declares read: \[.*\/nosy\], .* \(its own permissions intersected with those of its caller "test-mr-all"\)/,
   );
-  assertEquals(await Deno.readTextFile(`${ws.dir}/svc/checked.txt`), "ok\n");
+  assertMatch(
+    results[2].message,
+    /Task "test-mr" was refused write access to ".*writer\/checked\.txt": it declares read: none, write: none, .* \(its own permissions intersected with those of its caller "test-mr-all"\)/,
+  );
+  assertEquals(
+    await Deno.lstat(`${ws.dir}/writer/checked.txt`).then(() => true, () => false),
+    false,
+  );
   assertMatch(run.stderr, /^\[svc:test-mr\] checked$/m);
 });
 

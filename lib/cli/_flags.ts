@@ -59,11 +59,15 @@ function parserFor(prop: JsonProperty): (input: string) => unknown {
  * validates inside the task's worker; help shows them.
  *
  * @param schema The task's argument JSON Schema.
+ * @param options `allOptional`: no flag or positional is required (`wst describe <task>`).
  * @returns Flags and positionals for `buildCommand`.
  */
-export function parametersFromSchema(schema: Record<string, unknown>): TaskParameters {
+export function parametersFromSchema(
+  schema: Record<string, unknown>,
+  options: { allOptional?: boolean } = {},
+): TaskParameters {
   const properties = (schema.properties ?? {}) as Record<string, JsonProperty>;
-  const required = new Set((schema.required ?? []) as string[]);
+  const required = new Set(options.allOptional ? [] : (schema.required ?? []) as string[]);
   const flags: Record<string, unknown> = {};
   const positional: unknown[] = [];
   const positionalNames: string[] = [];

@@ -1,4 +1,5 @@
 import { describeScope } from "../task/scope.ts";
+import type { PermissionLists as Permissions } from "../task/scope.ts";
 import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
 import { table } from "../reporter/table.ts";
 import { problemLine } from "./_invocation.ts";
@@ -24,8 +25,25 @@ export function listCommand(this: CliContext, _flags: GlobalFlags): void {
   printResult(this, value, text);
 }
 
-/** `wst describe <task>`: arguments as JSON Schema, declared permissions. */
-export function describeCommand(this: CliContext, _flags: GlobalFlags, name: string): void {
+/** What `wst describe <task> [args…]` computed for the arguments it was given. */
+export interface DescribedRun {
+  /** The raw arguments, path arguments resolved, as a run gets them. */
+  readonly args: Record<string, unknown>;
+  /** The permissions a run with these arguments gets. */
+  readonly permissions: Permissions;
+}
+
+/**
+ * `wst describe <task> [args…]`: arguments as JSON Schema and declared
+ * permissions; given the task's arguments, the permissions a run with those
+ * arguments gets.
+ */
+export function describeCommand(
+  this: CliContext,
+  _flags: GlobalFlags,
+  name: string,
+  given?: DescribedRun,
+): void {
   const entry = this.registry.tasks.find((t) => t.name === name)!;
   const value = {
     name: entry.name,
@@ -35,6 +53,7 @@ export function describeCommand(this: CliContext, _flags: GlobalFlags, name: str
     args: entry.argsSchema,
     permissions: entry.permissions ?? "computed from the arguments",
     ...(entry.defaultPermissions ? { defaultPermissions: entry.defaultPermissions } : {}),
+    ...(given ? { run: { args: given.args, permissions: given.permissions } } : {}),
   };
   const properties = (entry.argsSchema.properties ?? {}) as Record<
     string,
@@ -52,6 +71,13 @@ export function describeCommand(this: CliContext, _flags: GlobalFlags, name: str
             : ""
         }`
     }`,
+    ...(given
+      ? [
+        `permissions of a run with ${JSON.stringify(given.args)}: ${
+          describeScope(given.permissions)
+        }`,
+      ]
+      : []),
     "arguments:",
     ...Object.entries(properties).map(([key, prop]) => `  ${key}: ${prop.description ?? ""}`),
   ];

@@ -5,6 +5,7 @@ import {
   buildRouteMap,
   type Command,
   proposeCompletions,
+  type RouteMap,
   run,
 } from "@stricli/core";
 import { parametersFromSchema } from "./_flags.ts";
@@ -12,7 +13,7 @@ import { completionsCommand, SHELLS } from "./completions.ts";
 import { describeCommand, listCommand } from "./list.ts";
 import { SCHEMA_NAMES, schemaCommand } from "./schema.ts";
 import { ExitCode, UsageError } from "../errors/mod.ts";
-import { loadRegistry, type RegistryEntry } from "../registry/mod.ts";
+import { knownPermissions, loadRegistry, type RegistryEntry } from "../registry/mod.ts";
 import {
   type CliContext,
   GLOBAL_FLAG_SPECS,
@@ -65,6 +66,14 @@ export async function runApp(invocation: Invocation, context: RunContext): Promi
     for (const problem of registry.problems) ctx.reporter.warn(problemLine(problem));
   }
 
+  // `describe` is a route per task: without a task Stricli would print its help and exit 0.
+  if (argv[0] === "describe" && (argv[1] === undefined || /^-(?!h$|-help$)/.test(argv[1]))) {
+    return reportError(
+      ctx,
+      new UsageError("Expected argument for task: wst describe <task> [args…]"),
+    );
+  }
+
   if (argv[0] === "__complete") {
     const proposals = await proposeCompletions(app, argv.slice(1), ctx);
     for (const p of proposals) stdout(`${p.completion}\n`);
@@ -113,12 +122,7 @@ function taskCommand(entry: RegistryEntry): Command<CliContext> {
   return buildCommand({
     func: guarded(async function (this: CliContext, flags, ...positionals: unknown[]) {
       const { runTaskCommand } = await import("./run_task.ts");
-      const named: Record<string, unknown> = {};
-      params.positionalNames.forEach((name, i) => (named[name] = positionals[i]));
-      await runTaskCommand(this, entry, {
-        flags: flags as Record<string, unknown>,
-        positionals: named,
-      });
+      await runTaskCommand(this, entry, taskInput(params, flags, positionals));
     }),
     parameters: {
       flags: { ...params.flags, ...GLOBAL_FLAG_SPECS },
@@ -126,6 +130,53 @@ function taskCommand(entry: RegistryEntry): Command<CliContext> {
       // deno-lint-ignore no-explicit-any
     } as any,
     docs: { brief: entry.description },
+  }) as Command<CliContext>;
+}
+
+/** A task's parsed flags and positionals, by argument name. */
+function taskInput(
+  params: ReturnType<typeof parametersFromSchema>,
+  flags: unknown,
+  positionals: unknown[],
+): { flags: Record<string, unknown>; positionals: Record<string, unknown> } {
+  const named: Record<string, unknown> = {};
+  params.positionalNames.forEach((name, i) => (named[name] = positionals[i]));
+  return { flags: flags as Record<string, unknown>, positionals: named };
+}
+
+/**
+ * `wst describe <task> [args…]`: the task's flags and positionals, parsed as
+ * a run parses them (none required); given any, the permissions a run with
+ * them gets, computed by the run's own function.
+ */
+function describeTaskCommand(entry: RegistryEntry): Command<CliContext> {
+  const params = parametersFromSchema(entry.argsSchema, { allOptional: true });
+  return buildCommand({
+    func: guarded(async function (this: CliContext, flags, ...positionals: unknown[]) {
+      const input = taskInput(params, flags, positionals);
+      const given = [...Object.values(input.flags), ...Object.values(input.positionals)]
+        .some((value) => value !== undefined);
+      const known = knownPermissions(entry, false);
+      if (!given) {
+        describeCommand.call(
+          this,
+          flags,
+          entry.name,
+          known ? { args: {}, permissions: known } : undefined,
+        );
+        return;
+      }
+      const { permissionsForRun, taskArguments } = await import("./run_task.ts");
+      const args = taskArguments(this, entry, input);
+      const permissions = await permissionsForRun(this, entry, { root: this.root, args });
+      describeCommand.call(this, flags, entry.name, { args, permissions });
+    }),
+    parameters: {
+      flags: { ...params.flags, ...GLOBAL_FLAG_SPECS },
+      positional: params.positional,
+      // deno-lint-ignore no-explicit-any
+    } as any,
+    docs: { brief: `Describe ${entry.name}; with its arguments, the permissions a run gets` },
   }) as Command<CliContext>;
 }
 
@@ -152,13 +203,15 @@ function fixedCommand(
 }
 
 function buildApp(tasks: readonly RegistryEntry[]) {
-  const routes: Record<string, Command<CliContext>> = {
+  const routes: Record<string, Command<CliContext> | RouteMap<CliContext>> = {
     list: fixedCommand(listCommand, "List every task (built-in and from .wst/tasks/)"),
-    describe: fixedCommand(
-      describeCommand,
-      "Show a task's arguments (as JSON Schema with --json) and permissions",
-      { brief: "Task name", placeholder: "task", choices: tasks.map((t) => t.name) },
-    ),
+    describe: buildRouteMap({
+      routes: Object.fromEntries(tasks.map((task) => [task.name, describeTaskCommand(task)])),
+      docs: {
+        brief:
+          "Show a task's arguments (as JSON Schema with --json) and permissions; given its arguments, the permissions a run with them gets",
+      },
+    }),
     schema: fixedCommand(
       schemaCommand,
       "Print the JSON Schema of a configuration file, for editors",

@@ -7,7 +7,10 @@ import {
   type SandboxResult,
   type SubtaskRequest,
 } from "../sandbox/host.ts";
+import { intersectPermissions } from "../sandbox/intersect.ts";
 import { relativeTo, resolvePath } from "../_path.ts";
+import type { Permissions } from "../task/permissions.ts";
+import { describeScope } from "../task/scope.ts";
 import { printResult, type RunContext } from "./_context.ts";
 import { prefixed } from "./_invocation.ts";
 
@@ -23,13 +26,9 @@ import { prefixed } from "./_invocation.ts";
 export async function runTaskCommand(
   ctx: RunContext,
   entry: RegistryEntry,
-  input: { flags: Record<string, unknown>; positionals: Record<string, unknown> },
+  input: TaskInput,
 ): Promise<void> {
-  const args: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries({ ...input.flags, ...input.positionals })) {
-    if (value !== undefined) args[key] = value;
-  }
-  resolvePathArguments(ctx, entry, args);
+  const args = taskArguments(ctx, entry, input);
   // In GitHub Actions, the task's result and its children's output on stdout are inside the
   // run's stop-commands block too (stderr's markers are written around the whole run).
   const markers = ctx.json ? undefined : ctx.stopCommands;
@@ -61,6 +60,56 @@ async function runTask(
   if (result.failed) ctx.exit = ExitCode.TaskFailed;
 }
 
+/** A task's flags and positionals as the parser gave them (no global flags). */
+export interface TaskInput {
+  flags: Record<string, unknown>;
+  positionals: Record<string, unknown>;
+}
+
+/**
+ * The raw arguments a run gets from the command line: flags and positionals
+ * that were given, path arguments resolved (see below).
+ *
+ * @param ctx The CLI context.
+ * @param entry The task.
+ * @param input Parsed flags and positionals.
+ * @returns The arguments, as the task's worker receives them.
+ */
+export function taskArguments(
+  ctx: RunContext,
+  entry: RegistryEntry,
+  input: TaskInput,
+): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries({ ...input.flags, ...input.positionals })) {
+    if (value !== undefined) args[key] = value;
+  }
+  resolvePathArguments(ctx, entry, args);
+  return args;
+}
+
+/**
+ * The permissions a run of a task with these arguments gets: what `wst
+ * describe <task> [args…]` prints, and what {@linkcode runTaskCommand} runs
+ * with (the one function both call). Static permissions, the ones computed
+ * for the defaults when no argument is given, else computed in a worker that
+ * has no permissions and sees a constant world.
+ *
+ * @param ctx The CLI context (Ctrl-C).
+ * @param entry The task.
+ * @param options The task's root and raw arguments.
+ * @returns The declared permissions for those arguments.
+ */
+export async function permissionsForRun(
+  ctx: Pick<RunContext, "signal">,
+  entry: RegistryEntry,
+  options: { root: string; args: Record<string, unknown> },
+): Promise<Permissions> {
+  const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
+  return knownPermissions(entry, Object.keys(options.args).length > 0) ??
+    await computePermissions(task, options.args, { root: options.root, signal: ctx.signal });
+}
+
 /**
  * Path arguments (`"format": "path"` in the argument's JSON Schema) are given
  * relative to the folder the user ran the command in; the task gets them
@@ -87,16 +136,27 @@ async function runEntry(
     root: string;
     args: Record<string, unknown>;
     reporter: Reporter;
+    /** For a task started with ctx.runTask: its caller, whose permissions bound its own. */
+    caller?: { name: string; root: string; permissions: Permissions };
   },
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
-  const permissions = knownPermissions(entry, Object.keys(options.args).length > 0) ??
-    await computePermissions(task, options.args, { root: options.root });
   const annotations = ctx.annotations;
+  const own = await permissionsForRun(ctx, entry, options);
+  // A subtask never gets more than its caller: not through its arguments, nor through its root.
+  const caller = options.caller;
+  const permissions = caller === undefined
+    ? own
+    : intersectPermissions({ permissions: own, root: options.root }, caller);
+  if (caller !== undefined) {
+    ctx.reporter.debug(`${entry.name}: its own permissions are ${describeScope(own)}`);
+  }
+  ctx.reporter.debug(`${entry.name} runs with ${describeScope(permissions)}`);
   return await runSandboxed(task, {
     root: options.root,
     args: options.args,
     permissions,
+    caller: caller?.name,
     reporter: options.reporter,
     // wst's own annotations come from its own tasks only: a repository's task cannot end the
     // `::stop-commands::` block or write a command after it.
@@ -121,6 +181,7 @@ async function runEntry(
         root: request.root,
         args: request.args,
         reporter: prefixed(options.reporter, prefix),
+        caller: { name: entry.name, root: options.root, permissions },
       });
     },
   });

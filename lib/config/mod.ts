@@ -14,7 +14,7 @@ export { aiGatewayFileSchema } from "./ai_gateway.ts";
 export type { AiGatewayFile } from "./ai_gateway.ts";
 export { projectMetadataSchema, projectNameSchema } from "./project_metadata.ts";
 export type { ProjectMetadata } from "./project_metadata.ts";
-export { workspacesFileSchema } from "./workspaces.ts";
+export { TOOL_NAME, workspacesFileSchema } from "./workspaces.ts";
 export type { WorkspacesFile } from "./workspaces.ts";
 export { parseConfig } from "./load.ts";
 export type { LoadedConfig, ParseConfigOptions } from "./load.ts";

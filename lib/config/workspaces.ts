@@ -1,5 +1,11 @@
 import * as z from "../zod.ts";
 
+/**
+ * A tool's name in `development_tools`: a command looked up on `PATH` (and the
+ * package's name): no path separator, not starting with `.` or `-`.
+ */
+export const TOOL_NAME = /^[A-Za-z0-9_+@][A-Za-z0-9._+@-]*$/;
+
 /** A string with at least one character. */
 const text = () => z.string().check(z.minLength(1));
 
@@ -60,7 +66,29 @@ function buildWorkspacesFileSchema() {
     })),
   });
 
-  const toolList = z.optional(z.array(text()));
+  /**
+   * A tool is a command name looked up on `PATH`, never a path: a name like
+   * `./tools/lint` would make check-tools and install-tools run (or install
+   * over) a file the repository chose, with the user's rights.
+   */
+  const toolName = z.string().check(z.superRefine((value, ctx) => {
+    if (TOOL_NAME.test(value)) return;
+    ctx.addIssue({
+      code: "custom",
+      message: `Cannot use tool ${
+        JSON.stringify(value)
+      }: expected a command name looked up on PATH ${
+        value.includes("/") || value.includes("\\")
+          ? 'without "/" or "\\"'
+          : value === ""
+          ? "(it is empty)"
+          : /^[.-]/.test(value)
+          ? 'not starting with "." or "-"'
+          : "(letters, digits and . _ + @ -)"
+      }, never a path into the repository`,
+    });
+  }));
+  const toolList = z.optional(z.array(toolName));
 
   /** The `development_tools` section: what `install-tools` installs and `check-tools` checks. */
   const developmentToolsSchema = z.strictObject({

@@ -18,6 +18,7 @@ import { refusedOperation } from "./_denial.ts";
 import { formatZodIssues } from "../errors/zod_issues.ts";
 import * as z from "../zod.ts";
 import { table } from "../reporter/table.ts";
+import { constantWorld, INSPECT_PREFIX } from "./_constant_world.ts";
 
 // A worker parses each schema a few times at most: zod's compiled fast path
 // (`new Function` per object schema) costs more to build than it saves (~3 ms).
@@ -83,6 +84,10 @@ function fail(err: unknown): void {
 }
 
 guard();
+// A task gets its arguments from wst, parsed: the CLI's own command line says nothing it needs, and
+// would tell `wst describe` from a run.
+Object.defineProperty(Deno, "args", { value: Object.freeze([]), configurable: false });
+if ((self as unknown as { name?: string }).name?.startsWith(INSPECT_PREFIX)) constantWorld();
 
 function guard(): void {
   const escape = (what: string) => {

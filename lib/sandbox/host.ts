@@ -1,12 +1,15 @@
 import { InterruptedError, SandboxDeniedError, WstError } from "../errors/mod.ts";
 import { decodeError, encodeError, stripAnsi } from "../errors/wire.ts";
-import { relativeTo, resolvePath, SEP } from "../_path.ts";
+import { relativeTo, SEP } from "../_path.ts";
 import { escapeControls, type Progress, type Reporter } from "../reporter/mod.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { describeScope } from "../task/scope.ts";
 import type { HostMessage, TaskMeta, WireError, WorkerMessage } from "./_protocol.ts";
 import { refusedOperation } from "./_denial.ts";
 import { resolvePermissions } from "./worker_permissions.ts";
+import { subtaskRoot } from "./_subtask_root.ts";
+import { linkedOutOfRoot } from "./_scope_links.ts";
+import { INSPECT_PREFIX } from "./_constant_world.ts";
 
 export type { TaskMeta } from "./_protocol.ts";
 
@@ -62,8 +65,13 @@ export interface RunOptions {
   readonly root: string;
   /** Raw arguments, validated inside the worker by the task's schema. */
   readonly args: Record<string, unknown>;
-  /** The task's permissions for these arguments. */
+  /** The task's permissions for these arguments (for a subtask: intersected with its caller's). */
   readonly permissions: Permissions;
+  /**
+   * For a task started with `ctx.runTask`: its caller's name. Its permissions
+   * are then the intersection of its own and the caller's, and a denial says so.
+   */
+  readonly caller?: string | undefined;
   /** Receives the task's logs and progress. */
   readonly reporter: Reporter;
   /**
@@ -118,27 +126,31 @@ export function describeTask(
 
 /**
  * Computes the permissions of a task whose permissions depend on its
- * arguments, in a worker with no permissions.
+ * arguments, in a worker with no permissions whose clock, randomness and
+ * process details are constant (`Deno.args` is empty): nothing but the
+ * arguments can change the result.
  *
  * @param task The module.
  * @param args Raw arguments, validated first.
- * @param options The workspace root.
+ * @param options The workspace root; aborts the computation (Ctrl-C).
  * @returns The declared permissions for those arguments.
  */
 export function computePermissions(
   task: TaskModule,
   args: Record<string, unknown>,
-  options: { root: string },
+  options: { root: string; signal?: AbortSignal | undefined },
 ): Promise<Permissions> {
   const message: HostMessage = { type: "permissions", args };
-  return exchange(task, NO_PERMISSIONS, message, { root: options.root }, (m) => {
+  const exchangeOptions = { root: options.root, signal: options.signal };
+  return exchange(task, NO_PERMISSIONS, message, exchangeOptions, (m) => {
     return m.type === "permissions" ? m.permissions : undefined;
   });
 }
 
 /**
  * Runs a task in a worker whose permissions are exactly the declared ones.
- * Never prompts. A refused operation ends the task with a
+ * Never prompts. A declared path inside the root that a symbolic link leads
+ * out of it is refused before the task starts. A refused operation ends the task with a
  * {@linkcode SandboxDeniedError} naming the task, the operation and the scope.
  *
  * @param task The module to run.
@@ -148,7 +160,25 @@ export function computePermissions(
  */
 export function runSandboxed(task: TaskModule, options: RunOptions): Promise<SandboxResult> {
   const resolved = resolvePermissions(options.permissions, options.root);
-  const scope = describeScope(options.permissions);
+  const scope = `${describeScope(options.permissions)}${
+    options.caller === undefined
+      ? ""
+      : ` (its own permissions intersected with those of its caller ${
+        JSON.stringify(options.caller)
+      })`
+  }`;
+  const linked = linkedOutOfRoot(options.permissions, options.root);
+  if (linked !== undefined) {
+    return Promise.reject(
+      new SandboxDeniedError({
+        task: task.name,
+        operation: `${linked.kind} access to ${
+          JSON.stringify(linked.declared)
+        }, a symbolic link to ${JSON.stringify(linked.real)}, outside the root`,
+        scope,
+      }),
+    );
+  }
   const progresses = new Map<number, Progress>();
   const message: HostMessage = {
     type: "run",
@@ -203,17 +233,12 @@ async function startSubtask(
   scope: string,
   request: Extract<WorkerMessage, { type: "run-task" }>,
 ): Promise<SandboxResult> {
-  const root = resolvePath(options.root, request.root);
-  const inside = root === options.root || root.startsWith(`${options.root}${SEP}`);
-  if (!(options.permissions.tasks ?? []).includes(request.name) || !inside) {
-    throw new SandboxDeniedError({
-      task: parent.name,
-      operation: inside
-        ? `starting task ${JSON.stringify(request.name)}`
-        : `starting a task at ${JSON.stringify(root)}, outside the root`,
-      scope,
-    });
+  const refuse = (operation: string) =>
+    new SandboxDeniedError({ task: parent.name, operation, scope });
+  if (!(options.permissions.tasks ?? []).includes(request.name)) {
+    throw refuse(`starting task ${JSON.stringify(request.name)}`);
   }
+  const root = await subtaskRoot(options.root, request, refuse);
   if (options.runSubtask === undefined) {
     throw new WstError(`Cannot start task ${JSON.stringify(request.name)}: not supported here`);
   }
@@ -313,7 +338,8 @@ function exchange<T>(
     let settled = false;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     let deadline: ReturnType<typeof setTimeout> | undefined;
-    const worker = startWorker(task, permissions);
+    // A worker with no permissions inspects the task: it sees the same constant world every time.
+    const worker = startWorker(task, permissions, permissions === NO_PERMISSIONS);
     // The protocol's own channel: messages task code posts on the worker's are ignored.
     const { port1: port, port2 } = new MessageChannel();
     worker.postMessage({ type: "init" } satisfies HostMessage, [port2]);
@@ -391,11 +417,16 @@ function exchange<T>(
   });
 }
 
-function startWorker(task: TaskModule, permissions: Deno.PermissionOptionsObject): Worker {
+function startWorker(
+  task: TaskModule,
+  permissions: Deno.PermissionOptionsObject,
+  inspect: boolean,
+): Worker {
+  const name = `${inspect ? INSPECT_PREFIX : "wst:"}${task.name}`;
   if (task.worker !== undefined) {
     return new Worker(task.worker, {
       type: "module",
-      name: `wst:${task.name}`,
+      name,
       deno: { permissions },
     });
   }
@@ -403,7 +434,7 @@ function startWorker(task: TaskModule, permissions: Deno.PermissionOptionsObject
   const read = [...(Array.isArray(permissions.read) ? permissions.read : []), ...grants];
   return new Worker(workerSource(task.url, grants), {
     type: "module",
-    name: `wst:${task.name}`,
+    name,
     deno: { permissions: grants.length === 0 ? permissions : { ...permissions, read } },
   });
 }

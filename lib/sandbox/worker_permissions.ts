@@ -88,7 +88,7 @@ export function resolvePermissions(
  * `$NAME` or `$NAME/more` → the env var's value (then `/more`); undefined when
  * the var is unset or empty; other paths unchanged.
  */
-function expandEnvPath(
+export function expandEnvPath(
   path: string,
   getEnv: (name: string) => string | undefined,
 ): string | undefined {

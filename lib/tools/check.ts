@@ -1,3 +1,5 @@
+import { WstError } from "../errors/mod.ts";
+import { TOOL_NAME } from "../config/mod.ts";
 import type { Shell } from "../task/context.ts";
 import type { WorkspacesFile } from "../workspace/mod.ts";
 import { type ToolSpec, toolSpec } from "./catalog.ts";
@@ -27,7 +29,8 @@ export function configuredTools(
 
 /**
  * Looks a tool up on PATH (`command -v`) and asks its version. Tools are
- * arbitrary names from workspaces.yaml, so both go through `sh`.
+ * names from workspaces.yaml (never paths: see `TOOL_NAME`), so both go
+ * through `sh`; a tool found only through a relative PATH entry counts as missing.
  *
  * @param $ A shell that may run `sh`.
  * @param spec The tool.
@@ -35,9 +38,19 @@ export function configuredTools(
  */
 export async function checkTool($: Shell, spec: ToolSpec, category: string): Promise<ToolCheck> {
   const base = { name: spec.name, category, installer: spec.installer };
+  // workspaces.yaml's schema refuses such names; a path here would run a file the repository chose.
+  if (!TOOL_NAME.test(spec.binary)) {
+    throw new WstError(
+      `Cannot check tool ${JSON.stringify(spec.name)}: ${
+        JSON.stringify(spec.binary)
+      } is not a command name looked up on PATH`,
+    );
+  }
   const found = await $`sh -c ${'command -v "$0"'} ${spec.binary}`.stdout("piped").stderr("null")
     .noThrow();
-  const path = found.code === 0 ? found.stdout.trim() : "";
+  // Only an executable file found on PATH: not a shell builtin, alias or function, nor a file found
+  // through a relative PATH entry (".", "bin"), which would be the repository's.
+  const path = found.code === 0 && found.stdout.trim().startsWith("/") ? found.stdout.trim() : "";
   if (path === "") return { ...base, present: false, version: null, path: null };
   const out = await $`sh -c ${'"$0" "$@" 2>&1'} ${path} ${spec.versionArgs}`.stdout("piped")
     .stderr("null").noThrow().timeout(15_000);
