@@ -1,4 +1,5 @@
 import { ExitCode, UsageError } from "../errors/mod.ts";
+import { type ConfineMode, confineMode } from "../sandbox/confine.ts";
 import { knownPermissions, loadRegistry, type RegistryEntry, workerUrl } from "../registry/mod.ts";
 import type { Reporter } from "../reporter/mod.ts";
 import {
@@ -30,6 +31,8 @@ export async function runTaskCommand(
     if (value !== undefined) args[key] = value;
   }
   resolvePathArguments(ctx, entry, args);
+  const confine = confineMode(ctx.confine);
+  if (typeof confine !== "string") throw new UsageError(confine.error);
   // A task's relative paths (`Deno.readTextFile("data.txt")`, a child's cwd) are relative to its
   // root, as its declared permissions are; under npm run and deno task the process starts in wst's
   // own folder. Every path wst itself holds is absolute by now. Only the executable does this: the
@@ -40,6 +43,7 @@ export async function runTaskCommand(
     root: ctx.root,
     args,
     reporter: ctx.reporter,
+    confine,
   });
   printResult(ctx, result.value, result.text);
   if (result.failed) ctx.exit = ExitCode.TaskFailed;
@@ -71,6 +75,7 @@ async function runEntry(
     root: string;
     args: Record<string, unknown>;
     reporter: Reporter;
+    confine: ConfineMode;
   },
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
@@ -82,6 +87,7 @@ async function runEntry(
     permissions,
     reporter: options.reporter,
     signal: ctx.signal,
+    confine: options.confine,
     runSubtask: async (request: SubtaskRequest) => {
       const registry = await loadRegistry(request.root, { signal: ctx.signal });
       const sub = registry.tasks.find((t) => t.name === request.name);
@@ -99,6 +105,7 @@ async function runEntry(
         root: request.root,
         args: request.args,
         reporter: prefixed(options.reporter, prefix),
+        confine: options.confine,
       });
     },
   });

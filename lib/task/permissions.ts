@@ -24,6 +24,9 @@ export const permissionsSchema: z.ZodMiniType<PermissionLists> = z.lazy(() => {
     env: list("Environment variables the task may read"),
     net: list("Hosts (host or host:port) the task may connect to"),
     tasks: list("Tasks this task may start with ctx.runTask, each in its own sandbox"),
+    interactive: z.optional(z.boolean()).check(
+      z.describe("Whether the task reads stdin (a confined run gets none otherwise)"),
+    ),
   });
 });
 
