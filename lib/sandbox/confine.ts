@@ -62,7 +62,7 @@ const ETC_FILES = [
   "/etc/lsb-release",
 ];
 /** Environment variables of the runner itself, removed before the task loads. */
-const RUNNER_ONLY_ENV = ["DENO_DIR", "DENO_COVERAGE_DIR", "NO_COLOR"];
+const RUNNER_ONLY_ENV = ["DENO_DIR", "DENO_COVERAGE_DIR", "PWD"];
 
 /** Whether confinement works here, and why not when it does not. */
 export interface ConfineSupport {
@@ -347,7 +347,12 @@ export function confinedChannel(
   const outputs = [forwardTaskOutput(child.stdout), forwardTaskOutput(child.stderr)];
   const encoder = new TextEncoder();
   const queue: string[] = [
-    JSON.stringify({ ...start, unset: RUNNER_ONLY_ENV } satisfies RunnerStart),
+    JSON.stringify(
+      {
+        ...start,
+        unset: RUNNER_ONLY_ENV.filter((name) => !(name in plan.env)),
+      } satisfies RunnerStart,
+    ),
   ];
   let conn: Deno.UnixConn | undefined;
   let closed = false;
