@@ -59,6 +59,8 @@ export default defineTask({
       "GOBIN",
       ...NETWORK_ENV,
     ],
+    // Package registries, download hosts and proxies: whatever workspaces.yaml names.
+    net: ["*"],
   }),
   async run(ctx, a): Promise<{ tools: InstallEntry[]; lockChanged: boolean }> {
     const config = await loadWorkspaces(ctx.root, ctx.log);

@@ -26,19 +26,26 @@ export async function serveRunner(socket: string): Promise<never> {
     writing = writing.then(() => writeAll(conn, encoder.encode(`${text}\n`))).catch(() => {});
   };
   let channel: ReturnType<typeof workerChannel> | undefined;
+  let started = false;
   await readLines(conn, (line) => {
-    if (channel === undefined) {
+    if (!started) {
+      started = true;
       const start = JSON.parse(line) as RunnerStart;
       // Children get PATH and the declared env only: the runner's own vars go first.
       for (const name of start.unset) Deno.env.delete(name);
-      Deno.chdir(start.root);
-      channel = workerChannel(start.task, start.permissions);
+      try {
+        Deno.chdir(start.root);
+        channel = workerChannel(start.task, start.permissions);
+      } catch (err) {
+        send({ k: "e", message: `the confined runner could not start: ${(err as Error).message}` });
+        return;
+      }
       channel.onmessage = (m) => send({ k: "m", m });
       channel.onerror = (message) => send({ k: "e", message });
       channel.onmessageerror = () => send({ k: "x" });
       return;
     }
-    channel.post(JSON.parse(line) as HostMessage);
+    channel?.post(JSON.parse(line) as HostMessage);
   });
   // The host closed the connection: the run is over.
   await writing;

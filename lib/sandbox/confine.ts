@@ -205,8 +205,8 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   for (const [name, value] of Object.entries(env)) args.push("--setenv", name, value);
   args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/run");
   // Mounts, sorted so that a folder is bound before what is bound inside it.
-  const binds = new Map<string, { source: string; kind: "ro" | "rw" | "dev" }>();
-  const bind = (dest: string, kind: "ro" | "rw" | "dev", source?: string) => {
+  const binds = new Map<string, { source: string; kind: "ro" | "rw" | "dir" }>();
+  const bind = (dest: string, kind: "ro" | "rw" | "dir", source?: string) => {
     const real = source ?? realPath(dest);
     if (real === undefined) return;
     const before = binds.get(dest);
@@ -250,9 +250,12 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   const sshSocket = plan.env.SSH_AUTH_SOCK;
   if (sshSocket !== undefined && isAbsolute(sshSocket)) bind(sshSocket, "rw");
   bind(SOCKET_DIR, "rw", plan.socketDir);
+  // The root is the working folder, even when nothing in it is declared (or exists yet).
+  if (!binds.has(plan.root)) bind(plan.root, "dir", plan.root);
   const sorted = [...binds.entries()].sort(([a], [b]) => depth(a) - depth(b) || a.localeCompare(b));
   for (const [dest, { source, kind }] of sorted) {
-    args.push(kind === "rw" ? "--bind" : "--ro-bind", source, dest);
+    if (kind === "dir") args.push("--dir", dest);
+    else args.push(kind === "rw" ? "--bind" : "--ro-bind", source, dest);
   }
   args.push("--chdir", WST_DIR);
   return args;
