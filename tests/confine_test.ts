@@ -253,3 +253,28 @@ Deno.test(
     assertMatch(run.stderr, /from the task/);
   },
 );
+
+Deno.test("confine: a bwrap that cannot create namespaces: auto falls back once, require exits 3", async () => {
+  await using ws = await setup({ ".wst/tasks/probe.ts": task("probe", "{}", "    return 1;") });
+  // What a container without user namespaces does: bwrap is there, and fails.
+  await Deno.mkdir(`${ws.dir}/bin`);
+  await Deno.writeTextFile(
+    `${ws.dir}/bin/bwrap`,
+    `#!/bin/sh\necho "bwrap: No permissions to create a new namespace" >&2\nexit 1\n`,
+    { mode: 0o755 },
+  );
+  const env = { PATH: `${ws.dir}/bin` };
+  const auto = await wst(["probe", "--root", ws.root, "--json", "--confine", "auto"], { env });
+  assertEquals(auto.code, 0, auto.stderr);
+  assertEquals(JSON.parse(auto.stdout), 1);
+  assertEquals(auto.stderr.match(/without OS-level confinement/g)?.length, 1, auto.stderr);
+  assertMatch(auto.stderr, /No permissions to create a new namespace/);
+  const require = await wst(["probe", "--root", ws.root, "--json", "--confine", "require"], {
+    env,
+  });
+  assertEquals(require.code, 3, require.stderr);
+  assertMatch(
+    JSON.parse(require.stdout).error.operation,
+    /^running unconfined \(--confine require\): .*bwrap does not work here \(bwrap: No permissions/,
+  );
+});

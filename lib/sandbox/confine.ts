@@ -8,6 +8,7 @@ import { ENTRY_POINT, RUNTIME_FLAGS } from "../../scripts/runtime_flags.ts";
 import type { Permissions } from "../task/permissions.ts";
 import type { HostMessage, WorkerMessage } from "./_protocol.ts";
 import { findBinary } from "./worker_permissions.ts";
+import { encodeError } from "../errors/wire.ts";
 
 /** How a run is confined: `auto` (where bubblewrap works), `require` (or exit 3), `off`. */
 export type ConfineMode = "auto" | "require" | "off";
@@ -75,6 +76,21 @@ export interface ConfineSupport {
 let support: ConfineSupport | undefined;
 
 /**
+ * The cheap half of {@linkcode confineSupport}, for every run: Linux, and
+ * `bwrap` on `PATH`. Whether it works is found out by starting it: a run
+ * whose bwrap fails before the runner connects asks `confineSupport` why.
+ *
+ * @returns The binary, or why there is none.
+ */
+export function findBwrap(): ConfineSupport {
+  if (Deno.build.os !== "linux") {
+    return { reason: `bubblewrap confinement is Linux-only (this is ${Deno.build.os})` };
+  }
+  const bwrap = findBinary("bwrap", Deno.env.get("PATH") ?? "", "/");
+  return bwrap === undefined ? { reason: "bwrap (bubblewrap) is not on PATH" } : { bwrap };
+}
+
+/**
  * Finds bubblewrap on `PATH` and tries it once (`bwrap --unshare-all … true`):
  * containers without user namespaces have the binary but cannot use it. The
  * answer is kept for the process.
@@ -83,11 +99,9 @@ let support: ConfineSupport | undefined;
  */
 export function confineSupport(): ConfineSupport {
   if (support !== undefined) return support;
-  if (Deno.build.os !== "linux") {
-    return support = { reason: `bubblewrap confinement is Linux-only (this is ${Deno.build.os})` };
-  }
-  const bwrap = findBinary("bwrap", Deno.env.get("PATH") ?? "", "/");
-  if (bwrap === undefined) return support = { reason: "bwrap (bubblewrap) is not on PATH" };
+  const found = findBwrap();
+  if (found.bwrap === undefined) return support = found;
+  const bwrap = found.bwrap;
   try {
     const out = new Deno.Command(bwrap, {
       args: ["--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
@@ -125,9 +139,18 @@ export function confineMode(given: string | undefined): ConfineMode | { error: s
  * output) to wst's stderr: wst's stdout carries only the result.
  *
  * @param stream The runner's stdout or stderr.
+ * @param after Forwarding starts when this settles true; false drops the stream.
  * @returns Settles when the stream ends.
  */
-export async function forwardTaskOutput(stream: ReadableStream<Uint8Array>): Promise<void> {
+export async function forwardTaskOutput(
+  stream: ReadableStream<Uint8Array>,
+  after: Promise<boolean> = Promise.resolve(true),
+): Promise<void> {
+  // Held until the runner has connected: bwrap's own complaints, when it fails, are the reason.
+  if (!await after) {
+    await stream.cancel();
+    return;
+  }
   for await (const chunk of stream) {
     try {
       Deno.stderr.writeSync(chunk);
@@ -327,13 +350,17 @@ const EXIT_GRACE_MS = 1_000;
  * @param plan What the sandbox is built from.
  * @param start The runner's first message.
  * @param interactive Whether the task gets wst's stdin.
+ * @param unavailable Called when bubblewrap does not work here (it exited
+ *   before the runner connected, and a trial run fails too), with the reason:
+ *   returns the channel to use instead (an unconfined worker), or throws.
  * @returns The channel.
  */
 export function confinedChannel(
   bwrap: string,
   plan: Omit<SandboxPlan, "socketDir">,
   start: Omit<RunnerStart, "unset">,
-  interactive = false,
+  interactive: boolean,
+  unavailable: (reason: string) => TaskChannel,
 ): TaskChannel {
   const socketDir = Deno.makeTempDirSync({ prefix: "wst-runner-" });
   Deno.chmodSync(socketDir, 0o700);
@@ -347,7 +374,13 @@ export function confinedChannel(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const outputs = [forwardTaskOutput(child.stdout), forwardTaskOutput(child.stderr)];
+  // bwrap's own errors come before the runner connects: held back until then, they are the reason.
+  const [stderrNow, stderrLater] = child.stderr.tee();
+  const early = earlyText(stderrNow);
+  const outputs = [
+    forwardTaskOutput(child.stdout),
+    forwardTaskOutput(stderrLater, early.connected),
+  ];
   const encoder = new TextEncoder();
   const queue: string[] = [
     JSON.stringify(
@@ -404,6 +437,7 @@ export function confinedChannel(
       return;
     }
     conn = c as Deno.UnixConn;
+    early.connect();
     for (const line of queue.splice(0)) write(line);
     readLines(conn, (line) => {
       let parsed: RunnerLine;
@@ -424,16 +458,68 @@ export function confinedChannel(
       }
     });
   }, () => {});
-  child.status.then((status) => {
-    if (conn === undefined && !closed) {
-      removeSocket();
+  child.status.then(async (status) => {
+    if (conn !== undefined || closed) return;
+    removeSocket();
+    const said = (await early.text()).trim().split("\n")[0] ?? "";
+    const trial = confineSupport();
+    if (trial.bwrap !== undefined) {
       channel.onerror(
-        `the confined runner (bubblewrap) exited with code ${status.code} before it started`,
+        `the confined runner exited with code ${status.code} before it started${
+          said ? `: ${said}` : ""
+        }`,
       );
+      return;
     }
+    // bubblewrap does not work here: an unconfined worker instead (auto), or a refusal (require).
+    let instead: TaskChannel;
+    try {
+      instead = unavailable(trial.reason ?? said);
+    } catch (err) {
+      channel.onmessage({ type: "error", error: encodeError(err) });
+      return;
+    }
+    closed = true;
+    instead.onmessage = (m) => channel.onmessage(m);
+    instead.onerror = (m) => channel.onerror(m);
+    instead.onmessageerror = () => channel.onmessageerror();
+    channel.post = (m) => instead.post(m);
+    channel.terminate = () => instead.terminate();
+    for (const line of queue.splice(1)) instead.post(JSON.parse(line));
   });
   void accepted;
   return channel;
+}
+
+/**
+ * What the runner writes to stderr before it connects, kept: when bubblewrap
+ * fails, that is the reason.
+ */
+function earlyText(stream: ReadableStream<Uint8Array>) {
+  let connect: (yes: boolean) => void = () => {};
+  const connected = new Promise<boolean>((resolve) => (connect = resolve));
+  const chunks: Uint8Array[] = [];
+  let isConnected = false;
+  const done = (async () => {
+    for await (const chunk of stream) {
+      if (isConnected) continue; // tee: the other branch forwards it
+      chunks.push(chunk);
+    }
+  })();
+  return {
+    connected,
+    connect: () => {
+      isConnected = true;
+      connect(true);
+    },
+    text: async () => {
+      await done;
+      connect(false);
+      return new TextDecoder().decode(
+        chunks.reduce((all, c) => new Uint8Array([...all, ...c]), new Uint8Array()),
+      );
+    },
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { describeScope } from "../task/scope.ts";
 import type { HostMessage, TaskMeta, WireError, WorkerMessage } from "./_protocol.ts";
 import { refusedOperation } from "./_denial.ts";
 import { resolvePermissions } from "./worker_permissions.ts";
-import { confinedChannel, type ConfineMode, confineSupport, type TaskChannel } from "./confine.ts";
+import { confinedChannel, type ConfineMode, findBwrap, type TaskChannel } from "./confine.ts";
 
 export type { TaskMeta } from "./_protocol.ts";
 
@@ -203,42 +203,53 @@ function confinement(
 ): (() => TaskChannel) | undefined {
   const mode = options.confine ?? "off";
   if (mode === "off") return undefined;
-  const support = confineSupport();
-  if (support.bwrap === undefined) {
+  const unconfined = (reason: string | undefined): undefined => {
     if (mode === "require") {
       throw new SandboxDeniedError({
         task: task.name,
-        operation: `running unconfined (--confine require): ${support.reason}`,
+        operation: `running unconfined (--confine require): ${reason}`,
         scope,
       });
     }
     if (!warnedUnconfined) {
       warnedUnconfined = true;
       options.reporter.warn(
-        `Tasks run without OS-level confinement: ${support.reason} (--confine off silences this)`,
+        `Tasks run without OS-level confinement: ${reason} (--confine off silences this)`,
       );
     }
     return undefined;
-  }
+  };
+  // Whether bwrap works is found out by starting it (a trial run costs every run ~10 ms).
+  const support = findBwrap();
+  if (support.bwrap === undefined) return unconfined(support.reason);
   const bwrap = support.bwrap;
   const worker = resolved.worker;
   const list = (value: Deno.PermissionOptionsObject["read"]) =>
     Array.isArray(value) ? value.map(String) : [];
   const moduleDirs = task.worker === undefined ? loadGrantFolders(task.url).slice(0, 1) : [];
   return () =>
-    confinedChannel(bwrap, {
-      root: options.root,
-      permissions: options.permissions,
-      read: list(worker.read),
-      write: list(worker.write),
-      binaries: resolved.binaries,
-      env: resolved.shellEnv,
-      moduleDirs,
-    }, {
-      task: { name: task.name, url: task.url, worker: task.worker },
-      permissions: worker,
-      root: options.root,
-    }, options.permissions.interactive === true);
+    confinedChannel(
+      bwrap,
+      {
+        root: options.root,
+        permissions: options.permissions,
+        read: list(worker.read),
+        write: list(worker.write),
+        binaries: resolved.binaries,
+        env: resolved.shellEnv,
+        moduleDirs,
+      },
+      {
+        task: { name: task.name, url: task.url, worker: task.worker },
+        permissions: worker,
+        root: options.root,
+      },
+      options.permissions.interactive === true,
+      (reason) => {
+        unconfined(reason);
+        return workerChannel(task, worker);
+      },
+    );
 }
 
 async function startSubtask(
