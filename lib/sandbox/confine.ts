@@ -226,16 +226,20 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   const coverage = Deno.env.get("DENO_COVERAGE_DIR");
   if (coverage) env.DENO_COVERAGE_DIR = coverage;
   for (const [name, value] of Object.entries(env)) args.push("--setenv", name, value);
-  args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/run");
   // Mounts, sorted so that a folder is bound before what is bound inside it.
-  const binds = new Map<string, { source: string; kind: "ro" | "rw" | "dir" }>();
-  const bind = (dest: string, kind: "ro" | "rw" | "dir", source?: string) => {
+  type Kind = "ro" | "rw" | "dir" | "proc" | "dev" | "tmpfs";
+  const binds = new Map<string, { source: string; kind: Kind }>();
+  const bind = (dest: string, kind: Kind, source?: string) => {
     const real = source ?? realPath(dest);
     if (real === undefined) return;
     const before = binds.get(dest);
     if (before?.kind === "rw" && kind === "ro") return;
     binds.set(dest, { source: real, kind });
   };
+  binds.set("/proc", { source: "", kind: "proc" });
+  binds.set("/dev", { source: "", kind: "dev" });
+  binds.set("/tmp", { source: "", kind: "tmpfs" });
+  binds.set("/run", { source: "", kind: "tmpfs" });
   for (const dir of SYSTEM_DIRS) {
     const info = lstat(dir);
     if (info?.isSymlink) args.push("--symlink", Deno.readLinkSync(dir), dir);
@@ -252,14 +256,29 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   }
   if (coverage) bind(coverage, "rw");
   for (const dir of plan.moduleDirs) bind(dir, "ro");
-  for (const path of plan.read) bind(path, "ro");
+  const realRoot = realPath(plan.root) ?? plan.root;
+  // A declared path in the root that a link leads out of it is not bound: it dangles.
+  const declared = (path: string, kind: "ro" | "rw") => {
+    const real = realPath(path);
+    if (real === undefined || (within(path, plan.root) && !within(real, realRoot))) return;
+    bind(path, kind, real);
+  };
   for (const path of plan.write) {
-    if (lstat(path) !== undefined) bind(path, "rw");
+    const info = lstat(path);
+    if (info?.isDirectory) declared(path, "rw");
     else {
-      // A file or folder the task will create: its nearest existing folder, never `/`.
+      // A file is replaced atomically (a temp file renamed over it: a mount point cannot be), and
+      // a path that does not exist yet is created: both need their folder, the nearest existing
+      // one, never \`/\`. Deno's permissions still hold the task's own code to the path itself.
       const parent = existingParent(path);
-      if (parent !== undefined) bind(parent, "rw");
+      if (parent !== undefined) declared(parent, "rw");
     }
+  }
+  // Write implies read: a read path in a writable folder stays writable (a file bound read-only
+  // there could not be replaced).
+  const writable = [...binds.entries()].filter(([, b]) => b.kind === "rw").map(([dest]) => dest);
+  for (const path of plan.read) {
+    if (!writable.some((dir) => within(path, dir))) declared(path, "ro");
   }
   for (const [name, path] of Object.entries(plan.binaries)) {
     const real = realPath(path);
@@ -276,15 +295,28 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   // The root is the working folder, even when nothing in it is declared (or exists yet).
   if (!binds.has(plan.root)) bind(plan.root, "dir", plan.root);
   const sorted = [...binds.entries()].sort(([a], [b]) => depth(a) - depth(b) || a.localeCompare(b));
+  const emitted: Array<{ dest: string; kind: string; identity: boolean }> = [];
   for (const [dest, { source, kind }] of sorted) {
-    if (kind === "dir") args.push("--dir", dest);
+    // Inside a folder bound as itself with the same access, a path is already there as it is on
+    // the host (a link in it resolves inside the sandbox); binding it again adds nothing.
+    const nearest = emitted.filter((e) => within(dest, e.dest)).at(-1);
+    if (nearest?.identity && (nearest.kind === kind || kind === "dir")) continue;
+    if (kind === "dir") {
+      if (nearest?.kind === "ro" || nearest?.kind === "rw") continue; // there, as on the host
+      args.push("--dir", dest);
+    } else if (kind === "proc" || kind === "dev" || kind === "tmpfs") args.push(`--${kind}`, dest);
     else args.push(kind === "rw" ? "--bind" : "--ro-bind", source, dest);
+    emitted.push({ dest, kind, identity: source === dest });
   }
   args.push("--chdir", WST_DIR);
   return args;
 }
 
-const depth = (path: string) => path.split(SEP).length;
+const depth = (path: string) => path === SEP ? 0 : path.split(SEP).length;
+
+/** Whether `path` is `dir` or inside it. */
+const within = (path: string, dir: string) =>
+  path === dir || path.startsWith(dir.endsWith(SEP) ? dir : `${dir}${SEP}`);
 
 function isSystemPath(path: string): boolean {
   return SYSTEM_DIRS.some((dir) => path === dir || path.startsWith(`${dir}${SEP}`));
