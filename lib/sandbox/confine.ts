@@ -280,14 +280,14 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   for (const path of plan.read) {
     if (!writable.some((dir) => within(path, dir))) declared(path, "ro");
   }
-  for (const [name, path] of Object.entries(plan.binaries)) {
+  for (const path of Object.values(plan.binaries)) {
     const real = realPath(path);
-    if (real === undefined) continue;
+    // A binary in the root that a link leads out of it is not bound, nor its folder.
+    if (real === undefined || (within(path, plan.root) && !within(real, realRoot))) continue;
     bind(path, "ro", real);
     // A script or a binary with files next to it (an npm package's bin, a tool's folder).
     const folder = real.slice(0, real.lastIndexOf(SEP));
     if (!isSystemPath(folder) && folder !== "") bind(folder, "ro");
-    void name;
   }
   const sshSocket = plan.env.SSH_AUTH_SOCK;
   if (sshSocket !== undefined && isAbsolute(sshSocket)) bind(sshSocket, "rw");
