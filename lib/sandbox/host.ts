@@ -188,6 +188,8 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
 }
 
 let warnedUnconfined = false;
+/** Why bwrap failed when this process last started it: later runs do not try again. */
+let bwrapFailed: string | undefined;
 
 /**
  * How a run is started under its confinement mode: in a bubblewrap sandbox
@@ -220,7 +222,7 @@ function confinement(
     return undefined;
   };
   // Whether bwrap works is found out by starting it (a trial run costs every run ~10 ms).
-  const support = findBwrap();
+  const support = bwrapFailed === undefined ? findBwrap() : { reason: bwrapFailed };
   if (support.bwrap === undefined) return unconfined(support.reason);
   const bwrap = support.bwrap;
   const worker = resolved.worker;
@@ -246,6 +248,7 @@ function confinement(
       },
       options.permissions.interactive === true,
       (reason) => {
+        bwrapFailed = reason;
         unconfined(reason);
         return workerChannel(task, worker);
       },
