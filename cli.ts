@@ -6,6 +6,12 @@
  */
 import { parseArgv } from "./lib/cli/_argv.ts";
 
+// The confined runner (docs/adr/0009), started by wst itself inside bubblewrap; not a command.
+if (Deno.args[0] === "__runner") {
+  const { serveRunner } = await import("./lib/sandbox/_runner.ts");
+  await serveRunner(Deno.args[1] ?? "");
+}
+
 const invocation = parseArgv(Deno.args);
 
 const controller = new AbortController();

@@ -1,10 +1,12 @@
 // deno task bench: start-up of `wst list` and of a sandboxed `validate-config`,
 // each measured side by side with `deno eval 0` (the runtime's own floor) in
-// one run, interleaved so that machine noise hits all three alike. Prints the
+// one run, interleaved so that machine noise hits all alike. Prints the
 // median wall time of each and the ratios against the targets (issue #2):
-// list within 1.5x of the floor, a sandboxed task within 2.5x.
+// list within 1.5x of the floor, a sandboxed task within 2.5x; the same task
+// confined by bubblewrap (docs/adr/0009) within 3x, when bubblewrap works here.
 import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
 import { AI_GATEWAY_YAML, WORKSPACES_YAML } from "../tests/fixtures.ts";
+import { confineSupport } from "../lib/sandbox/confine.ts";
 
 const RUNS = Number(Deno.env.get("WST_BENCH_RUNS") ?? 30);
 const WARMUP = 3;
@@ -28,9 +30,12 @@ const cases = {
   floor: ["eval", "0"],
   worker: ["run", ...RUNTIME_FLAGS, workerFloor],
   list: [...wst, "list", "--root", root],
-  sandboxed: [...wst, "validate-config", "--root", root],
+  sandboxed: [...wst, "validate-config", "--root", root, "--confine", "off"],
+  confined: [...wst, "validate-config", "--root", root, "--confine", "require"],
 } as const;
 type Case = keyof typeof cases;
+const confinable = confineSupport().bwrap !== undefined;
+const measured = (Object.keys(cases) as Case[]).filter((c) => c !== "confined" || confinable);
 
 async function once(args: readonly string[]): Promise<number> {
   const started = performance.now();
@@ -50,9 +55,10 @@ const samples: Record<Case, number[]> = {
   worker: [],
   list: [],
   sandboxed: [],
+  confined: [],
 };
 for (let i = 0; i < WARMUP + RUNS; i++) {
-  for (const name of Object.keys(cases) as Case[]) {
+  for (const name of measured) {
     const ms = await once(cases[name]);
     if (i >= WARMUP) samples[name].push(ms);
   }
@@ -69,6 +75,9 @@ const rows: Array<[string, number, number | undefined]> = [
   ["one empty worker (no target)", median(samples.worker), undefined],
   ["wst list", median(samples.list), 1.5],
   ["wst validate-config (sandboxed)", median(samples.sandboxed), 2.5],
+  ...(confinable
+    ? [["wst validate-config (confined)", median(samples.confined), 3] as [string, number, number]]
+    : []),
 ];
 const out: string[] = [`start-up, median of ${RUNS} runs each, interleaved`];
 for (const [name, ms, target] of rows) {

@@ -21,3 +21,14 @@ export const NETWORK_ENV: readonly string[] = [
   "PIP_CERT",
   "GIT_SSL_CAINFO",
 ];
+
+/**
+ * The user's git and ssh configuration, which tasks running git declare as
+ * read paths: a confined run (docs/adr/0009) sees only what is declared, and
+ * git over ssh needs `known_hosts`, the ssh config and keys.
+ */
+export const GIT_USER_FILES: readonly string[] = [
+  "$HOME/.gitconfig",
+  "$HOME/.config/git",
+  "$HOME/.ssh",
+];

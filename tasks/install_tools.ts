@@ -29,6 +29,21 @@ export interface InstallEntry {
 
 const DEFAULT_BIN_DIR = "$HOME/.local/bin";
 const DOWNLOADS = ".wst/downloads";
+/**
+ * Where npm, pipx and go install and cache what they install: a confined run
+ * (docs/adr/0009) shows the installers only what is declared. Not apt's
+ * folders: apt installs system-wide, which a confined run cannot do.
+ */
+const INSTALLER_DIRS = [
+  "$HOME/.npm",
+  "$NPM_CONFIG_PREFIX",
+  "$npm_config_prefix",
+  "$HOME/.local",
+  "$GOPATH",
+  "$HOME/go",
+  "$HOME/.cache/go-build",
+  "$HOME/.cache/pip",
+];
 
 export default defineTask({
   name: "install-tools",
@@ -47,8 +62,14 @@ export default defineTask({
     tool: z.optional(z.string().check(z.minLength(1))).check(z.describe("Only this tool")),
   }),
   permissions: (a) => ({
-    read: [WORKSPACES_FILE, TOOLS_LOCK, DOWNLOADS, a.binDir ?? DEFAULT_BIN_DIR],
-    write: [TOOLS_LOCK, `${TOOLS_LOCK}.tmp`, DOWNLOADS, a.binDir ?? DEFAULT_BIN_DIR],
+    read: [WORKSPACES_FILE, TOOLS_LOCK, DOWNLOADS, a.binDir ?? DEFAULT_BIN_DIR, ...INSTALLER_DIRS],
+    write: [
+      TOOLS_LOCK,
+      `${TOOLS_LOCK}.tmp`,
+      DOWNLOADS,
+      a.binDir ?? DEFAULT_BIN_DIR,
+      ...INSTALLER_DIRS,
+    ],
     run: ["sh", "apt-get", "sudo", "npm", "pipx", "go", "curl", "tar"],
     env: [
       "PATH",
@@ -59,6 +80,8 @@ export default defineTask({
       "GOBIN",
       ...NETWORK_ENV,
     ],
+    // Package registries, download hosts and proxies: whatever workspaces.yaml names.
+    net: ["*"],
   }),
   async run(ctx, a): Promise<{ tools: InstallEntry[]; lockChanged: boolean }> {
     const config = await loadWorkspaces(ctx.root, ctx.log);

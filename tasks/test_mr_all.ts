@@ -54,6 +54,8 @@ export default defineTask({
     write: runWrites(a),
     run: ["task", "kustomize", "kubectl", "helm"],
     env: [...RUN_ENV, ...passed(a)],
+    // Targets' tests and kustomizations' remote bases reach hosts wst cannot list.
+    net: ["*"],
     tasks: [TYPED_TEST_MR],
   }),
   async run(ctx, a): Promise<TestMrAllResult> {

@@ -35,6 +35,8 @@ export default defineTask({
     write: runWrites(a),
     run: ["kustomize", "kubectl", "helm"],
     env: [...RUN_ENV],
+    // kustomize fetches remote bases and helm charts from hosts the kustomizations name.
+    net: ["*"],
   }),
   async run(ctx, a): Promise<ValidateKustomizationsResult> {
     const discovery = selectTarget(discoverTargets(ctx.root), a.target);

@@ -3,6 +3,7 @@ import { defineTask } from "../lib/task/mod.ts";
 import { pathExists } from "../lib/fs/mod.ts";
 import { table } from "../lib/reporter/table.ts";
 import { cloneState, loadWorkspaces, placements } from "../lib/workspace/mod.ts";
+import { GIT_USER_FILES } from "../lib/net_env.ts";
 
 /** One clone (or missing or extra project) of the workspaces. */
 export interface StatusEntry {
@@ -27,7 +28,7 @@ export default defineTask({
       z.describe("Only this workspace (default: all)"),
     ),
   }),
-  permissions: { read: ["."], run: ["git"], env: ["HOME"] },
+  permissions: { read: [".", ...GIT_USER_FILES], run: ["git"], env: ["HOME"] },
   async run(ctx, a): Promise<{ projects: StatusEntry[] }> {
     const config = await loadWorkspaces(ctx.root, ctx.log);
     const list = placements(config, a.workspace);

@@ -90,6 +90,8 @@ cp "${options.serve ?? "/dev/null"}" "$out"
 `,
     { mode: 0o755 },
   );
+  // A stand-in sudo: the scripts' package installs (bubblewrap) do nothing here.
+  await Deno.writeTextFile(`${fakeBin}/sudo`, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
   try {
     const out = await new Deno.Command("bash", {
       args: ["--noprofile", "--norc", "-eo", "pipefail", "-c", script],

@@ -3,7 +3,12 @@
 // describe_controls.ts runs through the real CLI in a fresh workspace.
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { type TempWorkspace, workspace, wst } from "./_cli.ts";
+import { confineSupport } from "../lib/sandbox/confine.ts";
 import { escapeStream } from "../lib/reporter/mod.ts";
+
+const support = confineSupport();
+const noBwrap = support.bwrap === undefined;
+const confinedSkip = noBwrap ? ` (skipped: ${support.reason})` : "";
 
 const HOSTILE = new URL("./hostile/", import.meta.url);
 
@@ -87,7 +92,12 @@ Deno.test("in GitHub Actions, everything a task prints runs inside ::stop-comman
     assert(stderr.inside.includes(line), `${line} not inside the block:\n${run.stderr}`);
   }
   assert(stderr.inside.some((line) => line.startsWith("::warning::progress")), run.stderr);
-  assert(stdout.inside.includes("::error::child-stdout"), run.stdout);
+  // A child's stdout: wst's own stdout in-process; confined, the runner forwards it to stderr.
+  assert(
+    stdout.inside.includes("::error::child-stdout") ||
+      stderr.inside.includes("::error::child-stdout"),
+    `${run.stdout}\n${run.stderr}`,
+  );
   assert(stdout.inside.includes("::set-output name=x::y"), run.stdout);
   assertEquals([...stdout.outside, ...stderr.outside].filter((l) => l.startsWith("::")), []);
 
@@ -168,9 +178,9 @@ export default defineTask({
 
 Deno.test("a child's output is escaped on its way through a pipe (escapeStream); in-process it is not", async () => {
   await using ws = await withHostileTask("output_child_controls.ts");
-  // In-process (today's mode), the child shares wst's stderr and stdout: its bytes pass as they
+  // In-process (--confine off), the child shares wst's stderr and stdout: its bytes pass as they
   // are. This documents the limit the runner process removes.
-  const run = await wst(["output-child-controls", "--root", ws.dir]);
+  const run = await wst(["output-child-controls", "--root", ws.dir, "--confine", "off"]);
   assertEquals(run.code, 0, run.stderr);
   assert(run.stdout.includes("child \x1b]52;c;cHduZWQ=\x07"), run.stdout);
   // Through a pipe and escapeStream, as the runner forwards a child's output.
@@ -181,6 +191,16 @@ Deno.test("a child's output is escaped on its way through a pipe (escapeStream);
   const forwarded = await new Response(child.stdout.pipeThrough(escapeStream())).text();
   await child.status;
   assertEquals(forwarded, "child \\x1b]52;c;cHduZWQ=\\x07 \\x1b[2J \x1b[32mok\x1b[0m\n");
+});
+
+Deno.test(`a confined run's child output reaches stderr escaped${confinedSkip}`, {
+  ignore: noBwrap,
+}, async () => {
+  await using ws = await withHostileTask("output_child_controls.ts");
+  const run = await wst(["output-child-controls", "--root", ws.dir, "--confine", "require"]);
+  assertEquals(run.code, 0, run.stderr);
+  assert(run.stderr.includes("child \\x1b]52;c;cHduZWQ=\\x07 \\x1b[2J"), run.stderr);
+  assertEquals(unsafeIn(run.stderr + run.stdout), []);
 });
 
 Deno.test("control characters in an argument's description make the task a definition error (exit 2) naming module and field", async () => {

@@ -250,3 +250,31 @@ Deno.test("the dev container installs wst only when it matches WST_SHA256, then 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the CI template and both dev containers install bubblewrap and require confinement", async () => {
+  const workflow = await readWorkflow(WORKFLOW);
+  assertEquals((workflow as { env?: Record<string, string> }).env?.WST_CONFINE, "require");
+  for (const job of ["discover", "check"]) {
+    const install = findStep(workflow, job, "Install bubblewrap (tasks run confined)");
+    assertMatch(install.run ?? "", /apt-get install -y -qq bubblewrap/);
+    const steps = (workflow.jobs as Record<string, Job>)[job]!.steps;
+    const wstStep = steps.findIndex((s) => s.run?.includes("~/.local/bin/wst ") ?? false);
+    assert(steps.indexOf(install) < wstStep, `${job}: bubblewrap is installed before wst runs`);
+  }
+  for (
+    const file of [
+      "../templates/devcontainer/devcontainer.json",
+      "../.devcontainer/devcontainer.json",
+    ]
+  ) {
+    const json = JSON.parse(
+      (await Deno.readTextFile(new URL(file, import.meta.url))).replace(/^\s*\/\/.*$/gm, ""),
+    );
+    assertEquals(json.containerEnv.WST_CONFINE, "require", file);
+    assertMatch(
+      json.postCreateCommand,
+      /^sudo apt-get update -qq && sudo apt-get install -y -qq bubblewrap && /,
+    );
+    assertEquals(json.runArgs, ["--security-opt", "seccomp=unconfined"], file);
+  }
+});

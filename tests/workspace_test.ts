@@ -1,8 +1,17 @@
 // End-to-end: workspace-sync and workspace-status through the real CLI, with real git
 // repositories the test creates (bare "remotes" on disk, file:// URLs).
 import { assert, assertEquals, assertMatch } from "./assert.ts";
-import { workspace, wst } from "./_cli.ts";
+import { workspace, wst as run } from "./_cli.ts";
 import { remote, sh } from "./_git.ts";
+import { confineSupport } from "../lib/sandbox/confine.ts";
+
+/**
+ * These tests' remotes are bare repositories on disk, outside the workspace root: a confined run
+ * rightly cannot see them (docs/adr/0009), so they run unconfined. The last test clones through
+ * git's own protocol on loopback, confined.
+ */
+const wst = (args: string[], options: { env?: Record<string, string> } = {}) =>
+  run(args, { env: { WST_CONFINE: "off", ...options.env } });
 
 Deno.test("workspace-sync clones, fast-forwards clean clones, leaves changed ones alone, and writes .code-workspace files", async () => {
   await using base = await workspace({});
@@ -153,4 +162,55 @@ workspaces:
     entry.message,
     /terminal prompts disabled|Authentication failed|could not read Username/,
   );
+});
+
+Deno.test({
+  name: "workspace-sync clones over the network confined (git:// on loopback)",
+  ignore: confineSupport().bwrap === undefined,
+  async fn() {
+    await using base = await workspace({});
+    await remote(base, "api");
+    const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = probe.addr.port;
+    probe.close();
+    const daemon = new Deno.Command("git", {
+      args: [
+        "daemon",
+        "--export-all",
+        "--reuseaddr",
+        "--listen=127.0.0.1",
+        `--port=${port}`,
+        `--base-path=${base.dir}/remotes`,
+        `${base.dir}/remotes`,
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    try {
+      const root = `${base.dir}/ws`;
+      await Deno.mkdir(root);
+      await Deno.writeTextFile(
+        `${root}/workspaces.yaml`,
+        `version: v1
+projects:
+  - { name: api, repo: "git://127.0.0.1:${port}/api.git" }
+workspaces:
+  - { name: w, projects: [api] }
+`,
+      );
+      // The daemon takes a moment to listen: a few tries.
+      let result = await run(["workspace-sync", "--root", root, "--json", "--confine", "require"]);
+      for (let i = 0; i < 20 && result.code !== 0; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        await Deno.remove(`${root}/api`, { recursive: true }).catch(() => {});
+        result = await run(["workspace-sync", "--root", root, "--json", "--confine", "require"]);
+      }
+      assertEquals(result.code, 0, result.stdout + result.stderr);
+      assertEquals(JSON.parse(result.stdout).projects[0].status, "cloned");
+      assert(await Deno.stat(`${root}/api/.git`));
+    } finally {
+      daemon.kill();
+      await daemon.status;
+    }
+  },
 });

@@ -12,6 +12,8 @@ export interface Invocation {
   readonly rest: readonly string[];
   /** `--root` as given, or undefined. */
   readonly root: string | undefined;
+  /** `--confine` as given (`auto`, `require`, `off`; checked where a task runs), or undefined. */
+  readonly confine?: string | undefined;
   /** `--json`: stdout carries exactly one JSON document. */
   readonly json: boolean;
   /** `--verbose`: debug lines and stacks on stderr. */
@@ -45,6 +47,7 @@ export function parseArgv(
   const rest: string[] = [];
   let command: string | undefined;
   let root: string | undefined;
+  let confine: string | undefined;
   let json = false;
   let verbose = false;
   let help = false;
@@ -59,6 +62,11 @@ export function parseArgv(
       const value = arg === "--root" ? argv[++i] : arg.slice("--root=".length);
       if (value === undefined || value === "") error ??= "--root needs a folder: --root <dir>";
       else root = value;
+    } else if (arg === "--confine" || arg.startsWith("--confine=")) {
+      const value = arg === "--confine" ? argv[++i] : arg.slice("--confine=".length);
+      if (value === undefined || value === "") {
+        error ??= "--confine needs a mode: --confine auto|require|off";
+      } else confine = value;
     } else if (SWITCHES.has(arg)) {
       if (arg === "--json") json = true;
       else verbose = true;
@@ -77,6 +85,7 @@ export function parseArgv(
     command,
     rest,
     root,
+    ...(confine === undefined ? {} : { confine }),
     json,
     verbose,
     help,

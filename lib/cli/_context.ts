@@ -16,6 +16,8 @@ export interface RunContext {
   readonly base: string;
   /** `--json`: stdout carries exactly one JSON document. */
   readonly json: boolean;
+  /** `--confine` as given (else `WST_CONFINE`, else `auto`: see lib/sandbox/confine.ts). */
+  readonly confine?: string | undefined;
   /** Make the task's root the process's working folder before it runs (the executable does). */
   readonly chdirToRoot?: boolean | undefined;
   /** Logs and progress to stderr. */
@@ -51,6 +53,7 @@ export interface GlobalFlags {
   readonly root?: string;
   readonly json?: boolean;
   readonly verbose?: boolean;
+  readonly confine?: string;
 }
 
 /** Stricli flag specs of {@linkcode GlobalFlags}. */
@@ -73,6 +76,14 @@ export const GLOBAL_FLAG_SPECS = {
     brief: "Show debug lines on stderr",
     optional: true,
     withNegated: false,
+  },
+  confine: {
+    kind: "parsed",
+    parse: String,
+    brief:
+      "OS-level confinement of task runs: auto, require or off (default: $WST_CONFINE, else auto)",
+    optional: true,
+    placeholder: "mode",
   },
 } as const;
 

@@ -1,4 +1,5 @@
 import { ExitCode, UsageError } from "../errors/mod.ts";
+import { type ConfineMode, confineMode } from "../sandbox/confine.ts";
 import { knownPermissions, loadRegistry, type RegistryEntry, workerUrl } from "../registry/mod.ts";
 import type { Reporter } from "../reporter/mod.ts";
 import {
@@ -45,6 +46,8 @@ async function runTask(
   entry: RegistryEntry,
   args: Record<string, unknown>,
 ): Promise<void> {
+  const confine = confineMode(ctx.confine);
+  if (typeof confine !== "string") throw new UsageError(confine.error);
   // A task's relative paths (`Deno.readTextFile("data.txt")`, a child's cwd) are relative to its
   // root, as its declared permissions are; under npm run and deno task the process starts in wst's
   // own folder. Every path wst itself holds is absolute by now. Only the executable does this: the
@@ -55,6 +58,7 @@ async function runTask(
     root: ctx.root,
     args,
     reporter: ctx.reporter,
+    confine,
   });
   printResult(ctx, result.value, result.text);
   if (result.failed) ctx.exit = ExitCode.TaskFailed;
@@ -138,6 +142,7 @@ async function runEntry(
     reporter: Reporter;
     /** For a task started with ctx.runTask: its caller, whose permissions bound its own. */
     caller?: { name: string; root: string; permissions: Permissions };
+    confine: ConfineMode;
   },
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
@@ -164,6 +169,7 @@ async function runEntry(
       ? (line) => annotations.push(line)
       : undefined,
     signal: ctx.signal,
+    confine: options.confine,
     runSubtask: async (request: SubtaskRequest) => {
       const registry = await loadRegistry(request.root, { signal: ctx.signal });
       const sub = registry.tasks.find((t) => t.name === request.name);
@@ -182,6 +188,7 @@ async function runEntry(
         args: request.args,
         reporter: prefixed(options.reporter, prefix),
         caller: { name: entry.name, root: options.root, permissions },
+        confine: options.confine,
       });
     },
   });

@@ -221,9 +221,10 @@ function checkMeta(meta: TaskMeta, file: string): TaskMeta {
 function isPermissionLists(value: unknown): boolean {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   return Object.entries(value).every(([key, list]) =>
+    (key === "interactive" && (list === undefined || typeof list === "boolean")) ||
     (key === "tasks" || (PERMISSION_KINDS as readonly string[]).includes(key)) &&
-    (list === undefined ||
-      (Array.isArray(list) && list.every((item) => typeof item === "string")))
+      (list === undefined ||
+        (Array.isArray(list) && list.every((item) => typeof item === "string")))
   );
 }
 

@@ -10,6 +10,7 @@ import { resolvePermissions } from "./worker_permissions.ts";
 import { subtaskRoot } from "./_subtask_root.ts";
 import { linkedOutOfRoot } from "./_scope_links.ts";
 import { INSPECT_PREFIX } from "./_constant_world.ts";
+import { confinedChannel, type ConfineMode, findBwrap, type TaskChannel } from "./confine.ts";
 
 export type { TaskMeta } from "./_protocol.ts";
 
@@ -86,6 +87,8 @@ export interface RunOptions {
    * checked that it is declared and its root is inside this task's root).
    */
   readonly runSubtask?: (request: SubtaskRequest) => Promise<SandboxResult>;
+  /** OS-level confinement (docs/adr/0009); default `off`. */
+  readonly confine?: ConfineMode | undefined;
 }
 
 /** A task a sandboxed task asked the host to start. */
@@ -189,7 +192,8 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
     hasBinaries: (options.permissions.run ?? []).length > 0,
     tasks: [...(options.permissions.tasks ?? [])],
   };
-  const exchangeOptions = { scope, signal: options.signal, root: options.root };
+  const open = confinement(task, options, resolved, scope);
+  const exchangeOptions = { scope, signal: options.signal, root: options.root, open };
   return exchange(task, resolved.worker, message, exchangeOptions, (m, reply) => {
     switch (m.type) {
       case "run-task":
@@ -225,6 +229,74 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
     }
     return undefined;
   });
+}
+
+let warnedUnconfined = false;
+/** Why bwrap failed when this process last started it: later runs do not try again. */
+let bwrapFailed: string | undefined;
+
+/**
+ * How a run is started under its confinement mode: in a bubblewrap sandbox
+ * (a function that opens the channel), or here in a worker (undefined).
+ *
+ * @throws {SandboxDeniedError} `require` where bubblewrap does not work.
+ */
+function confinement(
+  task: TaskModule,
+  options: RunOptions,
+  resolved: ReturnType<typeof resolvePermissions>,
+  scope: string,
+): (() => TaskChannel) | undefined {
+  const mode = options.confine ?? "off";
+  if (mode === "off") return undefined;
+  const unconfined = (reason: string | undefined): undefined => {
+    if (mode === "require") {
+      throw new SandboxDeniedError({
+        task: task.name,
+        operation: `running unconfined (--confine require): ${reason}`,
+        scope,
+      });
+    }
+    if (!warnedUnconfined) {
+      warnedUnconfined = true;
+      options.reporter.warn(
+        `Tasks run without OS-level confinement: ${reason} (--confine off silences this)`,
+      );
+    }
+    return undefined;
+  };
+  // Whether bwrap works is found out by starting it (a trial run costs every run ~10 ms).
+  const support = bwrapFailed === undefined ? findBwrap() : { reason: bwrapFailed };
+  if (support.bwrap === undefined) return unconfined(support.reason);
+  const bwrap = support.bwrap;
+  const worker = resolved.worker;
+  const list = (value: Deno.PermissionOptionsObject["read"]) =>
+    Array.isArray(value) ? value.map(String) : [];
+  const moduleDirs = task.worker === undefined ? loadGrantFolders(task.url).slice(0, 1) : [];
+  return () =>
+    confinedChannel(
+      bwrap,
+      {
+        root: options.root,
+        permissions: options.permissions,
+        read: list(worker.read),
+        write: list(worker.write),
+        binaries: resolved.binaries,
+        env: resolved.shellEnv,
+        moduleDirs,
+      },
+      {
+        task: { name: task.name, url: task.url, worker: task.worker },
+        permissions: worker,
+        root: options.root,
+      },
+      options.permissions.interactive === true,
+      (reason) => {
+        bwrapFailed = reason;
+        unconfined(reason);
+        return workerChannel(task, worker);
+      },
+    );
 }
 
 async function startSubtask(
@@ -329,6 +401,8 @@ function exchange<T>(
     signal?: AbortSignal | undefined;
     /** Ends the exchange with an error after this long. */
     timeoutMs?: number;
+    /** Starts the task elsewhere (a confined runner) instead of in a worker here. */
+    open?: (() => TaskChannel) | undefined;
   },
   handle: (message: WorkerMessage, reply: (message: HostMessage) => void) => T | undefined,
 ): Promise<T> {
@@ -339,10 +413,8 @@ function exchange<T>(
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     let deadline: ReturnType<typeof setTimeout> | undefined;
     // A worker with no permissions inspects the task: it sees the same constant world every time.
-    const worker = startWorker(task, permissions, permissions === NO_PERMISSIONS);
-    // The protocol's own channel: messages task code posts on the worker's are ignored.
-    const { port1: port, port2 } = new MessageChannel();
-    worker.postMessage({ type: "init" } satisfies HostMessage, [port2]);
+    const channel = options.open?.() ??
+      workerChannel(task, permissions, permissions === NO_PERMISSIONS);
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
@@ -350,36 +422,32 @@ function exchange<T>(
       if (graceTimer !== undefined) clearTimeout(graceTimer);
       if (deadline !== undefined) clearTimeout(deadline);
       options.signal?.removeEventListener("abort", onAbort);
-      worker.terminate();
-      port.close();
-      fn();
+      channel.terminate().then(fn, fn);
     };
     const onAbort = () => {
-      port.postMessage({ type: "abort" } satisfies HostMessage);
+      channel.post({ type: "abort" });
       graceTimer = setTimeout(
         () => finish(() => reject(interrupted(task.name))),
         ABORT_GRACE_MS,
       );
     };
-    const onMessage = (event: MessageEvent<WorkerMessage>) => {
-      const m = event.data;
+    channel.onmessage = (m: WorkerMessage) => {
       if (m.type === "error") {
         finish(() => reject(fromWire(m.error, { task, scope, relative }, options.signal)));
         return;
       }
       try {
         const value = handle(m, (answer) => {
-          if (!settled) port.postMessage(answer);
+          if (!settled) channel.post(answer);
         });
         if (value !== undefined) finish(() => resolve(value));
       } catch (err) {
         finish(() => reject(err));
       }
     };
-    const onError = (event: ErrorEvent) => {
-      event.preventDefault();
-      const operation = refusedOperation(event.message);
-      const message = stripAnsi(String(event.message)).split("\n")[0];
+    channel.onerror = (text: string) => {
+      const operation = refusedOperation(text);
+      const message = stripAnsi(text).split("\n")[0];
       finish(() =>
         reject(
           operation === undefined
@@ -388,15 +456,11 @@ function exchange<T>(
         )
       );
     };
-    const onMessageError = () => {
+    channel.onmessageerror = () => {
       finish(() =>
         reject(new WstError(`Task "${task.name}" returned a result that cannot be serialised`))
       );
     };
-    port.onmessage = onMessage;
-    port.onmessageerror = onMessageError;
-    worker.onmessage = () => {}; // task code's own messages
-    worker.onerror = onError;
     if (options.signal?.aborted) {
       finish(() => reject(interrupted(task.name)));
       return;
@@ -413,8 +477,47 @@ function exchange<T>(
           )
         ), options.timeoutMs);
     }
-    if (!settled) port.postMessage(message);
+    if (!settled) channel.post(message);
   });
+}
+
+/**
+ * Starts a task's worker here and returns the protocol's channel to it: the
+ * host's first message carries the port the protocol runs over.
+ *
+ * @param task The module.
+ * @param permissions The worker's permissions, every key explicit.
+ * @param inspect Whether it only inspects the task (a constant world, no permissions).
+ * @returns The channel.
+ */
+export function workerChannel(
+  task: TaskModule,
+  permissions: Deno.PermissionOptionsObject,
+  inspect = false,
+): TaskChannel {
+  const worker = startWorker(task, permissions, inspect);
+  // The protocol's own channel: messages task code posts on the worker's are ignored.
+  const { port1: port, port2 } = new MessageChannel();
+  worker.postMessage({ type: "init" } satisfies HostMessage, [port2]);
+  const channel: TaskChannel = {
+    post: (message) => port.postMessage(message),
+    onmessage: () => {},
+    onerror: () => {},
+    onmessageerror: () => {},
+    terminate: () => {
+      worker.terminate();
+      port.close();
+      return Promise.resolve();
+    },
+  };
+  port.onmessage = (event: MessageEvent<WorkerMessage>) => channel.onmessage(event.data);
+  port.onmessageerror = () => channel.onmessageerror();
+  worker.onmessage = () => {}; // task code's own messages
+  worker.onerror = (event: ErrorEvent) => {
+    event.preventDefault();
+    channel.onerror(String(event.message));
+  };
+  return channel;
 }
 
 function startWorker(

@@ -23,7 +23,8 @@ export interface RootedPermissions {
  *   task's own root, and `$NAME` paths start with the env var's value (left
  *   out when it is unset), so the result is absolute.
  * - `run`, `env`: names in both lists.
- * - `net`: hosts in both lists; `host` covers `host:port`.
+ * - `net`: hosts in both lists; `host` covers `host:port`, `*` covers every host.
+ * - `interactive`: only when both are.
  * - `tasks`: names in both lists (a subtask starts only what its caller could).
  *
  * @param sub The started task's permissions and root.
@@ -43,7 +44,7 @@ export function intersectPermissions(
       return expanded === undefined ? [] : [resolvePath(task.root, expanded)];
     });
   const result: PermissionLists = {};
-  const set = (kind: keyof PermissionLists, values: string[]) => {
+  const set = (kind: Exclude<keyof PermissionLists, "interactive">, values: string[]) => {
     if (values.length > 0) result[kind] = values;
   };
   for (const kind of ["read", "write"] as const) {
@@ -54,6 +55,9 @@ export function intersectPermissions(
     set(kind, unique((sub.permissions[kind] ?? []).filter((v) => theirs.has(v))));
   }
   set("net", intersectHosts(sub.permissions.net ?? [], caller.permissions.net ?? []));
+  if (sub.permissions.interactive === true && caller.permissions.interactive === true) {
+    result.interactive = true;
+  }
   return result;
 }
 
@@ -76,7 +80,8 @@ function intersectPaths(mine: string[], theirs: string[]): string[] {
 }
 
 function intersectHosts(mine: readonly string[], theirs: readonly string[]): string[] {
-  const covers = (host: string, by: string) => host === by || host.startsWith(`${by}:`);
+  const covers = (host: string, by: string) =>
+    by === "*" || host === by || host.startsWith(`${by}:`);
   const kept: string[] = [];
   for (const a of mine) {
     for (const b of theirs) {

@@ -73,7 +73,12 @@ export function resolvePermissions(
       env: env.length > 0 ? env : false,
       ffi: false,
       import: false,
-      net: (permissions.net ?? []).length > 0 ? [...permissions.net!] : false,
+      // `*`: any host (the network a declared binary reaches cannot be listed; docs/adr/0009).
+      net: (permissions.net ?? []).includes("*")
+        ? true
+        : (permissions.net ?? []).length > 0
+        ? [...permissions.net!]
+        : false,
       read: read.length > 0 ? read : false,
       run: run.length > 0 ? run.map((name) => binaries[name] ?? name) : false,
       sys: false,

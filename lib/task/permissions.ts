@@ -22,8 +22,13 @@ export const permissionsSchema: z.ZodMiniType<PermissionLists> = z.lazy(() => {
     ),
     run: list("Binaries the task may run"),
     env: list("Environment variables the task may read"),
-    net: list("Hosts (host or host:port) the task may connect to"),
+    net: list(
+      "Hosts (host or host:port) the task may connect to; * for any host (the binaries it runs reach hosts it cannot list)",
+    ),
     tasks: list("Tasks this task may start with ctx.runTask, each in its own sandbox"),
+    interactive: z.optional(z.boolean()).check(
+      z.describe("Whether the task reads stdin (a confined run gets none otherwise)"),
+    ),
   });
 });
 

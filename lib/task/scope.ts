@@ -20,6 +20,11 @@ export interface PermissionLists {
    * sandbox with its own declared permissions, never with this task's.
    */
   tasks?: string[] | undefined;
+  /**
+   * Whether the task reads wst's stdin (a prompt, a pager). Without it a
+   * confined run gets no stdin at all.
+   */
+  interactive?: boolean | undefined;
 }
 
 /** The kinds of permission a task can declare, in display order. */
@@ -38,5 +43,6 @@ export function describeScope(permissions: PermissionLists): string {
     return `${kind}: ${values.length === 0 ? "none" : `[${values.join(", ")}]`}`;
   });
   if ((permissions.tasks ?? []).length > 0) parts.push(`tasks: [${permissions.tasks!.join(", ")}]`);
+  if (permissions.interactive === true) parts.push("interactive");
   return parts.join(", ");
 }

@@ -1,0 +1,604 @@
+// OS-level confinement on Linux (docs/adr/0009): a task run in a bubblewrap
+// sandbox. The host starts `bwrap … -- deno run … cli.ts __runner <socket>`;
+// the runner (`_runner.ts`) connects to a unix socket in a private host folder
+// before any task code loads, then hosts the task's Worker with the same
+// explicit Deno permissions and relays the protocol as JSON lines.
+import { isAbsolute, SEP } from "../_path.ts";
+import { ENTRY_POINT, RUNTIME_FLAGS } from "../../scripts/runtime_flags.ts";
+import type { Permissions } from "../task/permissions.ts";
+import type { HostMessage, WorkerMessage } from "./_protocol.ts";
+import { findBinary } from "./worker_permissions.ts";
+import { encodeError } from "../errors/wire.ts";
+import { escapeStream } from "../reporter/escape.ts";
+
+/** How a run is confined: `auto` (where bubblewrap works), `require` (or exit 3), `off`. */
+export type ConfineMode = "auto" | "require" | "off";
+
+/** The modes, for messages and checks. */
+export const CONFINE_MODES: readonly ConfineMode[] = ["auto", "require", "off"];
+
+/** wst's own folder (read-only in the sandbox). */
+export const WST_DIR: string = decodeURIComponent(new URL("../../", import.meta.url).pathname)
+  .replace(/\/$/, "");
+
+/** Where the private folder holding the protocol socket appears inside the sandbox. */
+const SOCKET_DIR = "/run/wst-runner";
+/** The sandbox's own Deno cache: a tmpfs with the host cache's package folders read-only. */
+const SANDBOX_DENO_DIR = "/run/wst-deno";
+/** Folders of the host's Deno cache the runner reads (never writes). */
+const DENO_DIR_PARTS = ["npm", "remote", "gen"];
+/** System folders bound read-only (or recreated as the symlinks they are). */
+const SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt"];
+/**
+ * What of `/etc` programs need: name resolution, TLS roots, users and groups,
+ * the dynamic linker, alternatives, git's and ssh's system configuration, apt's
+ * sources. Not the rest (no shadow, no machine secrets).
+ */
+const ETC_FILES = [
+  "/etc/resolv.conf",
+  "/etc/hosts",
+  "/etc/nsswitch.conf",
+  "/etc/host.conf",
+  "/etc/gai.conf",
+  "/etc/services",
+  "/etc/protocols",
+  "/etc/passwd",
+  "/etc/group",
+  "/etc/ssl",
+  "/etc/ca-certificates",
+  "/etc/ca-certificates.conf",
+  "/etc/pki",
+  "/etc/alternatives",
+  "/etc/ld.so.cache",
+  "/etc/ld.so.conf",
+  "/etc/ld.so.conf.d",
+  "/etc/localtime",
+  "/etc/mime.types",
+  "/etc/gitconfig",
+  "/etc/ssh/ssh_config",
+  "/etc/ssh/ssh_config.d",
+  "/etc/apt",
+  "/etc/dpkg",
+  "/etc/debian_version",
+  "/etc/os-release",
+  "/etc/lsb-release",
+];
+/** Environment variables of the runner itself, removed before the task loads. */
+const RUNNER_ONLY_ENV = ["DENO_DIR", "DENO_COVERAGE_DIR", "PWD"];
+
+/** Whether confinement works here, and why not when it does not. */
+export interface ConfineSupport {
+  /** The `bwrap` to run, when it works. */
+  readonly bwrap?: string;
+  /** Why a run cannot be confined. */
+  readonly reason?: string;
+}
+
+let support: ConfineSupport | undefined;
+
+/**
+ * The cheap half of {@linkcode confineSupport}, for every run: Linux, and
+ * `bwrap` on `PATH`. Whether it works is found out by starting it: a run
+ * whose bwrap fails before the runner connects asks `confineSupport` why.
+ *
+ * @returns The binary, or why there is none.
+ */
+export function findBwrap(): ConfineSupport {
+  if (Deno.build.os !== "linux") {
+    return { reason: `bubblewrap confinement is Linux-only (this is ${Deno.build.os})` };
+  }
+  const bwrap = findBinary("bwrap", Deno.env.get("PATH") ?? "", "/");
+  return bwrap === undefined ? { reason: "bwrap (bubblewrap) is not on PATH" } : { bwrap };
+}
+
+/**
+ * Finds bubblewrap on `PATH` and tries it once (`bwrap --unshare-all … true`):
+ * containers without user namespaces have the binary but cannot use it. The
+ * answer is kept for the process.
+ *
+ * @returns The binary, or why there is none.
+ */
+export function confineSupport(): ConfineSupport {
+  if (support !== undefined) return support;
+  const found = findBwrap();
+  if (found.bwrap === undefined) return support = found;
+  const bwrap = found.bwrap;
+  try {
+    const out = new Deno.Command(bwrap, {
+      args: ["--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+      clearEnv: true,
+    }).outputSync();
+    if (out.success) return support = { bwrap };
+    const why = new TextDecoder().decode(out.stderr).trim().split("\n")[0] ?? "";
+    return support = { reason: `${bwrap} does not work here (${why || `exit ${out.code}`})` };
+  } catch (err) {
+    return support = { reason: `${bwrap} cannot be started (${(err as Error).message})` };
+  }
+}
+
+/**
+ * The confinement mode: `--confine` when given, else `WST_CONFINE`, else
+ * `auto`.
+ *
+ * @param given The flag's value, if any.
+ * @returns The mode, or a message naming what is wrong.
+ */
+export function confineMode(given: string | undefined): ConfineMode | { error: string } {
+  const value = given ?? Deno.env.get("WST_CONFINE") ?? "auto";
+  if ((CONFINE_MODES as readonly string[]).includes(value)) return value as ConfineMode;
+  const from = given === undefined ? "WST_CONFINE" : "--confine";
+  return {
+    error: `${from} must be one of ${CONFINE_MODES.join(", ")}, found ${JSON.stringify(value)}`,
+  };
+}
+
+/**
+ * Copies a confined runner's stdout or stderr (the task's and its children's
+ * output) to wst's stderr, escaped (`escapeStream`): wst's stdout carries only the result.
+ *
+ * @param stream The runner's stdout or stderr.
+ * @param after Forwarding starts when this settles true; false drops the stream.
+ * @returns Settles when the stream ends.
+ */
+export async function forwardTaskOutput(
+  stream: ReadableStream<Uint8Array>,
+  after: Promise<boolean> = Promise.resolve(true),
+): Promise<void> {
+  // Held until the runner has connected: bwrap's own complaints, when it fails, are the reason.
+  if (!await after) {
+    await stream.cancel();
+    return;
+  }
+  // Task-controlled bytes: control sequences other than colour are shown escaped.
+  for await (const chunk of stream.pipeThrough(escapeStream())) {
+    try {
+      Deno.stderr.writeSync(chunk);
+    } catch {
+      // stderr closed: the output is dropped, the run goes on
+    }
+  }
+}
+
+/** The part of the run the sandbox is built from. */
+export interface SandboxPlan {
+  /** Absolute workspace root (the runner's working folder). */
+  readonly root: string;
+  /** The declared permissions. */
+  readonly permissions: Permissions;
+  /** Declared read paths, resolved (binaries included). */
+  readonly read: readonly string[];
+  /** Declared write paths, resolved. */
+  readonly write: readonly string[];
+  /** Declared binaries, resolved on PATH. */
+  readonly binaries: Readonly<Record<string, string>>;
+  /** PATH plus the declared env vars that are set. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Folders a local module loads from (its `.wst/` folder), read-only. */
+  readonly moduleDirs: readonly string[];
+  /** The host folder holding the protocol socket. */
+  readonly socketDir: string;
+}
+
+function realPath(path: string): string | undefined {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function lstat(path: string): Deno.FileInfo | undefined {
+  try {
+    return Deno.lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The host's Deno cache folder (`DENO_DIR`, else the platform's default). */
+function hostDenoDir(): string | undefined {
+  const given = Deno.env.get("DENO_DIR");
+  if (given) return given;
+  const cache = Deno.env.get("XDG_CACHE_HOME") ||
+    (Deno.env.get("HOME") ? `${Deno.env.get("HOME")}/.cache` : undefined);
+  return cache === undefined ? undefined : `${cache}/deno`;
+}
+
+/**
+ * bubblewrap's arguments for one run, up to (not including) `--`.
+ *
+ * Every declared path is bound at its declared location from its real path,
+ * so a symbolic link inside a scope that points outside it dangles.
+ *
+ * @param plan What the task declared, resolved.
+ * @returns The arguments.
+ */
+export function bwrapArgs(plan: SandboxPlan): string[] {
+  const args = [
+    "--unshare-all",
+    ...((plan.permissions.net ?? []).length > 0 ? ["--share-net"] : []),
+    "--die-with-parent",
+    "--new-session",
+    "--clearenv",
+  ];
+  const env: Record<string, string> = { ...plan.env, DENO_DIR: SANDBOX_DENO_DIR };
+  const coverage = Deno.env.get("DENO_COVERAGE_DIR");
+  if (coverage) env.DENO_COVERAGE_DIR = coverage;
+  for (const [name, value] of Object.entries(env)) args.push("--setenv", name, value);
+  // Mounts, sorted so that a folder is bound before what is bound inside it.
+  type Kind = "ro" | "rw" | "dir" | "proc" | "dev" | "tmpfs";
+  const binds = new Map<string, { source: string; kind: Kind }>();
+  const bind = (dest: string, kind: Kind, source?: string) => {
+    const real = source ?? realPath(dest);
+    if (real === undefined) return;
+    const before = binds.get(dest);
+    if (before?.kind === "rw" && kind === "ro") return;
+    binds.set(dest, { source: real, kind });
+  };
+  binds.set("/proc", { source: "", kind: "proc" });
+  binds.set("/dev", { source: "", kind: "dev" });
+  binds.set("/tmp", { source: "", kind: "tmpfs" });
+  binds.set("/run", { source: "", kind: "tmpfs" });
+  for (const dir of SYSTEM_DIRS) {
+    const info = lstat(dir);
+    if (info?.isSymlink) args.push("--symlink", Deno.readLinkSync(dir), dir);
+    else if (info?.isDirectory) bind(dir, "ro");
+  }
+  for (const file of ETC_FILES) bind(file, "ro");
+  bind(Deno.execPath(), "ro");
+  bind(WST_DIR, "ro");
+  const denoDir = hostDenoDir();
+  for (const part of DENO_DIR_PARTS) {
+    if (denoDir !== undefined) {
+      bind(`${SANDBOX_DENO_DIR}/${part}`, "ro", realPath(`${denoDir}/${part}`));
+    }
+  }
+  if (coverage) bind(coverage, "rw");
+  for (const dir of plan.moduleDirs) bind(dir, "ro");
+  const realRoot = realPath(plan.root) ?? plan.root;
+  // A declared path in the root that a link leads out of it is not bound: it dangles.
+  const declared = (path: string, kind: "ro" | "rw") => {
+    const real = realPath(path);
+    if (real === undefined || (within(path, plan.root) && !within(real, realRoot))) return;
+    bind(path, kind, real);
+  };
+  for (const path of plan.write) {
+    const info = lstat(path);
+    if (info?.isDirectory) declared(path, "rw");
+    else {
+      // A file is replaced atomically (a temp file renamed over it: a mount point cannot be), and
+      // a path that does not exist yet is created: both need their folder, the nearest existing
+      // one, never \`/\`. Deno's permissions still hold the task's own code to the path itself.
+      const parent = existingParent(path);
+      if (parent !== undefined) declared(parent, "rw");
+    }
+  }
+  // Write implies read: a read path in a writable folder stays writable (a file bound read-only
+  // there could not be replaced).
+  const writable = [...binds.entries()].filter(([, b]) => b.kind === "rw").map(([dest]) => dest);
+  for (const path of plan.read) {
+    if (!writable.some((dir) => within(path, dir))) declared(path, "ro");
+  }
+  for (const path of Object.values(plan.binaries)) {
+    const real = realPath(path);
+    // A binary in the root that a link leads out of it is not bound, nor its folder.
+    if (real === undefined || (within(path, plan.root) && !within(real, realRoot))) continue;
+    bind(path, "ro", real);
+    // A script or a binary with files next to it (an npm package's bin, a tool's folder).
+    const folder = real.slice(0, real.lastIndexOf(SEP));
+    if (!isSystemPath(folder) && folder !== "") bind(folder, "ro");
+  }
+  const sshSocket = plan.env.SSH_AUTH_SOCK;
+  if (sshSocket !== undefined && isAbsolute(sshSocket)) bind(sshSocket, "rw");
+  bind(SOCKET_DIR, "rw", plan.socketDir);
+  // The root is the working folder, even when nothing in it is declared (or exists yet).
+  if (!binds.has(plan.root)) bind(plan.root, "dir", plan.root);
+  const sorted = [...binds.entries()].sort(([a], [b]) => depth(a) - depth(b) || a.localeCompare(b));
+  const emitted: Array<{ dest: string; kind: string; identity: boolean }> = [];
+  for (const [dest, { source, kind }] of sorted) {
+    // Inside a folder bound as itself with the same access, a path is already there as it is on
+    // the host (a link in it resolves inside the sandbox); binding it again adds nothing.
+    const nearest = emitted.filter((e) => within(dest, e.dest)).at(-1);
+    if (nearest?.identity && (nearest.kind === kind || kind === "dir")) continue;
+    if (kind === "dir") {
+      if (nearest?.kind === "ro" || nearest?.kind === "rw") continue; // there, as on the host
+      args.push("--dir", dest);
+    } else if (kind === "proc" || kind === "dev" || kind === "tmpfs") args.push(`--${kind}`, dest);
+    else args.push(kind === "rw" ? "--bind" : "--ro-bind", source, dest);
+    emitted.push({ dest, kind, identity: source === dest });
+  }
+  args.push("--chdir", WST_DIR);
+  return args;
+}
+
+const depth = (path: string) => path === SEP ? 0 : path.split(SEP).length;
+
+/** Whether `path` is `dir` or inside it. */
+const within = (path: string, dir: string) =>
+  path === dir || path.startsWith(dir.endsWith(SEP) ? dir : `${dir}${SEP}`);
+
+function isSystemPath(path: string): boolean {
+  return SYSTEM_DIRS.some((dir) => path === dir || path.startsWith(`${dir}${SEP}`));
+}
+
+function existingParent(path: string): string | undefined {
+  let dir = path;
+  while (dir.lastIndexOf(SEP) > 0) {
+    dir = dir.slice(0, dir.lastIndexOf(SEP));
+    if (lstat(dir) !== undefined) return dir;
+  }
+  return undefined;
+}
+
+/**
+ * The runner's Deno flags: wst's, without `--v8-flags=--no-lazy`. Its code
+ * cache lives in the sandbox's tmpfs and starts empty on every run, and
+ * compiling every function eagerly without a cache costs more than it saves
+ * (measured side by side: ~15% of a confined run under load).
+ */
+const RUNNER_FLAGS = RUNTIME_FLAGS.filter((flag) => !flag.startsWith("--v8-flags="));
+
+/** The command that starts the runner inside the sandbox (after bwrap's `--`). */
+function runnerCommand(): string[] {
+  const exe = Deno.execPath();
+  // Under `deno compile` the executable is wst itself.
+  const compiled = Deno.mainModule.includes("/deno-compile-") ||
+    !/^deno(?:\.exe)?$/.test(exe.slice(exe.lastIndexOf(SEP) + 1));
+  const socket = `${SOCKET_DIR}/socket`;
+  return compiled
+    ? [exe, "__runner", socket]
+    : [exe, "run", "--quiet", ...RUNNER_FLAGS, `${WST_DIR}/${ENTRY_POINT}`, "__runner", socket];
+}
+
+/** What the runner needs first: its task, the worker's permissions, the root. */
+export interface RunnerStart {
+  readonly task: { name: string; url: string; worker?: string | undefined };
+  readonly permissions: Deno.PermissionOptionsObject;
+  readonly root: string;
+  /** Env vars of the runner itself, removed before the task loads. */
+  readonly unset: readonly string[];
+}
+
+/** One line from the runner: a protocol message, a worker error event, an unserialisable message. */
+export type RunnerLine =
+  | { k: "m"; m: WorkerMessage }
+  | { k: "e"; message: string }
+  | { k: "x" };
+
+/** The channel to a task, whether a worker here or a confined runner. */
+export interface TaskChannel {
+  /** Sends a protocol message. */
+  post(message: HostMessage): void;
+  /** Receives the task's protocol messages. */
+  onmessage: (message: WorkerMessage) => void;
+  /** Receives the text of an error the worker did not handle. */
+  onerror: (message: string) => void;
+  /** Called when a message cannot be deserialised. */
+  onmessageerror: () => void;
+  /** Stops the task (and, confined, every process it started). */
+  terminate(): Promise<void>;
+}
+
+/** How long a confined runner has to exit by itself once its run is over. */
+const EXIT_GRACE_MS = 1_000;
+
+/**
+ * Starts a task's runner in a bubblewrap sandbox and returns its channel.
+ *
+ * @param bwrap The bubblewrap binary.
+ * @param plan What the sandbox is built from.
+ * @param start The runner's first message.
+ * @param interactive Whether the task gets wst's stdin.
+ * @param unavailable Called when bubblewrap does not work here (it exited
+ *   before the runner connected, and a trial run fails too), with the reason:
+ *   returns the channel to use instead (an unconfined worker), or throws.
+ * @returns The channel.
+ */
+export function confinedChannel(
+  bwrap: string,
+  plan: Omit<SandboxPlan, "socketDir">,
+  start: Omit<RunnerStart, "unset">,
+  interactive: boolean,
+  unavailable: (reason: string) => TaskChannel,
+): TaskChannel {
+  const socketDir = Deno.makeTempDirSync({ prefix: "wst-runner-" });
+  Deno.chmodSync(socketDir, 0o700);
+  const socketPath = `${socketDir}/socket`;
+  const listener = Deno.listen({ transport: "unix", path: socketPath });
+  const child = new Deno.Command(bwrap, {
+    args: [...bwrapArgs({ ...plan, socketDir }), "--", ...runnerCommand()],
+    clearEnv: true,
+    env: {},
+    stdin: interactive ? "inherit" : "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // bwrap's own errors come before the runner connects: held back until then, they are the reason.
+  const [stderrNow, stderrLater] = child.stderr.tee();
+  const early = earlyText(stderrNow);
+  const outputs = [
+    forwardTaskOutput(child.stdout),
+    forwardTaskOutput(stderrLater, early.connected),
+  ];
+  const encoder = new TextEncoder();
+  const queue: string[] = [
+    JSON.stringify(
+      {
+        ...start,
+        unset: RUNNER_ONLY_ENV.filter((name) => !(name in plan.env)),
+      } satisfies RunnerStart,
+    ),
+  ];
+  let conn: Deno.UnixConn | undefined;
+  let closed = false;
+  let writing = Promise.resolve();
+  const write = (line: string) => {
+    if (conn === undefined) {
+      queue.push(line);
+      return;
+    }
+    const c = conn;
+    writing = writing.then(() => writeAll(c, encoder.encode(`${line}\n`))).catch(() => {});
+  };
+  const removeSocket = () => {
+    try {
+      listener.close();
+    } catch { /* already closed */ }
+    Deno.remove(socketDir, { recursive: true }).catch(() => {});
+  };
+  const channel: TaskChannel = {
+    post: (message) => write(JSON.stringify(message)),
+    onmessage: () => {},
+    onerror: () => {},
+    onmessageerror: () => {},
+    async terminate() {
+      if (closed) return;
+      closed = true;
+      removeSocket();
+      try {
+        conn?.close();
+      } catch { /* closed */ }
+      const timer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* exited */ }
+      }, EXIT_GRACE_MS);
+      await child.status;
+      clearTimeout(timer);
+      await Promise.all(outputs);
+    },
+  };
+  // The runner connects before any task code loads; then nothing else can.
+  const accepted = listener.accept().then((c) => {
+    removeSocket();
+    if (closed) {
+      c.close();
+      return;
+    }
+    conn = c as Deno.UnixConn;
+    early.connect();
+    for (const line of queue.splice(0)) write(line);
+    readLines(conn, (line) => {
+      let parsed: RunnerLine;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        channel.onmessageerror();
+        return;
+      }
+      if (parsed.k === "m") channel.onmessage(parsed.m);
+      else if (parsed.k === "e") channel.onerror(parsed.message);
+      else channel.onmessageerror();
+    }).finally(() => {
+      if (!closed) {
+        child.status.then((s) => {
+          if (!closed) channel.onerror(`the confined runner ended (exit code ${s.code})`);
+        });
+      }
+    });
+  }, () => {});
+  child.status.then(async (status) => {
+    if (conn !== undefined || closed) return;
+    removeSocket();
+    const said = (await early.text()).trim().split("\n")[0] ?? "";
+    const trial = confineSupport();
+    if (trial.bwrap !== undefined) {
+      channel.onerror(
+        `the confined runner exited with code ${status.code} before it started${
+          said ? `: ${said}` : ""
+        }`,
+      );
+      return;
+    }
+    // bubblewrap does not work here: an unconfined worker instead (auto), or a refusal (require).
+    let instead: TaskChannel;
+    try {
+      instead = unavailable(trial.reason ?? said);
+    } catch (err) {
+      channel.onmessage({ type: "error", error: encodeError(err) });
+      return;
+    }
+    closed = true;
+    instead.onmessage = (m) => channel.onmessage(m);
+    instead.onerror = (m) => channel.onerror(m);
+    instead.onmessageerror = () => channel.onmessageerror();
+    channel.post = (m) => instead.post(m);
+    channel.terminate = () => instead.terminate();
+    for (const line of queue.splice(1)) instead.post(JSON.parse(line));
+  });
+  void accepted;
+  return channel;
+}
+
+/**
+ * What the runner writes to stderr before it connects, kept: when bubblewrap
+ * fails, that is the reason.
+ */
+function earlyText(stream: ReadableStream<Uint8Array>) {
+  let connect: (yes: boolean) => void = () => {};
+  const connected = new Promise<boolean>((resolve) => (connect = resolve));
+  const chunks: Uint8Array[] = [];
+  let isConnected = false;
+  const done = (async () => {
+    for await (const chunk of stream) {
+      if (isConnected) continue; // tee: the other branch forwards it
+      chunks.push(chunk);
+    }
+  })();
+  return {
+    connected,
+    connect: () => {
+      isConnected = true;
+      connect(true);
+    },
+    text: async () => {
+      await done;
+      connect(false);
+      return new TextDecoder().decode(
+        chunks.reduce((all, c) => new Uint8Array([...all, ...c]), new Uint8Array()),
+      );
+    },
+  };
+}
+
+/**
+ * Writes all of `data`.
+ *
+ * @param conn Where.
+ * @param data What.
+ */
+export async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < data.length) written += await conn.write(data.subarray(written));
+}
+
+/**
+ * Calls `onLine` with each newline-terminated line read from `conn`, until it ends.
+ *
+ * @param conn Where.
+ * @param onLine Gets each line, without its newline.
+ */
+export async function readLines(conn: Deno.Conn, onLine: (line: string) => void): Promise<void> {
+  const decoder = new TextDecoder();
+  let buffered = "";
+  const chunk = new Uint8Array(64 * 1024);
+  while (true) {
+    let n: number | null;
+    try {
+      n = await conn.read(chunk);
+    } catch {
+      n = null;
+    }
+    if (n === null) return;
+    buffered += decoder.decode(chunk.subarray(0, n), { stream: true });
+    let newline: number;
+    while ((newline = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (line !== "") onLine(line);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { assert, assertEquals } from "../../tests/assert.ts";
+import { bwrapArgs, confineMode, type SandboxPlan } from "./confine.ts";
+
+/** The mounts of an argument list: `[flag, source, dest]` for binds, `[flag, dest]` otherwise. */
+function mounts(args: string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--bind" || a === "--ro-bind") out.push([a, args[++i]!, args[++i]!]);
+    else if (a === "--dir" || a === "--tmpfs" || a === "--proc" || a === "--dev") {
+      out.push([a, args[++i]!]);
+    }
+  }
+  return out;
+}
+
+async function plan(root: string, extra: Partial<SandboxPlan> = {}): Promise<SandboxPlan> {
+  return {
+    root,
+    permissions: {},
+    read: [],
+    write: [],
+    binaries: {},
+    env: { PATH: "/usr/bin" },
+    moduleDirs: [],
+    socketDir: await Deno.makeTempDir(),
+    ...extra,
+  };
+}
+
+Deno.test("bwrapArgs: a declared path in the root that a link leads out of is not bound", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    await Deno.mkdir(`${dir}/root/docs`, { recursive: true });
+    await Deno.mkdir(`${dir}/outside`);
+    await Deno.symlink(`${dir}/outside`, `${dir}/root/link`);
+    const root = `${dir}/root`;
+    const args = bwrapArgs(await plan(root, { read: [`${root}/link`, `${root}/docs`] }));
+    const dests = mounts(args).map((m) => m.at(-1));
+    assert(dests.includes(`${root}/docs`));
+    assert(!dests.includes(`${root}/link`), "the link's target is not mounted");
+    assert(!mounts(args).some((m) => m[1] === `${dir}/outside`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bwrapArgs: a declared write file binds its folder read-write; reads inside stay writable", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    await Deno.writeTextFile(`${dir}/deno.json`, "{}");
+    const args = bwrapArgs(
+      await plan(dir, { read: [`${dir}/deno.json`], write: [`${dir}/deno.json`] }),
+    );
+    const binds = mounts(args).filter((m) => m[2]?.startsWith(dir));
+    assertEquals(binds, [["--bind", dir, dir]]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bwrapArgs: network only with net, environment only PATH and what is given", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    const none = bwrapArgs(await plan(dir));
+    assert(!none.includes("--share-net"));
+    assert(none.includes("--unshare-all") && none.includes("--clearenv"));
+    assert(none.includes("--new-session") && none.includes("--die-with-parent"));
+    const net = bwrapArgs(await plan(dir, { permissions: { net: ["*"] } }));
+    assert(net.includes("--share-net"));
+    const names = none.flatMap((a, i) => a === "--setenv" ? [none[i + 1]] : []);
+    assertEquals(
+      names.filter((n) => n !== "DENO_DIR" && n !== "DENO_COVERAGE_DIR"),
+      ["PATH"],
+    );
+    // The root exists in the sandbox even when nothing in it is declared.
+    assert(mounts(none).some((m) => m[0] === "--dir" && m[1] === dir));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("confineMode: flag, then WST_CONFINE, then auto; anything else is named", () => {
+  assertEquals(confineMode("off"), "off");
+  assertEquals(confineMode("bogus"), {
+    error: '--confine must be one of auto, require, off, found "bogus"',
+  });
+});

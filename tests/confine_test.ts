@@ -1,0 +1,280 @@
+// OS-level confinement (docs/adr/0009): each vector the Deno permissions
+// alone do not hold is run twice through the real CLI, with `--confine off`
+// (the escape works: the test proves it exists) and with `--confine require`
+// (bubblewrap holds it). Skipped where bubblewrap does not work; CI installs it.
+import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { workspace, wst } from "./_cli.ts";
+import { confineSupport } from "../lib/sandbox/confine.ts";
+
+const support = confineSupport();
+const ignore = support.bwrap === undefined;
+const skipped = ignore ? ` (skipped: ${support.reason})` : "";
+
+/** A local task module: `permissions` and `run`'s body as source text. */
+function task(name: string, permissions: string, body: string, args = "{}"): string {
+  return `import { defineTask } from "@wst/wst";
+import { z } from "zod";
+export default defineTask({
+  name: ${JSON.stringify(name)},
+  description: "Confinement probe",
+  args: z.object(${args}),
+  permissions: ${permissions},
+  async run(ctx, args) {
+${body}
+  },
+});
+`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A workspace `ws` inside a test folder; `outside` is next to it, outside the root. */
+async function setup(files: Record<string, string>) {
+  const prefixed: Record<string, string> = { "outside/secret.txt": "secret\n" };
+  for (const [path, content] of Object.entries(files)) prefixed[`ws/${path}`] = content;
+  const ws = await workspace(prefixed);
+  return Object.assign(ws, { root: `${ws.dir}/ws`, outside: `${ws.dir}/outside` });
+}
+
+const off = (args: string[], env?: Record<string, string>) =>
+  wst([...args, "--confine", "off"], env ? { env } : {});
+const confined = (args: string[], env?: Record<string, string>) =>
+  wst([...args, "--confine", "require"], env ? { env } : {});
+
+Deno.test(`confine: a symlink out of the root dangles${skipped}`, { ignore }, async () => {
+  await using ws = await setup({
+    ".wst/tasks/probe.ts": task(
+      "probe",
+      `{ read: ["."] }`,
+      `    return await Deno.readTextFile("docs/secret.txt");`,
+    ),
+  });
+  await Deno.symlink(ws.outside, `${ws.root}/docs`);
+  const escaped = await off(["probe", "--root", ws.root, "--json"]);
+  assertEquals(escaped.code, 0, escaped.stderr);
+  assertEquals(JSON.parse(escaped.stdout), "secret\n");
+  const held = await confined(["probe", "--root", ws.root, "--json"]);
+  assertEquals(held.code, 1, held.stderr);
+  assertMatch(JSON.parse(held.stdout).error.message, /No such file|not found/i);
+});
+
+Deno.test(
+  `confine: a write through a symlinked folder inside the write scope does not leave it${skipped}`,
+  { ignore },
+  async () => {
+    await using ws = await setup({
+      ".wst/tasks/probe.ts": task(
+        "probe",
+        `{ write: ["out"] }`,
+        `    await Deno.writeTextFile("out/link/escaped.txt", "x");`,
+      ),
+      "out/.keep": "",
+    });
+    await Deno.symlink(ws.outside, `${ws.root}/out/link`);
+    const escaped = await off(["probe", "--root", ws.root]);
+    assertEquals(escaped.code, 0, escaped.stderr);
+    assert(await exists(`${ws.outside}/escaped.txt`), "the escape works unconfined");
+    await Deno.remove(`${ws.outside}/escaped.txt`);
+    const held = await confined(["probe", "--root", ws.root]);
+    assertEquals(held.code, 1, held.stderr);
+    assertEquals(await exists(`${ws.outside}/escaped.txt`), false);
+  },
+);
+
+Deno.test(
+  `confine: a git alias cannot write outside the write scope${skipped}`,
+  { ignore },
+  async () => {
+    await using ws = await setup({
+      ".wst/tasks/probe.ts": task(
+        "probe",
+        `{ read: ["."], run: ["git"], env: ["WST_PROBE_TARGET"] }`,
+        `    const target = Deno.env.get("WST_PROBE_TARGET");
+    await new Deno.Command("git", { args: ["-c", "alias.x=!touch " + target, "x"] }).output();`,
+      ),
+    });
+    const target = `${ws.outside}/aliased`;
+    const env = { WST_PROBE_TARGET: target };
+    const escaped = await off(["probe", "--root", ws.root], env);
+    assertEquals(escaped.code, 0, escaped.stderr);
+    assert(await exists(target), "the alias writes outside unconfined");
+    await Deno.remove(target);
+    const held = await confined(["probe", "--root", ws.root], env);
+    assertEquals(held.code, 0, held.stderr);
+    assertEquals(await exists(target), false);
+  },
+);
+
+Deno.test(
+  `confine: a repository's hook cannot write outside the write scope${skipped}`,
+  { ignore },
+  async () => {
+    await using ws = await setup({
+      ".wst/tasks/probe.ts": task(
+        "probe",
+        `{ read: ["."], write: ["."], run: ["git"] }`,
+        `    await ctx.$\`git init -q\`;
+    await ctx.$\`git config core.hooksPath hooks\`;
+    await ctx.$\`git -c user.name=a -c user.email=a@b commit -q --allow-empty -m x\`.noThrow();`,
+      ),
+    });
+    const target = `${ws.outside}/hooked`;
+    await Deno.mkdir(`${ws.root}/hooks`);
+    await Deno.writeTextFile(`${ws.root}/hooks/pre-commit`, `#!/bin/sh\ntouch '${target}'\n`);
+    await Deno.chmod(`${ws.root}/hooks/pre-commit`, 0o755);
+    const escaped = await off(["probe", "--root", ws.root]);
+    assertEquals(escaped.code, 0, escaped.stderr);
+    assert(await exists(target), "the hook writes outside unconfined");
+    await Deno.remove(target);
+    await Deno.remove(`${ws.root}/.git`, { recursive: true });
+    const held = await confined(["probe", "--root", ws.root]);
+    assertEquals(held.code, 0, held.stderr);
+    assertEquals(await exists(target), false);
+  },
+);
+
+Deno.test(
+  `confine: a child process gets PATH and the declared env only${skipped}`,
+  { ignore },
+  async () => {
+    await using ws = await setup({
+      ".wst/tasks/probe.ts": task(
+        "probe",
+        `{ run: ["env"], env: ["WST_DECLARED"] }`,
+        `    const out = await new Deno.Command("env", { stdout: "piped" }).output();
+    return new TextDecoder().decode(out.stdout).split("\\n").filter(Boolean)
+      .map((line) => line.slice(0, line.indexOf("="))).sort();`,
+      ),
+    });
+    const env = { WST_DECLARED: "d", WST_SECRET: "s" };
+    const escaped = await off(["probe", "--root", ws.root, "--json"], env);
+    assertEquals(escaped.code, 0, escaped.stderr);
+    assert(
+      JSON.parse(escaped.stdout).includes("WST_SECRET"),
+      "the child sees everything unconfined",
+    );
+    const held = await confined(["probe", "--root", ws.root, "--json"], env);
+    assertEquals(held.code, 0, held.stderr);
+    assertEquals(JSON.parse(held.stdout), ["PATH", "WST_DECLARED"]);
+  },
+);
+
+Deno.test(`confine: no network without net, loopback included${skipped}`, { ignore }, async () => {
+  let requests = 0;
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+    requests++;
+    return new Response("ok");
+  });
+  await using ws = await setup({
+    ".wst/tasks/probe.ts": task(
+      "probe",
+      `{ run: ["curl"] }`,
+      `    const out = await new Deno.Command("curl", {
+      args: ["-s", "-m", "5", \`http://127.0.0.1:\${args.port}/\`],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return new TextDecoder().decode(out.stdout);`,
+      `{ port: z.string() }`,
+    ),
+  });
+  const port = String(server.addr.port);
+  const escaped = await off(["probe", "--port", port, "--root", ws.root, "--json"]);
+  assertEquals(escaped.code, 0, escaped.stderr);
+  assertEquals(JSON.parse(escaped.stdout), "ok");
+  assertEquals(requests, 1);
+  const held = await confined(["probe", "--port", port, "--root", ws.root, "--json"]);
+  assertEquals(held.code, 0, held.stderr);
+  assertEquals(JSON.parse(held.stdout), "");
+  assertEquals(requests, 1);
+});
+
+Deno.test("confine: require without bubblewrap refuses to run, exit 3", async () => {
+  await using ws = await setup({ ".wst/tasks/probe.ts": task("probe", "{}", "    return 1;") });
+  const run = await wst(["probe", "--root", ws.root, "--json", "--confine", "require"], {
+    env: { PATH: "/nonexistent" },
+  });
+  assertEquals(run.code, 3, run.stderr);
+  const { error } = JSON.parse(run.stdout);
+  assertEquals(error.kind, "sandbox-denied");
+  assertMatch(error.operation, /^running unconfined \(--confine require\): .*bwrap/);
+});
+
+Deno.test("confine: auto without bubblewrap runs unconfined and says so once on stderr", async () => {
+  await using ws = await setup({ ".wst/tasks/probe.ts": task("probe", "{}", "    return 1;") });
+  const run = await wst(["probe", "--root", ws.root, "--json"], {
+    env: { PATH: "/nonexistent", WST_CONFINE: "auto" },
+  });
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(JSON.parse(run.stdout), 1);
+  assertEquals(run.stderr.match(/without OS-level confinement/g)?.length, 1, run.stderr);
+});
+
+Deno.test("confine: a bad mode is a usage error naming where it came from", async () => {
+  await using ws = await setup({ ".wst/tasks/probe.ts": task("probe", "{}", "    return 1;") });
+  const fromEnv = await wst(["probe", "--root", ws.root, "--json"], {
+    env: { WST_CONFINE: "maybe" },
+  });
+  assertEquals(fromEnv.code, 2, fromEnv.stderr);
+  assertMatch(
+    JSON.parse(fromEnv.stdout).error.message,
+    /^WST_CONFINE must be one of auto, require, off, found "maybe"/,
+  );
+  const fromFlag = await wst(["probe", "--root", ws.root, "--json", "--confine", "yes"]);
+  assertEquals(fromFlag.code, 2, fromFlag.stderr);
+  assertMatch(JSON.parse(fromFlag.stdout).error.message, /^--confine must be one of/);
+});
+
+Deno.test(
+  `confine: a confined run keeps --json's stdout to the one document${skipped}`,
+  { ignore },
+  async () => {
+    await using ws = await setup({
+      ".wst/tasks/probe.ts": task(
+        "probe",
+        `{ run: ["sh"] }`,
+        `    await new Deno.Command("sh", { args: ["-c", "echo child-out; echo child-err >&2"] }).output();
+    await new Deno.Command("sh", { args: ["-c", "echo inherited"], stdout: "inherit" }).output();
+    console.log("from the task");
+    return { done: true };`,
+      ),
+    });
+    const run = await confined(["probe", "--root", ws.root, "--json"]);
+    assertEquals(run.code, 0, run.stderr);
+    assertEquals(JSON.parse(run.stdout), { done: true });
+    assertMatch(run.stderr, /inherited/);
+    assertMatch(run.stderr, /from the task/);
+  },
+);
+
+Deno.test("confine: a bwrap that cannot create namespaces: auto falls back once, require exits 3", async () => {
+  await using ws = await setup({ ".wst/tasks/probe.ts": task("probe", "{}", "    return 1;") });
+  // What a container without user namespaces does: bwrap is there, and fails.
+  await Deno.mkdir(`${ws.dir}/bin`);
+  await Deno.writeTextFile(
+    `${ws.dir}/bin/bwrap`,
+    `#!/bin/sh\necho "bwrap: No permissions to create a new namespace" >&2\nexit 1\n`,
+    { mode: 0o755 },
+  );
+  const env = { PATH: `${ws.dir}/bin` };
+  const auto = await wst(["probe", "--root", ws.root, "--json", "--confine", "auto"], { env });
+  assertEquals(auto.code, 0, auto.stderr);
+  assertEquals(JSON.parse(auto.stdout), 1);
+  assertEquals(auto.stderr.match(/without OS-level confinement/g)?.length, 1, auto.stderr);
+  assertMatch(auto.stderr, /No permissions to create a new namespace/);
+  const require = await wst(["probe", "--root", ws.root, "--json", "--confine", "require"], {
+    env,
+  });
+  assertEquals(require.code, 3, require.stderr);
+  assertMatch(
+    JSON.parse(require.stdout).error.operation,
+    /^running unconfined \(--confine require\): .*bwrap does not work here \(bwrap: No permissions/,
+  );
+});
