@@ -16,6 +16,8 @@ export interface Invocation {
   readonly json: boolean;
   /** `--verbose`: debug lines and stacks on stderr. */
   readonly verbose: boolean;
+  /** `--trust`: local tasks run without the user's approval, and nothing is recorded (CI). */
+  readonly trust: boolean;
   /** `-h`, `--help` or `--help-all` somewhere before `--`. */
   readonly help: boolean;
   /**
@@ -29,7 +31,7 @@ export interface Invocation {
   readonly error?: string;
 }
 
-const SWITCHES = new Set(["--json", "--verbose"]);
+const SWITCHES = new Set(["--json", "--verbose", "--trust"]);
 
 /**
  * Scans a command line.
@@ -47,6 +49,7 @@ export function parseArgv(
   let root: string | undefined;
   let json = false;
   let verbose = false;
+  let trust = false;
   let help = false;
   let error: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -61,8 +64,11 @@ export function parseArgv(
       else root = value;
     } else if (SWITCHES.has(arg)) {
       if (arg === "--json") json = true;
+      else if (arg === "--trust") trust = true;
       else verbose = true;
-    } else if (arg.startsWith("--json=") || arg.startsWith("--verbose=")) {
+    } else if (
+      arg.startsWith("--json=") || arg.startsWith("--verbose=") || arg.startsWith("--trust=")
+    ) {
       error ??= `${arg.slice(0, arg.indexOf("="))} takes no value, found ${JSON.stringify(arg)}`;
     } else if (command === undefined && rest.length === 0 && !arg.startsWith("-")) {
       command = arg;
@@ -79,6 +85,7 @@ export function parseArgv(
     root,
     json,
     verbose,
+    trust,
     help,
     base,
     ...(error === undefined ? {} : { error }),

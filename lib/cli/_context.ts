@@ -22,6 +22,8 @@ export interface RunContext {
   readonly reporter: Reporter;
   /** Aborted by Ctrl-C. */
   readonly signal: AbortSignal;
+  /** `--trust` or `WST_TRUST=1`: local tasks run without the user's approval (nothing recorded). */
+  readonly trusted?: boolean | undefined;
   /** Set by a command to its exit code. */
   exit: number;
 }
@@ -38,6 +40,7 @@ export interface GlobalFlags {
   readonly root?: string;
   readonly json?: boolean;
   readonly verbose?: boolean;
+  readonly trust?: boolean;
 }
 
 /** Stricli flag specs of {@linkcode GlobalFlags}. */
@@ -58,6 +61,12 @@ export const GLOBAL_FLAG_SPECS = {
   verbose: {
     kind: "boolean",
     brief: "Show debug lines on stderr",
+    optional: true,
+    withNegated: false,
+  },
+  trust: {
+    kind: "boolean",
+    brief: "Run local tasks without asking for approval, recording nothing (CI; also WST_TRUST=1)",
     optional: true,
     withNegated: false,
   },

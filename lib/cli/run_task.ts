@@ -76,6 +76,11 @@ async function runEntry(
   const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
   const permissions = knownPermissions(entry, Object.keys(options.args).length > 0) ??
     await computePermissions(task, options.args, { root: options.root });
+  if (entry.source === "local") {
+    // Loaded only here: a built-in task never needs the user's approval.
+    const { ensureTrusted } = await import("../trust/check.ts");
+    await ensureTrusted(entry, permissions, options.root, { trusted: ctx.trusted === true });
+  }
   return await runSandboxed(task, {
     root: options.root,
     args: options.args,
