@@ -3,6 +3,7 @@
 // trust`, `--trust`, `WST_TRUST=1`, `wst list`, a broken trust file, the prompt.
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { type CliRun, workspace, wst } from "./_cli.ts";
+import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
 
 /** A local task module declaring `permissions`, whose run returns `result`. */
 function taskModule(name: string, permissions: string, result = `{ ran: true }`): string {
@@ -283,4 +284,58 @@ export default defineTask({
   assertEquals((await wst(["trust", "child", "--root", ws.dir], { env: state.env })).code, 0);
   const ran = await wst(["parent", "--root", ws.dir, "--json"], { env: state.env });
   assertEquals(ran.code, 0, ran.stderr);
+});
+
+const SCRIPT = "/usr/bin/script";
+const hasScript = await exists(SCRIPT);
+
+/** Runs `wst <args>` on a pseudo-terminal (util-linux `script`), typing `answer` and Enter. */
+async function wstOnTerminal(
+  args: string[],
+  answer: string,
+  env: Record<string, string>,
+): Promise<CliRun> {
+  const command = [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    ...RUNTIME_FLAGS,
+    `${REPO_ROOT}/${ENTRY_POINT}`,
+  ]
+    .concat(args).map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+  const child = new Deno.Command(SCRIPT, {
+    args: ["-qec", command, "/dev/null"],
+    env: { NO_COLOR: "1", ...env },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(`${answer}\n`));
+  await writer.close();
+  const out = await child.output();
+  const decoder = new TextDecoder();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+Deno.test({
+  name: "on a terminal wst asks with the permissions: y records and runs, anything else exits 3",
+  ignore: !hasScript,
+  fn: async () => {
+    await using state = await stateHome();
+    await using ws = await workspace({ ".wst/tasks/reach.ts": taskModule("reach", REACHES_OUT) });
+    const no = await wstOnTerminal(["reach", "--root", ws.dir], "n", state.env);
+    assertEquals(no.code, 3, no.stdout);
+    assertMatch(no.stdout, /Task "reach" \("\.wst\/tasks\/reach\.ts" in ".*"\) reaches beyond/);
+    assertMatch(no.stdout, /env +"HOME"/);
+    assertMatch(no.stdout, /Run and remember\? \[y\/N\]/);
+    assertEquals(await exists(`${state.dir}/wst/trust.json`), false);
+
+    const yes = await wstOnTerminal(["reach", "--root", ws.dir, "--json"], "y", state.env);
+    assertEquals(yes.code, 0, yes.stdout);
+    assertMatch(yes.stdout, /"ran": ?true/);
+    assert(await exists(`${state.dir}/wst/trust.json`));
+    // Remembered: no question the next time, even off a terminal.
+    assertEquals((await wst(["reach", "--root", ws.dir], { env: state.env })).code, 0);
+  },
 });

@@ -3,8 +3,7 @@ import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
 import { table } from "../reporter/table.ts";
 import { problemLine } from "./_invocation.ts";
 import { knownPermissions } from "../registry/mod.ts";
-import { trustState } from "../trust/check.ts";
-import { readTrustFile, trustFilePath } from "../trust/store.ts";
+import { readTrustFile, trustFilePath, trustState } from "../trust/mod.ts";
 
 /**
  * `wst list`: every task with its source, trust state and description;

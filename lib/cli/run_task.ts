@@ -78,7 +78,7 @@ async function runEntry(
     await computePermissions(task, options.args, { root: options.root });
   if (entry.source === "local") {
     // Loaded only here: a built-in task never needs the user's approval.
-    const { ensureTrusted } = await import("../trust/check.ts");
+    const { ensureTrusted } = await import("../trust/mod.ts");
     await ensureTrusted(entry, permissions, options.root, { trusted: ctx.trusted === true });
   }
   return await runSandboxed(task, {

@@ -3,14 +3,17 @@ import { UsageError, WstError } from "../errors/mod.ts";
 import { knownPermissions, type RegistryEntry } from "../registry/mod.ts";
 import { computePermissions } from "../sandbox/host.ts";
 import type { Permissions } from "../task/permissions.ts";
-import { recordApproval } from "../trust/check.ts";
-import { describeReach, isEmptyReach, type Reach, reachBeyond } from "../trust/reach.ts";
 import {
+  describeReach,
+  isEmptyReach,
   moveTrustFileAside,
+  type Reach,
+  reachBeyond,
   readTrustFile,
+  recordApproval,
   trustFilePath,
   updateTrustFile,
-} from "../trust/store.ts";
+} from "../trust/mod.ts";
 import { table } from "../reporter/table.ts";
 import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
 
