@@ -3,19 +3,20 @@ import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
 import { table } from "../reporter/table.ts";
 import { problemLine } from "./_invocation.ts";
 import { knownPermissions } from "../registry/mod.ts";
-import { readTrustFile, trustFilePath, trustState } from "../trust/mod.ts";
 
 /**
  * `wst list`: every task with its source, trust state and description;
  * problems with local modules.
  */
-export function listCommand(this: CliContext, _flags: GlobalFlags): void {
+export async function listCommand(this: CliContext, _flags: GlobalFlags): Promise<void> {
   const { tasks, problems } = this.registry;
-  // The trust file is read only when there is a local task to look up.
-  const approvals = tasks.some((t) => t.source === "local")
-    ? readTrustFile(trustFilePath()).roots[this.root]
-    : undefined;
-  const trust = tasks.map((t) => trustState(t, knownPermissions(t, false), this.root, approvals));
+  // Trust is looked up (and its modules loaded) only when there is a local task: built-ins have none.
+  let trust: string[] = tasks.map(() => "built-in");
+  if (tasks.some((t) => t.source === "local")) {
+    const { readTrustFile, trustFilePath, trustState } = await import("../trust/mod.ts");
+    const approvals = readTrustFile(trustFilePath()).roots[this.root];
+    trust = tasks.map((t) => trustState(t, knownPermissions(t, false), this.root, approvals));
+  }
   const value = {
     tasks: tasks.map((t, i) => ({
       name: t.name,

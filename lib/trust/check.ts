@@ -55,14 +55,31 @@ export async function ensureTrusted(
   const needed = reachBeyond(permissions, realRoot);
   if (isEmptyReach(needed)) return;
   const path = options.trustFile ?? trustFilePath();
-  const approval = readTrustFile(path).roots[realRoot]?.[task.name];
-  const missing = uncovered(needed, approval?.reach);
+  const lookup = () => {
+    const approval = readTrustFile(path).roots[realRoot]?.[task.name];
+    return { approval, missing: uncovered(needed, approval?.reach) };
+  };
+  let { approval, missing } = lookup();
   if (isEmptyReach(missing)) return;
   const prompt = "prompt" in options ? options.prompt : terminalPromptIO();
-  const details = { task: task.name, file: task.file, root: realRoot, needed, missing, approval };
-  if (prompt !== undefined && await askApproval(prompt, details)) {
-    await recordApproval(path, realRoot, task, needed);
-    return;
+  if (prompt !== undefined) {
+    // One question at a time (tasks started in parallel), and none for what was just approved.
+    const approved = await oneAtATime(async () => {
+      ({ approval, missing } = lookup());
+      if (isEmptyReach(missing)) return true;
+      const details = {
+        task: task.name,
+        file: task.file,
+        root: realRoot,
+        needed,
+        missing,
+        approval,
+      };
+      if (!await askApproval(prompt, details)) return false;
+      await recordApproval(path, realRoot, task, needed);
+      return true;
+    });
+    if (approved) return;
   }
   throw new TrustRequiredError({
     task: task.name,
@@ -73,6 +90,15 @@ export async function ensureTrusted(
     scope: describeReach(needed),
     command: trustCommand(task.name, realRoot),
   });
+}
+
+let questions: Promise<unknown> = Promise.resolve();
+
+/** Runs `fn` after every question asked before it has been answered. */
+function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+  const next = questions.then(fn, fn);
+  questions = next.catch(() => {});
+  return next;
 }
 
 /**
