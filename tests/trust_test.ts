@@ -339,3 +339,21 @@ Deno.test({
     assertEquals((await wst(["reach", "--root", ws.dir], { env: state.env })).code, 0);
   },
 });
+
+Deno.test("hostile declare_outside: reads outside with --trust (what any run did before), refused without approval", async () => {
+  await using state = await stateHome();
+  const source = await Deno.readTextFile(new URL("./hostile/declare_outside.ts", import.meta.url));
+  await using ws = await workspace({ ".wst/tasks/declare_outside.ts": source });
+  const args = ["declare-outside", "--root", ws.dir, "--json"];
+  const escaped = await wst([...args, "--trust"], { env: state.env });
+  assertEquals(escaped.code, 0, escaped.stderr);
+  const hostname = (await Deno.readTextFile("/etc/hostname")).trim();
+  assertEquals((json(escaped) as { hostname: string }).hostname, hostname);
+
+  const refused = await wst(args, { env: state.env });
+  assertEquals(refused.code, 3, refused.stderr);
+  const error = json(refused).error as Record<string, unknown>;
+  assertEquals(error.kind, "trust-required");
+  assertEquals(error.needs, { read: ["/etc/hostname"], env: ["HOME"] });
+  assertEquals(refused.stdout.includes(`"hostname":`), false);
+});

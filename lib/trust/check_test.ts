@@ -2,7 +2,7 @@ import { assert, assertEquals, rejection } from "../../tests/assert.ts";
 import { TrustRequiredError } from "../errors/mod.ts";
 import { ensureTrusted, trustCommand, trustState } from "./check.ts";
 import type { PromptIO } from "./prompt.ts";
-import { readTrustFile } from "./store.ts";
+import { readTrustFile, trustFilePath } from "./store.ts";
 
 const TASK = { name: "deploy", source: "local", file: ".wst/tasks/deploy.ts" } as const;
 
@@ -83,4 +83,15 @@ Deno.test("trustCommand() quotes a root a shell would split", () => {
   assertEquals(trustCommand("t", "/a/b"), "wst trust t --root /a/b");
   assertEquals(trustCommand("t", "/a b/it's"), `wst trust t --root '/a b/it'\\''s'`);
   assert(trustCommand("t", "/$(x)").endsWith("'/$(x)'"));
+});
+
+Deno.test("trustFilePath() is under XDG_STATE_HOME when it is absolute, else under HOME", () => {
+  const env = (vars: Record<string, string>) => (name: string) => vars[name];
+  assertEquals(trustFilePath(env({ XDG_STATE_HOME: "/s/", HOME: "/h" })), "/s/wst/trust.json");
+  if (Deno.build.os !== "windows") {
+    assertEquals(
+      trustFilePath(env({ XDG_STATE_HOME: "rel", HOME: "/h" })),
+      "/h/.local/state/wst/trust.json",
+    );
+  }
 });

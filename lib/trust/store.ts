@@ -2,6 +2,7 @@
 // repository. No zod (`wst list` reads it on the start-up path).
 import { ConfigError } from "../errors/mod.ts";
 import { writeTextFileAtomic } from "../fs/atomic.ts";
+import { isAbsolute } from "../_path.ts";
 import { type Reach, REACH_KINDS } from "./reach.ts";
 
 /** One approved task: what its permissions may reach beyond the root. */
@@ -21,7 +22,7 @@ export interface TrustFile {
 }
 
 /**
- * Where approvals live: `$XDG_STATE_HOME/wst/trust.json`, else
+ * Where approvals live: `$XDG_STATE_HOME/wst/trust.json` (when absolute), else
  * `~/.local/state/wst/trust.json` (Linux and macOS alike), on Windows
  * `%LOCALAPPDATA%\wst\trust.json`.
  *
@@ -33,7 +34,8 @@ export function trustFilePath(
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): string {
   const xdg = env("XDG_STATE_HOME");
-  if (xdg) return `${xdg.replace(/[\\/]+$/, "")}/wst/trust.json`;
+  // The XDG spec: a relative value is invalid and ignored.
+  if (xdg && isAbsolute(xdg)) return `${xdg.replace(/[\\/]+$/, "")}/wst/trust.json`;
   if (Deno.build.os === "windows") {
     const local = env("LOCALAPPDATA");
     if (local) return `${local}\\wst\\trust.json`;
