@@ -357,3 +357,37 @@ Deno.test("hostile declare_outside: reads outside with --trust (what any run did
   assertEquals(error.needs, { read: ["/etc/hostname"], env: ["HOME"] });
   assertEquals(refused.stdout.includes(`"hostname":`), false);
 });
+
+Deno.test("permissions from arguments: wst trust says it cannot, and the refusal offers no wst trust command", async () => {
+  await using state = await stateHome();
+  await using ws = await workspace({
+    ".wst/tasks/argdep.ts": `import { defineTask } from "@wst/wst";
+import { z } from "zod";
+export default defineTask({
+  name: "argdep",
+  description: "Reads the folder it is given",
+  args: z.object({ dir: z.string() }),
+  permissions: (args) => ({ read: [args.dir] }),
+  run: () => ({ ran: true }),
+});
+`,
+  });
+  const trust = await wst(["trust", "argdep", "--root", ws.dir], { env: state.env });
+  assertEquals(trust.code, 2, trust.stderr);
+  assertMatch(trust.stderr, /Cannot approve "argdep" here: its permissions depend on arguments/);
+  const list = json(await wst(["list", "--root", ws.dir, "--json"], { env: state.env }));
+  const states = list.tasks as { name: string; trust: string }[];
+  assertEquals(states.find((t) => t.name === "argdep")?.trust, "per run");
+
+  const inside = await wst(["argdep", "--dir", "sub", "--root", ws.dir], { env: state.env });
+  assertEquals(inside.code, 0, inside.stderr);
+  const outside = await wst(["argdep", "--dir", "/etc", "--root", ws.dir, "--json"], {
+    env: state.env,
+  });
+  assertEquals(outside.code, 3, outside.stderr);
+  const error = json(outside).error as Record<string, unknown>;
+  assertEquals([error.kind, error.command, error.needs], ["trust-required", null, {
+    read: ["/etc"],
+  }]);
+  assertMatch(outside.stderr, /run the same command on a terminal to be asked/);
+});

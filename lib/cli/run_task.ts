@@ -79,7 +79,10 @@ async function runEntry(
   if (entry.source === "local") {
     // Loaded only here: a built-in task never needs the user's approval.
     const { ensureTrusted } = await import("../trust/mod.ts");
-    await ensureTrusted(entry, permissions, options.root, { trusted: ctx.trusted === true });
+    await ensureTrusted(entry, permissions, options.root, {
+      trusted: ctx.trusted === true,
+      approvable: knownPermissions(entry, false),
+    });
   }
   return await runSandboxed(task, {
     root: options.root,

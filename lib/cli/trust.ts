@@ -1,5 +1,5 @@
 // `wst trust`: approve, list and revoke what local tasks reach beyond their repository.
-import { UsageError, WstError } from "../errors/mod.ts";
+import { UsageError } from "../errors/mod.ts";
 import { knownPermissions, type RegistryEntry } from "../registry/mod.ts";
 import { computePermissions } from "../sandbox/host.ts";
 import type { Permissions } from "../task/permissions.ts";
@@ -113,7 +113,8 @@ async function defaultPermissions(ctx: CliContext, entry: RegistryEntry): Promis
   try {
     return await computePermissions({ name: entry.name, url: entry.url }, {}, { root: ctx.root });
   } catch (err) {
-    if (!(err instanceof WstError)) throw err;
+    // A run without the arguments the task needs (its schema refused them).
+    if (!(err instanceof UsageError)) throw err;
     throw new UsageError(
       `Cannot approve ${JSON.stringify(entry.name)} here: its permissions depend on arguments ` +
         `it needs (${err.message}); run it on a terminal to be asked for these arguments' permissions`,

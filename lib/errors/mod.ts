@@ -309,8 +309,11 @@ export class TrustRequiredError extends SandboxDeniedError {
   readonly needs: ReachLists;
   /** Whether an approval exists that the permissions grew beyond. */
   readonly grown: boolean;
-  /** The command that records the approval. */
-  readonly command: string;
+  /**
+   * The command that records the approval; null when `wst trust` cannot (the permissions come
+   * from arguments the run was given, and the defaults' do not cover them).
+   */
+  readonly command: string | null;
 
   /**
    * Creates the error (exit code 3).
@@ -325,7 +328,7 @@ export class TrustRequiredError extends SandboxDeniedError {
     needs: ReachLists;
     grown: boolean;
     scope: string;
-    command: string;
+    command: string | null;
   }) {
     super({
       task: details.task,
@@ -346,8 +349,13 @@ export class TrustRequiredError extends SandboxDeniedError {
         details.grown
           ? "reaches further beyond the repository than you approved"
           : "reaches beyond the repository and needs your approval"
-      }: ${needs}. Approve it with: ${details.command} (or run it on a terminal to be asked; ` +
-      "--trust or WST_TRUST=1 approves one run without recording it)";
+      }: ${needs}. ${
+        details.command === null
+          ? "Its permissions come from the arguments given, which `wst trust` cannot take: " +
+            "run the same command on a terminal to be asked"
+          : `Approve it with: ${details.command} (or run it on a terminal to be asked`
+      }${details.command === null ? " (" : "; "}--trust or WST_TRUST=1 approves one run ` +
+      "without recording it)";
   }
 
   /** The denial's fields, and the module, root, what needs approval and the command. */

@@ -35,7 +35,7 @@ export interface WireError {
   root?: string;
   needs?: ReachLists;
   grown?: boolean;
-  command?: string;
+  command?: string | null;
 }
 
 // deno-lint-ignore no-control-regex
@@ -119,7 +119,7 @@ export function decodeError(wire: WireError, relative: (path: string) => string)
         needs: wire.needs ?? {},
         grown: wire.grown ?? false,
         scope: wire.scope ?? "",
-        command: wire.command ?? "",
+        command: wire.command ?? null,
       });
       break;
     case "interrupted":

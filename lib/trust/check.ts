@@ -30,6 +30,12 @@ export interface EnsureOptions {
   readonly trustFile?: string;
   /** The terminal to ask on; undefined asks nobody (default: the process's when interactive). */
   readonly prompt?: PromptIO | undefined;
+  /**
+   * What `wst trust <task>` would approve (the permissions without arguments; null: none it can
+   * compute). When they do not cover what this run needs, the error offers no `wst trust` command.
+   * Default: this run's permissions.
+   */
+  readonly approvable?: PermissionLists | null;
 }
 
 /**
@@ -81,6 +87,9 @@ export async function ensureTrusted(
     });
     if (approved) return;
   }
+  const approvable = options.approvable === undefined ? permissions : options.approvable;
+  const trustWorks = approvable !== null &&
+    isEmptyReach(uncovered(missing, reachBeyond(approvable, realRoot)));
   throw new TrustRequiredError({
     task: task.name,
     file: task.file,
@@ -88,7 +97,7 @@ export async function ensureTrusted(
     needs: missing,
     grown: approval !== undefined,
     scope: describeReach(needed),
-    command: trustCommand(task.name, realRoot),
+    command: trustWorks ? trustCommand(task.name, realRoot) : null,
   });
 }
 

@@ -179,7 +179,7 @@ async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
       if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
     }
     if (isStale(lock)) {
-      await Deno.remove(lock).catch(() => {});
+      await removeIfThere(lock);
       continue;
     }
     if (Date.now() - started > LOCK_WAIT_MS) {
@@ -195,7 +195,15 @@ async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } finally {
-    await Deno.remove(lock).catch(() => {});
+    await removeIfThere(lock);
+  }
+}
+
+async function removeIfThere(path: string): Promise<void> {
+  try {
+    await Deno.remove(path);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
 }
 
@@ -203,7 +211,8 @@ function isStale(lock: string): boolean {
   try {
     const mtime = Deno.statSync(lock).mtime;
     return mtime !== null && Date.now() - mtime.getTime() > STALE_LOCK_MS;
-  } catch {
-    return false; // gone already: try again
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false; // gone already: try again
+    throw err;
   }
 }
