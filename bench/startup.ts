@@ -25,13 +25,33 @@ await Deno.writeTextFile(
     `w.onmessage = () => w.terminate();\n`,
 );
 
+// A local task that reaches beyond its root (env: HOME), approved in a trust file of the bench's
+// own, against the same task run with --trust: the ratio is what the trust check costs a run.
+// Its own root: a local task in the first would make `wst list` describe it.
+const local = `${root}/local`;
+const state = `${root}/state`;
+await Deno.mkdir(`${local}/.wst/tasks`, { recursive: true });
+await Deno.writeTextFile(
+  `${local}/.wst/tasks/home.ts`,
+  `import { defineTask } from "@wst/wst";\nexport default defineTask({ name: "home", ` +
+    `description: "Reads HOME", permissions: { env: ["HOME"] }, run: () => Deno.env.get("HOME") });\n`,
+);
+
 const wst = ["run", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`];
+const env = { NO_COLOR: "1", XDG_STATE_HOME: state };
+const approve = await new Deno.Command(Deno.execPath(), {
+  args: [...wst, "trust", "home", "--root", local],
+  env,
+}).output();
+if (!approve.success) throw new Error(new TextDecoder().decode(approve.stderr));
 const cases = {
   floor: ["eval", "0"],
   worker: ["run", ...RUNTIME_FLAGS, workerFloor],
   list: [...wst, "list", "--root", root],
   sandboxed: [...wst, "validate-config", "--root", root, "--confine", "off"],
   confined: [...wst, "validate-config", "--root", root, "--confine", "require"],
+  localTrusted: [...wst, "home", "--root", local, "--trust"],
+  localApproved: [...wst, "home", "--root", local],
 } as const;
 type Case = keyof typeof cases;
 const confinable = confineSupport().bwrap !== undefined;
@@ -43,7 +63,7 @@ async function once(args: readonly string[]): Promise<number> {
     args: [...args],
     stdout: "null",
     stderr: "null",
-    env: { NO_COLOR: "1" },
+    env,
   }).output();
   const elapsed = performance.now() - started;
   if (!out.success) throw new Error(`deno ${args.join(" ")} exited with ${out.code}`);
@@ -56,6 +76,8 @@ const samples: Record<Case, number[]> = {
   list: [],
   sandboxed: [],
   confined: [],
+  localTrusted: [],
+  localApproved: [],
 };
 for (let i = 0; i < WARMUP + RUNS; i++) {
   for (const name of measured) {
@@ -87,5 +109,13 @@ for (const [name, ms, target] of rows) {
     : `  ${ratio.toFixed(2)}x floor (target ≤ ${target}x: ${ratio <= target ? "met" : "NOT met"})`;
   out.push(`${name.padEnd(34)} ${ms.toFixed(1).padStart(7)} ms${verdict}`);
 }
+const trusted = median(samples.localTrusted);
+const approved = median(samples.localApproved);
+out.push(
+  `${"local task, --trust (no check)".padEnd(34)} ${trusted.toFixed(1).padStart(7)} ms`,
+  `${"local task, approved (trust.json)".padEnd(34)} ${approved.toFixed(1).padStart(7)} ms  ${
+    (approved / trusted).toFixed(2)
+  }x --trust (the trust check's cost)`,
+);
 // deno-lint-ignore no-console
 console.log(out.join("\n"));

@@ -8,12 +8,32 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `wst <args>` with the given env additions, NO_COLOR set and no INIT_CWD. */
+/**
+ * A state folder of this test process's own (the trust file goes there), so a
+ * test never reads or writes the user's approvals.
+ */
+let stateHome: string | undefined;
+
+/**
+ * Runs `wst <args>` with the given env additions, NO_COLOR set and no INIT_CWD.
+ * `WST_TRUST=1` by default: local tasks run without the user's approval, since
+ * what these tests check is the task or the sandbox itself; the trust tests
+ * (tests/trust_test.ts) set `WST_TRUST: "0"` and their own `XDG_STATE_HOME`.
+ */
 export async function wst(
   args: string[],
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<CliRun> {
-  const env: Record<string, string> = { NO_COLOR: "1", ...options.env };
+  if (stateHome === undefined) {
+    const dir = stateHome = await Deno.makeTempDir({ prefix: "wst-state-" });
+    globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+  }
+  const env: Record<string, string> = {
+    NO_COLOR: "1",
+    WST_TRUST: "1",
+    XDG_STATE_HOME: stateHome,
+    ...options.env,
+  };
   const command = new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`, ...args],
     cwd: options.cwd ?? REPO_ROOT,

@@ -18,6 +18,8 @@ export interface Invocation {
   readonly json: boolean;
   /** `--verbose`: debug lines and stacks on stderr. */
   readonly verbose: boolean;
+  /** `--trust`: local tasks run without the user's approval, and nothing is recorded (CI). */
+  readonly trust: boolean;
   /** `-h`, `--help` or `--help-all` somewhere before `--`. */
   readonly help: boolean;
   /**
@@ -31,7 +33,7 @@ export interface Invocation {
   readonly error?: string;
 }
 
-const SWITCHES = new Set(["--json", "--verbose"]);
+const SWITCHES = new Set(["--json", "--verbose", "--trust"]);
 
 /**
  * Scans a command line.
@@ -50,6 +52,7 @@ export function parseArgv(
   let confine: string | undefined;
   let json = false;
   let verbose = false;
+  let trust = false;
   let help = false;
   let error: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -69,8 +72,11 @@ export function parseArgv(
       } else confine = value;
     } else if (SWITCHES.has(arg)) {
       if (arg === "--json") json = true;
+      else if (arg === "--trust") trust = true;
       else verbose = true;
-    } else if (arg.startsWith("--json=") || arg.startsWith("--verbose=")) {
+    } else if (
+      arg.startsWith("--json=") || arg.startsWith("--verbose=") || arg.startsWith("--trust=")
+    ) {
       error ??= `${arg.slice(0, arg.indexOf("="))} takes no value, found ${JSON.stringify(arg)}`;
     } else if (command === undefined && rest.length === 0 && !arg.startsWith("-")) {
       command = arg;
@@ -88,6 +94,7 @@ export function parseArgv(
     ...(confine === undefined ? {} : { confine }),
     json,
     verbose,
+    trust,
     help,
     base,
     ...(error === undefined ? {} : { error }),

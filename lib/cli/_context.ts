@@ -24,6 +24,8 @@ export interface RunContext {
   readonly reporter: Reporter;
   /** Aborted by Ctrl-C. */
   readonly signal: AbortSignal;
+  /** `--trust` or `WST_TRUST=1`: local tasks run without the user's approval (nothing recorded). */
+  readonly trusted?: boolean | undefined;
   /** Set by a command to its exit code. */
   exit: number;
   /**
@@ -54,6 +56,7 @@ export interface GlobalFlags {
   readonly json?: boolean;
   readonly verbose?: boolean;
   readonly confine?: string;
+  readonly trust?: boolean;
 }
 
 /** Stricli flag specs of {@linkcode GlobalFlags}. */
@@ -84,6 +87,12 @@ export const GLOBAL_FLAG_SPECS = {
       "OS-level confinement of task runs: auto, require or off (default: $WST_CONFINE, else auto)",
     optional: true,
     placeholder: "mode",
+  },
+  trust: {
+    kind: "boolean",
+    brief: "Run local tasks without asking for approval, recording nothing (CI; also WST_TRUST=1)",
+    optional: true,
+    withNegated: false,
   },
 } as const;
 

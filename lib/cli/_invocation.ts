@@ -65,6 +65,7 @@ export function openInvocation(
     reporter,
     signal: options.signal ?? new AbortController().signal,
     chdirToRoot: options.chdirToRoot,
+    trusted: invocation.trust || /^(?:1|true)$/i.test(Deno.env.get("WST_TRUST") ?? ""),
     exit: ExitCode.Success,
     annotations: [],
   };

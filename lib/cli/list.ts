@@ -3,23 +3,35 @@ import type { PermissionLists as Permissions } from "../task/scope.ts";
 import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
 import { table } from "../reporter/table.ts";
 import { problemLine } from "./_invocation.ts";
+import { knownPermissions } from "../registry/mod.ts";
 
-/** `wst list`: every task with its source and description; problems with local modules. */
-export function listCommand(this: CliContext, _flags: GlobalFlags): void {
+/**
+ * `wst list`: every task with its source, trust state and description;
+ * problems with local modules.
+ */
+export async function listCommand(this: CliContext, _flags: GlobalFlags): Promise<void> {
   const { tasks, problems } = this.registry;
+  // Trust is looked up (and its modules loaded) only when there is a local task: built-ins have none.
+  let trust: string[] = tasks.map(() => "built-in");
+  if (tasks.some((t) => t.source === "local")) {
+    const { readTrustFile, trustFilePath, trustState } = await import("../trust/mod.ts");
+    const approvals = readTrustFile(trustFilePath()).roots[this.root];
+    trust = tasks.map((t) => trustState(t, knownPermissions(t, false), this.root, approvals));
+  }
   const value = {
-    tasks: tasks.map((t) => ({
+    tasks: tasks.map((t, i) => ({
       name: t.name,
       description: t.description,
       source: t.source,
       file: t.file,
       permissions: t.permissions,
+      trust: trust[i],
     })),
     problems,
   };
   const text = table(
-    ["TASK", "SOURCE", "DESCRIPTION"],
-    tasks.map((t) => [t.name, t.source, t.description]),
+    ["TASK", "SOURCE", "TRUST", "DESCRIPTION"],
+    tasks.map((t, i) => [t.name, t.source, trust[i]!, t.description]),
   );
   for (const p of problems) this.reporter.warn(problemLine(p));
   printResult(this, value, text);

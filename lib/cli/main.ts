@@ -202,6 +202,10 @@ function fixedCommand(
   return buildCommand({ func: guarded(func), parameters: parameters as any, docs: { brief } });
 }
 
+function switchFlag(brief: string) {
+  return { kind: "boolean", brief, optional: true, withNegated: false } as const;
+}
+
 function buildApp(tasks: readonly RegistryEntry[]) {
   const routes: Record<string, Command<CliContext> | RouteMap<CliContext>> = {
     list: fixedCommand(listCommand, "List every task (built-in and from .wst/tasks/)"),
@@ -240,6 +244,29 @@ function buildApp(tasks: readonly RegistryEntry[]) {
         // deno-lint-ignore no-explicit-any
       } as any,
       docs: { brief: "Regenerate docs/tasks.md and the task section of AGENTS.md" },
+    }) as Command<CliContext>,
+    trust: buildCommand({
+      func: guarded(async function (this: CliContext, flags: GlobalFlags, ...names: string[]) {
+        const { trustCommand } = await import("./trust.ts");
+        await trustCommand.call(this, flags, ...names);
+      }),
+      parameters: {
+        flags: {
+          ...GLOBAL_FLAG_SPECS,
+          list: switchFlag("List every approval in the trust file"),
+          revoke: switchFlag("Remove the approvals of the named tasks"),
+          reset: switchFlag("Move the trust file aside (trust.json.broken-<time>): no approvals"),
+        },
+        positional: {
+          kind: "array",
+          parameter: { brief: "Local task to approve", placeholder: "task", parse: String },
+        },
+        // deno-lint-ignore no-explicit-any
+      } as any,
+      docs: {
+        brief:
+          "Approve what local tasks reach beyond the repository (paths outside, run, env, net)",
+      },
     }) as Command<CliContext>,
     completions: fixedCommand(
       completionsCommand,

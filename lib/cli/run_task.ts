@@ -157,6 +157,14 @@ async function runEntry(
     ctx.reporter.debug(`${entry.name}: its own permissions are ${describeScope(own)}`);
   }
   ctx.reporter.debug(`${entry.name} runs with ${describeScope(permissions)}`);
+  if (entry.source === "local") {
+    // Loaded only here: a built-in task never needs the user's approval.
+    const { ensureTrusted } = await import("../trust/mod.ts");
+    await ensureTrusted(entry, permissions, options.root, {
+      trusted: ctx.trusted === true,
+      approvable: knownPermissions(entry, false),
+    });
+  }
   return await runSandboxed(task, {
     root: options.root,
     args: options.args,

@@ -16,7 +16,7 @@
  * | 0 | success |
  * | 1 | the task ran and failed (or reported failures) |
  * | 2 | usage or configuration error: bad flags, unknown task, invalid config file |
- * | 3 | sandbox denial: the task reached outside its declared permissions |
+ * | 3 | sandbox denial: the task reached outside its declared permissions, or needs the user's approval |
  * | 130 | interrupted (Ctrl-C / SIGINT) |
  */
 export const ExitCode = {
@@ -37,6 +37,7 @@ export type ErrorKind =
   | "config"
   | "task-definition"
   | "sandbox-denied"
+  | "trust-required"
   | "interrupted";
 
 /**
@@ -52,6 +53,7 @@ export type ErrorKind =
  * | `ConfigError` | `config` | 2 |
  * | `TaskDefinitionError` | `task-definition` | 2 |
  * | `SandboxDeniedError` | `sandbox-denied` | 3 |
+ * | `TrustRequiredError` | `trust-required` | 3 |
  * | `InterruptedError` | `interrupted` | 130 |
  *
  * @example Fail a task with a clean message (exit code 1)
@@ -264,6 +266,108 @@ export class SandboxDeniedError extends WstError {
   /** The task, operation and scope, in `--json` output and on the wire. */
   protected override extra(): Record<string, unknown> {
     return { task: this.task, operation: this.operation, scope: this.scope };
+  }
+}
+
+/** JSON quoting, with the bidirectional overrides escaped too (they can make text read as other text). */
+function quote(text: string): string {
+  return JSON.stringify(text).replace(
+    /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** Per kind, what a task's permissions reach beyond its repository (`read`, `write`, `run`, `env`, `net`). */
+export type ReachLists = Partial<Record<"read" | "write" | "run" | "env" | "net", string[]>>;
+
+/**
+ * A local task whose permissions reach beyond its repository (paths outside
+ * its root, `run`, `env`, `net`) and that the user has not approved, or whose
+ * permissions grew beyond what they approved. Names the task, what needs
+ * approval and the `wst trust` command that approves it. A
+ * {@linkcode SandboxDeniedError}: exits with {@linkcode ExitCode.SandboxDenied}.
+ *
+ * @example
+ * ```ts
+ * import { TrustRequiredError } from "./mod.ts";
+ * const err = new TrustRequiredError({
+ *   task: "deploy", file: ".wst/tasks/deploy.ts", root: "/repo",
+ *   needs: { net: ["api.example.com"] }, grown: false,
+ *   scope: 'net: ["api.example.com"]', command: "wst trust deploy --root /repo",
+ * });
+ * console.assert(err.exitCode === 3);
+ * ```
+ */
+export class TrustRequiredError extends SandboxDeniedError {
+  /** Always `trust-required`. */
+  override readonly kind: ErrorKind = "trust-required";
+  /** The task's module, relative to its root. */
+  readonly file: string;
+  /** The task's root (real path). */
+  readonly root: string;
+  /** What was never approved. */
+  readonly needs: ReachLists;
+  /** Whether an approval exists that the permissions grew beyond. */
+  readonly grown: boolean;
+  /**
+   * The command that records the approval; null when `wst trust` cannot (the permissions come
+   * from arguments the run was given, and the defaults' do not cover them).
+   */
+  readonly command: string | null;
+
+  /**
+   * Creates the error (exit code 3).
+   *
+   * @param details The task, its module and root, what needs approval, the reach of
+   *   the run as one line (`scope`) and the approving command.
+   */
+  constructor(details: {
+    task: string;
+    file: string;
+    root: string;
+    needs: ReachLists;
+    grown: boolean;
+    scope: string;
+    command: string | null;
+  }) {
+    super({
+      task: details.task,
+      operation: "a run without the user's approval",
+      scope: details.scope,
+    });
+    this.name = "TrustRequiredError";
+    this.file = details.file;
+    this.root = details.root;
+    this.needs = details.needs;
+    this.grown = details.grown;
+    this.command = details.command;
+    const needs = Object.entries(details.needs).map(([kind, list]) =>
+      `${kind}: [${list.map(quote).join(", ")}]`
+    ).join(", ");
+    this.message =
+      `Task ${JSON.stringify(details.task)} (${details.file}) ${
+        details.grown
+          ? "reaches further beyond the repository than you approved"
+          : "reaches beyond the repository and needs your approval"
+      }: ${needs}. ${
+        details.command === null
+          ? "Its permissions come from the arguments given, which `wst trust` cannot take: " +
+            "run the same command on a terminal to be asked"
+          : `Approve it with: ${details.command} (or run it on a terminal to be asked`
+      }${details.command === null ? " (" : "; "}--trust or WST_TRUST=1 approves one run ` +
+      "without recording it)";
+  }
+
+  /** The denial's fields, and the module, root, what needs approval and the command. */
+  protected override extra(): Record<string, unknown> {
+    return {
+      ...super.extra(),
+      file: this.file,
+      root: this.root,
+      needs: this.needs,
+      grown: this.grown,
+      command: this.command,
+    };
   }
 }
 

@@ -7,9 +7,11 @@ import {
   type DefinitionProblem,
   type ErrorKind,
   InterruptedError,
+  type ReachLists,
   SandboxDeniedError,
   type SourcePosition,
   TaskDefinitionError,
+  TrustRequiredError,
   UsageError,
   WstError,
 } from "./mod.ts";
@@ -30,6 +32,10 @@ export interface WireError {
   scope?: string;
   file?: string;
   problems?: DefinitionProblem[];
+  root?: string;
+  needs?: ReachLists;
+  grown?: boolean;
+  command?: string | null;
 }
 
 // deno-lint-ignore no-control-regex
@@ -103,6 +109,17 @@ export function decodeError(wire: WireError, relative: (path: string) => string)
         task: wire.task ?? "",
         operation: wire.operation ?? wire.message,
         scope: wire.scope ?? "",
+      });
+      break;
+    case "trust-required":
+      error = new TrustRequiredError({
+        task: wire.task ?? "",
+        file: wire.file ?? "",
+        root: wire.root ?? "",
+        needs: wire.needs ?? {},
+        grown: wire.grown ?? false,
+        scope: wire.scope ?? "",
+        command: wire.command ?? null,
       });
       break;
     case "interrupted":

@@ -12,6 +12,7 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   "schema",
   "completions",
   "docs",
+  "trust",
   "help",
   "version",
 ]);
@@ -21,6 +22,7 @@ export const RESERVED_ARG_NAMES: ReadonlySet<string> = new Set([
   "root",
   "json",
   "verbose",
+  "trust",
   "help",
   "h", // the -h alias of --help
   "help-all",
