@@ -6,6 +6,11 @@
  */
 import { parseArgv } from "./lib/cli/_argv.ts";
 
+// The inspection child (docs/adr/0010): started by the CLI itself, before anything else loads.
+if (Deno.args[0] === "__inspect") {
+  await (await import("./lib/registry/_inspect_child.ts")).serveInspection();
+}
+
 const invocation = parseArgv(Deno.args);
 
 const controller = new AbortController();

@@ -8,7 +8,8 @@
 import manifest from "./_manifest.json" with { type: "json" };
 import type { TaskMeta } from "../task/describe.ts";
 import type { Permissions } from "../task/permissions.ts";
-import { describeTask } from "../sandbox/host.ts";
+import type { CachedModule } from "./_cache.ts";
+import type { InspectProblem } from "./_inspect.ts";
 import { checkTaskName, DESCRIPTION_RULE, RESERVED_ARG_NAMES } from "../task/names.ts";
 import { PERMISSION_KINDS } from "../task/scope.ts";
 import {
@@ -114,50 +115,49 @@ export function localTaskFiles(root: string): string[] {
 }
 
 /**
- * Loads the registry: built-ins plus the workspace's local tasks. A local
- * task may not shadow a built-in or another local task: it is left out and
- * reported as a problem, never silently.
+ * How {@linkcode loadRegistry} uses the registry cache (docs/adr/0010):
+ * `only` answers from it and never loads a module (shell completion); `use`
+ * takes it when the `.wst/` folder's fingerprint matches (listing, help);
+ * `refresh` always inspects the modules (a run, which takes their permissions),
+ * and writes it.
+ */
+export type CacheMode = "only" | "use" | "refresh";
+
+/**
+ * Loads the registry: built-ins plus the workspace's local tasks, described
+ * in a child process with time and memory limits and no network (see
+ * `_inspect.ts`). A local task may not shadow a built-in or another local
+ * task: it is left out and reported as a problem, never silently.
  *
  * @param root Absolute workspace root.
- * @param options Aborts the loading (Ctrl-C).
+ * @param options Aborts the loading (Ctrl-C); how the cache is used (default `refresh`).
  * @returns The tasks and the problems.
  * @throws {InterruptedError} When the signal aborted the loading.
  */
 export async function loadRegistry(
   root: string,
-  options: { signal?: AbortSignal | undefined } = {},
+  options: { signal?: AbortSignal | undefined; cache?: CacheMode } = {},
 ): Promise<Registry> {
   const tasks = builtinTasks();
   const problems: RegistryProblem[] = [];
   const files = localTaskFiles(root);
-  const described = await Promise.allSettled(
-    files.map((path) =>
-      describeTask({ name: relativeTo(root, path), url: toFileUrl(path) }, root, options).then((
-        meta,
-      ) => checkMeta(meta, relativeTo(root, path)))
-    ),
-  );
+  const modules = files.length === 0
+    ? []
+    : await inspected(root, files, options.cache ?? "refresh", options.signal);
   if (options.signal?.aborted) {
     throw new InterruptedError("Interrupted while loading the task modules");
   }
-  described.forEach((outcome, i) => {
-    const path = files[i]!;
-    const file = relativeTo(root, path);
-    if (outcome.status === "rejected") {
-      const error = toWstError(outcome.reason);
-      const message = error instanceof TaskDefinitionError
-        ? error.problems.map((p) => `${p.field}: ${p.message}`).join("; ")
-        : error.message;
-      const at = error.location?.file === file ? error.location : undefined;
-      problems.push({
-        file,
-        ...(at === undefined ? {} : { line: at.line, column: at.column }),
-        message,
-        kind: error.kind,
-      });
+  modules.forEach((module, i) => {
+    if (module === undefined) return; // not in the cache (completion only)
+    const file = relativeTo(root, files[i]!);
+    let meta: TaskMeta;
+    try {
+      if ("problem" in module) throw module.problem;
+      meta = checkMeta(module.meta, file);
+    } catch (err) {
+      problems.push(toProblem(err, file));
       return;
     }
-    const meta = outcome.value;
     const clash = tasks.find((t) => t.name === meta.name);
     if (clash) {
       problems.push({
@@ -171,11 +171,66 @@ export async function loadRegistry(
       });
       return;
     }
-    tasks.push({ ...meta, source: "local", file, url: toFileUrl(path) });
+    tasks.push({ ...meta, source: "local", file, url: toFileUrl(files[i]!) });
   });
   // Ordinal, not localeCompare: its first use loads ICU collation data (~6 ms at start-up).
   tasks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { tasks, problems };
+}
+
+/** What each module gave: from the cache, or from inspecting the modules (then cached). */
+async function inspected(
+  root: string,
+  files: readonly string[],
+  mode: CacheMode,
+  signal: AbortSignal | undefined,
+): Promise<(CachedModule | undefined)[]> {
+  const { readCache, writeCache, fingerprint } = await import("./_cache.ts");
+  const relative = files.map((path) => relativeTo(root, path));
+  if (mode === "only") {
+    const cache = await readCache(root);
+    return relative.map((file) => cache?.modules[file]);
+  }
+  const print = await fingerprint(root);
+  if (mode === "use") {
+    const cache = await readCache(root);
+    if (cache?.fingerprint === print && relative.every((file) => file in cache.modules)) {
+      return relative.map((file) => cache.modules[file]);
+    }
+  }
+  const { inspectModules } = await import("./_inspect.ts");
+  const outcomes = await inspectModules(root, files, { signal });
+  const modules = outcomes.map((o): CachedModule =>
+    "meta" in o ? { meta: o.meta } : { problem: o.problem }
+  );
+  // What the clock or the memory decided is not kept: a busy machine can cause it.
+  if (modules.every((m) => !("problem" in m) || m.problem.transient !== true)) {
+    await writeCache(root, print, Object.fromEntries(relative.map((f, i) => [f, modules[i]!])));
+  }
+  return modules;
+}
+
+function toProblem(err: unknown, file: string): RegistryProblem {
+  if (isInspectProblem(err)) {
+    return {
+      file,
+      ...(err.line === undefined ? {} : { line: err.line }),
+      ...(err.column === undefined ? {} : { column: err.column }),
+      message: err.message,
+      kind: err.kind,
+    };
+  }
+  const error = toWstError(err);
+  const message = error instanceof TaskDefinitionError
+    ? error.problems.map((p) => `${p.field}: ${p.message}`).join("; ")
+    : error.message;
+  return { file, message, kind: error.kind };
+}
+
+function isInspectProblem(value: unknown): value is InspectProblem {
+  return typeof value === "object" && value !== null && !(value instanceof Error) &&
+    typeof (value as InspectProblem).message === "string" &&
+    typeof (value as InspectProblem).kind === "string";
 }
 
 /**
