@@ -71,8 +71,11 @@ export async function runApp(invocation: Invocation, context: RunContext): Promi
   const app = buildApp(ctx.registry.tasks);
   const argv = commandArgv(invocation);
   const command = invocation.command;
-  if (command !== undefined && command !== "__complete" && !isKnown(registry.tasks, command)) {
-    // The task may be in a module that did not load: say why, before "no command".
+  if (
+    invocation.help || command === undefined ||
+    (command !== "__complete" && !isKnown(registry.tasks, command))
+  ) {
+    // Help lists the tasks, and the one asked for may be in a module that did not load: say why.
     for (const problem of registry.problems) ctx.reporter.warn(problemLine(problem));
   }
 

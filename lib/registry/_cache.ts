@@ -28,12 +28,15 @@ const MODULE_FILE = /\.(?:[cm]?[jt]s|[jt]sx|json)$/;
 const MAX_MODULE_FILES = 2_000;
 
 /**
- * The user's cache folder for wst: `$XDG_CACHE_HOME/wst`, else
- * `~/.cache/wst` (`%LOCALAPPDATA%\wst` on Windows); undefined when none is known.
+ * The user's cache folder for wst: `$WST_CACHE_DIR`, else
+ * `$XDG_CACHE_HOME/wst`, else `~/.cache/wst` (`%LOCALAPPDATA%\wst` on
+ * Windows); undefined when none is known.
  */
 export function cacheHome(
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): string | undefined {
+  const own = env("WST_CACHE_DIR");
+  if (own) return resolvePath(Deno.cwd(), own);
   const xdg = env("XDG_CACHE_HOME");
   if (xdg) return resolvePath(xdg, "wst");
   if (Deno.build.os === "windows") {
@@ -72,10 +75,25 @@ export async function readCache(root: string): Promise<RegistryCache | undefined
     ) {
       return undefined;
     }
-    return value;
+    // Only entries of the right shape: what they say is checked again by the registry.
+    const modules: Record<string, CachedModule> = {};
+    for (const [file, module] of Object.entries(value.modules)) {
+      if (isCachedModule(module)) modules[file] = module;
+    }
+    return { ...value, modules };
   } catch {
     return undefined;
   }
+}
+
+function isCachedModule(value: unknown): value is CachedModule {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const { meta, problem } = value as { meta?: unknown; problem?: Record<string, unknown> };
+  if (typeof meta === "object" && meta !== null && !Array.isArray(meta)) return true;
+  return typeof problem === "object" && problem !== null &&
+    typeof problem.message === "string" && typeof problem.kind === "string" &&
+    (problem.line === undefined || typeof problem.line === "number") &&
+    (problem.column === undefined || typeof problem.column === "number");
 }
 
 /**
@@ -167,14 +185,17 @@ const WST_SOURCES = [
 ];
 
 function wstStamp(): string {
-  return [REPO_ROOT, ...WST_SOURCES.map((file) => {
-    try {
-      const info = Deno.statSync(`${REPO_ROOT}/${file}`);
-      return `${info.size}:${info.mtime?.getTime() ?? 0}`;
-    } catch {
-      return "-";
-    }
-  })].join("\0");
+  return [
+    REPO_ROOT,
+    ...WST_SOURCES.map((file) => {
+      try {
+        const info = Deno.statSync(`${REPO_ROOT}/${file}`);
+        return `${info.size}:${info.mtime?.getTime() ?? 0}`;
+      } catch {
+        return "-";
+      }
+    }),
+  ].join("\0");
 }
 
 async function hex(data: string | Uint8Array): Promise<string> {

@@ -234,9 +234,7 @@ function deathProblem(
         `The task module exhausted its memory limit (${limits.memoryMb} MB) while loading (WST_LOAD_MEMORY=<MB> raises it)`,
     };
   }
-  const how = status.signal === null
-    ? `exit code ${status.code}`
-    : `signal ${status.signal}`;
+  const how = status.signal === null ? `exit code ${status.code}` : `signal ${status.signal}`;
   return {
     ...base,
     message: `The task module ended the process that was loading it (${how})`,

@@ -192,21 +192,25 @@ async function inspected(
     return relative.map((file) => cache?.modules[file]);
   }
   const print = await fingerprint(root);
-  if (mode === "use") {
-    const cache = await readCache(root);
-    if (cache?.fingerprint === print && relative.every((file) => file in cache.modules)) {
-      return relative.map((file) => cache.modules[file]);
-    }
-  }
+  const cache = mode === "use" ? await readCache(root) : undefined;
+  const current = cache?.fingerprint === print ? cache.modules : {};
+  const modules: (CachedModule | undefined)[] = relative.map((file) => current[file]);
+  const missing = files.filter((_, i) => modules[i] === undefined);
+  if (missing.length === 0) return modules;
   const { inspectModules } = await import("./_inspect.ts");
-  const outcomes = await inspectModules(root, files, { signal });
-  const modules = outcomes.map((o): CachedModule =>
-    "meta" in o ? { meta: o.meta } : { problem: o.problem }
-  );
-  // What the clock or the memory decided is not kept: a busy machine can cause it.
-  if (modules.every((m) => !("problem" in m) || m.problem.transient !== true)) {
-    await writeCache(root, print, Object.fromEntries(relative.map((f, i) => [f, modules[i]!])));
+  const outcomes = await inspectModules(root, missing, { signal });
+  let k = 0;
+  for (let i = 0; i < modules.length; i++) {
+    if (modules[i] !== undefined) continue;
+    const o = outcomes[k++]!;
+    modules[i] = "meta" in o ? { meta: o.meta } : { problem: o.problem };
   }
+  // What the clock or the memory decided is not kept: a busy machine can cause it.
+  const kept = relative.flatMap((file, i) => {
+    const m = modules[i]!;
+    return "problem" in m && m.problem.transient === true ? [] : [[file, m] as const];
+  });
+  await writeCache(root, print, Object.fromEntries(kept));
   return modules;
 }
 
