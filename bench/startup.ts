@@ -1,8 +1,10 @@
 // deno task bench: start-up of `wst list` and of a sandboxed `validate-config`,
 // each measured side by side with `deno eval 0` (the runtime's own floor) in
-// one run, interleaved so that machine noise hits all three alike. Prints the
+// one run, interleaved so that machine noise hits all alike. Prints the
 // median wall time of each and the ratios against the targets (issue #2):
-// list within 1.5x of the floor, a sandboxed task within 2.5x.
+// list within 1.5x of the floor, a sandboxed task within 2.5x. `wst list` in a
+// folder with 20 local tasks is measured cold (no registry cache: a child
+// process describes them, docs/adr/0010) and warm (from the cache).
 import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
 import { AI_GATEWAY_YAML, WORKSPACES_YAML } from "../tests/fixtures.ts";
 
@@ -23,12 +25,27 @@ await Deno.writeTextFile(
     `w.onmessage = () => w.terminate();\n`,
 );
 
+// A workspace with 20 local tasks, and the registry cache of its own.
+const localRoot = `${root}/local`;
+const cacheDir = `${root}/cache`;
+await Deno.mkdir(`${localRoot}/.wst/tasks`, { recursive: true });
+for (let i = 0; i < 20; i++) {
+  await Deno.writeTextFile(
+    `${localRoot}/.wst/tasks/task_${i}.ts`,
+    `import { defineTask } from "@wst/wst";\nimport { z } from "zod";\n` +
+      `export default defineTask({ name: "task-${i}", description: "Local task ${i}", ` +
+      `args: z.object({ count: z.number().default(${i}) }), permissions: {}, run: () => ${i} });\n`,
+  );
+}
+
 const wst = ["run", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`];
 const cases = {
   floor: ["eval", "0"],
   worker: ["run", ...RUNTIME_FLAGS, workerFloor],
   list: [...wst, "list", "--root", root],
   sandboxed: [...wst, "validate-config", "--root", root],
+  localCold: [...wst, "list", "--root", localRoot],
+  localWarm: [...wst, "list", "--root", localRoot],
 } as const;
 type Case = keyof typeof cases;
 
@@ -38,7 +55,7 @@ async function once(args: readonly string[]): Promise<number> {
     args: [...args],
     stdout: "null",
     stderr: "null",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", WST_CACHE_DIR: cacheDir },
   }).output();
   const elapsed = performance.now() - started;
   if (!out.success) throw new Error(`deno ${args.join(" ")} exited with ${out.code}`);
@@ -50,9 +67,13 @@ const samples: Record<Case, number[]> = {
   worker: [],
   list: [],
   sandboxed: [],
+  localCold: [],
+  localWarm: [],
 };
 for (let i = 0; i < WARMUP + RUNS; i++) {
   for (const name of Object.keys(cases) as Case[]) {
+    // Cold: no registry cache (the warm case that follows writes it back).
+    if (name === "localCold") await Deno.remove(cacheDir, { recursive: true }).catch(() => {});
     const ms = await once(cases[name]);
     if (i >= WARMUP) samples[name].push(ms);
   }
@@ -69,6 +90,8 @@ const rows: Array<[string, number, number | undefined]> = [
   ["one empty worker (no target)", median(samples.worker), undefined],
   ["wst list", median(samples.list), 1.5],
   ["wst validate-config (sandboxed)", median(samples.sandboxed), 2.5],
+  ["wst list, 20 local tasks, no cache", median(samples.localCold), undefined],
+  ["wst list, 20 local tasks, cached", median(samples.localWarm), 1.5],
 ];
 const out: string[] = [`start-up, median of ${RUNS} runs each, interleaved`];
 for (const [name, ms, target] of rows) {

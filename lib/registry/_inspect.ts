@@ -21,6 +21,8 @@ export interface InspectRequest {
   files: string[];
   /** How long each module may take to load and describe itself. */
   timeoutMs: number;
+  /** How many modules load at once. */
+  parallel: number;
 }
 
 /** A problem with one module, without its file (the index names it). */
@@ -45,7 +47,10 @@ export type InspectOutcome =
 export const LOAD_TIMEOUT_S = 5;
 /** The inspection child's V8 heap limit (each worker's too) when `WST_LOAD_MEMORY` does not say. */
 export const LOAD_MEMORY_MB = 256;
-/** Time the child gets to start and to stop, beyond the modules' own limit, before it is killed. */
+/**
+ * The child is killed when it has said nothing for this long beyond a module's
+ * own limit (it answers for each module within that limit, a few at a time).
+ */
 const CHILD_MARGIN_MS = 5_000;
 /** Children running at once while culprits are searched for. */
 const RETRY_PARALLEL = 2;
@@ -180,10 +185,16 @@ async function runChild(
       // already gone
     }
   };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    kill();
-  }, limits.timeoutMs + CHILD_MARGIN_MS);
+  // A watchdog, reset by every answer: the child times each module itself.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const watch = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, limits.timeoutMs + CHILD_MARGIN_MS);
+  };
+  watch();
   const onAbort = () => kill();
   signal?.addEventListener("abort", onAbort, { once: true });
   const request: InspectRequest = {
@@ -191,6 +202,7 @@ async function runChild(
     root,
     files: indices.map((i) => files[i]!),
     timeoutMs: limits.timeoutMs,
+    parallel: Math.max(2, navigator.hardwareConcurrency || 2),
   };
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(JSON.stringify(request))).catch(() => {});
@@ -199,6 +211,7 @@ async function runChild(
   const [, stderr, status] = await Promise.all([
     readLines(child.stdout, (line) => {
       if (!line.startsWith(`${nonce} `)) return;
+      watch();
       const outcome = parseOutcome(line.slice(nonce.length + 1), indices.length);
       // The child numbers its own request: map back to the caller's indices.
       if (outcome !== undefined) outcomes.push({ ...outcome, i: indices[outcome.i]! });
@@ -206,7 +219,7 @@ async function runChild(
     tail(child.stderr),
     child.status,
   ]);
-  clearTimeout(timer);
+  if (timer !== undefined) clearTimeout(timer);
   signal?.removeEventListener("abort", onAbort);
   if (signal?.aborted) throw new InterruptedError("Interrupted while loading the task modules");
   return { outcomes, death: deathProblem(status, stderr, timedOut, limits) };
