@@ -8,12 +8,15 @@ export interface CliRun {
   stderr: string;
 }
 
+/** The registry cache of this test process's runs (docs/adr/0010), not the user's. */
+const CACHE_DIR = Deno.makeTempDirSync({ prefix: "wst-test-cache-" });
+
 /** Runs `wst <args>` with the given env additions, NO_COLOR set and no INIT_CWD. */
 export async function wst(
   args: string[],
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<CliRun> {
-  const env: Record<string, string> = { NO_COLOR: "1", ...options.env };
+  const env: Record<string, string> = { NO_COLOR: "1", WST_CACHE_DIR: CACHE_DIR, ...options.env };
   const command = new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`, ...args],
     cwd: options.cwd ?? REPO_ROOT,
