@@ -259,3 +259,15 @@ Deno.test("registry cache: an entry is checked again (a planted name or descript
   await Deno.writeTextFile(path, "{ not json");
   assertEquals(local(await list(ws)), ["good"]);
 });
+
+Deno.test("inspection: a .wst folder that is a symbolic link out of the root is not loaded", async () => {
+  await using ws = await withModules({}, {
+    "elsewhere/tasks/linked.ts": GOOD.replace('"good"', '"linked"'),
+  });
+  await Deno.remove(`${ws.root}/.wst`, { recursive: true });
+  await Deno.symlink(`${ws.dir}/elsewhere`, `${ws.root}/.wst`);
+  const listed = await list(ws);
+  assertEquals(local(listed), []);
+  assertEquals(listed.problems.map((p) => [p.file, p.kind]), [[".wst", "sandbox-denied"]]);
+  assertMatch(listed.problems[0]!.message, /^\.wst is a symbolic link/);
+});

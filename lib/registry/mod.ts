@@ -140,7 +140,16 @@ export async function loadRegistry(
 ): Promise<Registry> {
   const tasks = builtinTasks();
   const problems: RegistryProblem[] = [];
-  const files = localTaskFiles(root);
+  const link = linkedTasksFolder(root);
+  if (link !== undefined) {
+    problems.push({
+      file: link,
+      kind: "sandbox-denied",
+      message:
+        `${link} is a symbolic link: local tasks load only from a .wst/tasks folder inside the root`,
+    });
+  }
+  const files = link === undefined ? localTaskFiles(root) : [];
   const modules = files.length === 0
     ? []
     : await inspected(root, files, options.cache ?? "refresh", options.signal);
@@ -235,6 +244,21 @@ function isInspectProblem(value: unknown): value is InspectProblem {
   return typeof value === "object" && value !== null && !(value instanceof Error) &&
     typeof (value as InspectProblem).message === "string" &&
     typeof (value as InspectProblem).kind === "string";
+}
+
+/**
+ * `.wst` or `.wst/tasks` when it is a symbolic link: the modules behind it,
+ * and what they read while loading, would be outside the root.
+ */
+function linkedTasksFolder(root: string): string | undefined {
+  for (const folder of [".wst", LOCAL_TASKS_DIR]) {
+    try {
+      if (Deno.lstatSync(resolvePath(root, folder)).isSymlink) return folder;
+    } catch {
+      return undefined; // missing: no local tasks
+    }
+  }
+  return undefined;
 }
 
 /**
