@@ -3,7 +3,6 @@ import { defineTask } from "../lib/task/mod.ts";
 import type { TaskContext } from "../lib/task/context.ts";
 import { stoppedByTimeout } from "../lib/task/timeout.ts";
 import { discoverTargets, type Target, TEST_MR_TASK } from "../lib/discovery/mod.ts";
-import { inGithubActions } from "../lib/ci/mod.ts";
 import { ConfigError } from "../lib/errors/mod.ts";
 import {
   createValidator,
@@ -71,7 +70,6 @@ export default defineTask({
     const validator = needsKustomize
       ? await createValidator(ctx, { timeoutMs: a.timeout * 1000, cache: a.cache })
       : undefined;
-    const grouped = inGithubActions((name) => Deno.env.get(name));
     const progress = ctx.log.progress("testing", targets.length);
     const results = (await runPool(targets, {
       jobs: jobsOf(a),
@@ -81,7 +79,7 @@ export default defineTask({
           ? await validator!.check(target)
           : await hasTypedTestMr(ctx, target)
           ? await runTypedTarget(ctx, target)
-          : await runTaskfileTarget(ctx, target, { timeoutMs: a.timeout * 1000, grouped });
+          : await runTaskfileTarget(ctx, target, { timeoutMs: a.timeout * 1000 });
         progress.tick(`${result.status === "failed" ? "FAIL" : "ok"} ${target.name}`);
         if (result.status === "failed" && a.failFast) stop();
         return result;
@@ -143,13 +141,14 @@ async function runTypedTarget(ctx: TaskContext, target: Target): Promise<TargetR
 
 /**
  * Runs a taskfile target's `test:mr` with go-task (`task test:mr` in the
- * target's folder), printing its output as one block: a `::group::` in
- * GitHub Actions, lines prefixed with the target's name elsewhere.
+ * target's folder), printing its output as one block, each line prefixed with
+ * the target's name. (No `::group::` in GitHub Actions: a task's output runs
+ * inside `::stop-commands::`, where the runner folds nothing.)
  */
 async function runTaskfileTarget(
   ctx: TaskContext,
   target: Target,
-  options: { timeoutMs: number; grouped: boolean },
+  options: { timeoutMs: number },
 ): Promise<TargetResult> {
   const base = {
     name: target.name,
@@ -179,11 +178,7 @@ async function runTaskfileTarget(
   }
   const text = `${out.stdout}${out.stderr}`.trimEnd();
   if (text !== "") {
-    if (options.grouped) {
-      ctx.log.info(`::group::${target.name} (${target.path})\n${text}\n::endgroup::`);
-    } else {
-      ctx.log.info(text.split("\n").map((line) => `[${target.name}] ${line}`).join("\n"));
-    }
+    ctx.log.info(text.split("\n").map((line) => `[${target.name}] ${line}`).join("\n"));
   }
   const timedOut = stoppedByTimeout(out.code, ms, options.timeoutMs);
   return {

@@ -81,3 +81,26 @@ function escapeProperty(text: string): string {
 export function markdownCell(text: string): string {
   return text.replaceAll("|", "\\|").replaceAll("\n", "<br>");
 }
+
+/**
+ * A new token for `::stop-commands::`: 128 random bits as 32 hex digits, so a
+ * task cannot guess it to end the block early.
+ *
+ * @returns The token.
+ */
+export function stopCommandsToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The workflow commands that put output out of the runner's reach: after
+ * `start`, GitHub Actions runs no workflow command (`::add-mask::`,
+ * `::error`, `::set-output` …) until it reads `end`.
+ *
+ * @param token A token from {@linkcode stopCommandsToken}.
+ * @returns The two lines, each ending in a newline.
+ */
+export function stopCommands(token: string): { start: string; end: string } {
+  return { start: `::stop-commands::${token}\n`, end: `::${token}::\n` };
+}

@@ -11,5 +11,7 @@ export {
   GITHUB_MATRIX_LIMIT,
   inGithubActions,
   markdownCell,
+  stopCommands,
+  stopCommandsToken,
 } from "./github.ts";
 export { type JunitCase, junitXml } from "./junit.ts";

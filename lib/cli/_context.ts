@@ -1,5 +1,5 @@
 import type { CommandContext } from "@stricli/core";
-import type { Reporter } from "../reporter/mod.ts";
+import { escapeControls, type Reporter, safeJson } from "../reporter/mod.ts";
 import type { Registry } from "../registry/mod.ts";
 
 /** What running a task from the command line needs: output streams, the workspace, where the exit code goes. */
@@ -24,6 +24,19 @@ export interface RunContext {
   readonly signal: AbortSignal;
   /** Set by a command to its exit code. */
   exit: number;
+  /**
+   * wst's own workflow commands (a built-in task's `::error` annotations):
+   * written after everything a task controls, outside its `::stop-commands::`
+   * block in GitHub Actions.
+   */
+  readonly annotations?: string[];
+  /**
+   * In GitHub Actions: the run's `::stop-commands::<token>` and `::<token>::`
+   * lines. stderr gets them around the whole run; stdout around a task's run
+   * and result (not with `--json`, and not for wst's own output, such as
+   * `wst schema`, which may be redirected to a file).
+   */
+  readonly stopCommands?: { readonly start: string; readonly end: string } | undefined;
 }
 
 /** What every Stricli command gets: a {@linkcode RunContext} and the registry. */
@@ -63,8 +76,15 @@ export const GLOBAL_FLAG_SPECS = {
   },
 } as const;
 
-/** Writes the result: one JSON document with `--json`, else text. Both on stdout. */
+/**
+ * Writes the result: one JSON document with `--json`, else text. Both on
+ * stdout, and both safe for a terminal: the text has its control characters
+ * escaped (`escapeControls`), the JSON its C1 and bidi characters (`safeJson`).
+ */
 export function printResult(ctx: RunContext, value: unknown, text: string): void {
-  if (ctx.json) ctx.process.stdout.write(`${JSON.stringify(value ?? null)}\n`);
-  else if (text !== "") ctx.process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  if (ctx.json) ctx.process.stdout.write(`${safeJson(value ?? null)}\n`);
+  else if (text !== "") {
+    const safe = escapeControls(text);
+    ctx.process.stdout.write(safe.endsWith("\n") ? safe : `${safe}\n`);
+  }
 }

@@ -1,11 +1,19 @@
 // What every CLI invocation sets up before it runs anything: output, reporter,
 // root, and how an error ends the run.
 import { ExitCode, toWstError, UsageError, type WstError } from "../errors/mod.ts";
-import { createConsoleReporter, detectOutputEnvironment, type Reporter } from "../reporter/mod.ts";
+import {
+  createConsoleReporter,
+  detectOutputEnvironment,
+  escapeControls,
+  type Reporter,
+  safeJson,
+} from "../reporter/mod.ts";
 import type { RegistryProblem } from "../registry/mod.ts";
 import type { Invocation } from "./_argv.ts";
 import type { RunContext } from "./_context.ts";
 import { resolveRoot } from "./_root.ts";
+
+export { escapeControls } from "../reporter/mod.ts";
 
 /** Options of the CLI's entry points, for tests and embedding. */
 export interface MainOptions {
@@ -17,6 +25,8 @@ export interface MainOptions {
   signal?: AbortSignal;
   /** Make a task's root the process's working folder before it runs (only `cli.ts` does). */
   chdirToRoot?: boolean;
+  /** Reads the environment (default: `Deno.env.get`); only `GITHUB_ACTIONS` so far. */
+  env?: (name: string) => string | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -55,6 +65,7 @@ export function openInvocation(
     signal: options.signal ?? new AbortController().signal,
     chdirToRoot: options.chdirToRoot,
     exit: ExitCode.Success,
+    annotations: [],
   };
   try {
     if (invocation.error !== undefined) throw new UsageError(invocation.error);
@@ -78,7 +89,7 @@ export function reportError(
   err: unknown,
 ): number {
   const error = toWstError(err);
-  if (ctx.json) ctx.process.stdout.write(`${JSON.stringify(error.toJSON())}\n`);
+  if (ctx.json) ctx.process.stdout.write(`${safeJson(error.toJSON())}\n`);
   ctx.reporter.error(errorLine(error));
   if (error.stack !== undefined) ctx.reporter.debug(error.stack);
   return error.exitCode;
@@ -97,25 +108,6 @@ export function errorLine(error: WstError): string {
     ? error.message
     : `${at.file}:${at.line}:${at.column}: ${error.message}`;
   return escapeControls(line);
-}
-
-// deno-lint-ignore no-control-regex
-const CONTROL = /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/**
- * Text a task controls (its error messages, a module's load error), made safe
- * for a terminal: control characters are shown escaped (`\x1b`), so a
- * message cannot retitle the window, clear the screen or write the
- * clipboard. Colour (SGR) sequences, newlines and tabs are kept.
- *
- * @param text The text.
- * @returns The text with its control characters escaped.
- */
-export function escapeControls(text: string): string {
-  return text.replace(
-    CONTROL,
-    (c) => c.length > 1 ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
 }
 
 /**

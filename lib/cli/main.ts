@@ -21,7 +21,8 @@ import {
 } from "./_context.ts";
 import { commandArgv, type Invocation } from "./_argv.ts";
 import { RESERVED_NAMES } from "../task/names.ts";
-import { problemLine, reportError } from "./_invocation.ts";
+import { escapeControls, problemLine, reportError } from "./_invocation.ts";
+import { safeJson } from "../reporter/mod.ts";
 
 /** The version printed by `wst --version`. */
 export const VERSION = "0.1.0";
@@ -62,11 +63,15 @@ export async function runApp(invocation: Invocation, context: RunContext): Promi
     cache: cacheMode(invocation),
   });
   const stdout = context.process.stdout.write;
-  const stderr = { write: captureStderr(context.process.stderr.write) };
+  // What Stricli writes (help, usage errors) holds task-controlled text: argument descriptions,
+  // enum choices, defaults. JSON and escaped text pass through unchanged.
+  const stderr = {
+    write: captureStderr((text) => context.process.stderr.write(escapeControls(text))),
+  };
   const ctx = {
     ...context,
     registry,
-    process: { stdout: context.process.stdout, stderr },
+    process: { stdout: { write: (text: string) => stdout(escapeControls(text)) }, stderr },
   } as CliContext;
   const app = buildApp(ctx.registry.tasks);
   const argv = commandArgv(invocation);
@@ -92,7 +97,7 @@ export async function runApp(invocation: Invocation, context: RunContext): Promi
   if (STRICLI_USAGE_CODES.has(code)) {
     const message = (captured.get(ctx.process.stderr.write) ?? "").trim() || "Invalid arguments";
     if (json) {
-      stdout(`${JSON.stringify(new UsageError(message).toJSON())}\n`);
+      stdout(`${safeJson(new UsageError(message).toJSON())}\n`);
     }
     return ExitCode.Usage;
   }

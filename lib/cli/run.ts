@@ -2,6 +2,8 @@
 import { type Invocation, parseArgv } from "./_argv.ts";
 import { type MainOptions, openInvocation, reportError } from "./_invocation.ts";
 import { directEntry } from "./_direct.ts";
+import type { RunContext } from "./_context.ts";
+import { inGithubActions, stopCommands, stopCommandsToken } from "../ci/github.ts";
 
 export type { MainOptions } from "./_invocation.ts";
 
@@ -31,7 +33,9 @@ export async function runInvocation(
 ): Promise<number> {
   const opened = openInvocation(invocation, options);
   if (opened.ctx === undefined) return opened.code;
-  const ctx = opened.ctx;
+  const markers = githubStopCommands(options);
+  const ctx = { ...opened.ctx, stopCommands: markers };
+  if (markers !== undefined) ctx.process.stderr.write(markers.start);
   try {
     const entry = directEntry(invocation);
     if (entry !== undefined) {
@@ -43,5 +47,25 @@ export async function runInvocation(
     return await runApp(invocation, ctx);
   } catch (err) {
     return reportError(ctx, err);
+  } finally {
+    if (markers !== undefined) ctx.process.stderr.write(markers.end);
+    for (const line of ctx.annotations ?? []) ctx.process.stderr.write(`${line}\n`);
   }
+}
+
+/**
+ * In GitHub Actions, what a run prints between `::stop-commands::<token>`
+ * (a new random token per run) and `::<token>::` is out of the runner's
+ * reach: loading task modules, their logs, progress, errors, results, and
+ * the output of children that share wst's stdout and stderr. The runner
+ * reads workflow commands from both streams, one reader each: stderr gets
+ * the markers around the whole run, stdout around a task's run and result
+ * (`runTaskCommand`), except with `--json`, where stdout is exactly one JSON
+ * document, whose one line never starts with `::`.
+ *
+ * @returns The two lines, or undefined outside GitHub Actions.
+ */
+function githubStopCommands(options: MainOptions): RunContext["stopCommands"] {
+  const env = options.env ?? ((name: string) => Deno.env.get(name));
+  return inGithubActions(env) ? stopCommands(stopCommandsToken()) : undefined;
 }

@@ -30,6 +30,22 @@ export async function runTaskCommand(
     if (value !== undefined) args[key] = value;
   }
   resolvePathArguments(ctx, entry, args);
+  // In GitHub Actions, the task's result and its children's output on stdout are inside the
+  // run's stop-commands block too (stderr's markers are written around the whole run).
+  const markers = ctx.json ? undefined : ctx.stopCommands;
+  if (markers !== undefined) ctx.process.stdout.write(markers.start);
+  try {
+    await runTask(ctx, entry, args);
+  } finally {
+    if (markers !== undefined) ctx.process.stdout.write(markers.end);
+  }
+}
+
+async function runTask(
+  ctx: RunContext,
+  entry: RegistryEntry,
+  args: Record<string, unknown>,
+): Promise<void> {
   // A task's relative paths (`Deno.readTextFile("data.txt")`, a child's cwd) are relative to its
   // root, as its declared permissions are; under npm run and deno task the process starts in wst's
   // own folder. Every path wst itself holds is absolute by now. Only the executable does this: the
@@ -76,11 +92,17 @@ async function runEntry(
   const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
   const permissions = knownPermissions(entry, Object.keys(options.args).length > 0) ??
     await computePermissions(task, options.args, { root: options.root });
+  const annotations = ctx.annotations;
   return await runSandboxed(task, {
     root: options.root,
     args: options.args,
     permissions,
     reporter: options.reporter,
+    // wst's own annotations come from its own tasks only: a repository's task cannot end the
+    // `::stop-commands::` block or write a command after it.
+    annotate: entry.source === "built-in" && annotations !== undefined
+      ? (line) => annotations.push(line)
+      : undefined,
     signal: ctx.signal,
     runSubtask: async (request: SubtaskRequest) => {
       const registry = await loadRegistry(request.root, { signal: ctx.signal });

@@ -5,8 +5,9 @@ import { resultsAnnotations, resultsJunit, resultsMarkdown, type TargetResult } 
 
 /**
  * Writes the reports of a run: the JUnit file when asked for, and in GitHub
- * Actions an `::error` annotation per failure (on stderr, which the runner
- * reads too) and a Markdown summary in `$GITHUB_STEP_SUMMARY`.
+ * Actions an `::error` annotation per failure (`ctx.annotate`: on stderr,
+ * after the run's `::stop-commands::` block) and a Markdown summary in
+ * `$GITHUB_STEP_SUMMARY`.
  *
  * @param ctx The task's context.
  * @param options The suite's title, the results and the JUnit path.
@@ -21,7 +22,10 @@ export async function writeReports(
   }
   const env = (name: string) => Deno.env.get(name);
   if (!inGithubActions(env)) return;
-  for (const line of resultsAnnotations(options.results)) ctx.log.info(line);
+  for (const line of resultsAnnotations(options.results)) {
+    if (ctx.annotate !== undefined) ctx.annotate(line);
+    else ctx.log.info(line);
+  }
   const summary = env("GITHUB_STEP_SUMMARY");
   if (summary) await appendToFile(summary, resultsMarkdown(options.title, options.results));
 }

@@ -1,7 +1,8 @@
 /**
  * The task registry: built-in tasks (from a generated manifest, so that
  * listing them loads no task code) and repository-local task modules from
- * `<root>/.wst/tasks/*.ts` (described in a worker with no permissions).
+ * `<root>/.wst/tasks/*.ts` (described in a child process, each in a worker
+ * with no permissions, and cached: docs/adr/0010).
  *
  * @module
  */
@@ -10,7 +11,13 @@ import type { TaskMeta } from "../task/describe.ts";
 import type { Permissions } from "../task/permissions.ts";
 import type { CachedModule } from "./_cache.ts";
 import type { InspectProblem } from "./_inspect.ts";
-import { checkTaskName, DESCRIPTION_RULE, RESERVED_ARG_NAMES } from "../task/names.ts";
+import {
+  argTextProblems,
+  checkTaskName,
+  DESCRIPTION_MESSAGE,
+  DESCRIPTION_RULE,
+  RESERVED_ARG_NAMES,
+} from "../task/names.ts";
 import { PERMISSION_KINDS } from "../task/scope.ts";
 import {
   type DefinitionProblem,
@@ -271,10 +278,7 @@ function checkMeta(meta: TaskMeta, file: string): TaskMeta {
   const nameProblem = checkTaskName(name);
   if (nameProblem !== undefined) problems.push({ field: "name", message: nameProblem });
   if (typeof meta?.description !== "string" || !DESCRIPTION_RULE.test(meta.description)) {
-    problems.push({
-      field: "description",
-      message: "Expected one non-empty line with no control characters",
-    });
+    problems.push({ field: "description", message: DESCRIPTION_MESSAGE });
   }
   if (typeof meta?.argsSchema !== "object" || meta.argsSchema === null) {
     problems.push({ field: "args", message: "Expected a JSON Schema object" });
@@ -288,6 +292,7 @@ function checkMeta(meta: TaskMeta, file: string): TaskMeta {
         });
       }
     }
+    problems.push(...argTextProblems(meta.argsSchema));
   }
   const permissions = meta?.permissions;
   if (permissions !== null && !isPermissionLists(permissions)) {

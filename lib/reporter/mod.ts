@@ -2,10 +2,16 @@
  * The one place where wst talks to people. Logs and progress go to stderr;
  * stdout is kept for the result (one JSON document with `--json`). Colour
  * only on a terminal and never with `NO_COLOR`; live progress only on a
- * terminal, plain lines in CI.
+ * terminal, plain lines in CI. Every message, label, detail and summary is
+ * escaped with {@linkcode escapeControls} before it is written: a task
+ * controls them.
  *
  * @module
  */
+
+import { escapeControls } from "./escape.ts";
+
+export { escapeControls, escapeStream, safeJson } from "./escape.ts";
 
 /** Severity of a log line. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -93,7 +99,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Rep
   const line = (level: LogLevel, message: string) => {
     if (level === "debug" && !options.verbose) return;
     clearLive();
-    const text = `${PREFIX[level]}${message}`;
+    const text = `${PREFIX[level]}${escapeControls(message)}`;
     const style = STYLES[level];
     write(color && style ? `${style}${text}\x1b[0m\n` : `${text}\n`);
   };
@@ -103,7 +109,11 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Rep
     info: (message) => line("info", message),
     warn: (message) => line("warn", message),
     error: (message) => line("error", message),
-    progress(label, total) {
+    progress(rawLabel, total) {
+      // One line each: a newline in a label would break the live line on a terminal.
+      const oneLine = (text: string) => escapeControls(text).replaceAll("\n", "\\n");
+      const label = oneLine(rawLabel);
+      const note = (detail: string | undefined) => detail ? ` ${oneLine(detail)}` : "";
       let count = 0;
       let lastPlain = 0;
       const of = total === undefined ? "" : `/${total}`;
@@ -111,16 +121,16 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Rep
         tick(detail) {
           count++;
           if (tty) {
-            write(`\r\x1b[2K${label} ${count}${of}${detail ? ` ${detail}` : ""}`);
+            write(`\r\x1b[2K${label} ${count}${of}${note(detail)}`);
             liveLine = true;
           } else if (total === undefined || count === total || count - lastPlain >= total / 10) {
             lastPlain = count;
-            write(`${label} ${count}${of}${detail ? ` ${detail}` : ""}\n`);
+            write(`${label} ${count}${of}${note(detail)}\n`);
           }
         },
         done(summary) {
           clearLive();
-          write(`${label}: ${summary ?? `${count}${of} done`}\n`);
+          write(`${label}: ${summary === undefined ? `${count}${of} done` : oneLine(summary)}\n`);
         },
       };
     },

@@ -35,6 +35,8 @@ export type WorkerMessage =
   | { type: "described"; meta: TaskMeta }
   | { type: "permissions"; permissions: Permissions }
   | { type: "log"; level: LogLevel; message: string }
+  /** A workflow command of wst's own (`ctx.annotate`), written after the run by a built-in task. */
+  | { type: "annotation"; line: string }
   | { type: "progress"; id: number; label: string; total?: number }
   | { type: "tick"; id: number; detail?: string }
   | { type: "progress-done"; id: number; summary?: string }

@@ -239,7 +239,7 @@ function serveWhenLoaded(loaded: Promise<unknown>, file: string): void {
     try {
       switch (message.type) {
         case "describe":
-          post({ type: "described", meta: taskMeta(definition) });
+          post({ type: "described", meta: taskMeta(definition, file) });
           break;
         case "permissions": {
           const args = parseArgs(definition, message.args);
@@ -275,6 +275,7 @@ async function run(
     task: task.name,
     root: message.root,
     log: workerReporter(),
+    annotate: (line) => post({ type: "annotation", line }),
     signal,
     $,
     runTask: (name, options = {}) => {

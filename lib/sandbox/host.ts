@@ -1,7 +1,7 @@
 import { InterruptedError, SandboxDeniedError, WstError } from "../errors/mod.ts";
 import { decodeError, encodeError, stripAnsi } from "../errors/wire.ts";
 import { relativeTo, resolvePath, SEP } from "../_path.ts";
-import type { Progress, Reporter } from "../reporter/mod.ts";
+import { escapeControls, type Progress, type Reporter } from "../reporter/mod.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { describeScope } from "../task/scope.ts";
 import type { HostMessage, TaskMeta, WireError, WorkerMessage } from "./_protocol.ts";
@@ -66,6 +66,11 @@ export interface RunOptions {
   readonly permissions: Permissions;
   /** Receives the task's logs and progress. */
   readonly reporter: Reporter;
+  /**
+   * Receives the workflow commands a trusted (built-in) task writes with
+   * `ctx.annotate`, one line each; without it they are logged as info lines.
+   */
+  readonly annotate?: ((line: string) => void) | undefined;
   /** Aborts the task (Ctrl-C). */
   readonly signal?: AbortSignal;
   /**
@@ -168,6 +173,15 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
       case "log":
         options.reporter[m.level](m.message);
         return;
+      case "annotation": {
+        const line = String(m.line);
+        if (options.annotate !== undefined && /^::[a-z-]+[ :][^\r\n]*$/.test(line)) {
+          options.annotate(escapeControls(line));
+        } else {
+          options.reporter.info(line);
+        }
+        return;
+      }
       case "progress":
         progresses.set(m.id, options.reporter.progress(m.label, m.total));
         return;

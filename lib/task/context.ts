@@ -32,6 +32,14 @@ export interface TaskContext {
    * @throws {SandboxDeniedError} When the task is not declared or the root is outside.
    */
   readonly runTask: (name: string, options?: RunTaskOptions) => Promise<SubtaskResult>;
+  /**
+   * Writes one GitHub Actions workflow command of wst's own (an `::error`
+   * annotation of a failed check), after the run and outside the
+   * `::stop-commands::` block that holds everything a task prints. Only
+   * built-in tasks' lines are written as commands; another task's line is
+   * shown as a log line. Absent outside the CLI (`testContext`).
+   */
+  readonly annotate?: (line: string) => void;
 }
 
 /** Where and how {@linkcode TaskContext.runTask} runs a task. */

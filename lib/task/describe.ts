@@ -2,7 +2,13 @@ import * as z from "../zod.ts";
 import { type DefinitionProblem, formatPath, TaskDefinitionError } from "../errors/mod.ts";
 import type { ArgsSchema, TaskDefinition } from "./define.ts";
 import { type Permissions, permissionsSchema } from "./permissions.ts";
-import { checkTaskName, DESCRIPTION_RULE, RESERVED_ARG_NAMES } from "./names.ts";
+import {
+  argTextProblems,
+  checkTaskName,
+  DESCRIPTION_MESSAGE,
+  DESCRIPTION_RULE,
+  RESERVED_ARG_NAMES,
+} from "./names.ts";
 
 /** A task's description as data: what `wst list` and `wst describe` show. */
 export interface TaskMeta {
@@ -49,7 +55,7 @@ const definitionSchema = z.lazy(() =>
     ),
     description: z.string().check(
       z.refine((text) => DESCRIPTION_RULE.test(text), {
-        error: "Expected one non-empty line with no control characters",
+        error: DESCRIPTION_MESSAGE,
       }),
     ),
     args: z.optional(z.custom(isZodObject, {
@@ -163,17 +169,23 @@ function describe(value: unknown): string {
  * static permissions.
  *
  * @param task The task definition, as {@linkcode asTaskDefinition} returns it.
+ * @param file The module's path, for the error.
  * @returns Plain, JSON-serialisable metadata.
+ * @throws {TaskDefinitionError} When an argument's description or title holds
+ *   control characters (`wst describe` and `--help` print them).
  */
-export function taskMeta(task: ValidTask): TaskMeta {
+export function taskMeta(task: ValidTask, file = "the task module"): TaskMeta {
   const computed = typeof task.permissions === "function";
+  const argsSchema = z.toJSONSchema(task.args, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+  const problems = argTextProblems(argsSchema);
+  if (problems.length > 0) throw new TaskDefinitionError(file, problems);
   return {
     name: task.name,
     description: task.description,
-    argsSchema: z.toJSONSchema(task.args, { io: "input", unrepresentable: "any" }) as Record<
-      string,
-      unknown
-    >,
+    argsSchema,
     permissions: computed ? null : permissionsSchema.parse(task.permissions),
     ...(computed ? { defaultPermissions: defaultPermissions(task) } : {}),
   };

@@ -28,12 +28,52 @@ export const RESERVED_ARG_NAMES: ReadonlySet<string> = new Set([
   "version",
 ]);
 
-/** One line, not empty, no control characters (C0, DEL, C1). */
+/** One line, not empty, no control characters (C0, DEL, C1) and no bidi overrides. */
 export const DESCRIPTION_RULE: { test(text: string): boolean } = {
   test: (text) => text.trim() !== "" && !CONTROL.test(text),
 };
+/** Control characters (C0, DEL, C1) and the bidi overrides and isolates ("Trojan Source"). */
 // deno-lint-ignore no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** The message of a description that breaks {@linkcode DESCRIPTION_RULE}. */
+export const DESCRIPTION_MESSAGE =
+  "Expected one non-empty line with no control characters or bidi overrides";
+
+/**
+ * The descriptions and titles in an argument schema (JSON Schema) that hold
+ * control characters or bidi overrides: `wst describe` and `--help` print
+ * them. Each as the field it is at (`args.target.description`).
+ *
+ * @param argsSchema The arguments' JSON Schema.
+ * @returns One problem per bad text; none when all are fine.
+ */
+export function argTextProblems(argsSchema: unknown): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  const walk = (node: unknown, path: string, depth: number) => {
+    if (typeof node !== "object" || node === null || depth > 32) return;
+    for (const [key, value] of Object.entries(node)) {
+      const at = Array.isArray(node) ? `${path}[${key}]` : `${path}.${printable(key)}`;
+      if ((key === "description" || key === "title") && typeof value === "string") {
+        if (CONTROL.test(value)) {
+          problems.push({
+            field: at,
+            message: "Expected text with no control characters or bidi overrides",
+          });
+        }
+      } else {
+        walk(value, at, depth + 1);
+      }
+    }
+  };
+  const properties = (argsSchema as { properties?: unknown } | null)?.properties;
+  walk(properties, "args", 0);
+  return problems;
+}
+
+function printable(key: string): string {
+  return key.replace(/[^\x20-\x7e]/g, "?");
+}
 
 /**
  * What is wrong with a task name, or undefined when it is a valid one.
