@@ -12,6 +12,11 @@ if (Deno.args[0] === "__runner") {
   await serveRunner(Deno.args[1] ?? "");
 }
 
+// The inspection child (docs/adr/0010): started by the CLI itself, before anything else loads.
+if (Deno.args[0] === "__inspect") {
+  await (await import("./lib/registry/_inspect_child.ts")).serveInspection();
+}
+
 const invocation = parseArgv(Deno.args);
 
 const controller = new AbortController();

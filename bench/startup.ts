@@ -4,6 +4,8 @@
 // median wall time of each and the ratios against the targets (issue #2):
 // list within 1.5x of the floor, a sandboxed task within 2.5x; the same task
 // confined by bubblewrap (docs/adr/0009) within 3x, when bubblewrap works here.
+// `wst list` in a folder with 20 local tasks is measured cold (no registry
+// cache: a child process describes them, docs/adr/0010) and warm (from the cache).
 import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
 import { AI_GATEWAY_YAML, WORKSPACES_YAML } from "../tests/fixtures.ts";
 import { confineSupport } from "../lib/sandbox/confine.ts";
@@ -37,6 +39,19 @@ await Deno.writeTextFile(
     `description: "Reads HOME", permissions: { env: ["HOME"] }, run: () => Deno.env.get("HOME") });\n`,
 );
 
+// A workspace with 20 local tasks, and the registry cache of its own.
+const localRoot = `${root}/many`;
+const cacheDir = `${root}/cache`;
+await Deno.mkdir(`${localRoot}/.wst/tasks`, { recursive: true });
+for (let i = 0; i < 20; i++) {
+  await Deno.writeTextFile(
+    `${localRoot}/.wst/tasks/task_${i}.ts`,
+    `import { defineTask } from "@wst/wst";\nimport { z } from "zod";\n` +
+      `export default defineTask({ name: "task-${i}", description: "Local task ${i}", ` +
+      `args: z.object({ count: z.number().default(${i}) }), permissions: {}, run: () => ${i} });\n`,
+  );
+}
+
 const wst = ["run", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`];
 const env = { NO_COLOR: "1", XDG_STATE_HOME: state };
 const approve = await new Deno.Command(Deno.execPath(), {
@@ -52,6 +67,8 @@ const cases = {
   confined: [...wst, "validate-config", "--root", root, "--confine", "require"],
   localTrusted: [...wst, "home", "--root", local, "--trust"],
   localApproved: [...wst, "home", "--root", local],
+  localCold: [...wst, "list", "--root", localRoot],
+  localWarm: [...wst, "list", "--root", localRoot],
 } as const;
 type Case = keyof typeof cases;
 const confinable = confineSupport().bwrap !== undefined;
@@ -63,7 +80,7 @@ async function once(args: readonly string[]): Promise<number> {
     args: [...args],
     stdout: "null",
     stderr: "null",
-    env,
+    env: { ...env, WST_CACHE_DIR: cacheDir },
   }).output();
   const elapsed = performance.now() - started;
   if (!out.success) throw new Error(`deno ${args.join(" ")} exited with ${out.code}`);
@@ -78,9 +95,13 @@ const samples: Record<Case, number[]> = {
   confined: [],
   localTrusted: [],
   localApproved: [],
+  localCold: [],
+  localWarm: [],
 };
 for (let i = 0; i < WARMUP + RUNS; i++) {
   for (const name of measured) {
+    // Cold: no registry cache (the warm case that follows writes it back).
+    if (name === "localCold") await Deno.remove(cacheDir, { recursive: true }).catch(() => {});
     const ms = await once(cases[name]);
     if (i >= WARMUP) samples[name].push(ms);
   }
@@ -100,6 +121,8 @@ const rows: Array<[string, number, number | undefined]> = [
   ...(confinable
     ? [["wst validate-config (confined)", median(samples.confined), 3] as [string, number, number]]
     : []),
+  ["wst list, 20 local tasks, no cache", median(samples.localCold), undefined],
+  ["wst list, 20 local tasks, cached", median(samples.localWarm), 1.5],
 ];
 const out: string[] = [`start-up, median of ${RUNS} runs each, interleaved`];
 for (const [name, ms, target] of rows) {

@@ -8,6 +8,9 @@ export interface CliRun {
   stderr: string;
 }
 
+/** The registry cache of this test process's runs (docs/adr/0010), not the user's. */
+const CACHE_DIR = Deno.makeTempDirSync({ prefix: "wst-test-cache-" });
+
 /**
  * A state folder of this test process's own (the trust file goes there), so a
  * test never reads or writes the user's approvals.
@@ -32,6 +35,7 @@ export async function wst(
     NO_COLOR: "1",
     WST_TRUST: "1",
     XDG_STATE_HOME: stateHome,
+    WST_CACHE_DIR: CACHE_DIR,
     ...options.env,
   };
   const command = new Deno.Command(Deno.execPath(), {

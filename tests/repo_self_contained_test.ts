@@ -14,9 +14,11 @@ interface BadReference {
 /**
  * Relative paths whose target lives in a user's workspace, not next to the
  * file that mentions them: the Kiro symlink's target and the pointer files'
- * links are relative to `.kiro/specs/<name>` and `codev/<kind>/`.
+ * links are relative to `.kiro/specs/<name>` and `codev/<kind>/`; the hostile
+ * module tests/hostile/load_outside_json.ts, installed in a test's workspace,
+ * imports a file beside that workspace's root.
  */
-const WORKSPACE_RELATIVE = ["../../.ai/projects/"];
+const WORKSPACE_RELATIVE = ["../../.ai/projects/", "../../../outside.json"];
 
 /** Documents that exist only outside the repository (the product brief and the style guide). */
 const OUTSIDE_DOCUMENTS = [/\bSPEC\.md\b/, /\bSTYLE\.md\b/, /\bSPEC (?:section|§)/];

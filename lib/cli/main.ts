@@ -13,7 +13,12 @@ import { completionsCommand, SHELLS } from "./completions.ts";
 import { describeCommand, listCommand } from "./list.ts";
 import { SCHEMA_NAMES, schemaCommand } from "./schema.ts";
 import { ExitCode, UsageError } from "../errors/mod.ts";
-import { knownPermissions, loadRegistry, type RegistryEntry } from "../registry/mod.ts";
+import {
+  type CacheMode,
+  knownPermissions,
+  loadRegistry,
+  type RegistryEntry,
+} from "../registry/mod.ts";
 import {
   type CliContext,
   GLOBAL_FLAG_SPECS,
@@ -32,6 +37,19 @@ function isKnown(tasks: readonly RegistryEntry[], name: string): boolean {
   return RESERVED_NAMES.has(name) || tasks.some((t) => t.name === name);
 }
 
+/**
+ * How a command uses the registry cache (docs/adr/0010): completion answers
+ * from it alone and never waits on a module; listing and help take it when it
+ * is current; everything else (a run takes a task's permissions from its
+ * description) inspects the modules again.
+ */
+function cacheMode(invocation: Invocation): CacheMode {
+  const command = invocation.command;
+  if (command === "__complete") return "only";
+  if (invocation.help || command === undefined || command === "list") return "use";
+  return "refresh";
+}
+
 /** Stricli's own exit codes for bad input (negative), which wst reports as usage errors. */
 const STRICLI_USAGE_CODES = new Set([-4, -5]);
 
@@ -46,7 +64,10 @@ const STRICLI_USAGE_CODES = new Set([-4, -5]);
  */
 export async function runApp(invocation: Invocation, context: RunContext): Promise<number> {
   const json = invocation.json;
-  const registry = await loadRegistry(context.root, { signal: context.signal });
+  const registry = await loadRegistry(context.root, {
+    signal: context.signal,
+    cache: cacheMode(invocation),
+  });
   const stdout = context.process.stdout.write;
   // What Stricli writes (help, usage errors) holds task-controlled text: argument descriptions,
   // enum choices, defaults. JSON and escaped text pass through unchanged.
@@ -61,8 +82,11 @@ export async function runApp(invocation: Invocation, context: RunContext): Promi
   const app = buildApp(ctx.registry.tasks);
   const argv = commandArgv(invocation);
   const command = invocation.command;
-  if (command !== undefined && command !== "__complete" && !isKnown(registry.tasks, command)) {
-    // The task may be in a module that did not load: say why, before "no command".
+  if (
+    invocation.help || command === undefined ||
+    (command !== "__complete" && !isKnown(registry.tasks, command))
+  ) {
+    // Help lists the tasks, and the one asked for may be in a module that did not load: say why.
     for (const problem of registry.problems) ctx.reporter.warn(problemLine(problem));
   }
 

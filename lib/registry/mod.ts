@@ -1,14 +1,16 @@
 /**
  * The task registry: built-in tasks (from a generated manifest, so that
  * listing them loads no task code) and repository-local task modules from
- * `<root>/.wst/tasks/*.ts` (described in a worker with no permissions).
+ * `<root>/.wst/tasks/*.ts` (described in a child process, each in a worker
+ * with no permissions, and cached: docs/adr/0010).
  *
  * @module
  */
 import manifest from "./_manifest.json" with { type: "json" };
 import type { TaskMeta } from "../task/describe.ts";
 import type { Permissions } from "../task/permissions.ts";
-import { describeTask } from "../sandbox/host.ts";
+import type { CachedModule } from "./_cache.ts";
+import type { InspectProblem } from "./_inspect.ts";
 import {
   argTextProblems,
   checkTaskName,
@@ -120,50 +122,58 @@ export function localTaskFiles(root: string): string[] {
 }
 
 /**
- * Loads the registry: built-ins plus the workspace's local tasks. A local
- * task may not shadow a built-in or another local task: it is left out and
- * reported as a problem, never silently.
+ * How {@linkcode loadRegistry} uses the registry cache (docs/adr/0010):
+ * `only` answers from it and never loads a module (shell completion); `use`
+ * takes it when the `.wst/` folder's fingerprint matches (listing, help);
+ * `refresh` always inspects the modules (a run, which takes their permissions),
+ * and writes it.
+ */
+export type CacheMode = "only" | "use" | "refresh";
+
+/**
+ * Loads the registry: built-ins plus the workspace's local tasks, described
+ * in a child process with time and memory limits and no network (see
+ * `_inspect.ts`). A local task may not shadow a built-in or another local
+ * task: it is left out and reported as a problem, never silently.
  *
  * @param root Absolute workspace root.
- * @param options Aborts the loading (Ctrl-C).
+ * @param options Aborts the loading (Ctrl-C); how the cache is used (default `refresh`).
  * @returns The tasks and the problems.
  * @throws {InterruptedError} When the signal aborted the loading.
  */
 export async function loadRegistry(
   root: string,
-  options: { signal?: AbortSignal | undefined } = {},
+  options: { signal?: AbortSignal | undefined; cache?: CacheMode } = {},
 ): Promise<Registry> {
   const tasks = builtinTasks();
   const problems: RegistryProblem[] = [];
-  const files = localTaskFiles(root);
-  const described = await Promise.allSettled(
-    files.map((path) =>
-      describeTask({ name: relativeTo(root, path), url: toFileUrl(path) }, root, options).then((
-        meta,
-      ) => checkMeta(meta, relativeTo(root, path)))
-    ),
-  );
+  const link = linkedTasksFolder(root);
+  if (link !== undefined) {
+    problems.push({
+      file: link,
+      kind: "sandbox-denied",
+      message:
+        `${link} is a symbolic link: local tasks load only from a .wst/tasks folder inside the root`,
+    });
+  }
+  const files = link === undefined ? localTaskFiles(root) : [];
+  const modules = files.length === 0
+    ? []
+    : await inspected(root, files, options.cache ?? "refresh", options.signal);
   if (options.signal?.aborted) {
     throw new InterruptedError("Interrupted while loading the task modules");
   }
-  described.forEach((outcome, i) => {
-    const path = files[i]!;
-    const file = relativeTo(root, path);
-    if (outcome.status === "rejected") {
-      const error = toWstError(outcome.reason);
-      const message = error instanceof TaskDefinitionError
-        ? error.problems.map((p) => `${p.field}: ${p.message}`).join("; ")
-        : error.message;
-      const at = error.location?.file === file ? error.location : undefined;
-      problems.push({
-        file,
-        ...(at === undefined ? {} : { line: at.line, column: at.column }),
-        message,
-        kind: error.kind,
-      });
+  modules.forEach((module, i) => {
+    if (module === undefined) return; // not in the cache (completion only)
+    const file = relativeTo(root, files[i]!);
+    let meta: TaskMeta;
+    try {
+      if ("problem" in module) throw module.problem;
+      meta = checkMeta(module.meta, file);
+    } catch (err) {
+      problems.push(toProblem(err, file));
       return;
     }
-    const meta = outcome.value;
     const clash = tasks.find((t) => t.name === meta.name);
     if (clash) {
       problems.push({
@@ -177,11 +187,85 @@ export async function loadRegistry(
       });
       return;
     }
-    tasks.push({ ...meta, source: "local", file, url: toFileUrl(path) });
+    tasks.push({ ...meta, source: "local", file, url: toFileUrl(files[i]!) });
   });
   // Ordinal, not localeCompare: its first use loads ICU collation data (~6 ms at start-up).
   tasks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { tasks, problems };
+}
+
+/** What each module gave: from the cache, or from inspecting the modules (then cached). */
+async function inspected(
+  root: string,
+  files: readonly string[],
+  mode: CacheMode,
+  signal: AbortSignal | undefined,
+): Promise<(CachedModule | undefined)[]> {
+  const { readCache, writeCache, fingerprint } = await import("./_cache.ts");
+  const relative = files.map((path) => relativeTo(root, path));
+  if (mode === "only") {
+    const cache = await readCache(root);
+    return relative.map((file) => cache?.modules[file]);
+  }
+  const print = await fingerprint(root);
+  const cache = mode === "use" ? await readCache(root) : undefined;
+  const current = cache?.fingerprint === print ? cache.modules : {};
+  const modules: (CachedModule | undefined)[] = relative.map((file) => current[file]);
+  const missing = files.filter((_, i) => modules[i] === undefined);
+  if (missing.length === 0) return modules;
+  const { inspectModules } = await import("./_inspect.ts");
+  const outcomes = await inspectModules(root, missing, { signal });
+  let k = 0;
+  for (let i = 0; i < modules.length; i++) {
+    if (modules[i] !== undefined) continue;
+    const o = outcomes[k++]!;
+    modules[i] = "meta" in o ? { meta: o.meta } : { problem: o.problem };
+  }
+  // What the clock or the memory decided is not kept: a busy machine can cause it.
+  const kept = relative.flatMap((file, i) => {
+    const m = modules[i]!;
+    return "problem" in m && m.problem.transient === true ? [] : [[file, m] as const];
+  });
+  await writeCache(root, print, Object.fromEntries(kept));
+  return modules;
+}
+
+function toProblem(err: unknown, file: string): RegistryProblem {
+  if (isInspectProblem(err)) {
+    return {
+      file,
+      ...(err.line === undefined ? {} : { line: err.line }),
+      ...(err.column === undefined ? {} : { column: err.column }),
+      message: err.message,
+      kind: err.kind,
+    };
+  }
+  const error = toWstError(err);
+  const message = error instanceof TaskDefinitionError
+    ? error.problems.map((p) => `${p.field}: ${p.message}`).join("; ")
+    : error.message;
+  return { file, message, kind: error.kind };
+}
+
+function isInspectProblem(value: unknown): value is InspectProblem {
+  return typeof value === "object" && value !== null && !(value instanceof Error) &&
+    typeof (value as InspectProblem).message === "string" &&
+    typeof (value as InspectProblem).kind === "string";
+}
+
+/**
+ * `.wst` or `.wst/tasks` when it is a symbolic link: the modules behind it,
+ * and what they read while loading, would be outside the root.
+ */
+function linkedTasksFolder(root: string): string | undefined {
+  for (const folder of [".wst", LOCAL_TASKS_DIR]) {
+    try {
+      if (Deno.lstatSync(resolvePath(root, folder)).isSymlink) return folder;
+    } catch {
+      return undefined; // missing: no local tasks
+    }
+  }
+  return undefined;
 }
 
 /**

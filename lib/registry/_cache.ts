@@ -1,0 +1,205 @@
+// The registry cache (docs/adr/0010): what inspecting a root's local task
+// modules gave, keyed by the root, with a fingerprint of its `.wst/` folder,
+// in the user's cache folder (never in the repository, so a repository cannot
+// plant it). It is a hint: every entry is checked again (`checkMeta`) before
+// use, a fingerprint that differs means inspecting again, and commands that
+// run a task do not use it.
+import { REPO_ROOT } from "../../scripts/runtime_flags.ts";
+import { resolvePath, SEP } from "../_path.ts";
+import type { TaskMeta } from "../task/describe.ts";
+import type { InspectProblem } from "./_inspect.ts";
+
+/** What inspecting one module gave: its description or why it is left out. */
+export type CachedModule = { meta: TaskMeta } | { problem: InspectProblem };
+
+/** The cache file of one root. */
+export interface RegistryCache {
+  format: typeof FORMAT;
+  root: string;
+  fingerprint: string;
+  /** By module path relative to the root. */
+  modules: Record<string, CachedModule>;
+}
+
+const FORMAT = 1;
+/** What a module graph can hold: code and JSON (as lib/sandbox/host.ts grants while loading). */
+const MODULE_FILE = /\.(?:[cm]?[jt]s|[jt]sx|json)$/;
+/** At most this many files of a `.wst/` folder are fingerprinted (as many as are granted). */
+const MAX_MODULE_FILES = 2_000;
+
+/**
+ * The user's cache folder for wst: `$WST_CACHE_DIR`, else
+ * `$XDG_CACHE_HOME/wst`, else `~/.cache/wst` (`%LOCALAPPDATA%\wst` on
+ * Windows); undefined when none is known.
+ */
+export function cacheHome(
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+): string | undefined {
+  const own = env("WST_CACHE_DIR");
+  if (own) return resolvePath(Deno.cwd(), own);
+  const xdg = env("XDG_CACHE_HOME");
+  if (xdg) return resolvePath(xdg, "wst");
+  if (Deno.build.os === "windows") {
+    const local = env("LOCALAPPDATA");
+    return local ? resolvePath(local, "wst") : undefined;
+  }
+  const home = env("HOME");
+  return home ? resolvePath(home, ".cache/wst") : undefined;
+}
+
+/**
+ * The cache file of a root: `<cache home>/registry/<sha-256 of the root>.json`.
+ *
+ * @param root Absolute workspace root.
+ * @returns Its path, or undefined without a cache folder.
+ */
+export async function cachePath(root: string): Promise<string | undefined> {
+  const home = cacheHome();
+  return home === undefined ? undefined : `${home}${SEP}registry${SEP}${await hex(root)}.json`;
+}
+
+/**
+ * The cache of a root, if there is one for it that reads back.
+ *
+ * @param root Absolute workspace root.
+ * @returns The cache, or undefined.
+ */
+export async function readCache(root: string): Promise<RegistryCache | undefined> {
+  const path = await cachePath(root);
+  if (path === undefined) return undefined;
+  try {
+    const value = JSON.parse(Deno.readTextFileSync(path)) as RegistryCache;
+    if (
+      value?.format !== FORMAT || value.root !== root || typeof value.fingerprint !== "string" ||
+      typeof value.modules !== "object" || value.modules === null
+    ) {
+      return undefined;
+    }
+    // Only entries of the right shape: what they say is checked again by the registry.
+    const modules: Record<string, CachedModule> = {};
+    for (const [file, module] of Object.entries(value.modules)) {
+      if (isCachedModule(module)) modules[file] = module;
+    }
+    return { ...value, modules };
+  } catch {
+    return undefined;
+  }
+}
+
+function isCachedModule(value: unknown): value is CachedModule {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const { meta, problem } = value as { meta?: unknown; problem?: Record<string, unknown> };
+  if (typeof meta === "object" && meta !== null && !Array.isArray(meta)) return true;
+  return typeof problem === "object" && problem !== null &&
+    typeof problem.message === "string" && typeof problem.kind === "string" &&
+    (problem.line === undefined || typeof problem.line === "number") &&
+    (problem.column === undefined || typeof problem.column === "number");
+}
+
+/**
+ * Writes the cache of a root: a temporary file of its own, renamed over the
+ * cache file, so concurrent writers never mix and a reader sees a whole file.
+ * A cache that cannot be written is left alone (it is only a cache).
+ *
+ * @param root Absolute workspace root.
+ * @param fingerprint The `.wst/` folder's fingerprint the modules were inspected at.
+ * @param modules By module path relative to the root.
+ */
+export async function writeCache(
+  root: string,
+  fingerprint: string,
+  modules: Record<string, CachedModule>,
+): Promise<void> {
+  const path = await cachePath(root);
+  if (path === undefined) return;
+  const cache: RegistryCache = { format: FORMAT, root, fingerprint, modules };
+  const tmp = `${path}.${crypto.randomUUID()}.tmp`;
+  try {
+    Deno.mkdirSync(path.slice(0, path.lastIndexOf(SEP)), { recursive: true, mode: 0o700 });
+    Deno.writeTextFileSync(tmp, `${JSON.stringify(cache)}\n`, { mode: 0o600 });
+    Deno.renameSync(tmp, path);
+  } catch {
+    try {
+      Deno.removeSync(tmp);
+    } catch {
+      // never written
+    }
+  }
+}
+
+/**
+ * A fingerprint of everything loading a root's local modules depends on: the
+ * module files (code and JSON, links not followed, `cache/` left out) of its
+ * `.wst/` folder, by path and content, and the wst sources that describe them.
+ *
+ * @param root Absolute workspace root.
+ * @returns 64 hex digits.
+ */
+export async function fingerprint(root: string): Promise<string> {
+  const folder = resolvePath(root, ".wst");
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(dir)];
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (files.length >= MAX_MODULE_FILES) return;
+      const path = `${dir}${SEP}${entry.name}`;
+      if (entry.isDirectory && !(dir === folder && entry.name === "cache")) walk(path);
+      else if (entry.isFile && MODULE_FILE.test(entry.name)) files.push(path);
+    }
+  };
+  walk(folder);
+  files.sort();
+  const encoder = new TextEncoder();
+  const parts: Uint8Array[] = [encoder.encode(`${FORMAT}\0${wstStamp()}\0`)];
+  for (const file of files) {
+    let content: Uint8Array;
+    try {
+      content = Deno.readFileSync(file);
+    } catch {
+      content = encoder.encode("\0unreadable");
+    }
+    parts.push(encoder.encode(`${file.slice(folder.length)}\0${content.length}\0`), content);
+  }
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
+  }
+  return await hex(all);
+}
+
+/** wst's own files that decide what a description holds: a change in them means inspecting again. */
+const WST_SOURCES = [
+  "lib/task/describe.ts",
+  "lib/sandbox/_worker_runtime.ts",
+  "lib/sandbox/host.ts",
+  "lib/registry/_inspect_child.ts",
+  "deno.json",
+  "deno.lock",
+];
+
+function wstStamp(): string {
+  return [
+    REPO_ROOT,
+    ...WST_SOURCES.map((file) => {
+      try {
+        const info = Deno.statSync(`${REPO_ROOT}/${file}`);
+        return `${info.size}:${info.mtime?.getTime() ?? 0}`;
+      } catch {
+        return "-";
+      }
+    }),
+  ].join("\0");
+}
+
+async function hex(data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,114 @@
+import { assert, assertEquals, assertNotEquals } from "../../tests/assert.ts";
+import { cacheHome, fingerprint, readCache, writeCache } from "./_cache.ts";
+import { loadLimits } from "./_inspect.ts";
+
+const META = {
+  name: "good",
+  description: "A good task",
+  argsSchema: { type: "object" },
+  permissions: {},
+};
+
+/** Runs `fn` with WST_CACHE_DIR set to a fresh folder, then removes it. */
+async function withCacheDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "wst-cache-test-" });
+  const before = Deno.env.get("WST_CACHE_DIR");
+  Deno.env.set("WST_CACHE_DIR", dir);
+  try {
+    await fn(dir);
+  } finally {
+    if (before === undefined) Deno.env.delete("WST_CACHE_DIR");
+    else Deno.env.set("WST_CACHE_DIR", before);
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("cacheHome: WST_CACHE_DIR, then XDG_CACHE_HOME/wst, then ~/.cache/wst", () => {
+  const env = (vars: Record<string, string>) => (name: string) => vars[name];
+  assertEquals(cacheHome(env({ WST_CACHE_DIR: "/c", XDG_CACHE_HOME: "/x", HOME: "/h" })), "/c");
+  assertEquals(cacheHome(env({ XDG_CACHE_HOME: "/x", HOME: "/h" })), "/x/wst");
+  if (Deno.build.os !== "windows") {
+    assertEquals(cacheHome(env({ HOME: "/h" })), "/h/.cache/wst");
+    assertEquals(cacheHome(env({})), undefined);
+  }
+});
+
+Deno.test("loadLimits: defaults, and the env vars when they are sensible", () => {
+  const env = (vars: Record<string, string>) => (name: string) => vars[name];
+  assertEquals(loadLimits(env({})), { timeoutMs: 5_000, memoryMb: 256 });
+  assertEquals(loadLimits(env({ WST_LOAD_TIMEOUT: "0.5", WST_LOAD_MEMORY: "1024" })), {
+    timeoutMs: 500,
+    memoryMb: 1024,
+  });
+  assertEquals(loadLimits(env({ WST_LOAD_TIMEOUT: "-1", WST_LOAD_MEMORY: "1" })), {
+    timeoutMs: 5_000,
+    memoryMb: 256,
+  });
+});
+
+Deno.test("registry cache: round trip, one file per root, entries of the wrong shape dropped", async () => {
+  await withCacheDir(async (dir) => {
+    await writeCache("/root/a", "f1", { ".wst/tasks/a.ts": { meta: META } });
+    await writeCache("/root/b", "f2", {
+      ".wst/tasks/b.ts": { problem: { message: "boom", kind: "task-failed" } },
+    });
+    const a = await readCache("/root/a");
+    assertEquals(a?.fingerprint, "f1");
+    assertEquals(a?.modules, { ".wst/tasks/a.ts": { meta: META } });
+    assertEquals((await readCache("/root/b"))?.fingerprint, "f2");
+    assertEquals(await readCache("/root/c"), undefined);
+    const files = await Array.fromAsync(Deno.readDir(`${dir}/registry`), (e) => e.name);
+    assertEquals(files.length, 2);
+    // Planted garbage: a string, an array, a problem without a message.
+    const path = `${dir}/registry/${files.find((f) => f !== "")}`;
+    const cache = JSON.parse(await Deno.readTextFile(path));
+    cache.modules = {
+      "x.ts": "meta",
+      "y.ts": [1],
+      "z.ts": { problem: { kind: "task-failed" } },
+      "ok.ts": { meta: META },
+    };
+    await Deno.writeTextFile(path, JSON.stringify(cache));
+    const read = await readCache(cache.root);
+    assertEquals(Object.keys(read?.modules ?? {}), ["ok.ts"]);
+  });
+});
+
+Deno.test("registry cache: writers racing in one process leave one whole file and no temporary files", async () => {
+  await withCacheDir(async (dir) => {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        writeCache("/root/a", `f${i}`, {
+          ".wst/tasks/a.ts": { meta: { ...META, description: "x".repeat(i * 1000) } },
+        })),
+    );
+    const files = await Array.fromAsync(Deno.readDir(`${dir}/registry`), (e) => e.name);
+    assertEquals(files.length, 1, files.join(", "));
+    const cache = await readCache("/root/a");
+    assert(cache !== undefined);
+    const i = Number(cache.fingerprint.slice(1));
+    const meta = (cache.modules[".wst/tasks/a.ts"] as { meta: typeof META }).meta;
+    assertEquals(meta.description.length, i * 1000);
+  });
+});
+
+Deno.test("fingerprint: changes with any module file of .wst/, not with other files", async () => {
+  const root = await Deno.makeTempDir({ prefix: "wst-fingerprint-" });
+  try {
+    await Deno.mkdir(`${root}/.wst/tasks`, { recursive: true });
+    await Deno.writeTextFile(`${root}/.wst/tasks/a.ts`, "export default 1;\n");
+    const first = await fingerprint(root);
+    assertEquals(await fingerprint(root), first);
+    await Deno.writeTextFile(`${root}/README.md`, "not a module\n");
+    await Deno.mkdir(`${root}/.wst/cache`);
+    await Deno.writeTextFile(`${root}/.wst/cache/x.json`, "{}");
+    assertEquals(await fingerprint(root), first);
+    await Deno.writeTextFile(`${root}/.wst/_helper.json`, "{}");
+    const second = await fingerprint(root);
+    assertNotEquals(second, first);
+    await Deno.writeTextFile(`${root}/.wst/tasks/a.ts`, "export default 2;\n");
+    assertNotEquals(await fingerprint(root), second);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
