@@ -3,6 +3,7 @@
 // describe_controls.ts runs through the real CLI in a fresh workspace.
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { type TempWorkspace, workspace, wst } from "./_cli.ts";
+import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
 import { confineSupport } from "../lib/sandbox/confine.ts";
 import { escapeStream } from "../lib/reporter/mod.ts";
 
@@ -236,4 +237,44 @@ Deno.test("a bidi override in a task's description makes it a definition error n
   const run = await wst(["describe-controls", "--root", ws.dir]);
   assertEquals(run.code, 2, run.stderr);
   assertMatch(run.stderr, /\.wst\/tasks\/describe_controls\.ts: description: /);
+});
+
+Deno.test("in GitHub Actions, a task's error cannot end the block early: one end marker per stream, after everything", async () => {
+  // The runner keeps one stop-commands state for stdout and stderr: an end marker on stdout
+  // written before the error (on stderr) would let the error's lines run as workflow commands.
+  await using ws = await workspace({
+    ".wst/tasks/forge.ts": `import { defineTask } from "@wst/wst";
+export default defineTask({
+  name: "forge",
+  description: "Fails with workflow commands in its message",
+  run() {
+    throw new Error("failed\\n::error title=Forged::injected\\n::add-mask::x");
+  },
+});
+`,
+  });
+  // Both streams into one pipe, in the order wst wrote them (as \`2>&1\` would).
+  const script = `exec "$0" run --quiet ${RUNTIME_FLAGS.join(" ")} "${REPO_ROOT}/${ENTRY_POINT}" ` +
+    `forge --root "$1" 2>&1`;
+  const out = await new Deno.Command("sh", {
+    args: ["-c", script, Deno.execPath(), ws.dir],
+    env: { NO_COLOR: "1", GITHUB_ACTIONS: "true", WST_TRUST: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(out.code, 1, new TextDecoder().decode(out.stderr));
+  const merged = new TextDecoder().decode(out.stdout);
+  // One state for both streams, as the runner keeps it.
+  // (The second stream's end marker comes after the block ended: a command the runner ignores.)
+  let token: string | undefined;
+  let ended: string | undefined;
+  const executed: string[] = [];
+  for (const line of merged.split("\n")) {
+    const start = /^::stop-commands::(.*)$/.exec(line);
+    if (token === undefined && start) token = start[1];
+    else if (token !== undefined && line === `::${token}::`) [ended, token] = [line, undefined];
+    else if (token === undefined && line.startsWith("::") && line !== ended) executed.push(line);
+  }
+  assertEquals(executed, [], merged);
+  assert(merged.includes("::error title=Forged::injected"), merged);
 });

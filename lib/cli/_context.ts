@@ -36,11 +36,23 @@ export interface RunContext {
   readonly annotations?: string[];
   /**
    * In GitHub Actions: the run's `::stop-commands::<token>` and `::<token>::`
-   * lines. stderr gets them around the whole run; stdout around a task's run
-   * and result (not with `--json`, and not for wst's own output, such as
-   * `wst schema`, which may be redirected to a file).
+   * lines. stderr gets them around the whole run; stdout from a task's run to
+   * the end of the run (not with `--json`, and not for wst's own output, such
+   * as `wst schema`, which may be redirected to a file).
    */
-  readonly stopCommands?: { readonly start: string; readonly end: string } | undefined;
+  readonly stopCommands?: StopCommands | undefined;
+}
+
+/** A run's stop-commands markers (GitHub Actions), shared by every context of the run. */
+export interface StopCommands {
+  readonly start: string;
+  readonly end: string;
+  /**
+   * Set once stdout got the start marker: the run's end then writes the end
+   * marker on stdout too, after everything else (one block for both streams:
+   * the runner's state is shared, so no marker may end it early).
+   */
+  stdout?: boolean;
 }
 
 /** What every Stricli command gets: a {@linkcode RunContext} and the registry. */

@@ -48,7 +48,9 @@ export async function runInvocation(
   } catch (err) {
     return reportError(ctx, err);
   } finally {
+    // One end, after everything (the error included), on each stream that got a start.
     if (markers !== undefined) ctx.process.stderr.write(markers.end);
+    if (markers !== undefined && markers.stdout === true) ctx.process.stdout.write(markers.end);
     for (const line of ctx.annotations ?? []) ctx.process.stderr.write(`${line}\n`);
   }
 }
@@ -59,8 +61,9 @@ export async function runInvocation(
  * reach: loading task modules, their logs, progress, errors, results, and
  * the output of children that share wst's stdout and stderr. The runner
  * reads workflow commands from both streams, one reader each: stderr gets
- * the markers around the whole run, stdout around a task's run and result
- * (`runTaskCommand`), except with `--json`, where stdout is exactly one JSON
+ * the markers around the whole run, stdout from a task's run to the end of
+ * the run (`runTaskCommand` writes its start; both ends come last, after any
+ * error, since one end marker ends the block for both streams), except with `--json`, where stdout is exactly one JSON
  * document, whose one line never starts with `::`.
  *
  * @returns The two lines, or undefined outside GitHub Actions.

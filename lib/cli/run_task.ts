@@ -31,14 +31,14 @@ export async function runTaskCommand(
 ): Promise<void> {
   const args = taskArguments(ctx, entry, input);
   // In GitHub Actions, the task's result and its children's output on stdout are inside the
-  // run's stop-commands block too (stderr's markers are written around the whole run).
+  // run's stop-commands block too. The block ends once, at the very end of the run (runInvocation),
+  // after any error: an end marker here would end it for stderr as well (the runner's state is one).
   const markers = ctx.json ? undefined : ctx.stopCommands;
-  if (markers !== undefined) ctx.process.stdout.write(markers.start);
-  try {
-    await runTask(ctx, entry, args);
-  } finally {
-    if (markers !== undefined) ctx.process.stdout.write(markers.end);
+  if (markers !== undefined && markers.stdout !== true) {
+    ctx.process.stdout.write(markers.start);
+    markers.stdout = true;
   }
+  await runTask(ctx, entry, args);
 }
 
 async function runTask(
