@@ -3,6 +3,7 @@
 // helper task whose permissions grow from arguments its caller chooses.
 import { assertEquals, assertMatch } from "./assert.ts";
 import { workspace, wst } from "./_cli.ts";
+import { sh } from "./_git.ts";
 
 function config(tools: string): string {
   return `version: v1\nprojects: []\nworkspaces: []\ndevelopment_tools:\n${tools}`;
@@ -168,4 +169,36 @@ Deno.test("sandbox refuses declared-link: a declared path inside the root that l
   await Deno.symlink(`${ws.dir}/real`, `${ws.dir}/docs`);
   const inside = await wst(["declared-link", "--root", ws.dir, "--json"]);
   assertEquals([inside.code, JSON.parse(inside.stdout)], [0, "inside\n"], inside.stderr);
+});
+
+Deno.test("a repository's git config cannot make wst's git run a program: fsmonitor and hooks are overridden", async () => {
+  // `--confine off`: git's own settings are what must hold here, not the OS sandbox.
+  await using ws = await workspace({ "README.md": "x\n", ".wst/.keep": "" });
+  const marker = `${ws.dir}.fsmonitor-ran`;
+  const hook = `${ws.dir}.hook-ran`;
+  await sh(ws.dir, "init", "-q");
+  await sh(ws.dir, "add", ".");
+  await sh(ws.dir, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init");
+  await Deno.writeTextFile(`${ws.dir}/.git/hooks/post-index-change`, `#!/bin/sh\ntouch ${hook}\n`, {
+    mode: 0o755,
+  });
+  await sh(ws.dir, "config", "core.fsmonitor", `sh -c 'touch ${marker}; echo'`);
+  // The repository's setting is live: the user's own git runs it.
+  await sh(ws.dir, "status", "--porcelain");
+  assertEquals(await exists(marker), true, "the fsmonitor probe did not run under plain git");
+  await Deno.remove(marker);
+  await Deno.remove(hook).catch(() => {}); // git status may or may not have touched the index
+  const run = await wst([
+    "discover-mr-targets",
+    "--root",
+    ws.dir,
+    "--changed-since",
+    "HEAD",
+    "--confine",
+    "off",
+    "--json",
+  ]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(await exists(marker), false, "wst's git ran the repository's fsmonitor");
+  assertEquals(await exists(hook), false, "wst's git ran the repository's hook");
 });

@@ -1,5 +1,6 @@
 import { UsageError, WstError } from "../errors/mod.ts";
 import type { Shell } from "../task/context.ts";
+import { NON_INTERACTIVE_GIT_ENV, SAFE_GIT_ARGS } from "../workspace/git.ts";
 
 /**
  * The paths that differ between `ref` and the working tree of the git
@@ -19,7 +20,8 @@ export async function changedPaths(
 ): Promise<string[]> {
   const { root, ref } = options;
   const git = (...args: string[]) =>
-    $`git ${args}`.cwd(root).stdout("piped").stderr("piped").noThrow();
+    $`git ${[...SAFE_GIT_ARGS, ...args]}`.cwd(root).env(NON_INTERACTIVE_GIT_ENV).stdin("null")
+      .stdout("piped").stderr("piped").noThrow();
   const inside = await git("rev-parse", "--show-prefix");
   if (inside.code !== 0) {
     throw new UsageError(

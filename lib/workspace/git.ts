@@ -13,6 +13,19 @@ export const NON_INTERACTIVE_GIT_ENV: Readonly<Record<string, string>> = {
   GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o ConnectTimeout=15",
 };
 
+/**
+ * Settings given on git's command line, where they win over the repository's
+ * own `.git/config`: a repository (or a task that may write into one) cannot
+ * make wst's git run a program of its choosing through an fsmonitor hook or
+ * the hooks folder (git's ssh command is fixed by `GIT_SSH_COMMAND` above).
+ */
+export const SAFE_GIT_ARGS: readonly string[] = [
+  "-c",
+  "core.fsmonitor=false",
+  "-c",
+  "core.hooksPath=/dev/null",
+];
+
 /** The outcome of one git command. */
 export interface GitResult {
   code: number;
@@ -20,9 +33,10 @@ export interface GitResult {
   stderr: string;
 }
 
-/** Runs `git <args>` in `cwd`, never interactively, without throwing. */
+/** Runs `git <args>` in `cwd`, never interactively, without a repository's hooks, without throwing. */
 export async function git($: Shell, cwd: string, ...args: string[]): Promise<GitResult> {
-  const out = await $`git ${args}`.cwd(cwd).env(NON_INTERACTIVE_GIT_ENV).stdin("null")
+  const out = await $`git ${[...SAFE_GIT_ARGS, ...args]}`.cwd(cwd).env(NON_INTERACTIVE_GIT_ENV)
+    .stdin("null")
     .stdout("piped").stderr("piped").noThrow();
   return { code: out.code, stdout: out.stdout.trim(), stderr: out.stderr.trim() };
 }
