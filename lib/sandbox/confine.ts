@@ -268,13 +268,28 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   for (const path of plan.write) {
     const info = lstat(path);
     if (info?.isDirectory) declared(path, "rw");
-    else {
+    else if (info?.isFile && !within(path, plan.root)) {
+      // A file outside the root (`$GITHUB_OUTPUT`) is bound alone: its folder holds other files
+      // (`$GITHUB_ENV` next to it) that the task did not declare. It can be appended to, not
+      // replaced by a rename.
+      declared(path, "rw");
+    } else {
       // A file is replaced atomically (a temp file renamed over it: a mount point cannot be), and
       // a path that does not exist yet is created: both need their folder, the nearest existing
       // one, never \`/\`. Deno's permissions still hold the task's own code to the path itself.
       const parent = existingParent(path);
       if (parent !== undefined) declared(parent, "rw");
     }
+  }
+  // The root's .git holds what git runs (hooks, the programs its config names): it stays
+  // read-only under a writable folder unless a write path names it or a path inside it.
+  const gitDir = `${plan.root}${SEP}.git`;
+  const namesGit = plan.write.some((path) => within(path, gitDir));
+  if (!namesGit && lstat(gitDir)?.isDirectory) {
+    const covering = [...binds.entries()].some(([dest, b]) =>
+      b.kind === "rw" && within(gitDir, dest)
+    );
+    if (covering) declared(gitDir, "ro");
   }
   // Write implies read: a read path in a writable folder stays writable (a file bound read-only
   // there could not be replaced).

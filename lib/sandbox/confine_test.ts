@@ -86,3 +86,34 @@ Deno.test("confineMode: flag, then WST_CONFINE, then auto; anything else is name
     error: '--confine must be one of auto, require, off, found "bogus"',
   });
 });
+
+Deno.test("bwrapArgs: a write file outside the root is bound alone, not its folder", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    await Deno.mkdir(`${dir}/root`);
+    await Deno.mkdir(`${dir}/github`);
+    await Deno.writeTextFile(`${dir}/github/output`, "");
+    await Deno.writeTextFile(`${dir}/github/env`, "");
+    const args = bwrapArgs(await plan(`${dir}/root`, { write: [`${dir}/github/output`] }));
+    const binds = mounts(args).filter((m) => m[2]?.startsWith(`${dir}/github`));
+    assertEquals(binds, [["--bind", `${dir}/github/output`, `${dir}/github/output`]]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bwrapArgs: the root's .git stays read-only under a writable root unless a write path names it", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    await Deno.mkdir(`${dir}/.git/hooks`, { recursive: true });
+    const writable = mounts(bwrapArgs(await plan(dir, { write: [dir] })));
+    assertEquals(writable.filter((m) => m[2]?.startsWith(dir)), [
+      ["--bind", dir, dir],
+      ["--ro-bind", `${dir}/.git`, `${dir}/.git`],
+    ]);
+    const named = mounts(bwrapArgs(await plan(dir, { write: [dir, `${dir}/.git/hooks`] })));
+    assert(!named.some((m) => m[0] === "--ro-bind" && m[2] === `${dir}/.git`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

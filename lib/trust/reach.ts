@@ -20,7 +20,10 @@ export type Reach = Partial<Record<ReachKind, string[]>>;
 /**
  * What the given permissions reach beyond the root: every read or write path
  * that resolves outside it (absolute, `..`, a symbolic link that leads out,
- * `$NAME`, `~`), and every `run`, `env` and `net` entry. `tasks` is not
+ * `$NAME`, `~`), write access to the root's `.git` folder (by a write path
+ * that holds it or is inside it: git runs the hooks and the programs a
+ * repository's config names, so writing there reaches whatever runs git
+ * later), and every `run`, `env` and `net` entry. `tasks` is not
  * part of it: a task started with `ctx.runTask` is checked for its own
  * permissions when it starts.
  *
@@ -38,6 +41,7 @@ export function reachBeyond(permissions: PermissionLists, root: string): Reach {
     for (const path of permissions[kind] ?? []) {
       const outside = pathBeyond(path, root);
       if (outside !== undefined) add(kind, outside);
+      else if (kind === "write" && coversGitFolder(path, root)) add(kind, `${root}${SEP}.git`);
     }
   }
   for (const name of permissions.run ?? []) {
@@ -144,6 +148,13 @@ function isInside(path: string, folder: string): boolean {
   if (path === folder) return true;
   const prefix = folder.endsWith("/") || folder.endsWith(SEP) ? folder : `${folder}${SEP}`;
   return path.startsWith(prefix) || (SEP !== "/" && path.startsWith(`${folder}/`));
+}
+
+/** Whether a write path inside the root is the root's `.git` folder, inside it, or holds it. */
+function coversGitFolder(path: string, root: string): boolean {
+  const git = `${root}${SEP}.git`;
+  const lexical = resolvePath(root, path);
+  return isInside(git, lexical) || isInside(lexical, git);
 }
 
 /** A declared path, normalised, when it reaches outside the root; undefined inside. */

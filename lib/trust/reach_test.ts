@@ -82,3 +82,17 @@ Deno.test("quoteForTerminal() leaves no control, C1 or bidirectional character a
   assertEquals(quoteForTerminal("a\u009bb\u202ec\u2066"), '"a\\u009bb\\u202ec\\u2066"');
   assertEquals(quoteForTerminal('say "hi"'), '"say \\"hi\\""');
 });
+
+Deno.test("reachBeyond() counts write access to the root's .git folder: git runs what it holds", () => {
+  const root = Deno.realPathSync(Deno.makeTempDirSync());
+  try {
+    const git = `${root}/.git`;
+    assertEquals(reachBeyond({ write: ["."] }, root), { write: [git] });
+    assertEquals(reachBeyond({ write: [".git/hooks"] }, root), { write: [git] });
+    assertEquals(reachBeyond({ write: [root] }, root), { write: [git] });
+    // Reading it, or writing anywhere else in the root, reaches nothing beyond it.
+    assertEquals(reachBeyond({ read: ["."], write: ["out", ".github"] }, root), {});
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
