@@ -43,6 +43,19 @@ export default defineTask({
     }),
 });
 `,
+  // A script whose sleep dies of the terminal's SIGINT: the script itself goes on and succeeds.
+  ".wst/tasks/script.ts": `import { defineTask } from "@wst/wst";
+export default defineTask({
+  name: "script",
+  description: "Runs a script that sleeps, then says done",
+  permissions: { run: ["sh"] },
+  async run(ctx) {
+    ctx.log.info("waiting for Ctrl-C");
+    await ctx.$\`sh -c "sleep 20; echo done"\`.noThrow();
+    return "woke";
+  },
+});
+`,
 };
 
 /** Far beyond the host's 3 s grace period: only a CLI that hangs takes this long. */
@@ -59,11 +72,20 @@ interface Interrupted {
  * Starts `wst <args>`, waits until its stderr says the task is waiting, sends
  * SIGINT, and returns how the process ended and everything it printed.
  */
-async function interrupt(args: string[]): Promise<Interrupted> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`, ...args],
+async function interrupt(args: string[], options: { group?: boolean } = {}): Promise<Interrupted> {
+  const command = [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    ...RUNTIME_FLAGS,
+    `${REPO_ROOT}/${ENTRY_POINT}`,
+  ];
+  // `group`: wst leads a process group of its own, and SIGINT goes to the whole group, as a
+  // terminal's Ctrl-C does (the task's children get it too).
+  const child = new Deno.Command(options.group ? "setsid" : command[0]!, {
+    args: [...(options.group ? command : command.slice(1)), ...args],
     cwd: REPO_ROOT,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", WST_TRUST: "1" },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -84,7 +106,8 @@ async function interrupt(args: string[]): Promise<Interrupted> {
     }
     stderr += decoder.decode(value, { stream: true });
   }
-  child.kill("SIGINT");
+  if (options.group) Deno.kill(-child.pid, "SIGINT");
+  else child.kill("SIGINT");
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
     stderr += decoder.decode(chunk.value, { stream: true });
   }
@@ -111,3 +134,15 @@ Deno.test("Ctrl-C: a task that ignores ctx.signal is ended after the grace perio
   assertEquals(error.kind, "interrupted");
   assertMatch(error.message, /^Task "stubborn" was interrupted$/);
 });
+
+for (const confine of ["off", "auto"]) {
+  Deno.test(`Ctrl-C from a terminal (the whole process group) ends a script's run with 130, --confine ${confine}`, async () => {
+    await using ws = await workspace(TASKS);
+    const run = await interrupt(["script", "--root", ws.dir, "--confine", confine], {
+      group: true,
+    });
+    assertEquals([run.code, run.signal], [130, null], run.stderr);
+    assertMatch(run.stderr, /Task "script" was interrupted/);
+    assertEquals(run.stdout, "");
+  });
+}

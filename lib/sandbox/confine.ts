@@ -598,8 +598,10 @@ export async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void>
  */
 export async function readLines(conn: Deno.Conn, onLine: (line: string) => void): Promise<void> {
   const decoder = new TextDecoder();
-  let buffered = "";
-  const chunk = new Uint8Array(64 * 1024);
+  // The pieces of the line read so far: only each new chunk is searched for a newline, so a
+  // large message (a task's result) costs time in proportion to its size.
+  let pieces: string[] = [];
+  const chunk = new Uint8Array(256 * 1024);
   while (true) {
     let n: number | null;
     try {
@@ -608,12 +610,15 @@ export async function readLines(conn: Deno.Conn, onLine: (line: string) => void)
       n = null;
     }
     if (n === null) return;
-    buffered += decoder.decode(chunk.subarray(0, n), { stream: true });
+    let text = decoder.decode(chunk.subarray(0, n), { stream: true });
     let newline: number;
-    while ((newline = buffered.indexOf("\n")) >= 0) {
-      const line = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
+    while ((newline = text.indexOf("\n")) >= 0) {
+      pieces.push(text.slice(0, newline));
+      text = text.slice(newline + 1);
+      const line = pieces.length === 1 ? pieces[0]! : pieces.join("");
+      pieces = [];
       if (line !== "") onLine(line);
     }
+    if (text !== "") pieces.push(text);
   }
 }

@@ -422,7 +422,10 @@ function exchange<T>(
       if (graceTimer !== undefined) clearTimeout(graceTimer);
       if (deadline !== undefined) clearTimeout(deadline);
       options.signal?.removeEventListener("abort", onAbort);
-      channel.terminate().then(fn, fn);
+      // After Ctrl-C, however the task ended (a result from a script whose sleep was killed, a
+      // runner that died with the terminal's SIGINT), the run was interrupted: exit 130.
+      const done = options.signal?.aborted ? () => reject(interrupted(task.name)) : fn;
+      channel.terminate().then(done, done);
     };
     const onAbort = () => {
       channel.post({ type: "abort" });
