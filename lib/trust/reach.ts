@@ -19,8 +19,9 @@ export type Reach = Partial<Record<ReachKind, string[]>>;
 
 /**
  * What the given permissions reach beyond the root: every read or write path
- * that resolves outside it (absolute, `..`, a symbolic link that leads out,
- * `$NAME`, `~`), write access to the root's `.git` folder (by a write path
+ * that is outside it as declared (absolute, `..`, `$NAME`, `~`; a path
+ * inside it that a symbolic link leads out of is refused by the sandbox
+ * before the task starts, so it is not asked about), write access to the root's `.git` folder (by a write path
  * that holds it or is inside it: git runs the hooks and the programs a
  * repository's config names, so writing there reaches whatever runs git
  * later), and every `run`, `env` and `net` entry. `tasks` is not
@@ -162,8 +163,10 @@ function pathBeyond(path: string, root: string): string | undefined {
   const variable = /^(\$[A-Za-z_][A-Za-z0-9_]*|~[^/\\]*)([\\/].*)?$/.exec(path);
   if (variable !== null) return foldSegments(variable[1]!, variable[2] ?? "");
   const lexical = resolvePath(root, path);
+  // Inside the root as declared: a link in it that leads out makes the sandbox refuse the path
+  // before the task starts (lib/sandbox/_scope_links.ts), so there is nothing to approve.
+  if (isInside(lexical, root)) return undefined;
   const real = realResolve(lexical);
-  if (isInside(lexical, root) && isInside(real, root)) return undefined;
   return isAbsolute(real) ? real : lexical;
 }
 

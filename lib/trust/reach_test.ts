@@ -26,15 +26,17 @@ Deno.test("reachBeyond() keeps paths outside the root, $NAME and ~ paths, and ev
   }
 });
 
-Deno.test("reachBeyond() follows a link inside the root that leads out of it", () => {
+Deno.test("reachBeyond() leaves out a path inside the root that a link leads out of: the sandbox refuses it", () => {
+  // Such a path is refused before the task starts (lib/sandbox/_scope_links.ts, exit 3), so an
+  // approval of it would never be honoured: asking for one would only mislead.
   const root = Deno.realPathSync(Deno.makeTempDirSync());
   const outside = Deno.realPathSync(Deno.makeTempDirSync());
   try {
     Deno.symlinkSync(outside, `${root}/link`);
     Deno.mkdirSync(`${root}/real`);
-    assertEquals(reachBeyond({ read: ["link/a/b", "real/c"] }, root), {
-      read: [`${outside}/a/b`],
-    });
+    assertEquals(reachBeyond({ read: ["link/a/b", "real/c"], write: ["link"] }, root), {});
+    // A path outside the root that a link leads back into is still outside as declared.
+    assertEquals(reachBeyond({ read: [`${outside}/x`] }, root), { read: [`${outside}/x`] });
   } finally {
     Deno.removeSync(root, { recursive: true });
     Deno.removeSync(outside, { recursive: true });
