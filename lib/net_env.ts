@@ -23,6 +23,22 @@ export const NETWORK_ENV: readonly string[] = [
 ];
 
 /**
+ * The CA files and folders those variables name, as `$NAME` read paths (each
+ * left out when its variable is unset): a confined run (docs/adr/0009) sees
+ * only declared paths, so a client behind a TLS-inspecting proxy needs the
+ * certificate file itself, not only the variable naming it.
+ */
+export const NETWORK_FILES: readonly string[] = [
+  "$SSL_CERT_FILE",
+  "$SSL_CERT_DIR",
+  "$NODE_EXTRA_CA_CERTS",
+  "$CURL_CA_BUNDLE",
+  "$REQUESTS_CA_BUNDLE",
+  "$PIP_CERT",
+  "$GIT_SSL_CAINFO",
+];
+
+/**
  * The user's git and ssh configuration, which tasks running git declare as
  * read paths: a confined run (docs/adr/0009) sees only what is declared, and
  * git over ssh needs `known_hosts`, the ssh config and keys.

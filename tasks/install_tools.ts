@@ -15,7 +15,7 @@ import {
   TOOLS_LOCK,
 } from "../lib/tools/mod.ts";
 import { loadWorkspaces, WORKSPACES_FILE } from "../lib/workspace/mod.ts";
-import { NETWORK_ENV } from "../lib/net_env.ts";
+import { NETWORK_ENV, NETWORK_FILES } from "../lib/net_env.ts";
 
 /** What install-tools did (or, with --dry-run, would do) for one tool. */
 export interface InstallEntry {
@@ -62,7 +62,14 @@ export default defineTask({
     tool: z.optional(z.string().check(z.minLength(1))).check(z.describe("Only this tool")),
   }),
   permissions: (a) => ({
-    read: [WORKSPACES_FILE, TOOLS_LOCK, DOWNLOADS, a.binDir ?? DEFAULT_BIN_DIR, ...INSTALLER_DIRS],
+    read: [
+      WORKSPACES_FILE,
+      TOOLS_LOCK,
+      DOWNLOADS,
+      a.binDir ?? DEFAULT_BIN_DIR,
+      ...INSTALLER_DIRS,
+      ...NETWORK_FILES,
+    ],
     write: [
       TOOLS_LOCK,
       `${TOOLS_LOCK}.tmp`,

@@ -4,7 +4,7 @@ import type { TaskContext } from "../lib/task/context.ts";
 import { pathExists, readTextFileOrNull, writeTextFileAtomic } from "../lib/fs/mod.ts";
 import { runPool } from "../lib/mr/mod.ts";
 import { table } from "../lib/reporter/table.ts";
-import { GIT_USER_FILES, NETWORK_ENV } from "../lib/net_env.ts";
+import { GIT_USER_FILES, NETWORK_ENV, NETWORK_FILES } from "../lib/net_env.ts";
 import {
   cloneState,
   codeWorkspace,
@@ -64,7 +64,7 @@ export default defineTask({
   // Clones, folders and pruning can be anywhere workspaces.yaml says, under the root.
   permissions: {
     // git's user configuration, and ssh's (known_hosts, config, keys) for ssh remotes.
-    read: [".", ...GIT_USER_FILES],
+    read: [".", ...GIT_USER_FILES, ...NETWORK_FILES],
     write: ["."],
     run: ["git"],
     env: ["HOME", "SSH_AUTH_SOCK", ...NETWORK_ENV],

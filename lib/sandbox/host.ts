@@ -248,8 +248,12 @@ function confinement(
   scope: string,
 ): (() => TaskChannel) | undefined {
   const mode = options.confine ?? "off";
-  if (mode === "off") return undefined;
+  if (mode === "off") {
+    options.reporter.debug(`${task.name}: not confined (--confine off): Deno's permissions only`);
+    return undefined;
+  }
   const unconfined = (reason: string | undefined): undefined => {
+    options.reporter.debug(`${task.name}: not confined: ${reason}`);
     if (mode === "require") {
       throw new SandboxDeniedError({
         task: task.name,
@@ -273,6 +277,7 @@ function confinement(
   const list = (value: Deno.PermissionOptionsObject["read"]) =>
     Array.isArray(value) ? value.map(String) : [];
   const moduleDirs = task.worker === undefined ? loadGrantFolders(task.url).slice(0, 1) : [];
+  options.reporter.debug(`${task.name}: confined by bubblewrap (${bwrap})`);
   return () =>
     confinedChannel(
       bwrap,
