@@ -4,19 +4,10 @@
 import { assertEquals, assertMatch } from "./assert.ts";
 import { workspace, wst } from "./_cli.ts";
 import { sh } from "./_git.ts";
+import { pathExists as exists } from "../lib/fs/read.ts";
 
 function config(tools: string): string {
   return `version: v1\nprojects: []\nworkspaces: []\ndevelopment_tools:\n${tools}`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
 }
 
 for (const task of ["check-tools", "install-tools"]) {

@@ -4,6 +4,7 @@
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { type CliRun, workspace, wst } from "./_cli.ts";
 import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
+import { pathExists as exists } from "../lib/fs/read.ts";
 
 /** A local task module declaring `permissions`, whose run returns `result`. */
 function taskModule(name: string, permissions: string, result = `{ ran: true }`): string {
@@ -31,16 +32,6 @@ async function stateHome(): Promise<
     env: { XDG_STATE_HOME: dir, WST_TRUST: "0" },
     [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
 }
 
 function json(run: CliRun): Record<string, unknown> {

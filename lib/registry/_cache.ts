@@ -8,6 +8,7 @@ import { REPO_ROOT } from "../../scripts/runtime_flags.ts";
 import { resolvePath, SEP } from "../_path.ts";
 import type { TaskMeta } from "../task/describe.ts";
 import type { InspectProblem } from "./_inspect.ts";
+import { listModuleFiles } from "../sandbox/_module_files.ts";
 
 /** What inspecting one module gave: its description or why it is left out. */
 export type CachedModule = { meta: TaskMeta } | { problem: InspectProblem };
@@ -22,10 +23,6 @@ export interface RegistryCache {
 }
 
 const FORMAT = 1;
-/** What a module graph can hold: code and JSON (as lib/sandbox/host.ts grants while loading). */
-const MODULE_FILE = /\.(?:[cm]?[jt]s|[jt]sx|json)$/;
-/** At most this many files of a `.wst/` folder are fingerprinted (as many as are granted). */
-const MAX_MODULE_FILES = 2_000;
 
 /**
  * The user's cache folder for wst: `$WST_CACHE_DIR`, else
@@ -137,23 +134,7 @@ export async function writeCache(
  */
 export async function fingerprint(root: string): Promise<string> {
   const folder = resolvePath(root, ".wst");
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = [...Deno.readDirSync(dir)];
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (files.length >= MAX_MODULE_FILES) return;
-      const path = `${dir}${SEP}${entry.name}`;
-      if (entry.isDirectory && !(dir === folder && entry.name === "cache")) walk(path);
-      else if (entry.isFile && MODULE_FILE.test(entry.name)) files.push(path);
-    }
-  };
-  walk(folder);
-  files.sort();
+  const files = listModuleFiles(folder).sort();
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [encoder.encode(`${FORMAT}\0${wstStamp()}\0`)];
   for (const file of files) {

@@ -7,6 +7,7 @@ import { describeScope } from "../task/scope.ts";
 import type { HostMessage, TaskMeta, WireError, WorkerMessage } from "./_protocol.ts";
 import { refusedOperation } from "./_denial.ts";
 import { resolvePermissions } from "./worker_permissions.ts";
+import { listModuleFiles } from "./_module_files.ts";
 import { subtaskRoot } from "./_subtask_root.ts";
 import { linkedOutOfRoot } from "./_scope_links.ts";
 import { INSPECT_PREFIX } from "./_constant_world.ts";
@@ -362,32 +363,13 @@ function loadGrantFolders(url: string): string[] {
 
 /** wst's modules a task imports: `@wst/wst`, `@wst/wst/testing` and `lib/` (no links in it). */
 const WST_MODULES = [`${WST_DIR}/mod.ts`, `${WST_DIR}/testing.ts`, `${WST_DIR}/lib`];
-/** What a module graph can hold: code and JSON. */
-const MODULE_FILE = /\.(?:[cm]?[jt]s|[jt]sx|json)$/;
-/** At most this many files of a `.wst/` folder are granted for loading. */
-const MAX_MODULE_FILES = 2_000;
 const moduleFilesCache = new Map<string, string[]>();
 
-/** The regular module files under a folder, links not followed, `cache/` left out. */
+/** The module files of a `.wst/` folder (`listModuleFiles`), walked once per process. */
 function moduleFiles(folder: string): string[] {
   const cached = moduleFilesCache.get(folder);
   if (cached !== undefined) return cached;
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = [...Deno.readDirSync(dir)];
-    } catch {
-      return; // unreadable: its modules fail to load, with Deno's message
-    }
-    for (const entry of entries) {
-      if (files.length >= MAX_MODULE_FILES) return;
-      const path = `${dir}${SEP}${entry.name}`;
-      if (entry.isDirectory && !(dir === folder && entry.name === "cache")) walk(path);
-      else if (entry.isFile && MODULE_FILE.test(entry.name)) files.push(path);
-    }
-  };
-  walk(folder);
+  const files = listModuleFiles(folder);
   moduleFilesCache.set(folder, files);
   return files;
 }
