@@ -1,0 +1,14 @@
+// The confined runner's entry when wst runs from its sources (docs/adr/0009):
+// bundled with `_runner.ts` through the bundle cache (`RUNNER_BUNDLE` in
+// confine.ts) into one small JS file, which starts in about half the time of
+// `cli.ts __runner` and its TypeScript graph, since the sandbox's Deno cache
+// starts empty. The bundle cache's entry calls `serve` with the default export.
+import { serveRunner } from "./_runner.ts";
+
+/** Serves the run on the socket given as the process's first argument. */
+export function serve(): void {
+  void serveRunner(Deno.args[0] ?? "");
+}
+
+/** Nothing: the bundle cache's entry imports a default export. */
+export default {};
