@@ -361,24 +361,36 @@ const RUNNER_BUNDLE: BundleCacheOptions = {
  *
  * @throws {WstError} When the runner's bundle cannot be built.
  */
-function runnerCommand(): string[] {
+function runnerCommand(
+  start: Omit<RunnerStart, "unset" | "inProcess">,
+  unset: readonly string[],
+): { command: string[]; inProcess?: RunnerStart["inProcess"] } {
   const exe = Deno.execPath();
-  // Under `deno compile` the executable is wst itself.
+  // Under `deno compile` the executable is wst itself (its permissions built in).
   const compiled = Deno.mainModule.includes("/deno-compile-") ||
     !/^deno(?:\.exe)?$/.test(exe.slice(exe.lastIndexOf(SEP) + 1));
   const socket = `${SOCKET_DIR}/socket`;
-  if (compiled) return [exe, "__runner", socket];
+  if (compiled) return { command: [exe, "__runner", socket] };
   // One small prebuilt JS file instead of cli.ts and its TypeScript graph: the sandbox's Deno
   // cache starts empty, so every module the runner loads is compiled anew (~100 ms saved).
   const bundle = bundleUrl(RUNNER_MODULE, { task: "(the confined runner)", cache: RUNNER_BUNDLE });
-  return [
-    exe,
-    "run",
-    "--quiet",
-    ...RUNNER_FLAGS,
-    decodeURIComponent(new URL(bundle).pathname),
-    socket,
-  ];
+  const runner = decodeURIComponent(new URL(bundle).pathname);
+  // A built-in task (wst's own code, bundled) runs in the runner's own isolate, the runner
+  // process holding the task's permissions: Deno's layer holds as in a worker. A local task
+  // keeps its worker.
+  const own = start.task.worker === undefined ? undefined : inProcessFlags(start.permissions, {
+    read: [SOCKET_DIR, decodeURIComponent(new URL(start.task.worker).pathname), start.root],
+    write: [SOCKET_DIR],
+    env: [...unset],
+    net: [`unix:${socket}`],
+  });
+  if (own === undefined) {
+    return { command: [exe, "run", "--quiet", ...RUNNER_FLAGS, runner, socket] };
+  }
+  return {
+    command: [exe, "run", "--quiet", ...own.flags, runner, socket],
+    inProcess: { revoke: own.revoke },
+  };
 }
 
 /** What the runner needs first: its task, the worker's permissions, the root. */
@@ -388,6 +400,66 @@ export interface RunnerStart {
   readonly root: string;
   /** Env vars of the runner itself, removed before the task loads. */
   readonly unset: readonly string[];
+  /**
+   * Set when the runner runs a built-in task's bundle itself, without a
+   * worker: its process was started with the task's permissions plus these
+   * grants of its own (the socket, the bundle, the root for `chdir`, the env
+   * vars it removes), which it revokes before the task runs.
+   */
+  readonly inProcess?: { readonly revoke: RunnerGrants };
+}
+
+/** Permissions the runner holds only while it sets itself up. */
+export interface RunnerGrants {
+  readonly read: readonly string[];
+  readonly write: readonly string[];
+  readonly env: readonly string[];
+  readonly net: readonly string[];
+}
+
+/**
+ * The Deno permission flags of a runner that runs a built-in task's bundle
+ * in its own isolate (no worker): exactly the worker's permissions, plus
+ * `own` where the task's do not already cover it. Those are revoked by the
+ * runner before the task runs; Deno revokes a path with its ancestors, so a
+ * grant the task's cover is neither added nor revoked.
+ *
+ * @param permissions The worker's permissions (every key explicit).
+ * @param own What the runner needs to set itself up.
+ * @returns The flags and the grants to revoke, or undefined when the
+ * permissions cannot be written as flags (a comma in a path or name).
+ */
+export function inProcessFlags(
+  permissions: Deno.PermissionOptionsObject,
+  own: RunnerGrants,
+): { flags: string[]; revoke: RunnerGrants } | undefined {
+  const flags = ["--no-prompt"];
+  const listOf = (value: unknown): string[] | boolean =>
+    value === true || value === "inherit" ? true : Array.isArray(value) ? value.map(String) : false;
+  const revoke = {
+    read: [] as string[],
+    write: [] as string[],
+    env: [] as string[],
+    net: [] as string[],
+  };
+  const names = ["read", "write", "env", "net", "run", "sys", "ffi", "import"] as const;
+  for (const name of names) {
+    const declared = listOf(permissions[name]);
+    if (declared === true) {
+      flags.push(`--allow-${name}`);
+      continue;
+    }
+    const given = declared === false ? [] : declared;
+    const mine = name === "read" || name === "write" || name === "env" || name === "net";
+    const added = (mine ? own[name] : []).filter((item) =>
+      !given.some((d) => name === "read" || name === "write" ? within(item, d) : d === item)
+    );
+    if (mine) revoke[name].push(...added);
+    const all = [...given, ...added];
+    if (all.some((item) => item.includes(",") || item === "")) return undefined;
+    if (all.length > 0) flags.push(`--allow-${name}=${all.join(",")}`);
+  }
+  return { flags, revoke };
 }
 
 /** One line from the runner: a protocol message, a worker error event, an unserialisable message. */
@@ -428,17 +500,18 @@ const EXIT_GRACE_MS = 1_000;
 export function confinedChannel(
   bwrap: string,
   plan: Omit<SandboxPlan, "socketDir">,
-  start: Omit<RunnerStart, "unset">,
+  start: Omit<RunnerStart, "unset" | "inProcess">,
   interactive: boolean,
   unavailable: (reason: string) => TaskChannel,
 ): TaskChannel {
-  const runner = runnerCommand();
+  const unset = RUNNER_ONLY_ENV.filter((name) => !(name in plan.env));
+  const runner = runnerCommand(start, unset);
   const socketDir = Deno.makeTempDirSync({ prefix: "wst-runner-" });
   Deno.chmodSync(socketDir, 0o700);
   const socketPath = `${socketDir}/socket`;
   const listener = Deno.listen({ transport: "unix", path: socketPath });
   const child = new Deno.Command(bwrap, {
-    args: [...bwrapArgs({ ...plan, socketDir }), "--", ...runner],
+    args: [...bwrapArgs({ ...plan, socketDir }), "--", ...runner.command],
     clearEnv: true,
     env: {},
     stdin: interactive ? "inherit" : "null",
@@ -457,7 +530,8 @@ export function confinedChannel(
     JSON.stringify(
       {
         ...start,
-        unset: RUNNER_ONLY_ENV.filter((name) => !(name in plan.env)),
+        unset,
+        ...(runner.inProcess === undefined ? {} : { inProcess: runner.inProcess }),
       } satisfies RunnerStart,
     ),
   ];
