@@ -77,6 +77,17 @@ export async function serveRunner(socket: string): Promise<never> {
 }
 
 /**
+ * Loads a built-in task's bundle and exits: run by the host outside the
+ * sandbox to fill the runner's code cache (`_runner_cache.ts`).
+ *
+ * @param bundle The bundle's path.
+ */
+export async function warmRunner(bundle: string): Promise<never> {
+  await import(new URL(`file://${bundle}`).href);
+  exit(0);
+}
+
+/**
  * Runs a built-in task's bundle in this isolate: loads it, revokes the
  * runner's own grants (checking that they are gone), then hands the worker
  * runtime its protocol port, as a worker's host does.

@@ -11,6 +11,7 @@ import { findBinary } from "./worker_permissions.ts";
 import { encodeError } from "../errors/wire.ts";
 import { escapeStream } from "../reporter/escape.ts";
 import { BUNDLE_CACHE, type BundleCacheOptions, bundleUrl } from "../registry/_bundle_cache.ts";
+import { runnerCodeCache } from "./_runner_cache.ts";
 
 /** How a run is confined: `auto` (where bubblewrap works), `require` (or exit 3), `off`. */
 export type ConfineMode = "auto" | "require" | "off";
@@ -181,6 +182,8 @@ export interface SandboxPlan {
   readonly moduleDirs: readonly string[];
   /** The host folder holding the protocol socket. */
   readonly socketDir: string;
+  /** A private host folder for the sandbox's Deno cache (a code cache copy); else a tmpfs. */
+  readonly denoDir?: string | undefined;
 }
 
 function realPath(path: string): string | undefined {
@@ -251,6 +254,7 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   for (const file of ETC_FILES) bind(file, "ro");
   bind(Deno.execPath(), "ro");
   bind(WST_DIR, "ro");
+  if (plan.denoDir !== undefined) bind(SANDBOX_DENO_DIR, "rw", plan.denoDir);
   const denoDir = hostDenoDir();
   for (const part of DENO_DIR_PARTS) {
     if (denoDir !== undefined) {
@@ -345,6 +349,12 @@ function existingParent(path: string): string | undefined {
  */
 const RUNNER_FLAGS = RUNTIME_FLAGS.filter((flag) => !flag.startsWith("--v8-flags="));
 
+/** The V8 flags of a runner with a code cache (wst's: ADR 0007). */
+const CACHED_FLAGS = RUNTIME_FLAGS.filter((flag) => flag.startsWith("--v8-flags="));
+
+const taskBundle = (start: { task: { worker?: string | undefined } }) =>
+  decodeURIComponent(new URL(start.task.worker ?? "file:///").pathname);
+
 /** The runner's entry module, relative to wst's folder. */
 const RUNNER_MODULE = "lib/sandbox/_runner_main.ts";
 
@@ -367,7 +377,7 @@ const RUNNER_BUNDLE: BundleCacheOptions = {
 function runnerCommand(
   start: Omit<RunnerStart, "unset" | "inProcess">,
   unset: readonly string[],
-): { command: string[]; inProcess?: RunnerStart["inProcess"] } {
+): { command: string[]; inProcess?: RunnerStart["inProcess"]; denoDir?: string } {
   const exe = Deno.execPath();
   // Under `deno compile` the executable is wst itself (its permissions built in).
   const compiled = Deno.mainModule.includes("/deno-compile-") ||
@@ -382,7 +392,7 @@ function runnerCommand(
   // process holding the task's permissions: Deno's layer holds as in a worker. A local task
   // keeps its worker.
   const own = start.task.worker === undefined ? undefined : inProcessFlags(start.permissions, {
-    read: [SOCKET_DIR, decodeURIComponent(new URL(start.task.worker).pathname), start.root],
+    read: [SOCKET_DIR, taskBundle(start), start.root],
     write: [SOCKET_DIR],
     env: [...unset],
     net: [`unix:${socket}`],
@@ -390,9 +400,20 @@ function runnerCommand(
   if (own === undefined) {
     return { command: [exe, "run", "--quiet", ...RUNNER_FLAGS, runner, socket] };
   }
+  // With a code cache (warmed by the host, a private copy per run), eager compilation pays again.
+  const denoDir = runnerCodeCache(runner, taskBundle(start), CACHED_FLAGS, WST_DIR);
   return {
-    command: [exe, "run", "--quiet", ...own.flags, runner, socket],
+    command: [
+      exe,
+      "run",
+      "--quiet",
+      ...own.flags,
+      ...(denoDir === undefined ? [] : CACHED_FLAGS),
+      runner,
+      socket,
+    ],
     inProcess: { revoke: own.revoke },
+    ...(denoDir === undefined ? {} : { denoDir }),
   };
 }
 
@@ -514,7 +535,7 @@ export function confinedChannel(
   const socketPath = `${socketDir}/socket`;
   const listener = Deno.listen({ transport: "unix", path: socketPath });
   const child = new Deno.Command(bwrap, {
-    args: [...bwrapArgs({ ...plan, socketDir }), "--", ...runner.command],
+    args: [...bwrapArgs({ ...plan, socketDir, denoDir: runner.denoDir }), "--", ...runner.command],
     clearEnv: true,
     env: {},
     stdin: interactive ? "inherit" : "null",
@@ -555,6 +576,14 @@ export function confinedChannel(
     } catch { /* already closed */ }
     Deno.remove(socketDir, { recursive: true }).catch(() => {});
   };
+  // The sandbox's copy of the code cache goes with the runner (before wst exits: synchronously).
+  const removeDenoDir = () => {
+    if (runner.denoDir === undefined) return;
+    try {
+      Deno.removeSync(runner.denoDir, { recursive: true });
+    } catch { /* gone */ }
+  };
+  child.status.then(removeDenoDir, removeDenoDir);
   const channel: TaskChannel = {
     post: (message) => write(JSON.stringify(message)),
     onmessage: () => {},
@@ -574,6 +603,7 @@ export function confinedChannel(
       }, EXIT_GRACE_MS);
       await child.status;
       clearTimeout(timer);
+      removeDenoDir();
       await Promise.all(outputs);
     },
   };
