@@ -1,8 +1,10 @@
 // OS-level confinement on Linux (docs/adr/0009): a task run in a bubblewrap
-// sandbox. The host starts `bwrap … -- deno run … cli.ts __runner <socket>`;
-// the runner (`_runner.ts`) connects to a unix socket in a private host folder
-// before any task code loads, then hosts the task's Worker with the same
-// explicit Deno permissions and relays the protocol as JSON lines.
+// sandbox. The host starts `bwrap … -- deno run … <runner bundle> <socket>`
+// (`wst __runner <socket>` when compiled); the runner (`_runner.ts`) connects
+// to a unix socket in a private host folder before any task code loads, then
+// runs the task (a local one in a Worker with the same explicit Deno
+// permissions, a built-in one in its own isolate, the process started with the
+// task's permissions as flags) and relays the protocol as JSON lines.
 import { isAbsolute, SEP } from "../_path.ts";
 import { RUNTIME_FLAGS } from "../../scripts/runtime_flags.ts";
 import type { Permissions } from "../task/permissions.ts";
