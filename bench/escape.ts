@@ -52,6 +52,7 @@ const median = (values: number[]) => values.toSorted((a, b) => a - b)[values.len
 const mib = total / 1024 / 1024;
 const copy = median(times.copy);
 const escape = median(times.escape);
+// deno-lint-ignore no-console
 console.log(
   `child output, ${mib.toFixed(0)} MiB in ${CHUNK / 1024} KiB chunks (median of ${RUNS})`,
 );
