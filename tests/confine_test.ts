@@ -5,6 +5,7 @@
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { workspace, wst } from "./_cli.ts";
 import { confineSupport } from "../lib/sandbox/confine.ts";
+import { AI_GATEWAY_YAML, WORKSPACES_YAML } from "./fixtures.ts";
 
 const support = confineSupport();
 const ignore = support.bwrap === undefined;
@@ -278,3 +279,41 @@ Deno.test("confine: a bwrap that cannot create namespaces: auto falls back once,
     /^running unconfined \(--confine require\): .*bwrap does not work here \(bwrap: No permissions/,
   );
 });
+
+Deno.test(
+  `confine: a built-in task's runner leaves its warm code cache as the host made it, no copy behind${skipped}`,
+  { ignore },
+  async () => {
+    await using ws = await setup({
+      "workspaces.yaml": WORKSPACES_YAML,
+      "ai-gateway.yaml": AI_GATEWAY_YAML,
+    });
+    const tmp = `${ws.dir}/tmp`;
+    await Deno.mkdir(tmp);
+    const run = () => confined(["validate-config", "--root", ws.root], { TMPDIR: tmp });
+    const first = await run();
+    assertEquals(first.code, 0, first.stderr);
+    // The host warmed it outside the sandbox; each run binds a private copy of it.
+    const caches = new URL("../lib/registry/_bundles/", import.meta.url);
+    const warm = async () => {
+      const out: Record<string, string> = {};
+      for await (const dir of Deno.readDir(caches)) {
+        if (!dir.name.startsWith("validate_config-") || !dir.name.endsWith(".v8")) continue;
+        for await (const file of Deno.readDir(new URL(`${dir.name}/`, caches))) {
+          const bytes = await Deno.readFile(new URL(`${dir.name}/${file.name}`, caches));
+          const digest = await crypto.subtle.digest("SHA-256", bytes);
+          out[`${dir.name}/${file.name}`] = btoa(String.fromCharCode(...new Uint8Array(digest)));
+        }
+      }
+      return out;
+    };
+    const before = await warm();
+    assert(Object.keys(before).length > 0, "no warm code cache for validate-config");
+    const second = await run();
+    assertEquals(second.code, 0, second.stderr);
+    assertEquals(await warm(), before);
+    const left = [];
+    for await (const entry of Deno.readDir(tmp)) left.push(entry.name);
+    assertEquals(left, []);
+  },
+);

@@ -233,7 +233,23 @@ async function runBundler(entry: string, out: string, cache: BundleCacheOptions)
     entry,
   ], cache);
   if (!result.success) throw new Error(`deno bundle failed:\n${result.stderr}`);
-  return await Deno.readTextFile(out);
+  const text = await Deno.readTextFile(out);
+  if (cache.selfUrl === undefined) return text;
+  // Relative to the bundle's own URL, so that the checkout can move.
+  const self = relativeUrl(cache.cacheDir, cache.selfUrl);
+  return text.replaceAll(
+    "import.meta.url",
+    `new URL(${JSON.stringify(self)}, import.meta.url).href`,
+  );
+}
+
+/** `to` relative to the folder `from` (both `file:` URLs). */
+function relativeUrl(from: URL, to: URL): string {
+  const a = from.pathname.split("/").slice(0, -1);
+  const b = to.pathname.split("/");
+  let common = 0;
+  while (common < a.length && common < b.length - 1 && a[common] === b[common]) common++;
+  return "../".repeat(a.length - common) + b.slice(common).join("/");
 }
 
 function configArgs(cache: BundleCacheOptions): string[] {
@@ -291,7 +307,7 @@ async function prune(stem: string, keep: string, cache: BundleCacheOptions): Pro
 }
 
 if (import.meta.main) {
-  // _bundle_cache.ts runs: <module> --root <url> --cache-dir <url> --runtime <url>
+  // _bundle_cache.ts runs: <module> --root <url> --cache-dir <url> --runtime <url> [--self-url <url>]
   const [module, ...rest] = Deno.args;
   const option = (name: string) => {
     const i = rest.indexOf(name);
@@ -300,8 +316,14 @@ if (import.meta.main) {
   const root = option("--root");
   const cacheDir = option("--cache-dir");
   const runtime = option("--runtime");
+  const selfUrl = option("--self-url");
   const cache = root && cacheDir && runtime
-    ? { root: new URL(root), cacheDir: new URL(cacheDir), runtime: new URL(runtime) }
+    ? {
+      root: new URL(root),
+      cacheDir: new URL(cacheDir),
+      runtime: new URL(runtime),
+      ...(selfUrl === undefined ? {} : { selfUrl: new URL(selfUrl) }),
+    }
     : BUNDLE_CACHE;
   try {
     if (module === undefined) throw new Error("Missing the task module to bundle");

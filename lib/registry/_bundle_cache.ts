@@ -14,6 +14,12 @@ export interface BundleCacheOptions {
   readonly cacheDir: URL;
   /** The worker runtime bundled with each task (it exports `serve`). */
   readonly runtime: URL;
+  /**
+   * The URL the bundle's code takes as its own `import.meta.url` (a module
+   * next to its sources), for code that finds files relative to itself; by
+   * default the bundle's own URL in the cache folder.
+   */
+  readonly selfUrl?: URL;
 }
 
 /** wst's own bundle cache: `lib/registry/_bundles/` in the checkout (gitignored). */
@@ -216,6 +222,7 @@ function build(module: string, task: string, cache: BundleCacheOptions): string 
       cache.cacheDir.href,
       "--runtime",
       cache.runtime.href,
+      ...(cache.selfUrl === undefined ? [] : ["--self-url", cache.selfUrl.href]),
     ],
     stdin: "null",
     stdout: "piped",

@@ -1,11 +1,24 @@
-// The confined runner (docs/adr/0009): started by the host inside bubblewrap as
-// `cli.ts __runner <socket>`. It connects to the host's socket before any task
-// code loads (the host then closes its listener, so nothing started later can
-// connect), hosts the task's Worker with the same explicit Deno permissions as
-// an unconfined run, and relays the protocol as JSON lines.
-import { readLines, type RunnerLine, type RunnerStart, writeAll } from "./confine.ts";
+// The confined runner (docs/adr/0009): started by the host inside bubblewrap
+// (from its bundle, `_runner_main.ts`, or as `wst __runner <socket>` when
+// compiled). It connects to the host's socket before any task code loads (the
+// host then closes its listener, so nothing started later can connect), runs
+// the task and relays the protocol as JSON lines. A local task runs in a
+// Worker with the same explicit Deno permissions as an unconfined run; a
+// built-in task's bundle (wst's own code) runs in the runner's own isolate,
+// the process having been started with the task's permissions as flags plus
+// a few of its own, which it revokes first (`RunnerStart.inProcess`).
+import {
+  readLines,
+  type RunnerGrants,
+  type RunnerLine,
+  type RunnerStart,
+  writeAll,
+} from "./confine.ts";
 import { workerChannel } from "./host.ts";
-import type { HostMessage } from "./_protocol.ts";
+import type { HostMessage, WorkerMessage } from "./_protocol.ts";
+
+// Taken before any task code loads: the worker runtime makes `Deno.exit` fail the task.
+const exit: (code?: number) => never = Deno.exit.bind(Deno);
 
 /**
  * Serves one task run over the socket, then exits.
@@ -25,7 +38,14 @@ export async function serveRunner(socket: string): Promise<never> {
     }
     writing = writing.then(() => writeAll(conn, encoder.encode(`${text}\n`))).catch(() => {});
   };
-  let channel: ReturnType<typeof workerChannel> | undefined;
+  const failed = (err: unknown) =>
+    send({
+      k: "e",
+      message: `the confined runner could not start: ${
+        err instanceof Error ? err.message : String(err)
+      }`,
+    });
+  let post: ((message: HostMessage) => void) | undefined;
   let started = false;
   await readLines(conn, (line) => {
     if (!started) {
@@ -35,19 +55,79 @@ export async function serveRunner(socket: string): Promise<never> {
       for (const name of start.unset) Deno.env.delete(name);
       try {
         Deno.chdir(start.root);
-        channel = workerChannel(start.task, start.permissions);
+        if (start.inProcess !== undefined && start.task.worker !== undefined) {
+          post = serveHere(start.task.worker, start.inProcess.revoke, send, failed);
+          return;
+        }
+        const channel = workerChannel(start.task, start.permissions);
+        channel.onmessage = (m) => send({ k: "m", m });
+        channel.onerror = (message) => send({ k: "e", message });
+        channel.onmessageerror = () => send({ k: "x" });
+        post = (m) => channel.post(m);
       } catch (err) {
-        send({ k: "e", message: `the confined runner could not start: ${(err as Error).message}` });
-        return;
+        failed(err);
       }
-      channel.onmessage = (m) => send({ k: "m", m });
-      channel.onerror = (message) => send({ k: "e", message });
-      channel.onmessageerror = () => send({ k: "x" });
       return;
     }
-    channel?.post(JSON.parse(line) as HostMessage);
+    post?.(JSON.parse(line) as HostMessage);
   });
   // The host closed the connection: the run is over.
   await writing;
-  Deno.exit(0);
+  exit(0);
+}
+
+/**
+ * Loads a built-in task's bundle and exits: run by the host outside the
+ * sandbox to fill the runner's code cache (`_runner_cache.ts`).
+ *
+ * @param bundle The bundle's path.
+ */
+export async function warmRunner(bundle: string): Promise<never> {
+  await import(new URL(`file://${bundle}`).href);
+  exit(0);
+}
+
+/**
+ * Runs a built-in task's bundle in this isolate: loads it, revokes the
+ * runner's own grants (checking that they are gone), then hands the worker
+ * runtime its protocol port, as a worker's host does.
+ *
+ * @returns What relays a host message to the task.
+ */
+function serveHere(
+  bundle: string,
+  revoke: RunnerGrants,
+  send: (line: RunnerLine) => void,
+  failed: (err: unknown) => void,
+): (message: HostMessage) => void {
+  const { port1: port, port2 } = new MessageChannel();
+  port.onmessage = (event: MessageEvent<WorkerMessage>) => send({ k: "m", m: event.data });
+  port.onmessageerror = () => send({ k: "x" });
+  import(bundle).then(() => {
+    for (const path of revoke.read) Deno.permissions.revokeSync({ name: "read", path });
+    for (const path of revoke.write) Deno.permissions.revokeSync({ name: "write", path });
+    for (const variable of revoke.env) Deno.permissions.revokeSync({ name: "env", variable });
+    for (const host of revoke.net) Deno.permissions.revokeSync({ name: "net", host });
+    const held = [
+      ...revoke.read.filter((path) =>
+        Deno.permissions.querySync({ name: "read", path }).state === "granted"
+      ),
+      ...revoke.write.filter((path) =>
+        Deno.permissions.querySync({ name: "write", path }).state === "granted"
+      ),
+      ...revoke.env.filter((variable) =>
+        Deno.permissions.querySync({ name: "env", variable }).state === "granted"
+      ),
+      ...revoke.net.filter((host) =>
+        Deno.permissions.querySync({ name: "net", host }).state === "granted"
+      ),
+    ];
+    if (held.length > 0) throw new Error(`cannot revoke its own access to ${held.join(", ")}`);
+    // The worker runtime in the bundle listens on the global scope for its port.
+    const scope = globalThis as unknown as {
+      onmessage: ((event: { data: HostMessage; ports: MessagePort[] }) => void) | null;
+    };
+    scope.onmessage?.({ data: { type: "init" }, ports: [port2] });
+  }).catch(failed);
+  return (message) => port.postMessage(message);
 }

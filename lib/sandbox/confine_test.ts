@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../tests/assert.ts";
-import { bwrapArgs, confineMode, type SandboxPlan } from "./confine.ts";
+import { bwrapArgs, confineMode, inProcessFlags, type SandboxPlan } from "./confine.ts";
 
 /** The mounts of an argument list: `[flag, source, dest]` for binds, `[flag, dest]` otherwise. */
 function mounts(args: string[]): string[][] {
@@ -116,4 +116,53 @@ Deno.test("bwrapArgs: the root's .git stays read-only under a writable root unle
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+const none: Deno.PermissionOptionsObject = {
+  env: false,
+  ffi: false,
+  import: false,
+  net: false,
+  read: false,
+  run: false,
+  sys: false,
+  write: false,
+};
+const own = {
+  read: ["/run/wst-runner", "/wst/lib/registry/_bundles/t.js", "/ws"],
+  write: ["/run/wst-runner"],
+  env: ["DENO_DIR"],
+  net: ["unix:/run/wst-runner/socket"],
+};
+
+Deno.test("inProcessFlags: the task's permissions as flags, plus the runner's own, to revoke", () => {
+  const got = inProcessFlags({ ...none, read: ["/ws/a.yaml"], env: ["LOG"] }, own);
+  assertEquals(got?.flags, [
+    "--no-prompt",
+    "--allow-read=/ws/a.yaml,/run/wst-runner,/wst/lib/registry/_bundles/t.js,/ws",
+    "--allow-write=/run/wst-runner",
+    "--allow-env=LOG,DENO_DIR",
+    "--allow-net=unix:/run/wst-runner/socket",
+  ]);
+  assertEquals(got?.revoke, own);
+});
+
+Deno.test("inProcessFlags: what the task's permissions cover is neither added nor revoked", () => {
+  // Deno revokes a path with its ancestors: revoking a covered grant would take the task's too.
+  const got = inProcessFlags(
+    { ...none, read: ["/"], write: true, env: ["DENO_DIR"], net: true },
+    own,
+  );
+  assertEquals(got?.flags, [
+    "--no-prompt",
+    "--allow-read=/",
+    "--allow-write",
+    "--allow-env=DENO_DIR",
+    "--allow-net",
+  ]);
+  assertEquals(got?.revoke, { read: [], write: [], env: [], net: [] });
+});
+
+Deno.test("inProcessFlags: a path a flag cannot hold (a comma) keeps the worker", () => {
+  assertEquals(inProcessFlags({ ...none, read: ["/ws/a,b"] }, own), undefined);
 });

@@ -1,0 +1,108 @@
+// The V8 code cache of a confined runner that runs a built-in task in its own
+// isolate (docs/adr/0009). The sandbox's Deno cache starts empty, so the
+// runner and the task's bundle would be compiled anew on every run (~80 ms
+// of a confined `validate-config`). Instead the host warms a small cache for
+// the pair once, outside the sandbox, by loading the two bundles (wst's own
+// code, built by wst; never a repository's module) in a Deno of its own, and
+// keeps it in wst's bundle cache. Each run gets a private copy: the sandbox
+// may write to its copy, which is thrown away with the run, and never to the
+// warm one, so no task can leave compiled code for a later run.
+import { BUNDLE_CACHE } from "../registry/_bundle_cache.ts";
+
+/** The files of Deno's code cache (SQLite in WAL mode; the index is rebuilt). */
+const CACHE_FILES = ["v8_code_cache_v2", "v8_code_cache_v2-wal"];
+
+const filePath = (url: URL | string) => decodeURIComponent(new URL(url).pathname);
+
+const stem = (path: string) => path.slice(path.lastIndexOf("/") + 1).replace(/\.js$/, "");
+
+/**
+ * A private copy of the warm code cache for a runner bundle and a task
+ * bundle, warmed first when there is none; undefined when it cannot be made
+ * (the run goes on without a cache).
+ *
+ * @param runner The runner bundle's path.
+ * @param task The task bundle's path.
+ * @param flags The runner's V8 and config flags (the cache is only valid for the same ones).
+ * @param wstDir wst's folder, the runner's working folder (its `deno.json`).
+ * @returns A new folder holding the copy, for the caller to bind and remove.
+ */
+export function runnerCodeCache(
+  runner: string,
+  task: string,
+  flags: readonly string[],
+  wstDir: string,
+): string | undefined {
+  const dir = `${filePath(BUNDLE_CACHE.cacheDir)}${stem(task)}+${stem(runner)}.v8`;
+  try {
+    if (!exists(`${dir}/${CACHE_FILES[0]}`)) warm(dir, runner, task, flags, wstDir);
+    const copy = Deno.makeTempDirSync({ prefix: "wst-runner-deno-" });
+    for (const file of CACHE_FILES) {
+      if (exists(`${dir}/${file}`)) Deno.copyFileSync(`${dir}/${file}`, `${copy}/${file}`);
+    }
+    return copy;
+  } catch {
+    return undefined;
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads both bundles in a Deno whose cache is a new folder, then renames it
+ * into place (another process warming the same pair at once wins or loses
+ * the rename; both results are the same). Older caches of the task go.
+ */
+function warm(
+  dir: string,
+  runner: string,
+  task: string,
+  flags: readonly string[],
+  wstDir: string,
+) {
+  const folder = dir.slice(0, dir.lastIndexOf("/"));
+  const tmp = `${dir}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`;
+  Deno.mkdirSync(tmp);
+  try {
+    const out = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", "--allow-read", "--no-prompt", ...flags, runner, "--warm", task],
+      cwd: wstDir,
+      clearEnv: true,
+      env: { DENO_DIR: tmp, PATH: Deno.env.get("PATH") ?? "" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).outputSync();
+    if (!out.success) throw new Error(`warming exited with ${out.code}`);
+    for (const entry of Deno.readDirSync(tmp)) {
+      if (!CACHE_FILES.includes(entry.name)) {
+        Deno.removeSync(`${tmp}/${entry.name}`, { recursive: true });
+      }
+    }
+    try {
+      Deno.renameSync(tmp, dir);
+    } catch {
+      // Warmed by another process meanwhile.
+    }
+    const prefix = `${stem(task).replace(/-[0-9a-f]+$/, "")}-`;
+    for (const entry of Deno.readDirSync(folder)) {
+      const name = entry.name;
+      if (name.startsWith(prefix) && name.endsWith(".v8") && `${folder}/${name}` !== dir) {
+        Deno.removeSync(`${folder}/${name}`, { recursive: true });
+      }
+    }
+  } finally {
+    try {
+      Deno.removeSync(tmp, { recursive: true });
+    } catch {
+      // renamed into place
+    }
+  }
+}

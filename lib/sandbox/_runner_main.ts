@@ -1,0 +1,19 @@
+// The confined runner's entry when wst runs from its sources (docs/adr/0009):
+// bundled with `_runner.ts` through the bundle cache (`RUNNER_BUNDLE` in
+// confine.ts) into one small JS file, which starts in about half the time of
+// `cli.ts __runner` and its TypeScript graph, since the sandbox's Deno cache
+// starts empty. The bundle cache's entry calls `serve` with the default export.
+import { serveRunner, warmRunner } from "./_runner.ts";
+
+/**
+ * Serves the run on the socket given as the process's first argument; with
+ * `--warm <bundle>`, loads a built-in task's bundle and exits (the host fills
+ * the runner's code cache so, outside the sandbox: `_runner_cache.ts`).
+ */
+export function serve(): void {
+  if (Deno.args[0] === "--warm") void warmRunner(Deno.args[1] ?? "");
+  else void serveRunner(Deno.args[0] ?? "");
+}
+
+/** Nothing: the bundle cache's entry imports a default export. */
+export default {};
