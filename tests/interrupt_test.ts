@@ -44,14 +44,14 @@ export default defineTask({
 });
 `,
   // A script whose sleep dies of the terminal's SIGINT: the script itself goes on and succeeds.
+  // The script says it is waiting once it runs, so the signal finds it (and not wst before it).
   ".wst/tasks/script.ts": `import { defineTask } from "@wst/wst";
 export default defineTask({
   name: "script",
   description: "Runs a script that sleeps, then says done",
   permissions: { run: ["sh"] },
   async run(ctx) {
-    ctx.log.info("waiting for Ctrl-C");
-    await ctx.$\`sh -c "sleep 20; echo done"\`.noThrow();
+    await ctx.$\`sh -c "echo 'waiting for Ctrl-C' >&2; sleep 20; echo done"\`.noThrow();
     return "woke";
   },
 });
