@@ -217,7 +217,7 @@ async function cacheFile(ws: InspectWorkspace): Promise<string> {
   return `${dir}/${names[0]}`;
 }
 
-Deno.test("registry cache: list takes it while the .wst/ folder is unchanged; a change or a run inspects again", async () => {
+Deno.test("registry cache: list and runs take it while the .wst/ folder is unchanged; describe or a change inspects again", async () => {
   await using ws = await withModules({});
   await list(ws);
   const path = await cacheFile(ws);
@@ -229,9 +229,18 @@ Deno.test("registry cache: list takes it while the .wst/ folder is unchanged; a 
   await Deno.writeTextFile(path, JSON.stringify(cache));
   const cached = await list(ws);
   assertEquals(cached.tasks.find((t) => t.name === "good")?.description, "From the cache");
-  // …but a run inspects the module again (its permissions come from the description).
-  const run = await wst(["good", "--root", ws.root, "--json"], ws.env);
-  assertEquals(run.code, 0, run.stderr);
+  // …and so does a run; but permissions planted in the cache that reach beyond the root still
+  // need the user's approval: the cache cannot widen a run unasked.
+  const planted = JSON.parse(await Deno.readTextFile(path));
+  planted.modules[".wst/tasks/good.ts"].meta.permissions = { read: ["/etc"] };
+  await Deno.writeTextFile(path, JSON.stringify(planted));
+  const state = { XDG_STATE_HOME: `${ws.root}/../state`, WST_TRUST: "0" };
+  const run = await wst(["good", "--root", ws.root, "--json"], { ...ws.env, ...state });
+  assertEquals(run.code, 3, run.stderr);
+  assertEquals(JSON.parse(run.stdout).error.kind, "trust-required");
+  // `describe` inspects the module again.
+  const described = await wst(["describe", "good", "--root", ws.root, "--json"], ws.env);
+  assertEquals(described.code, 0, described.stderr);
   const refreshed = await list(ws);
   assertEquals(refreshed.tasks.find((t) => t.name === "good")?.description, "A good task");
   // Any change in the .wst/ folder inspects again.

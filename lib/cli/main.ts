@@ -39,15 +39,19 @@ function isKnown(tasks: readonly RegistryEntry[], name: string): boolean {
 
 /**
  * How a command uses the registry cache (docs/adr/0010): completion answers
- * from it alone and never waits on a module; listing and help take it when it
- * is current; everything else (a run takes a task's permissions from its
- * description) inspects the modules again.
+ * from it alone and never waits on a module; listing, help and runs take it
+ * when it is current (its fingerprint covers every module file); `describe`,
+ * `docs` and `trust`, which show or approve what a task declares, inspect the
+ * modules again. A run may take a task's permissions from the cache: what they
+ * reach beyond the root still needs the user's approval (lib/trust), so a
+ * cache changed behind wst's back cannot widen a run unasked, and only a
+ * process with the user's rights can change it.
  */
 function cacheMode(invocation: Invocation): CacheMode {
   const command = invocation.command;
   if (command === "__complete") return "only";
-  if (invocation.help || command === undefined || command === "list") return "use";
-  return "refresh";
+  if (command === "describe" || command === "docs" || command === "trust") return "refresh";
+  return "use";
 }
 
 /** Stricli's own exit codes for bad input (negative), which wst reports as usage errors. */
