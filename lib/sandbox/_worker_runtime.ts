@@ -209,7 +209,8 @@ export function serveModule(url: string, loadGrants: readonly string[]): void {
 
 function loadError(err: Error): WstError {
   const message = stripAnsi(err.message);
-  const what = err.name === "Error" ? "" : `${err.name}: `;
+  // Deno reports a syntax error in an imported module as a TypeError whose message names it.
+  const what = err.name === "Error" || /^[A-Za-z]*Error: /.test(message) ? "" : `${err.name}: `;
   const error = new WstError(`Cannot load the task module: ${what}${message.split("\n")[0]}`, {
     cause: err,
   });
