@@ -32,3 +32,30 @@ export function relativeTo(base: string, path: string): string {
   if (path === base || `${path}${SEP}` === prefix) return ".";
   return path.startsWith(prefix) ? path.slice(prefix.length) : path;
 }
+
+/**
+ * The real path of `path` (links followed), or, when it does not exist yet,
+ * the real path of its deepest existing ancestor with the rest appended.
+ *
+ * @param path An absolute path.
+ * @returns The real path.
+ * @throws {Deno.errors.PermissionDenied} And any other error than a missing path.
+ */
+export function realPathOfNearest(path: string): string {
+  const rest: string[] = [];
+  let current = path;
+  for (;;) {
+    try {
+      const real = Deno.realPathSync(current);
+      return rest.length === 0 ? real : resolvePath(real, rest.join(SEP));
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory)) {
+        throw err;
+      }
+    }
+    const cut = current.lastIndexOf(SEP);
+    if (cut <= 0) return path;
+    rest.unshift(current.slice(cut + 1));
+    current = current.slice(0, cut);
+  }
+}

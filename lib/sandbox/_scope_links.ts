@@ -1,7 +1,7 @@
 // Declared paths that a symbolic link leads out of the root. Deno checks the path a task names,
 // never where a link in it leads: a declared `docs` that is a link to `/` would grant all of `/`
 // under the name `docs`. A path the task declares inside its root must really be there.
-import { resolvePath, SEP } from "../_path.ts";
+import { realPathOfNearest, resolvePath, SEP } from "../_path.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { isInside } from "./intersect.ts";
 import { expandEnvPath } from "./worker_permissions.ts";
@@ -44,27 +44,9 @@ export function linkedOutOfRoot(
       const path = resolvePath(root, expanded);
       if (!isInside(path, root)) continue;
       realRoot ??= Deno.realPathSync(root);
-      const real = realOfNearest(path);
+      const real = realPathOfNearest(path);
       if (!isInside(real, realRoot)) return { kind, declared, real };
     }
   }
   return undefined;
-}
-
-/** The real path of `path`, or of its nearest existing ancestor with the rest appended. */
-function realOfNearest(path: string): string {
-  const rest: string[] = [];
-  let current = path;
-  for (;;) {
-    try {
-      const real = Deno.realPathSync(current);
-      return rest.length === 0 ? real : resolvePath(real, rest.reverse().join(SEP));
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-      const cut = current.lastIndexOf(SEP);
-      if (cut <= 0) return path;
-      rest.push(current.slice(cut + 1));
-      current = current.slice(0, cut);
-    }
-  }
 }

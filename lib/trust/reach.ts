@@ -1,6 +1,6 @@
 // What a task's permissions reach beyond its repository, and whether an
 // approval covers it. No imports beyond lib/_path.ts: `wst list` uses this.
-import { isAbsolute, resolvePath, SEP } from "../_path.ts";
+import { isAbsolute, realPathOfNearest, resolvePath, SEP } from "../_path.ts";
 import type { PermissionLists } from "../task/scope.ts";
 
 /** The kinds of permission that can reach beyond a repository, in display order. */
@@ -166,7 +166,10 @@ function pathBeyond(path: string, root: string): string | undefined {
   // Inside the root as declared: a link in it that leads out makes the sandbox refuse the path
   // before the task starts (lib/sandbox/_scope_links.ts), so there is nothing to approve.
   if (isInside(lexical, root)) return undefined;
-  const real = realResolve(lexical);
+  let real = lexical; // unreadable: the lexical path is all we know
+  try {
+    real = realPathOfNearest(lexical);
+  } catch { /* kept lexical */ }
   return isAbsolute(real) ? real : lexical;
 }
 
@@ -179,29 +182,4 @@ function foldSegments(head: string, rest: string): string {
     else out.push(part);
   }
   return [head, ...out].join("/");
-}
-
-/**
- * The real path of `path`: its deepest existing ancestor's real path (links
- * followed), then the rest. A link inside the root that leads out is out.
- */
-function realResolve(path: string): string {
-  const rest: string[] = [];
-  let current = path;
-  for (;;) {
-    try {
-      const real = Deno.realPathSync(current);
-      return rest.length === 0
-        ? real
-        : `${real.endsWith(SEP) ? real : real + SEP}${rest.join(SEP)}`;
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory)) {
-        return path; // unreadable: the lexical path is all we know
-      }
-    }
-    const cut = current.lastIndexOf(SEP);
-    if (cut <= 0) return path;
-    rest.unshift(current.slice(cut + 1));
-    current = current.slice(0, cut);
-  }
 }
