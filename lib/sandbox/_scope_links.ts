@@ -1,7 +1,7 @@
 // Declared paths that a symbolic link leads out of the root. Deno checks the path a task names,
 // never where a link in it leads: a declared `docs` that is a link to `/` would grant all of `/`
 // under the name `docs`. A path the task declares inside its root must really be there.
-import { realPathOfNearest, resolvePath, SEP } from "../_path.ts";
+import { realPathOfNearest, resolvePath } from "../_path.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { isInside } from "./intersect.ts";
 import { expandEnvPath } from "./worker_permissions.ts";
