@@ -68,6 +68,7 @@ export function openInvocation(
     trusted: invocation.trust || /^(?:1|true)$/i.test(Deno.env.get("WST_TRUST") ?? ""),
     exit: ExitCode.Success,
     annotations: [],
+    runner: invocation.runner,
   };
   try {
     if (invocation.error !== undefined) throw new UsageError(invocation.error);

@@ -1,6 +1,13 @@
-import { ExitCode, UsageError } from "../errors/mod.ts";
+import { ExitCode, SubtaskFailedError, UsageError, type WstError } from "../errors/mod.ts";
 import { type ConfineMode, confineMode } from "../sandbox/confine.ts";
-import { knownPermissions, loadRegistry, type RegistryEntry, workerUrl } from "../registry/mod.ts";
+import {
+  builtinTasks,
+  knownPermissions,
+  loadRegistry,
+  type Registry,
+  type RegistryEntry,
+  workerUrl,
+} from "../registry/mod.ts";
 import type { Reporter } from "../reporter/mod.ts";
 import {
   computePermissions,
@@ -14,6 +21,7 @@ import type { Permissions } from "../task/permissions.ts";
 import { describeScope } from "../task/scope.ts";
 import { printResult, type RunContext } from "./_context.ts";
 import { prefixed } from "./_invocation.ts";
+import type { RunnerFlags } from "./_argv.ts";
 
 /**
  * Runs one task from the CLI: resolves the path arguments the user gave,
@@ -25,9 +33,10 @@ import { prefixed } from "./_invocation.ts";
  * @param input Parsed flags and positionals (no global flags).
  */
 export async function runTaskCommand(
-  ctx: RunContext,
+  ctx: RunContext & { readonly registry?: Registry },
   entry: RegistryEntry,
   input: TaskInput,
+  runner: RunnerFlags = ctx.runner ?? {},
 ): Promise<void> {
   const args = taskArguments(ctx, entry, input);
   // In GitHub Actions, the task's result and its children's output on stdout are inside the
@@ -37,6 +46,20 @@ export async function runTaskCommand(
   if (markers !== undefined && markers.stdout !== true) {
     ctx.process.stdout.write(markers.start);
     markers.stdout = true;
+  }
+  if ((entry.deps?.length ?? 0) > 0 || (entry.sources?.length ?? 0) > 0 || runner.dryRun) {
+    // A graph (deps), an up-to-date check (sources) or a plan to print: loaded only then.
+    const confine = confineMode(ctx.confine);
+    if (typeof confine !== "string") throw new UsageError(confine.error);
+    if (ctx.chdirToRoot) Deno.chdir(ctx.root);
+    const { runGraph } = await import("./_graph.ts");
+    await runGraph(ctx, entry, {
+      args,
+      runner,
+      tasks: ctx.registry?.tasks ?? builtinTasks(),
+      confine,
+    });
+    return;
   }
   await runTask(ctx, entry, args);
 }
@@ -132,8 +155,18 @@ function resolvePathArguments(
   }
 }
 
-/** Runs a registry entry in its sandbox; tasks it starts with ctx.runTask run the same way. */
-async function runEntry(
+/**
+ * Runs a registry entry in its sandbox, after its trust check; tasks it
+ * starts with ctx.runTask run the same way, and so does each task of a graph
+ * (`_graph.ts`). The one run path of a task.
+ *
+ * @param ctx The CLI context.
+ * @param entry The task.
+ * @param options Its root, raw arguments, reporter, confinement; its own
+ *   permissions when the caller computed them already.
+ * @returns What the task returned.
+ */
+export async function runEntry(
   ctx: RunContext,
   entry: RegistryEntry,
   options: {
@@ -143,11 +176,13 @@ async function runEntry(
     /** For a task started with ctx.runTask: its caller, whose permissions bound its own. */
     caller?: { name: string; root: string; permissions: Permissions };
     confine: ConfineMode;
+    /** Its own permissions for these arguments, when the caller computed them already. */
+    own?: Permissions;
   },
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
   const annotations = ctx.annotations;
-  const own = await permissionsForRun(ctx, entry, options);
+  const own = options.own ?? await permissionsForRun(ctx, entry, options);
   // A subtask never gets more than its caller: not through its arguments, nor through its root.
   const caller = options.caller;
   const permissions = caller === undefined
@@ -191,13 +226,37 @@ async function runEntry(
       }
       const where = relativeTo(ctx.root, request.root);
       const prefix = `[${where === "." ? request.name : `${where}:${request.name}`}] `;
-      return await runEntry(ctx, sub, {
-        root: request.root,
-        args: request.args,
-        reporter: prefixed(options.reporter, prefix),
-        caller: { name: entry.name, root: options.root, permissions },
-        confine: options.confine,
-      });
+      try {
+        return await runEntry(ctx, sub, {
+          root: request.root,
+          args: request.args,
+          reporter: prefixed(options.reporter, prefix),
+          caller: { name: entry.name, root: options.root, permissions },
+          confine: options.confine,
+        });
+      } catch (err) {
+        throw asSubtaskFailure(sub.name, err);
+      }
     },
   });
+}
+
+/** Error kinds a caller cannot catch away: a denial (exit 3) and an interruption (130). */
+const NOT_WRAPPED = new Set(["sandbox-denied", "trust-required", "interrupted"]);
+
+/**
+ * What a failed subtask (`ctx.runTask`) or dep throws to its caller: a
+ * {@linkcode SubtaskFailedError} naming it and the kind of its error, which a
+ * caller can catch; a denial and an interruption
+ * as they are (a nested subtask's failure is wrapped again: the message names the chain).
+ *
+ * @param task The subtask's full name.
+ * @param err What its run threw.
+ * @returns The error to throw.
+ */
+export function asSubtaskFailure(task: string, err: unknown): unknown {
+  const kind = (err as Partial<WstError> | null)?.kind;
+  if (typeof kind === "string" && NOT_WRAPPED.has(kind)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new SubtaskFailedError({ task, subtaskKind: kind ?? "task-failed", message });
 }
