@@ -157,11 +157,17 @@ const RUNNER_FLAG_SPECS = {
     brief: "Run at most this many tasks of the graph at once (default: the number of CPUs)",
     optional: true,
     placeholder: "n",
+    hidden: true,
   },
-  failFast: switchFlag("Abort the running tasks at the first failure and start no other"),
-  dryRun: switchFlag("Print the order the task and its deps would run in; run nothing"),
-  force: switchFlag("Run tasks with sources even when they are up to date"),
+  failFast: runnerSwitch("Abort the running tasks at the first failure and start no other"),
+  dryRun: runnerSwitch("Print the order the task and its deps would run in; run nothing"),
+  force: runnerSwitch("Run tasks with sources even when they are up to date"),
 } as const;
+
+/** A runner switch: every task has it, so it is listed by `--help-all` only. */
+function runnerSwitch(brief: string) {
+  return { ...switchFlag(brief), hidden: true } as const;
+}
 
 function taskCommand(entry: RegistryEntry): Command<CliContext> {
   const params = parametersFromSchema(entry.argsSchema);
