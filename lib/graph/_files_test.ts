@@ -44,7 +44,9 @@ Deno.test("matchFiles() matches globs and plain paths, never .git or .wst/cache"
 Deno.test("localModuleGraph() follows relative imports inside the boundary only", async () => {
   const dir = await tree({
     "ws/.wst/tasks/build.ts":
-      `import { a } from "./_a.ts";\nimport type { T } from "../../lib/t.ts";\nimport "npm:zod";\nexport * from "./_b.ts";\nconst x = await import("./_c.ts");\nimport { out } from "../../../outside.ts";\n`,
+      `import { a } from "./_a.ts";\nimport type { T } from "../../lib/t.ts";\nimport "npm:zod";\nexport * from "./_b.ts";\nconst x = await import("./_c.ts");\nimport { out } from "${
+        "../".repeat(3)
+      }outside.ts";\n`,
     "ws/.wst/tasks/_a.ts":
       `export { z } from "./_b.ts";\nimport data from "./data.json" with { type: "json" };\n`,
     "ws/.wst/tasks/_b.ts": "export const b = 1;\n",
