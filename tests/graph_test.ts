@@ -7,6 +7,9 @@
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { type CliRun, workspace, wst } from "./_cli.ts";
 import { pathExists as exists } from "../lib/fs/read.ts";
+import { confineSupport } from "../lib/sandbox/confine.ts";
+
+const support = confineSupport();
 
 /**
  * A task that records its run in `log/`: `<name>.start` and `<name>.end` (Date.now()), one
@@ -92,6 +95,36 @@ Deno.test("deps run before their task, each once in a diamond; a task without so
   assertEquals(again.code, 0, again.stderr);
   for (const name of ["a", "b", "c", "d"]) assertEquals(await runs(ws.dir, name), 2, name);
 });
+
+Deno.test(
+  `the output of deps running at once comes line by line after their names${
+    support.bwrap === undefined ? ` (skipped: ${support.reason})` : ""
+  }`,
+  { ignore: support.bwrap === undefined },
+  async () => {
+    // Confined, a task's output (its console, its children) reaches wst through a pipe it prefixes.
+    const body = (name: string) =>
+      `console.log("${name} one"); await new Promise((r) => setTimeout(r, 30)); console.error("${name} two");`;
+    await using ws = await workspace({
+      "log/.keep": "",
+      "log/barrier": "2",
+      ".wst/tasks/x.ts": step("x", [], { body: body("x") }),
+      ".wst/tasks/y.ts": step("y", [], { body: body("y") }),
+      ".wst/tasks/top.ts": step("top", ["x", "y"], { body: body("top") }),
+    });
+    const run = await wst(["top", "--confine", "require", "--root", ws.dir]);
+    assertEquals(run.code, 0, run.stderr);
+    const lines = run.stderr.split("\n");
+    for (const name of ["x", "y", "top"]) {
+      assert(lines.includes(`[${name}] ${name} one`), run.stderr);
+      assert(lines.includes(`[${name}] ${name} two`), run.stderr);
+    }
+    // A task run alone is not prefixed.
+    const alone = await wst(["x", "--confine", "require", "--root", ws.dir]);
+    assertEquals(alone.code, 0, alone.stderr);
+    assert(alone.stderr.split("\n").includes("x one"), alone.stderr);
+  },
+);
 
 Deno.test("--jobs bounds how many deps run at once", async () => {
   const files = {

@@ -99,6 +99,7 @@ export async function runGraph(
           reporter,
           confine: options.confine,
           own,
+          ...(many ? { outputPrefix: `[${name}] ` } : {}),
         });
         statuses.set(name, done.failed ? "failed" : "ran");
         if (name === target.name) result = done;

@@ -19,6 +19,7 @@ import { intersectPermissions } from "../sandbox/intersect.ts";
 import { relativeTo, resolvePath } from "../_path.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { describeScope } from "../task/scope.ts";
+import { qualifyTaskName } from "../task/names.ts";
 import { printResult, type RunContext } from "./_context.ts";
 import { prefixed } from "./_invocation.ts";
 import type { RunnerFlags } from "./_argv.ts";
@@ -178,6 +179,8 @@ export async function runEntry(
     confine: ConfineMode;
     /** Its own permissions for these arguments, when the caller computed them already. */
     own?: Permissions;
+    /** Put before every line of its (confined) output: its name while several tasks run. */
+    outputPrefix?: string;
   },
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
@@ -213,9 +216,14 @@ export async function runEntry(
       : undefined,
     signal: ctx.signal,
     confine: options.confine,
+    outputPrefix: options.outputPrefix,
     runSubtask: async (request: SubtaskRequest) => {
       const registry = await loadRegistry(request.root, { signal: ctx.signal });
-      const sub = registry.tasks.find((t) => t.name === request.name);
+      // A reference is relative to the caller's namespace; a leading ":" is from the top.
+      const namespace = (entry as { namespace?: string }).namespace ?? "";
+      const wanted = qualifyTaskName(namespace, request.name);
+      const sub = registry.tasks.find((t) => t.name === wanted) ??
+        registry.tasks.find((t) => t.name === request.name);
       if (sub === undefined) {
         const problem = registry.problems.find((p) => p.file.includes(request.name));
         throw new UsageError(
