@@ -154,6 +154,10 @@ Deno.test("--jobs bounds how many deps run at once", async () => {
   const bad = await wst(["all", "--jobs", "0", "--root", ws.dir]);
   assertEquals(bad.code, 2, bad.stderr);
   assertMatch(bad.stderr, /--jobs: expected a whole number of at least 1, found "0"/);
+  // A task without deps too: a bad runner flag is never ignored.
+  const plain = await wst(["--jobs", "many", "x", "--root", ws.dir]);
+  assertEquals(plain.code, 2, plain.stderr);
+  assertMatch(plain.stderr, /--jobs: expected a whole number of at least 1, found "many"/);
   assertEquals(await runs(ws.dir, "x"), 0);
 });
 

@@ -2,7 +2,7 @@
 // through the one run path (`runEntry`: its own sandbox, permissions and trust
 // check), up to --jobs at once, skips the ones that are up to date, and prints
 // the asked-for task's result (docs/adr/0012-graph.md).
-import { ExitCode, InterruptedError, toWstError, UsageError, WstError } from "../errors/mod.ts";
+import { ExitCode, InterruptedError, toWstError, WstError } from "../errors/mod.ts";
 import type { RegistryEntry } from "../registry/mod.ts";
 import { prefixReporter } from "../reporter/mod.ts";
 import type { ConfineMode } from "../sandbox/confine.ts";
@@ -14,7 +14,7 @@ import { resolvePath } from "../_path.ts";
 import type { RunnerFlags } from "./_argv.ts";
 import { printResult, type RunContext } from "./_context.ts";
 import { errorLine } from "./_invocation.ts";
-import { asSubtaskFailure, permissionsForRun, runEntry } from "./run_task.ts";
+import { asSubtaskFailure, jobsFlag, permissionsForRun, runEntry } from "./run_task.ts";
 
 /** How one task of a graph ended, as `--json` and the log report it. */
 export type StepStatus = "ran" | "up-to-date" | "failed" | "not-run";
@@ -221,16 +221,4 @@ function planTask(entry: RegistryEntry): PlanTask {
 /** The task's root folder relative to the workspace root (`""`: the workspace root). */
 function taskDir(entry: RegistryEntry): string {
   return (entry as { dir?: string }).dir ?? "";
-}
-
-/** `--jobs`: a whole number of at least 1; default the number of CPUs. */
-function jobsFlag(given: string | number | undefined): number {
-  if (given === undefined) return Math.max(1, navigator.hardwareConcurrency || 1);
-  const n = Number(given);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UsageError(
-      `--jobs: expected a whole number of at least 1, found ${JSON.stringify(String(given))}`,
-    );
-  }
-  return n;
 }

@@ -40,6 +40,7 @@ export async function runTaskCommand(
   runner: RunnerFlags = ctx.runner ?? {},
 ): Promise<void> {
   const args = taskArguments(ctx, entry, input);
+  jobsFlag(runner.jobs); // a bad --jobs is an error whether or not the task has deps
   // In GitHub Actions, the task's result and its children's output on stdout are inside the
   // run's stop-commands block too. The block ends once, at the very end of the run (runInvocation),
   // after any error: an end marker here would end it for stderr as well (the runner's state is one).
@@ -267,4 +268,22 @@ export function asSubtaskFailure(task: string, err: unknown): unknown {
   if (typeof kind === "string" && NOT_WRAPPED.has(kind)) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new SubtaskFailedError({ task, subtaskKind: kind ?? "task-failed", message });
+}
+
+/**
+ * `--jobs`: a whole number of at least 1; default the number of CPUs.
+ *
+ * @param given The flag as given, or undefined.
+ * @returns How many tasks may run at once.
+ * @throws {UsageError} When it is not a whole number of at least 1 (exit 2).
+ */
+export function jobsFlag(given: string | number | undefined): number {
+  if (given === undefined) return Math.max(1, navigator.hardwareConcurrency || 1);
+  const n = Number(given);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(
+      `--jobs: expected a whole number of at least 1, found ${JSON.stringify(String(given))}`,
+    );
+  }
+  return n;
 }
