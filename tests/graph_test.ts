@@ -127,16 +127,17 @@ Deno.test(
 );
 
 Deno.test("--jobs bounds how many deps run at once", async () => {
+  // Each dep waits (at most 5 s) until as many tasks started as log/barrier says: one more than
+  // --jobs allows, so without the bound they would all be running together when they end.
   const files = {
     "log/.keep": "",
-    ".wst/tasks/x.ts": step("x", [], { wait: 15_000 }),
-    ".wst/tasks/y.ts": step("y", [], { wait: 15_000 }),
-    ".wst/tasks/z.ts": step("z", [], { wait: 15_000 }),
+    ".wst/tasks/x.ts": step("x", [], { wait: 5_000 }),
+    ".wst/tasks/y.ts": step("y", [], { wait: 5_000 }),
+    ".wst/tasks/z.ts": step("z", [], { wait: 5_000 }),
     ".wst/tasks/all.ts": step("all", ["x", "y", "z"]),
   };
   {
-    // Each dep waits until two tasks started: with --jobs 2 two run at once, never three.
-    await using ws = await workspace({ ...files, "log/barrier": "2" });
+    await using ws = await workspace({ ...files, "log/barrier": "3" });
     const run = await wst(["--jobs", "2", "all", "--root", ws.dir]);
     assertEquals(run.code, 0, run.stderr);
     const deps = await Promise.all(["x", "y", "z"].map((n) => interval(ws.dir, n)));
@@ -144,7 +145,7 @@ Deno.test("--jobs bounds how many deps run at once", async () => {
   }
   {
     // After the task's name --jobs is wst's too (the task has no argument of that name).
-    await using ws = await workspace(files);
+    await using ws = await workspace({ ...files, "log/barrier": "2" });
     const run = await wst(["all", "--jobs", "1", "--root", ws.dir]);
     assertEquals(run.code, 0, run.stderr);
     const deps = await Promise.all(["x", "y", "z"].map((n) => interval(ws.dir, n)));
