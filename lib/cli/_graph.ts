@@ -107,7 +107,7 @@ export async function runGraph(
         if (done.failed && name !== target.name) {
           throw new WstError(`Task ${JSON.stringify(name)} reported a failure`);
         }
-        if (!done.failed && key !== undefined) await recordRun(root, key, name);
+        if (!done.failed && key !== undefined) await record(root, key, name, reporter);
       } catch (err) {
         statuses.set(name, "failed");
         failures.push({ name, error: err });
@@ -221,4 +221,26 @@ function planTask(entry: RegistryEntry): PlanTask {
 /** The task's root folder relative to the workspace root (`""`: the workspace root). */
 function taskDir(entry: RegistryEntry): string {
   return (entry as { dir?: string }).dir ?? "";
+}
+
+/**
+ * Records a successful run; a root wst may not write (a read-only checkout)
+ * costs the skip next time, not this run.
+ */
+async function record(
+  root: string,
+  key: UpToDateKey,
+  task: string,
+  reporter: RunContext["reporter"],
+): Promise<void> {
+  try {
+    await recordRun(root, key, task);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.PermissionDenied)) throw err;
+    reporter.warn(
+      `Cannot record that ${
+        JSON.stringify(task)
+      } is up to date (${err.message}): it runs again next time`,
+    );
+  }
 }
