@@ -8,6 +8,7 @@ import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { type CliRun, workspace, wst } from "./_cli.ts";
 import { pathExists as exists } from "../lib/fs/read.ts";
 import { confineSupport } from "../lib/sandbox/confine.ts";
+import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
 
 const support = confineSupport();
 
@@ -467,4 +468,61 @@ Deno.test("two runs at once of a task with sources both succeed and leave one wh
   assertEquals(third.code, 0, third.stderr);
   assertMatch(third.stderr, /build: up to date/);
   assert(await exists(`${ws.dir}/out/result.txt`));
+});
+
+Deno.test("Ctrl-C while a dep runs: it stops, nothing after it starts, exit 130", async () => {
+  await using ws = await workspace({
+    "log/.keep": "",
+    ".wst/tasks/polite.ts": `import { defineTask } from "@wst/wst";
+export default defineTask({
+  name: "polite",
+  description: "Waits for Ctrl-C and stops when told",
+  run: (ctx) =>
+    new Promise((_resolve, reject) => {
+      const timer = setInterval(() => {}, 1_000);
+      ctx.signal.addEventListener("abort", () => {
+        clearInterval(timer);
+        reject(ctx.signal.reason);
+      }, { once: true });
+      ctx.log.info("waiting for Ctrl-C");
+    }),
+});
+`,
+    ".wst/tasks/second.ts": step("second", ["polite"]),
+    ".wst/tasks/top.ts": step("top", ["second"]),
+  });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...RUNTIME_FLAGS,
+      `${REPO_ROOT}/${ENTRY_POINT}`,
+      "top",
+      "--root",
+      ws.dir,
+    ],
+    env: { NO_COLOR: "1", WST_TRUST: "1" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const guard = setTimeout(() => child.kill("SIGKILL"), 60_000); // a hang fails, never waits forever
+  const reader = child.stderr.getReader();
+  const decoder = new TextDecoder();
+  let stderr = "";
+  while (!stderr.includes("waiting for Ctrl-C")) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`wst ended before its dep ran:\n${stderr}`);
+    stderr += decoder.decode(value, { stream: true });
+  }
+  child.kill("SIGINT");
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    stderr += decoder.decode(chunk.value, { stream: true });
+  }
+  const status = await child.status;
+  clearTimeout(guard);
+  assertEquals([status.code, status.signal], [130, null], stderr);
+  assertMatch(stderr, /\[polite\] waiting for Ctrl-C/);
+  assertEquals(await runs(ws.dir, "second"), 0);
+  assertEquals(await runs(ws.dir, "top"), 0);
 });
