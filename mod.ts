@@ -260,6 +260,33 @@ export {
    */
   SandboxDeniedError,
   /**
+   * A task started with `ctx.runTask` (or a dep) failed: `task` names it and
+   * `subtaskKind` says how (`task-failed`, `config`, `usage`,
+   * `task-definition`, `subtask-failed`). Exit code 1 when nobody catches it;
+   * catch it to keep going (go-task's `ignore_error`). A subtask's sandbox
+   * denial (exit 3) and an interruption (130) are thrown as they are.
+   *
+   * @example Keep going when a step fails
+   * ```ts
+   * import { defineTask, SubtaskFailedError } from "@wst/wst";
+   * export default defineTask({
+   *   name: "check-all",
+   *   description: "Lint, then test even when lint fails",
+   *   permissions: { tasks: ["lint", "test"] },
+   *   run: async (ctx) => {
+   *     try {
+   *       await ctx.runTask("lint");
+   *     } catch (err) {
+   *       if (!(err instanceof SubtaskFailedError)) throw err;
+   *       ctx.log.warn(`${err.task} failed (${err.subtaskKind}); going on`);
+   *     }
+   *     return (await ctx.runTask("test")).value;
+   *   },
+   * });
+   * ```
+   */
+  SubtaskFailedError,
+  /**
    * A task module whose default export is not a valid task (exit code 2).
    *
    * @example

@@ -31,7 +31,32 @@ export interface Invocation {
   readonly base: string;
   /** A problem with the global flags themselves (`--root` without a value). */
   readonly error?: string;
+  /**
+   * The runner flags given before the task's name (always wst's): `--jobs`,
+   * `--fail-fast`, `--dry-run`, `--force`. After the name they are the
+   * task's own when it has an argument of that name, else wst's (main.ts).
+   */
+  readonly runner?: RunnerFlags;
 }
+
+/** How wst runs a task and its deps (docs/adr/0012-graph.md). */
+export interface RunnerFlags {
+  /** `--jobs <n>`: at most this many tasks at once, as given (checked where a task runs). */
+  readonly jobs?: string | number;
+  /** `--fail-fast`: the first failure aborts the running tasks and starts no other. */
+  readonly failFast?: boolean;
+  /** `--dry-run`: print the order the tasks would run in; run nothing. */
+  readonly dryRun?: boolean;
+  /** `--force`: run tasks with `sources` even when they are up to date. */
+  readonly force?: boolean;
+}
+
+/** The runner's switches, by flag. */
+const RUNNER_SWITCHES: Record<string, "failFast" | "dryRun" | "force"> = {
+  "--fail-fast": "failFast",
+  "--dry-run": "dryRun",
+  "--force": "force",
+};
 
 const SWITCHES = new Set(["--json", "--verbose", "--trust"]);
 
@@ -55,11 +80,26 @@ export function parseArgv(
   let trust = false;
   let help = false;
   let error: string | undefined;
+  const runner: { -readonly [K in keyof RunnerFlags]: RunnerFlags[K] } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--") {
       rest.push(...argv.slice(i));
       break;
+    }
+    if (command === undefined && rest.length === 0) {
+      // Before the task's name, a runner flag is always wst's.
+      if (arg === "--jobs" || arg.startsWith("--jobs=")) {
+        const value = arg === "--jobs" ? argv[++i] : arg.slice("--jobs=".length);
+        if (value === undefined || value === "") error ??= "--jobs needs a number: --jobs <n>";
+        else runner.jobs = value;
+        continue;
+      }
+      const name = RUNNER_SWITCHES[arg];
+      if (name !== undefined) {
+        runner[name] = true;
+        continue;
+      }
     }
     if (arg === "--root" || arg.startsWith("--root=")) {
       const value = arg === "--root" ? argv[++i] : arg.slice("--root=".length);
@@ -98,6 +138,7 @@ export function parseArgv(
     help,
     base,
     ...(error === undefined ? {} : { error }),
+    ...(Object.keys(runner).length === 0 ? {} : { runner }),
   };
 }
 

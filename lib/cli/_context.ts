@@ -1,6 +1,7 @@
 import type { CommandContext } from "@stricli/core";
 import { escapeControls, type Reporter, safeJson } from "../reporter/mod.ts";
 import type { Registry } from "../registry/mod.ts";
+import type { RunnerFlags } from "./_argv.ts";
 
 /** What running a task from the command line needs: output streams, the workspace, where the exit code goes. */
 export interface RunContext {
@@ -28,6 +29,8 @@ export interface RunContext {
   readonly trusted?: boolean | undefined;
   /** Set by a command to its exit code. */
   exit: number;
+  /** The runner flags given before the task's name (`--jobs`, `--fail-fast`, `--dry-run`, `--force`). */
+  readonly runner?: RunnerFlags | undefined;
   /**
    * wst's own workflow commands (a built-in task's `::error` annotations):
    * written after everything a task controls, outside its `::stop-commands::`

@@ -5,6 +5,7 @@ import {
   createConsoleReporter,
   detectOutputEnvironment,
   escapeControls,
+  prefixReporter,
   type Reporter,
   safeJson,
 } from "../reporter/mod.ts";
@@ -68,6 +69,7 @@ export function openInvocation(
     trusted: invocation.trust || /^(?:1|true)$/i.test(Deno.env.get("WST_TRUST") ?? ""),
     exit: ExitCode.Success,
     annotations: [],
+    runner: invocation.runner,
   };
   try {
     if (invocation.error !== undefined) throw new UsageError(invocation.error);
@@ -128,11 +130,5 @@ export function problemLine(problem: RegistryProblem): string {
 
 /** A reporter that puts a prefix before every line (a subtask's name). */
 export function prefixed(reporter: Reporter, prefix: string): Reporter {
-  return {
-    debug: (m) => reporter.debug(prefix + m),
-    info: (m) => reporter.info(prefix + m),
-    warn: (m) => reporter.warn(prefix + m),
-    error: (m) => reporter.error(prefix + m),
-    progress: (label, total) => reporter.progress(prefix + label, total),
-  };
+  return prefixReporter(reporter, prefix);
 }

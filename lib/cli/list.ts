@@ -65,6 +65,9 @@ export function describeCommand(
     args: entry.argsSchema,
     permissions: entry.permissions ?? "computed from the arguments",
     ...(entry.defaultPermissions ? { defaultPermissions: entry.defaultPermissions } : {}),
+    deps: entry.deps ?? [],
+    sources: entry.sources ?? [],
+    outputs: entry.outputs ?? [],
     ...(given ? { run: { args: given.args, permissions: given.permissions } } : {}),
   };
   const properties = (entry.argsSchema.properties ?? {}) as Record<
@@ -90,6 +93,9 @@ export function describeCommand(
         }`,
       ]
       : []),
+    ...(entry.deps?.length ? [`deps: ${entry.deps.join(", ")}`] : []),
+    ...(entry.sources?.length ? [`sources: ${entry.sources.join(", ")}`] : []),
+    ...(entry.outputs?.length ? [`outputs: ${entry.outputs.join(", ")}`] : []),
     "arguments:",
     ...Object.entries(properties).map(([key, prop]) => `  ${key}: ${prop.description ?? ""}`),
   ];

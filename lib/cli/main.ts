@@ -145,15 +145,48 @@ function guarded<A extends unknown[]>(
   };
 }
 
+/**
+ * The runner flags (`--jobs`, `--fail-fast`, `--dry-run`, `--force`) given
+ * after a task's name are wst's unless the task has an argument of that
+ * name: then they are the task's (a built-in's `--jobs`, `--fail-fast`).
+ */
+const RUNNER_FLAG_SPECS = {
+  jobs: {
+    kind: "parsed",
+    parse: String,
+    brief: "Run at most this many tasks of the graph at once (default: the number of CPUs)",
+    optional: true,
+    placeholder: "n",
+    hidden: true,
+  },
+  failFast: runnerSwitch("Abort the running tasks at the first failure and start no other"),
+  dryRun: runnerSwitch("Print the order the task and its deps would run in; run nothing"),
+  force: runnerSwitch("Run tasks with sources even when they are up to date"),
+} as const;
+
+/** A runner switch: every task has it, so it is listed by `--help-all` only. */
+function runnerSwitch(brief: string) {
+  return { ...switchFlag(brief), hidden: true } as const;
+}
+
 function taskCommand(entry: RegistryEntry): Command<CliContext> {
   const params = parametersFromSchema(entry.argsSchema);
+  const runnerFlags = Object.fromEntries(
+    Object.entries(RUNNER_FLAG_SPECS).filter(([name]) => !(name in params.flags)),
+  );
   return buildCommand({
     func: guarded(async function (this: CliContext, flags, ...positionals: unknown[]) {
       const { runTaskCommand } = await import("./run_task.ts");
-      await runTaskCommand(this, entry, taskInput(params, flags, positionals));
+      const own: Record<string, unknown> = { ...flags };
+      const runner: Record<string, unknown> = { ...this.runner };
+      for (const name of Object.keys(runnerFlags)) {
+        if (own[name] !== undefined) runner[name] = own[name];
+        delete own[name];
+      }
+      await runTaskCommand(this, entry, taskInput(params, own, positionals), runner);
     }),
     parameters: {
-      flags: { ...params.flags, ...GLOBAL_FLAG_SPECS },
+      flags: { ...params.flags, ...runnerFlags, ...GLOBAL_FLAG_SPECS },
       positional: params.positional,
       // deno-lint-ignore no-explicit-any
     } as any,

@@ -1,6 +1,13 @@
-import { ExitCode, UsageError } from "../errors/mod.ts";
+import { ExitCode, SubtaskFailedError, UsageError, type WstError } from "../errors/mod.ts";
 import { type ConfineMode, confineMode } from "../sandbox/confine.ts";
-import { knownPermissions, loadRegistry, type RegistryEntry, workerUrl } from "../registry/mod.ts";
+import {
+  builtinTasks,
+  knownPermissions,
+  loadRegistry,
+  type Registry,
+  type RegistryEntry,
+  workerUrl,
+} from "../registry/mod.ts";
 import type { Reporter } from "../reporter/mod.ts";
 import {
   computePermissions,
@@ -12,8 +19,10 @@ import { intersectPermissions } from "../sandbox/intersect.ts";
 import { relativeTo, resolvePath } from "../_path.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { describeScope } from "../task/scope.ts";
+import { qualifyTaskName } from "../task/names.ts";
 import { printResult, type RunContext } from "./_context.ts";
 import { prefixed } from "./_invocation.ts";
+import type { RunnerFlags } from "./_argv.ts";
 
 /**
  * Runs one task from the CLI: resolves the path arguments the user gave,
@@ -25,11 +34,13 @@ import { prefixed } from "./_invocation.ts";
  * @param input Parsed flags and positionals (no global flags).
  */
 export async function runTaskCommand(
-  ctx: RunContext,
+  ctx: RunContext & { readonly registry?: Registry },
   entry: RegistryEntry,
   input: TaskInput,
+  runner: RunnerFlags = ctx.runner ?? {},
 ): Promise<void> {
   const args = taskArguments(ctx, entry, input);
+  jobsFlag(runner.jobs); // a bad --jobs is an error whether or not the task has deps
   // In GitHub Actions, the task's result and its children's output on stdout are inside the
   // run's stop-commands block too. The block ends once, at the very end of the run (runInvocation),
   // after any error: an end marker here would end it for stderr as well (the runner's state is one).
@@ -37,6 +48,20 @@ export async function runTaskCommand(
   if (markers !== undefined && markers.stdout !== true) {
     ctx.process.stdout.write(markers.start);
     markers.stdout = true;
+  }
+  if ((entry.deps?.length ?? 0) > 0 || (entry.sources?.length ?? 0) > 0 || runner.dryRun) {
+    // A graph (deps), an up-to-date check (sources) or a plan to print: loaded only then.
+    const confine = confineMode(ctx.confine);
+    if (typeof confine !== "string") throw new UsageError(confine.error);
+    if (ctx.chdirToRoot) Deno.chdir(ctx.root);
+    const { runGraph } = await import("./_graph.ts");
+    await runGraph(ctx, entry, {
+      args,
+      runner,
+      tasks: ctx.registry?.tasks ?? builtinTasks(),
+      confine,
+    });
+    return;
   }
   await runTask(ctx, entry, args);
 }
@@ -132,8 +157,18 @@ function resolvePathArguments(
   }
 }
 
-/** Runs a registry entry in its sandbox; tasks it starts with ctx.runTask run the same way. */
-async function runEntry(
+/**
+ * Runs a registry entry in its sandbox, after its trust check; tasks it
+ * starts with ctx.runTask run the same way, and so does each task of a graph
+ * (`_graph.ts`). The one run path of a task.
+ *
+ * @param ctx The CLI context.
+ * @param entry The task.
+ * @param options Its root, raw arguments, reporter, confinement; its own
+ *   permissions when the caller computed them already.
+ * @returns What the task returned.
+ */
+export async function runEntry(
   ctx: RunContext,
   entry: RegistryEntry,
   options: {
@@ -143,11 +178,15 @@ async function runEntry(
     /** For a task started with ctx.runTask: its caller, whose permissions bound its own. */
     caller?: { name: string; root: string; permissions: Permissions };
     confine: ConfineMode;
+    /** Its own permissions for these arguments, when the caller computed them already. */
+    own?: Permissions;
+    /** Put before every line of its (confined) output: its name while several tasks run. */
+    outputPrefix?: string;
   },
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
   const annotations = ctx.annotations;
-  const own = await permissionsForRun(ctx, entry, options);
+  const own = options.own ?? await permissionsForRun(ctx, entry, options);
   // A subtask never gets more than its caller: not through its arguments, nor through its root.
   const caller = options.caller;
   const permissions = caller === undefined
@@ -178,9 +217,14 @@ async function runEntry(
       : undefined,
     signal: ctx.signal,
     confine: options.confine,
+    outputPrefix: options.outputPrefix,
     runSubtask: async (request: SubtaskRequest) => {
       const registry = await loadRegistry(request.root, { signal: ctx.signal });
-      const sub = registry.tasks.find((t) => t.name === request.name);
+      // A reference is relative to the caller's namespace; a leading ":" is from the top.
+      const namespace = (entry as { namespace?: string }).namespace ?? "";
+      const wanted = qualifyTaskName(namespace, request.name);
+      const sub = registry.tasks.find((t) => t.name === wanted) ??
+        registry.tasks.find((t) => t.name === request.name);
       if (sub === undefined) {
         const problem = registry.problems.find((p) => p.file.includes(request.name));
         throw new UsageError(
@@ -191,13 +235,55 @@ async function runEntry(
       }
       const where = relativeTo(ctx.root, request.root);
       const prefix = `[${where === "." ? request.name : `${where}:${request.name}`}] `;
-      return await runEntry(ctx, sub, {
-        root: request.root,
-        args: request.args,
-        reporter: prefixed(options.reporter, prefix),
-        caller: { name: entry.name, root: options.root, permissions },
-        confine: options.confine,
-      });
+      try {
+        return await runEntry(ctx, sub, {
+          root: request.root,
+          args: request.args,
+          reporter: prefixed(options.reporter, prefix),
+          caller: { name: entry.name, root: options.root, permissions },
+          confine: options.confine,
+        });
+      } catch (err) {
+        throw asSubtaskFailure(sub.name, err);
+      }
     },
   });
+}
+
+/** Error kinds a caller cannot catch away: a denial (exit 3) and an interruption (130). */
+const NOT_WRAPPED = new Set(["sandbox-denied", "trust-required", "interrupted"]);
+
+/**
+ * What a failed subtask (`ctx.runTask`) or dep throws to its caller: a
+ * {@linkcode SubtaskFailedError} naming it and the kind of its error, which a
+ * caller can catch; a denial and an interruption
+ * as they are (a nested subtask's failure is wrapped again: the message names the chain).
+ *
+ * @param task The subtask's full name.
+ * @param err What its run threw.
+ * @returns The error to throw.
+ */
+export function asSubtaskFailure(task: string, err: unknown): unknown {
+  const kind = (err as Partial<WstError> | null)?.kind;
+  if (typeof kind === "string" && NOT_WRAPPED.has(kind)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new SubtaskFailedError({ task, subtaskKind: kind ?? "task-failed", message });
+}
+
+/**
+ * `--jobs`: a whole number of at least 1; default the number of CPUs.
+ *
+ * @param given The flag as given, or undefined.
+ * @returns How many tasks may run at once.
+ * @throws {UsageError} When it is not a whole number of at least 1 (exit 2).
+ */
+export function jobsFlag(given: string | number | undefined): number {
+  if (given === undefined) return Math.max(1, navigator.hardwareConcurrency || 1);
+  const n = Number(given);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(
+      `--jobs: expected a whole number of at least 1, found ${JSON.stringify(String(given))}`,
+    );
+  }
+  return n;
 }

@@ -33,6 +33,7 @@ export type ExitCode = typeof ExitCode[keyof typeof ExitCode];
 /** The machine-readable kind of a {@linkcode WstError}, as printed in `--json` error objects. */
 export type ErrorKind =
   | "task-failed"
+  | "subtask-failed"
   | "usage"
   | "config"
   | "task-definition"
@@ -395,6 +396,50 @@ export class InterruptedError extends WstError {
   constructor(message: string) {
     super(message);
     this.name = "InterruptedError";
+  }
+}
+
+/**
+ * A task started with `ctx.runTask` (or a dependency in `deps`) failed. Names
+ * the task and the kind of its own error (`task-failed`, `config`, `usage`,
+ * `task-definition`), so a caller can catch it and keep going (go-task's
+ * `ignore_error`). Exits with {@linkcode ExitCode.TaskFailed} when nobody
+ * catches it. A subtask's sandbox denial (exit code 3) and an interruption
+ * (130) are not turned into this error: a caller cannot hide them.
+ *
+ * @example
+ * ```ts
+ * import { SubtaskFailedError } from "./mod.ts";
+ * const err = new SubtaskFailedError({ task: "lint", subtaskKind: "task-failed", message: "2 files" });
+ * console.assert(err.exitCode === 1 && err.task === "lint");
+ * ```
+ */
+export class SubtaskFailedError extends WstError {
+  /** Always `subtask-failed`. */
+  override readonly kind: ErrorKind = "subtask-failed";
+  /** The task that failed. */
+  readonly task: string;
+  /** The kind of the task's own error (`task-failed`, `config`, …). */
+  readonly subtaskKind: ErrorKind;
+  /** The task's own error message. */
+  readonly reason: string;
+
+  /**
+   * Creates the error (exit code 1).
+   *
+   * @param details The task, the kind of its error and its message.
+   */
+  constructor(details: { task: string; subtaskKind: ErrorKind; message: string }) {
+    super(`Task ${JSON.stringify(details.task)} failed: ${details.message}`);
+    this.name = "SubtaskFailedError";
+    this.task = details.task;
+    this.subtaskKind = details.subtaskKind;
+    this.reason = details.message;
+  }
+
+  /** The task, the kind of its error and its message, in `--json` output and on the wire. */
+  protected override extra(): Record<string, unknown> {
+    return { task: this.task, subtaskKind: this.subtaskKind, reason: this.reason };
   }
 }
 

@@ -10,6 +10,7 @@ import {
   type ReachLists,
   SandboxDeniedError,
   type SourcePosition,
+  SubtaskFailedError,
   TaskDefinitionError,
   TrustRequiredError,
   UsageError,
@@ -36,6 +37,8 @@ export interface WireError {
   needs?: ReachLists;
   grown?: boolean;
   command?: string | null;
+  subtaskKind?: ErrorKind;
+  reason?: string;
 }
 
 // deno-lint-ignore no-control-regex
@@ -124,6 +127,13 @@ export function decodeError(wire: WireError, relative: (path: string) => string)
       break;
     case "interrupted":
       error = new InterruptedError(wire.message);
+      break;
+    case "subtask-failed":
+      error = new SubtaskFailedError({
+        task: wire.task ?? "",
+        subtaskKind: wire.subtaskKind ?? "task-failed",
+        message: wire.reason ?? wire.message,
+      });
       break;
     default:
       error = new WstError(wire.message);

@@ -22,7 +22,7 @@ export interface RegistryCache {
   modules: Record<string, CachedModule>;
 }
 
-const FORMAT = 1;
+const FORMAT = 2; // 2: TaskMeta gained deps, sources and outputs
 
 /**
  * The user's cache folder for wst: `$WST_CACHE_DIR`, else

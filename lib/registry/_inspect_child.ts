@@ -47,6 +47,9 @@ export async function serveInspection(): Promise<never> {
           ...(meta.defaultPermissions === undefined
             ? {}
             : { defaultPermissions: meta.defaultPermissions }),
+          ...(meta.deps === undefined ? {} : { deps: meta.deps }),
+          ...(meta.sources === undefined ? {} : { sources: meta.sources }),
+          ...(meta.outputs === undefined ? {} : { outputs: meta.outputs }),
         },
       });
     } catch (err) {

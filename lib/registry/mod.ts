@@ -19,6 +19,7 @@ import {
   RESERVED_ARG_NAMES,
 } from "../task/names.ts";
 import { PERMISSION_KINDS } from "../task/scope.ts";
+import { graphFieldProblems } from "../task/graph_fields.ts";
 import {
   type DefinitionProblem,
   InterruptedError,
@@ -297,6 +298,9 @@ function checkMeta(meta: TaskMeta, file: string): TaskMeta {
   const permissions = meta?.permissions;
   if (permissions !== null && !isPermissionLists(permissions)) {
     problems.push({ field: "permissions", message: "Expected lists of strings" });
+  }
+  if (typeof meta === "object" && meta !== null) {
+    problems.push(...graphFieldProblems(meta as unknown as Record<string, unknown>));
   }
   if (problems.length > 0) throw new TaskDefinitionError(file, problems);
   return meta;

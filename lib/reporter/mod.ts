@@ -12,6 +12,7 @@
 import { escapeControls } from "./escape.ts";
 
 export { escapeControls, escapeStream, safeJson } from "./escape.ts";
+export { linePrefixer, type LineWriter, prefixReporter } from "./prefix.ts";
 
 /** Severity of a log line. */
 export type LogLevel = "debug" | "info" | "warn" | "error";

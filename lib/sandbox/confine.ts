@@ -12,6 +12,7 @@ import type { HostMessage, WorkerMessage } from "./_protocol.ts";
 import { findBinary } from "./worker_permissions.ts";
 import { encodeError } from "../errors/wire.ts";
 import { escapeStream } from "../reporter/escape.ts";
+import { linePrefixer } from "../reporter/prefix.ts";
 import { BUNDLE_CACHE, type BundleCacheOptions, bundleUrl } from "../registry/_bundle_cache.ts";
 import { runnerCodeCache } from "./_runner_cache.ts";
 
@@ -145,25 +146,38 @@ export function confineMode(given: string | undefined): ConfineMode | { error: s
  *
  * @param stream The runner's stdout or stderr.
  * @param after Forwarding starts when this settles true; false drops the stream.
+ * @param prefix Put before every line (`linePrefixer`): a task's name while several run at once.
  * @returns Settles when the stream ends.
  */
 export async function forwardTaskOutput(
   stream: ReadableStream<Uint8Array>,
   after: Promise<boolean> = Promise.resolve(true),
+  prefix?: string,
 ): Promise<void> {
   // Held until the runner has connected: bwrap's own complaints, when it fails, are the reason.
   if (!await after) {
     await stream.cancel();
     return;
   }
-  // Task-controlled bytes: control sequences other than colour are shown escaped.
-  for await (const chunk of stream.pipeThrough(escapeStream())) {
+  const write = (chunk: Uint8Array) => {
     try {
       Deno.stderr.writeSync(chunk);
     } catch {
       // stderr closed: the output is dropped, the run goes on
     }
+  };
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const lines = prefix === undefined
+    ? undefined
+    : linePrefixer(prefix, (text) => write(encoder.encode(text)));
+  // Task-controlled bytes: control sequences other than colour are shown escaped.
+  for await (const chunk of stream.pipeThrough(escapeStream())) {
+    if (lines === undefined) write(chunk);
+    else lines.write(decoder.decode(chunk, { stream: true }));
   }
+  lines?.write(decoder.decode());
+  lines?.flush();
 }
 
 /** The part of the run the sandbox is built from. */
@@ -536,6 +550,8 @@ const EXIT_GRACE_MS = 1_000;
  * @param unavailable Called when bubblewrap does not work here (it exited
  *   before the runner connected, and a trial run fails too), with the reason:
  *   returns the channel to use instead (an unconfined worker), or throws.
+ * @param options `outputPrefix`: put before every line of the task's output (see
+ *   {@linkcode forwardTaskOutput}).
  * @returns The channel.
  */
 export function confinedChannel(
@@ -544,6 +560,7 @@ export function confinedChannel(
   start: Omit<RunnerStart, "unset" | "inProcess">,
   interactive: boolean,
   unavailable: (reason: string) => TaskChannel,
+  options: { outputPrefix?: string | undefined } = {},
 ): TaskChannel {
   const unset = RUNNER_ONLY_ENV.filter((name) => !(name in plan.env));
   const runner = runnerCommand(start, unset);
@@ -563,8 +580,8 @@ export function confinedChannel(
   const [stderrNow, stderrLater] = child.stderr.tee();
   const early = earlyText(stderrNow);
   const outputs = [
-    forwardTaskOutput(child.stdout),
-    forwardTaskOutput(stderrLater, early.connected),
+    forwardTaskOutput(child.stdout, undefined, options.outputPrefix),
+    forwardTaskOutput(stderrLater, early.connected, options.outputPrefix),
   ];
   const encoder = new TextEncoder();
   const queue: string[] = [

@@ -90,6 +90,11 @@ export interface RunOptions {
   readonly runSubtask?: (request: SubtaskRequest) => Promise<SandboxResult>;
   /** OS-level confinement (docs/adr/0009); default `off`. */
   readonly confine?: ConfineMode | undefined;
+  /**
+   * Put before every line of the task's and its children's output (a confined
+   * run's, which wst forwards): the task's name while several tasks run at once.
+   */
+  readonly outputPrefix?: string | undefined;
 }
 
 /** A task a sandboxed task asked the host to start. */
@@ -302,6 +307,7 @@ function confinement(
         unconfined(reason);
         return workerChannel(task, worker);
       },
+      { outputPrefix: options.outputPrefix },
     );
 }
 

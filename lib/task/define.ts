@@ -31,6 +31,23 @@ export interface TaskDefinition<S extends ArgsSchema = ArgsSchema, R = unknown> 
    */
   readonly permissions?: PermissionsDeclaration<ArgsOf<S>>;
   /**
+   * Tasks that run before this one, in parallel (up to `--jobs`), each at most
+   * once per invocation, with their default arguments. A reference is relative
+   * to this task's namespace; a leading `:` means from the top (`":lint"`).
+   * Each dep runs in its own sandbox with its own permissions. Default: none.
+   */
+  readonly deps?: readonly string[];
+  /**
+   * Globs of the files the task reads, relative to its root. With them the
+   * task is skipped ("up to date") while their content, its arguments, the
+   * values of its declared env vars and its module (with the local modules it
+   * imports) are unchanged since its last successful run, and its `outputs`
+   * exist. Without them it always runs.
+   */
+  readonly sources?: readonly string[];
+  /** Globs of the files the task makes, relative to its root: each must match a file to skip. */
+  readonly outputs?: readonly string[];
+  /**
    * Does the work and returns a JSON-serialisable result, or nothing (then
    * text output prints nothing and `--json` prints `null`).
    */

@@ -9,6 +9,7 @@ import {
   DESCRIPTION_RULE,
   RESERVED_ARG_NAMES,
 } from "./names.ts";
+import { graphFieldProblems } from "./graph_fields.ts";
 
 /** A task's description as data: what `wst list` and `wst describe` show. */
 export interface TaskMeta {
@@ -24,6 +25,12 @@ export interface TaskMeta {
    * no worker to compute them; `null` when an argument is required.
    */
   defaultPermissions?: Permissions | null;
+  /** The tasks that run before it, as references (see `TaskDefinition.deps`); absent for none. */
+  deps?: string[];
+  /** Globs of its sources, relative to its root; absent for none (never skipped). */
+  sources?: string[];
+  /** Globs of its outputs, relative to its root; absent for none. */
+  outputs?: string[];
 }
 
 /**
@@ -68,6 +75,9 @@ const definitionSchema = z.lazy(() =>
     run: z.custom(isFunction, { error: "Expected a function: run(ctx, args)" }),
     render: z.optional(z.custom(isFunction, { error: "Expected a function" })),
     failed: z.optional(z.custom(isFunction, { error: "Expected a function" })),
+    deps: z.optional(z.array(z.string())),
+    sources: z.optional(z.array(z.string())),
+    outputs: z.optional(z.array(z.string())),
   })
 );
 
@@ -102,6 +112,8 @@ export function asTaskDefinition(value: unknown, file: string): ValidTask {
     throw new TaskDefinitionError(file, problems);
   }
   const task = value as TaskDefinition;
+  const fieldProblems = graphFieldProblems(task as unknown as Record<string, unknown>);
+  if (fieldProblems.length > 0) throw new TaskDefinitionError(file, fieldProblems);
   const reserved = Object.keys(task.args?._zod.def.shape ?? {}).filter((key) =>
     RESERVED_ARG_NAMES.has(key)
   );
@@ -188,6 +200,9 @@ export function taskMeta(task: ValidTask, file = "the task module"): TaskMeta {
     argsSchema,
     permissions: computed ? null : permissionsSchema.parse(task.permissions),
     ...(computed ? { defaultPermissions: defaultPermissions(task) } : {}),
+    ...(task.deps?.length ? { deps: [...task.deps] } : {}),
+    ...(task.sources?.length ? { sources: [...task.sources] } : {}),
+    ...(task.outputs?.length ? { outputs: [...task.outputs] } : {}),
   };
 }
 

@@ -94,3 +94,18 @@ export function checkTaskName(name: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The full name a reference stands for, seen from a task in `namespace`:
+ * `qualifyTaskName("seed", "build")` is `"seed:build"`,
+ * `qualifyTaskName("seed", ":lint")` is `"lint"`, and from the root's
+ * namespace (`""`) a reference is the name itself.
+ *
+ * @param namespace The referring task's namespace (`""` for the root's tasks).
+ * @param ref The reference.
+ * @returns The full task name.
+ */
+export function qualifyTaskName(namespace: string, ref: string): string {
+  if (ref.startsWith(":")) return ref.slice(1);
+  return namespace === "" ? ref : `${namespace}:${ref}`;
+}
