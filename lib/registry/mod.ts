@@ -157,9 +157,10 @@ export async function loadRegistry(
     });
   }
   const files = link === undefined ? localTaskFiles(root) : [];
-  const modules = files.length === 0
-    ? []
+  const { modules, depsProblems } = files.length === 0
+    ? { modules: [], depsProblems: [] }
     : await inspected(root, files, options.cache ?? "refresh", options.signal);
+  problems.push(...depsProblems);
   if (options.signal?.aborted) {
     throw new InterruptedError("Interrupted while loading the task modules");
   }
@@ -194,32 +195,67 @@ export async function loadRegistry(
   return { tasks, problems };
 }
 
-/** What each module gave: from the cache, or from inspecting the modules (then cached). */
+/**
+ * What each module gave: from the cache, or from inspecting the modules (then
+ * cached), with the problems of the `.wst/` folders' own pinned dependencies
+ * (`_module_deps.ts`, docs/adr/0012-module-deps.md).
+ */
 async function inspected(
   root: string,
   files: readonly string[],
   mode: CacheMode,
   signal: AbortSignal | undefined,
-): Promise<(CachedModule | undefined)[]> {
-  const { readCache, writeCache, fingerprint } = await import("./_cache.ts");
+): Promise<{ modules: (CachedModule | undefined)[]; depsProblems: RegistryProblem[] }> {
+  const { readCache, writeCache, fingerprint, cacheHome } = await import("./_cache.ts");
   const relative = files.map((path) => relativeTo(root, path));
   if (mode === "only") {
     const cache = await readCache(root);
-    return relative.map((file) => cache?.modules[file]);
+    return { modules: relative.map((file) => cache?.modules[file]), depsProblems: [] };
   }
-  const print = await fingerprint(root);
+  const { moduleDeps, wstFolderOf, denoCacheDir, missingMessage, explainLoadFailure } =
+    await import("./_module_deps.ts");
+  const deps = await moduleDeps(files.map(wstFolderOf), {
+    cacheDir: cacheHome(),
+    denoDir: denoCacheDir(),
+    registry: Deno.env.get("NPM_CONFIG_REGISTRY"),
+  });
+  const depsProblems = deps.problems.map((p): RegistryProblem => ({
+    file: relativeTo(root, p.file),
+    kind: "config",
+    message: p.message,
+  }));
+  const print = await fingerprint(root, deps.stamp);
   const cache = mode === "use" ? await readCache(root) : undefined;
   const current = cache?.fingerprint === print ? cache.modules : {};
   const modules: (CachedModule | undefined)[] = relative.map((file) => current[file]);
   const missing = files.filter((_, i) => modules[i] === undefined);
-  if (missing.length === 0) return modules;
+  if (missing.length === 0) return { modules, depsProblems };
   const { inspectModules } = await import("./_inspect.ts");
-  const outcomes = await inspectModules(root, missing, { signal });
+  const outcomes = await inspectModules(root, missing, { signal, config: deps.deps?.config });
   let k = 0;
   for (let i = 0; i < modules.length; i++) {
     if (modules[i] !== undefined) continue;
     const o = outcomes[k++]!;
-    modules[i] = "meta" in o ? { meta: o.meta } : { problem: o.problem };
+    if ("meta" in o) {
+      modules[i] = { meta: o.meta };
+      continue;
+    }
+    const folder = relativeTo(root, wstFolderOf(files[i]!));
+    const lacking = deps.missing[wstFolderOf(files[i]!)];
+    if (lacking !== undefined) {
+      // Not kept in the cache: fetching the packages changes nothing in the folder.
+      const message = `${o.problem.message} (${missingMessage(folder, lacking)})`;
+      modules[i] = { problem: { ...o.problem, message, transient: true } };
+      continue;
+    }
+    const explained = o.problem.transient ? undefined : explainLoadFailure(o.problem.message, {
+      source: readSource(files[i]!),
+      ...(deps.pinned === undefined ? {} : { pinned: deps.pinned }),
+      folder,
+    });
+    modules[i] = {
+      problem: explained === undefined ? o.problem : { ...o.problem, message: explained },
+    };
   }
   // What the clock or the memory decided is not kept: a busy machine can cause it.
   const kept = relative.flatMap((file, i) => {
@@ -227,7 +263,15 @@ async function inspected(
     return "problem" in m && m.problem.transient === true ? [] : [[file, m] as const];
   });
   await writeCache(root, print, Object.fromEntries(kept));
-  return modules;
+  return { modules, depsProblems };
+}
+
+function readSource(path: string): string {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    return "";
+  }
 }
 
 function toProblem(err: unknown, file: string): RegistryProblem {
