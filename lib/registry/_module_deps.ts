@@ -62,8 +62,10 @@ export interface ModuleDepsResult {
   missing: Record<string, string[]>;
   /** Changes whenever what loads changes (for the registry cache's fingerprint). */
   stamp: string;
-  /** The `specifiers` of the lock the modules load under (undefined: wst's own). */
+  /** What wst's lock and the folders' locks pin (`specifiers`); undefined: wst's lock alone. */
   pinned?: string[];
+  /** Per `.wst/` folder with a `deno.json`: the names its imports map. */
+  mapped: Record<string, string[]>;
 }
 
 const quote = (value: unknown): string => JSON.stringify(value);
@@ -333,7 +335,8 @@ export async function moduleDeps(
   const all = [...new Set(folders)].sort().flatMap((folder) => readPins(folder) ?? []);
   const problems = all.flatMap((pins) => pins.problems);
   const missing: Record<string, string[]> = {};
-  if (all.length === 0) return { problems, missing, stamp: "" };
+  const mapped = Object.fromEntries(all.map((pins) => [pins.folder, Object.keys(pins.imports)]));
+  if (all.length === 0) return { problems, missing, stamp: "", mapped };
   const wstConfigPath = options.wstConfig ?? `${REPO_ROOT}${SEP}deno.json`;
   const wstConfig = JSON.parse(readText(wstConfigPath) ?? "{}") as {
     imports?: Record<string, string>;
@@ -356,8 +359,14 @@ export async function moduleDeps(
   const merged = mergeLocks(wstLock, cached);
   problems.push(...merged.problems);
   const stamp = JSON.stringify({ missing, problems, kept: merged.kept.map((p) => p.folder) });
+  const pinned = [
+    ...new Set([
+      ...Object.keys(wstLock.specifiers ?? {}),
+      ...all.flatMap((pins) => Object.keys(pins.lock?.specifiers ?? {})),
+    ]),
+  ];
   if (merged.kept.length === 0 || options.cacheDir === undefined) {
-    return { problems, missing, stamp };
+    return { problems, missing, stamp, pinned, mapped };
   }
   const configText = mergedConfigText(wstConfig.imports ?? {}, merged.kept);
   const lockText = `${JSON.stringify(merged.lock, null, 2)}\n`;
@@ -374,7 +383,8 @@ export async function moduleDeps(
     problems,
     missing,
     stamp: `${stamp}\0${hash}`,
-    pinned: Object.keys(merged.lock.specifiers ?? {}),
+    pinned,
+    mapped,
   };
 }
 
@@ -415,7 +425,12 @@ export function missingMessage(folder: string, packages: readonly string[]): str
  */
 export function explainLoadFailure(
   message: string,
-  context: { source: string; pinned?: readonly string[]; folder: string },
+  context: {
+    source: string;
+    pinned?: readonly string[] | undefined;
+    mapped?: readonly string[] | undefined;
+    folder: string;
+  },
 ): string | undefined {
   const { folder } = context;
   const how =
@@ -423,6 +438,7 @@ export function explainLoadFailure(
   const bare = /Import "([^"]+)" not a dependency and not in import map/.exec(message)?.[1] ??
     /Relative import path "([^"]+)" not prefixed with/.exec(message)?.[1];
   if (bare !== undefined) {
+    if (context.mapped?.includes(bare)) return undefined; // mapped, but not loadable
     return `Cannot load the task module: it imports ${
       quote(bare)
     }, which neither wst nor ${folder}/${PINNED_CONFIG} maps: ${how}`;
@@ -434,9 +450,14 @@ export function explainLoadFailure(
   const pinned = new Set(context.pinned ?? Object.keys(wstLock().specifiers ?? {}));
   const named = [...context.source.matchAll(/["'](npm:[^"'\s]+)["']/g)].map((m) => m[1]!)
     .filter((s) => !pinned.has(npmRequirement(s)));
-  const what = named.length > 0
-    ? [...new Set(named)].map(quote).join(", ")
-    : quote(`npm:${npm[1] ?? npm[2] ?? "…"}`);
+  const name = npm[1] ?? npm[2];
+  if (
+    named.length === 0 &&
+    (name === undefined || [...pinned].some((s) => s.startsWith(`npm:${name}@`)))
+  ) {
+    return undefined; // what it imports is pinned: something else is wrong (the cache?)
+  }
+  const what = named.length > 0 ? [...new Set(named)].map(quote).join(", ") : quote(`npm:${name}`);
   return `Cannot load the task module: it imports ${what}, which ${folder}/${PINNED_LOCK} does not pin: ${how}`;
 }
 

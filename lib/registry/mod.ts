@@ -240,22 +240,22 @@ async function inspected(
       modules[i] = { meta: o.meta };
       continue;
     }
-    const folder = relativeTo(root, wstFolderOf(files[i]!));
-    const lacking = deps.missing[wstFolderOf(files[i]!)];
-    if (lacking !== undefined) {
-      // Not kept in the cache: fetching the packages changes nothing in the folder.
-      const message = `${o.problem.message} (${missingMessage(folder, lacking)})`;
-      modules[i] = { problem: { ...o.problem, message, transient: true } };
-      continue;
-    }
+    const wstFolder = wstFolderOf(files[i]!);
+    const folder = relativeTo(root, wstFolder);
     const explained = o.problem.transient ? undefined : explainLoadFailure(o.problem.message, {
       source: readSource(files[i]!),
-      ...(deps.pinned === undefined ? {} : { pinned: deps.pinned }),
+      pinned: deps.pinned,
+      mapped: deps.mapped[wstFolder],
       folder,
     });
-    modules[i] = {
-      problem: explained === undefined ? o.problem : { ...o.problem, message: explained },
-    };
+    const lacking = deps.missing[wstFolder];
+    if (explained === undefined && lacking !== undefined) {
+      // Not kept in the cache: fetching the packages changes nothing in the folder.
+      const message = `Cannot load the task module: ${missingMessage(folder, lacking)}`;
+      modules[i] = { problem: { ...o.problem, message, transient: true } };
+    } else {
+      modules[i] = { problem: { ...o.problem, message: explained ?? o.problem.message } };
+    }
   }
   // What the clock or the memory decided is not kept: a busy machine can cause it.
   const kept = relative.flatMap((file, i) => {
