@@ -38,6 +38,8 @@ export interface FolderPins {
   imports: Record<string, string>;
   /** Its lock, when there is one that reads. */
   lock?: DenoLock;
+  /** Names its `deno.json` maps that are left out (a problem says why). */
+  dropped: string[];
   /** Entries left out, and why. */
   problems: DepsProblem[];
 }
@@ -64,8 +66,8 @@ export interface ModuleDepsResult {
   stamp: string;
   /** What wst's lock and the folders' locks pin (`specifiers`); undefined: wst's lock alone. */
   pinned?: string[];
-  /** Per `.wst/` folder with a `deno.json`: the names its imports map. */
-  mapped: Record<string, string[]>;
+  /** Per `.wst/` folder with a `deno.json`: the names it maps, and those left out. */
+  mapped: Record<string, { usable: string[]; dropped: string[] }>;
 }
 
 const quote = (value: unknown): string => JSON.stringify(value);
@@ -83,8 +85,11 @@ export function readPins(folder: string): FolderPins | undefined {
   const lockPath = `${folder}${SEP}${PINNED_LOCK}`;
   const configText = readText(configPath);
   if (configText === undefined) return undefined;
-  const pins: FolderPins = { folder, imports: {}, problems: [] };
-  const problem = (file: string, message: string) => pins.problems.push({ file, message });
+  const pins: FolderPins = { folder, imports: {}, problems: [], dropped: [] };
+  const problem = (file: string, message: string, key?: string) => {
+    pins.problems.push({ file, message });
+    if (key !== undefined) pins.dropped.push(key);
+  };
   let config: unknown;
   try {
     config = JSON.parse(configText);
@@ -117,7 +122,7 @@ export function readPins(folder: string): FolderPins | undefined {
     if (key === "@wst/wst" || key.startsWith("@wst/wst/")) {
       problem(configPath, `${at}: ${quote(key)} is wst's own module and cannot be mapped`);
     } else if (typeof value !== "string") {
-      problem(configPath, `${at}: Expected a string, found ${quote(value)}`);
+      problem(configPath, `${at}: Expected a string, found ${quote(value)}`, key);
     } else if (value.startsWith("npm:")) {
       const pinned = npmRequirement(value);
       if (pins.lock?.specifiers?.[pinned] === undefined) {
@@ -126,6 +131,7 @@ export function readPins(folder: string): FolderPins | undefined {
           `${at}: ${quote(value)} is not pinned in ${
             lockText === undefined ? "a deno.lock beside it (there is none)" : PINNED_LOCK
           }: run "deno install" in ${folder} to pin it`,
+          key,
         );
       } else pins.imports[key] = value;
     } else if (value.startsWith("node:")) {
@@ -133,7 +139,7 @@ export function readPins(folder: string): FolderPins | undefined {
     } else if (value.startsWith("./") || value.startsWith("../")) {
       const target = resolvePath(folder, value);
       if (target !== folder && !target.startsWith(`${folder}${SEP}`)) {
-        problem(configPath, `${at}: ${quote(value)} leads out of ${folder}`);
+        problem(configPath, `${at}: ${quote(value)} leads out of ${folder}`, key);
       } else pins.imports[key] = new URL(value, `${folderUrl}/`).href;
     } else {
       problem(
@@ -141,6 +147,7 @@ export function readPins(folder: string): FolderPins | undefined {
         `${at}: Expected an "npm:" package, a "node:" module or a path inside the folder ("./…"), found ${
           quote(value)
         }`,
+        key,
       );
     }
   }
@@ -275,7 +282,8 @@ export function denoCacheDir(
 
 /**
  * The folder of Deno's npm cache for the registry wst's processes use
- * (`NPM_CONFIG_REGISTRY`, else npm's): `<host>` or `<host>_<port>`.
+ * (`NPM_CONFIG_REGISTRY`, else npm's): `<domain>`, `<domain>_<port>`, or
+ * `<port>` for an IP address, then the URL's path.
  *
  * @param registry The registry's URL.
  * @returns The folder's name.
@@ -287,8 +295,14 @@ export function npmCacheFolder(registry: string | undefined): string {
   } catch {
     url = new URL("https://registry.npmjs.org/");
   }
-  const path = url.pathname.split("/").filter((p) => p !== "");
-  return [url.port === "" ? url.hostname : `${url.hostname}_${url.port}`, ...path].join(SEP);
+  // As Deno names it (`root_url_to_safe_local_dirname`): the domain (none for an IP address),
+  // `_` and the port, then the path's segments.
+  const sanitize = (text: string) => text.replace(/[<>:"|?*/\\]/g, "_");
+  const ip = /^[\d.]+$/.test(url.hostname) || url.hostname.startsWith("[");
+  const domain = ip ? "" : sanitize(url.hostname);
+  const host = url.port === "" ? domain : domain === "" ? url.port : `${domain}_${url.port}`;
+  const path = url.pathname.split("/").filter((p) => p !== "").map(sanitize);
+  return [host, ...path].join(SEP);
 }
 
 /**
@@ -335,7 +349,9 @@ export async function moduleDeps(
   const all = [...new Set(folders)].sort().flatMap((folder) => readPins(folder) ?? []);
   const problems = all.flatMap((pins) => pins.problems);
   const missing: Record<string, string[]> = {};
-  const mapped = Object.fromEntries(all.map((pins) => [pins.folder, Object.keys(pins.imports)]));
+  const mapped = Object.fromEntries(
+    all.map((pins) => [pins.folder, { usable: Object.keys(pins.imports), dropped: pins.dropped }]),
+  );
   if (all.length === 0) return { problems, missing, stamp: "", mapped };
   const wstConfigPath = options.wstConfig ?? `${REPO_ROOT}${SEP}deno.json`;
   const wstConfig = JSON.parse(readText(wstConfigPath) ?? "{}") as {
@@ -428,7 +444,7 @@ export function explainLoadFailure(
   context: {
     source: string;
     pinned?: readonly string[] | undefined;
-    mapped?: readonly string[] | undefined;
+    mapped?: { usable: readonly string[]; dropped: readonly string[] } | undefined;
     folder: string;
   },
 ): string | undefined {
@@ -438,7 +454,12 @@ export function explainLoadFailure(
   const bare = /Import "([^"]+)" not a dependency and not in import map/.exec(message)?.[1] ??
     /Relative import path "([^"]+)" not prefixed with/.exec(message)?.[1];
   if (bare !== undefined) {
-    if (context.mapped?.includes(bare)) return undefined; // mapped, but not loadable
+    if (context.mapped?.dropped.includes(bare)) {
+      return `Cannot load the task module: it imports ${
+        quote(bare)
+      }, which ${folder}/${PINNED_CONFIG} maps but cannot be used (see the problem with that file)`;
+    }
+    if (context.mapped?.usable.includes(bare)) return undefined; // mapped, but not loadable
     return `Cannot load the task module: it imports ${
       quote(bare)
     }, which neither wst nor ${folder}/${PINNED_CONFIG} maps: ${how}`;
