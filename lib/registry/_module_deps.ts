@@ -482,6 +482,23 @@ export function explainLoadFailure(
   return `Cannot load the task module: it imports ${what}, which ${folder}/${PINNED_LOCK} does not pin: ${how}`;
 }
 
+/**
+ * What a compiled wst says when it cannot load a local module: Deno's
+ * compiled programs load only the modules built into them (a `file:` module
+ * from disk is "Module not found"; docs/adr/0012-module-deps.md).
+ *
+ * @param message The load failure's message.
+ * @param standalone Whether this is a compiled wst.
+ * @returns The message to show instead, or undefined.
+ */
+export function compiledLoadMessage(
+  message: string,
+  standalone: boolean = Deno.build.standalone,
+): string | undefined {
+  if (!standalone || !/Module not found:? "?file:/.test(message)) return undefined;
+  return `Cannot load the task module: this wst is a compiled binary, which loads only the modules built into it (a compiled Deno program cannot import a file from disk): run wst from its sources for local tasks ("sh scripts/deno.sh task wst …" in a clone of wst, or "deno run -A --unstable-worker-options <clone>/cli.ts …")`;
+}
+
 function wstLock(): DenoLock {
   return JSON.parse(readText(`${REPO_ROOT}${SEP}deno.lock`) ?? '{"version":"5"}') as DenoLock;
 }

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertMatch } from "../../tests/assert.ts";
 import {
+  compiledLoadMessage,
   explainLoadFailure,
   mergedConfigText,
   mergeLocks,
@@ -133,7 +134,10 @@ Deno.test("mergeLocks() unites the locks and leaves out a folder pinning a packa
   });
   assertEquals(merged.lock.workspace?.dependencies, ["npm:left-pad@1.3.0", "npm:zod@4.6.7"]);
   assertEquals(merged.problems.length, 1);
-  assertMatch(merged.problems[0]!.message, /^Pins "zod@4\.6\.7" otherwise than another lock already taken/);
+  assertMatch(
+    merged.problems[0]!.message,
+    /^Pins "zod@4\.6\.7" otherwise than another lock already taken/,
+  );
 });
 
 Deno.test("mergedConfigText() scopes a folder's imports to it and maps wst's own paths through data: modules", () => {
@@ -218,4 +222,14 @@ Deno.test("explainLoadFailure() names what nothing maps or pins, and leaves othe
     undefined,
   );
   assertEquals(explainLoadFailure("SyntaxError: Unexpected token", context), undefined);
+});
+
+Deno.test("compiledLoadMessage() says what a compiled wst needs to load a local module", () => {
+  const deno = "TypeError: Module not found: file:///r/.wst/tasks/a.ts";
+  assertEquals(compiledLoadMessage(deno, false), undefined);
+  assertMatch(
+    compiledLoadMessage(deno, true)!,
+    /^Cannot load the task module: this wst is a compiled binary, which loads only the modules built into it .*: run wst from its sources for local tasks/,
+  );
+  assertEquals(compiledLoadMessage("SyntaxError: x", true), undefined);
 });

@@ -212,8 +212,14 @@ async function inspected(
     const cache = await readCache(root);
     return { modules: relative.map((file) => cache?.modules[file]), depsProblems: [] };
   }
-  const { moduleDeps, wstFolderOf, denoCacheDir, missingMessage, explainLoadFailure } =
-    await import("./_module_deps.ts");
+  const {
+    moduleDeps,
+    wstFolderOf,
+    denoCacheDir,
+    missingMessage,
+    explainLoadFailure,
+    compiledLoadMessage,
+  } = await import("./_module_deps.ts");
   const deps = await moduleDeps(files.map(wstFolderOf), {
     cacheDir: cacheHome(),
     denoDir: denoCacheDir(),
@@ -242,12 +248,13 @@ async function inspected(
     }
     const wstFolder = wstFolderOf(files[i]!);
     const folder = relativeTo(root, wstFolder);
-    const explained = o.problem.transient ? undefined : explainLoadFailure(o.problem.message, {
-      source: readSource(files[i]!),
-      pinned: deps.pinned,
-      mapped: deps.mapped[wstFolder],
-      folder,
-    });
+    const explained = o.problem.transient ? undefined : compiledLoadMessage(o.problem.message) ??
+      explainLoadFailure(o.problem.message, {
+        source: readSource(files[i]!),
+        pinned: deps.pinned,
+        mapped: deps.mapped[wstFolder],
+        folder,
+      });
     const lacking = deps.missing[wstFolder];
     if (explained === undefined && lacking !== undefined) {
       // Not kept in the cache: fetching the packages changes nothing in the folder.
