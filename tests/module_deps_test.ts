@@ -34,6 +34,18 @@ const FILES = {
     `other()`,
   ),
   ".wst/tasks/unmapped.ts": task("unmapped", `import other from "wst-fixture-other";`, `other()`),
+  // Its permissions are computed from its arguments: in a worker of a runner with the pins too.
+  ".wst/tasks/width.ts": `import { defineTask } from "@wst/wst";
+import { z } from "zod";
+import pad from "pad";
+export default defineTask({
+  name: "width",
+  description: "Pads to a width",
+  args: z.object({ width: z.number().int().default(2) }),
+  permissions: (a) => ({ read: [pad(String(a.width), 1)] }),
+  run: (_ctx, a) => pad("x", a.width),
+});
+`,
 };
 
 interface Listed {
@@ -138,9 +150,15 @@ Deno.test("a repository's pinned npm packages: listed and run without the networ
   await t.step(
     "the pinned one lists; an unpinned and an unmapped import are problems of their own modules; no request",
     async () => {
+      // Another project fetched the unpinned package: it is in Deno's cache, only not pinned here.
+      // Its import then wants to change the frozen lock, which used to fail every later load.
+      await using other = await workspace({
+        ".wst/deno.json": JSON.stringify({ imports: { o: "npm:wst-fixture-other@1.0.0" } }),
+      });
+      await denoInstall(other.dir, env, false);
       const before = registry.requests.length;
       const listed = await list();
-      assertEquals(local(listed), ["good", "pad"]);
+      assertEquals(local(listed), ["good", "pad", "width"]);
       assertEquals(problem(listed, ".wst/deno.json"), undefined);
       assertMatch(
         problem(listed, ".wst/tasks/unpinned.ts")?.message ?? "",
@@ -165,6 +183,13 @@ Deno.test("a repository's pinned npm packages: listed and run without the networ
       const good = await wst(["good", "--root", ws.dir, "--confine", "off", "--json"], { env });
       assertEquals(good.code, 0, good.stderr);
       assertEquals(JSON.parse(good.stdout), "good");
+      const args = ["--width", "5", "--root", ws.dir, "--confine", "off", "--json"];
+      const width = await wst(["width", ...args], { env });
+      assertEquals(width.code, 0, width.stderr);
+      assertEquals(JSON.parse(width.stdout), "----x");
+      const described = await wst(["describe", "width", ...args], { env });
+      assertEquals(described.code, 0, described.stderr);
+      assertEquals(JSON.parse(described.stdout).run.permissions, { read: ["5"] });
       assertEquals(registry.requests.length, before);
     },
   );
@@ -197,7 +222,7 @@ Deno.test("a repository's pinned npm packages: listed and run without the networ
       assert(run.code !== 0, run.stdout);
       // Fetched as the message says, it lists again (the problem was not cached).
       await denoInstall(ws.dir, env, true);
-      assertEquals(local(await list()), ["good", "pad"]);
+      assertEquals(local(await list()), ["good", "pad", "width"]);
     },
   );
 });

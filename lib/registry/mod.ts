@@ -11,6 +11,7 @@ import type { TaskMeta } from "../task/describe.ts";
 import type { Permissions } from "../task/permissions.ts";
 import type { CachedModule } from "./_cache.ts";
 import type { InspectProblem } from "./_inspect.ts";
+import type { ModuleDepsResult } from "./_module_deps.ts";
 import {
   argTextProblems,
   checkTaskName,
@@ -25,7 +26,7 @@ import {
   TaskDefinitionError,
   toWstError,
 } from "../errors/mod.ts";
-import { relativeTo, resolvePath } from "../_path.ts";
+import { relativeTo, resolvePath, SEP } from "../_path.ts";
 
 export { workerUrl } from "./_bundle_cache.ts";
 
@@ -212,19 +213,22 @@ async function inspected(
     const cache = await readCache(root);
     return { modules: relative.map((file) => cache?.modules[file]), depsProblems: [] };
   }
-  const {
-    moduleDeps,
-    wstFolderOf,
-    denoCacheDir,
-    missingMessage,
-    explainLoadFailure,
-    compiledLoadMessage,
-  } = await import("./_module_deps.ts");
-  const deps = await moduleDeps(files.map(wstFolderOf), {
-    cacheDir: cacheHome(),
-    denoDir: denoCacheDir(),
-    registry: Deno.env.get("NPM_CONFIG_REGISTRY"),
+  // The `.wst/` folders' own pins (docs/adr/0012-module-deps.md): looked at only when one has a
+  // deno.json (one stat each otherwise, and nothing more to load on a warm list).
+  const folders = files.map((file) => {
+    const dir = file.slice(0, file.lastIndexOf(SEP));
+    return dir.endsWith(`${SEP}tasks`) ? dir.slice(0, -`${SEP}tasks`.length) : dir;
   });
+  const depsModule = folders.some((folder) => isFile(`${folder}${SEP}deno.json`))
+    ? await import("./_module_deps.ts")
+    : undefined;
+  const deps: ModuleDepsResult = depsModule === undefined
+    ? { problems: [], missing: {}, stamp: "", mapped: {} }
+    : await depsModule.moduleDeps(folders, {
+      cacheDir: cacheHome(),
+      denoDir: depsModule.denoCacheDir(),
+      registry: Deno.env.get("NPM_CONFIG_REGISTRY"),
+    });
   const depsProblems = deps.problems.map((p): RegistryProblem => ({
     file: relativeTo(root, p.file),
     kind: "config",
@@ -237,6 +241,8 @@ async function inspected(
   const missing = files.filter((_, i) => modules[i] === undefined);
   if (missing.length === 0) return { modules, depsProblems };
   const { inspectModules } = await import("./_inspect.ts");
+  const { missingMessage, explainLoadFailure, compiledLoadMessage } = depsModule ??
+    await import("./_module_deps.ts");
   const outcomes = await inspectModules(root, missing, { signal, config: deps.deps?.config });
   let k = 0;
   for (let i = 0; i < modules.length; i++) {
@@ -246,7 +252,7 @@ async function inspected(
       modules[i] = { meta: o.meta };
       continue;
     }
-    const wstFolder = wstFolderOf(files[i]!);
+    const wstFolder = folders[i]!;
     const folder = relativeTo(root, wstFolder);
     const explained = o.problem.transient ? undefined : compiledLoadMessage(o.problem.message) ??
       explainLoadFailure(o.problem.message, {
@@ -271,6 +277,14 @@ async function inspected(
   });
   await writeCache(root, print, Object.fromEntries(kept));
   return { modules, depsProblems };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }
 
 function readSource(path: string): string {
