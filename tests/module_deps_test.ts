@@ -8,7 +8,7 @@ import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { workspace, wst } from "./_cli.ts";
 import { type NpmRegistry, startNpmRegistry } from "./_npm_registry.ts";
 import { confineSupport } from "../lib/sandbox/confine.ts";
-import { denoCacheDir } from "../lib/registry/_module_deps.ts";
+import { denoCacheDir } from "../lib/registry/_npm_cache.ts";
 
 const task = (name: string, imports: string, run: string) =>
   `import { defineTask } from "@wst/wst";

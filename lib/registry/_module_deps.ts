@@ -9,6 +9,7 @@
 // Deno's cache) is left out and named; the others still load.
 import { resolvePath, SEP } from "../_path.ts";
 import { REPO_ROOT } from "../../scripts/runtime_flags.ts";
+import { missingPackages, npmCacheFolder } from "./_npm_cache.ts";
 
 /** The configuration file of a `.wst/` folder's own dependencies. */
 export const PINNED_CONFIG = "deno.json";
@@ -259,74 +260,6 @@ export function mergedConfigText(
 }
 
 /**
- * Deno's cache folder (`DENO_DIR`, else the platform's default).
- *
- * @param env Reads an environment variable.
- * @returns Its path, or undefined when none is known.
- */
-export function denoCacheDir(
-  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
-): string | undefined {
-  const given = env("DENO_DIR");
-  if (given) return resolvePath(Deno.cwd(), given);
-  const home = env("HOME");
-  if (Deno.build.os === "darwin") return home ? `${home}/Library/Caches/deno` : undefined;
-  if (Deno.build.os === "windows") {
-    const local = env("LOCALAPPDATA");
-    return local ? `${local}\\deno` : undefined;
-  }
-  const xdg = env("XDG_CACHE_HOME");
-  if (xdg) return `${xdg}/deno`;
-  return home ? `${home}/.cache/deno` : undefined;
-}
-
-/**
- * The folder of Deno's npm cache for the registry wst's processes use
- * (`NPM_CONFIG_REGISTRY`, else npm's): `<domain>`, `<domain>_<port>`, or
- * `<port>` for an IP address, then the URL's path.
- *
- * @param registry The registry's URL.
- * @returns The folder's name.
- */
-export function npmCacheFolder(registry: string | undefined): string {
-  let url: URL;
-  try {
-    url = new URL(registry || "https://registry.npmjs.org/");
-  } catch {
-    url = new URL("https://registry.npmjs.org/");
-  }
-  // As Deno names it (`root_url_to_safe_local_dirname`): the domain (none for an IP address),
-  // `_` and the port, then the path's segments.
-  const sanitize = (text: string) => text.replace(/[<>:"|?*/\\]/g, "_");
-  const ip = /^[\d.]+$/.test(url.hostname) || url.hostname.startsWith("[");
-  const domain = ip ? "" : sanitize(url.hostname);
-  const host = url.port === "" ? domain : domain === "" ? url.port : `${domain}_${url.port}`;
-  const path = url.pathname.split("/").filter((p) => p !== "").map(sanitize);
-  return [host, ...path].join(SEP);
-}
-
-/**
- * The packages (`name@version`) a lock pins that Deno's npm cache lacks.
- *
- * @param lock The lock.
- * @param npmDir `<DENO_DIR>/npm/<registry folder>`.
- * @returns Those packages, sorted.
- */
-export function missingPackages(lock: DenoLock, npmDir: string): string[] {
-  return Object.keys(lock.npm ?? {}).filter((key) => {
-    const cut = key.indexOf("@", 1);
-    const name = key.slice(0, cut);
-    const version = key.slice(cut + 1).replace(/_.*$/, ""); // peer-dependency suffixes
-    try {
-      return !Deno.statSync(`${npmDir}${SEP}${name.replace("/", SEP)}${SEP}${version}`)
-        .isDirectory;
-    } catch {
-      return true;
-    }
-  }).sort();
-}
-
-/**
  * The merged configuration for the given `.wst/` folders, written (once per
  * content) to `<cache>/deps/<hash>/`. Folders without a `deno.json` need
  * nothing: when none has one, there is nothing to merge.
@@ -414,93 +347,6 @@ export async function moduleDeps(
 export function wstFolderOf(path: string): string {
   const dir = path.slice(0, path.lastIndexOf(SEP));
   return dir.endsWith(`${SEP}tasks`) ? dir.slice(0, -`${SEP}tasks`.length) : dir;
-}
-
-/**
- * The remedy for a folder whose pinned packages are missing from Deno's cache.
- *
- * @param folder The `.wst/` folder.
- * @param packages The missing packages.
- * @returns One sentence.
- */
-export function missingMessage(folder: string, packages: readonly string[]): string {
-  const shown = packages.slice(0, 3).map(quote).join(", ");
-  const more = packages.length > 3 ? ` and ${packages.length - 3} more` : "";
-  return `the packages ${folder}${SEP}${PINNED_LOCK} pins are not in Deno's cache (${shown}${more}): run "deno install --frozen" in ${folder} to fetch exactly those (the only step that uses the network)`;
-}
-
-/**
- * Says what a module that failed to load imports that nothing pins, and how
- * to pin it, when Deno's message is about that (an import no map has, an
- * `npm:` package that is not in the lock or not in Deno's cache).
- *
- * @param message The load failure's message.
- * @param context The module's source, the lock's `specifiers` (default: wst's
- *   lock), its `.wst/` folder as shown to the user.
- * @returns The message to show instead, or undefined when it is about something else.
- */
-export function explainLoadFailure(
-  message: string,
-  context: {
-    source: string;
-    pinned?: readonly string[] | undefined;
-    mapped?: { usable: readonly string[]; dropped: readonly string[] } | undefined;
-    folder: string;
-  },
-): string | undefined {
-  const { folder } = context;
-  const how =
-    `add it to ${folder}/${PINNED_CONFIG}'s imports and run "deno install" in ${folder} to pin it in ${folder}/${PINNED_LOCK}`;
-  const bare = /Import "([^"]+)" not a dependency and not in import map/.exec(message)?.[1] ??
-    /Relative import path "([^"]+)" not prefixed with/.exec(message)?.[1];
-  if (bare !== undefined) {
-    if (context.mapped?.dropped.includes(bare)) {
-      return `Cannot load the task module: it imports ${
-        quote(bare)
-      }, which ${folder}/${PINNED_CONFIG} maps but cannot be used (see the problem with that file)`;
-    }
-    if (context.mapped?.usable.includes(bare)) return undefined; // mapped, but not loadable
-    return `Cannot load the task module: it imports ${
-      quote(bare)
-    }, which neither wst nor ${folder}/${PINNED_CONFIG} maps: ${how}`;
-  }
-  const npm =
-    /lockfile is out of date|Failed loading \S+ for package "([^"]+)"|npm package not found in cache: "([^"]+)"/
-      .exec(message);
-  if (npm === null) return undefined;
-  const pinned = new Set(context.pinned ?? Object.keys(wstLock().specifiers ?? {}));
-  const named = [...context.source.matchAll(/["'](npm:[^"'\s]+)["']/g)].map((m) => m[1]!)
-    .filter((s) => !pinned.has(npmRequirement(s)));
-  const name = npm[1] ?? npm[2];
-  if (
-    named.length === 0 &&
-    (name === undefined || [...pinned].some((s) => s.startsWith(`npm:${name}@`)))
-  ) {
-    return undefined; // what it imports is pinned: something else is wrong (the cache?)
-  }
-  const what = named.length > 0 ? [...new Set(named)].map(quote).join(", ") : quote(`npm:${name}`);
-  return `Cannot load the task module: it imports ${what}, which ${folder}/${PINNED_LOCK} does not pin: ${how}`;
-}
-
-/**
- * What a compiled wst says when it cannot load a local module: Deno's
- * compiled programs load only the modules built into them (a `file:` module
- * from disk is "Module not found"; docs/adr/0012-module-deps.md).
- *
- * @param message The load failure's message.
- * @param standalone Whether this is a compiled wst.
- * @returns The message to show instead, or undefined.
- */
-export function compiledLoadMessage(
-  message: string,
-  standalone: boolean = Deno.build.standalone,
-): string | undefined {
-  if (!standalone || !/Module not found:? "?file:/.test(message)) return undefined;
-  return `Cannot load the task module: this wst is a compiled binary, which loads only the modules built into it (a compiled Deno program cannot import a file from disk): run wst from its sources for local tasks ("sh scripts/deno.sh task wst …" in a clone of wst, or "deno run -A --unstable-worker-options <clone>/cli.ts …")`;
-}
-
-function wstLock(): DenoLock {
-  return JSON.parse(readText(`${REPO_ROOT}${SEP}deno.lock`) ?? '{"version":"5"}') as DenoLock;
 }
 
 function readText(path: string): string | undefined {

@@ -1,15 +1,13 @@
 import { assert, assertEquals, assertMatch } from "../../tests/assert.ts";
 import {
-  compiledLoadMessage,
-  explainLoadFailure,
   mergedConfigText,
   mergeLocks,
-  missingPackages,
   moduleDeps,
-  npmCacheFolder,
   npmRequirement,
   readPins,
 } from "./_module_deps.ts";
+import { missingPackages, npmCacheFolder } from "./_npm_cache.ts";
+import { compiledLoadMessage, explainLoadFailure } from "./_load_failure.ts";
 
 async function folderWith(files: Record<string, string>): Promise<string> {
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "wst-deps-" }));

@@ -222,11 +222,12 @@ async function inspected(
   const depsModule = folders.some((folder) => isFile(`${folder}${SEP}deno.json`))
     ? await import("./_module_deps.ts")
     : undefined;
+  const npmCache = depsModule === undefined ? undefined : await import("./_npm_cache.ts");
   const deps: ModuleDepsResult = depsModule === undefined
     ? { problems: [], missing: {}, stamp: "", mapped: {} }
     : await depsModule.moduleDeps(folders, {
       cacheDir: cacheHome(),
-      denoDir: depsModule.denoCacheDir(),
+      denoDir: npmCache?.denoCacheDir(),
       registry: Deno.env.get("NPM_CONFIG_REGISTRY"),
     });
   const depsProblems = deps.problems.map((p): RegistryProblem => ({
@@ -241,8 +242,9 @@ async function inspected(
   const missing = files.filter((_, i) => modules[i] === undefined);
   if (missing.length === 0) return { modules, depsProblems };
   const { inspectModules } = await import("./_inspect.ts");
-  const { missingMessage, explainLoadFailure, compiledLoadMessage } = depsModule ??
-    await import("./_module_deps.ts");
+  const { missingMessage, explainLoadFailure, compiledLoadMessage } = await import(
+    "./_load_failure.ts"
+  );
   const outcomes = await inspectModules(root, missing, { signal, config: deps.deps?.config });
   let k = 0;
   for (let i = 0; i < modules.length; i++) {

@@ -14,7 +14,7 @@ import { encodeError } from "../errors/wire.ts";
 import { escapeStream } from "../reporter/escape.ts";
 import { BUNDLE_CACHE, type BundleCacheOptions, bundleUrl } from "../registry/_bundle_cache.ts";
 import { runnerCodeCache } from "./_runner_cache.ts";
-import { denoCacheDir } from "../registry/_module_deps.ts";
+import { denoCacheDir } from "../registry/_npm_cache.ts";
 
 /** How a run is confined: `auto` (where bubblewrap works), `require` (or exit 3), `off`. */
 export type ConfineMode = "auto" | "require" | "off";

@@ -350,7 +350,8 @@ async function pinnedConfig(task: TaskModule): Promise<ModuleDeps | undefined> {
   } catch {
     return undefined;
   }
-  const { moduleDeps, denoCacheDir } = await import("../registry/_module_deps.ts");
+  const { moduleDeps } = await import("../registry/_module_deps.ts");
+  const { denoCacheDir } = await import("../registry/_npm_cache.ts");
   const { cacheHome } = await import("../registry/_cache.ts");
   const result = await moduleDeps([folder!], {
     cacheDir: cacheHome(),
