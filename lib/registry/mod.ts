@@ -233,7 +233,8 @@ async function inspected(
   const depsProblems = deps.problems.map((p): RegistryProblem => ({
     file: relativeTo(root, p.file),
     kind: "config",
-    message: p.message,
+    // Folders are named relative to the root, as the files are.
+    message: p.message.split(`${root}${SEP}`).join(""),
   }));
   const print = await fingerprint(root, deps.stamp);
   const cache = mode === "use" ? await readCache(root) : undefined;
