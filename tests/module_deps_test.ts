@@ -97,7 +97,7 @@ Deno.test("a repository's pinned npm packages: listed and run without the networ
   // wst's runner bundle is built (on first use, with esbuild from npm) before the registry changes.
   {
     await using warm = await workspace({
-      ".wst/deno.json": "{}",
+      ".wst/deno.json": JSON.stringify({ imports: { fs: "node:fs" } }),
       ".wst/tasks/good.ts": task("good", "", `"good"`),
     });
     const run = await wst(["good", "--root", warm.dir, "--confine", "off", "--json"]);

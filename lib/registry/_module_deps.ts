@@ -300,6 +300,11 @@ export async function moduleDeps(
   // A folder whose packages are not all in Deno's cache would fail every npm import of the
   // process (Deno caches a lock's whole npm snapshot at once): it is left out until fetched.
   const cached = all.filter((pins) => {
+    // A deno.json that maps nothing wst takes and a lock that pins nothing (editor settings
+    // only) need no configuration of their own: the folder's modules load as any other.
+    if (Object.keys(pins.imports).length === 0 && Object.keys(pins.lock?.npm ?? {}).length === 0) {
+      return false;
+    }
     if (pins.lock === undefined || npmDir === undefined) return true;
     const lacking = missingPackages(pins.lock, npmDir);
     if (lacking.length > 0) missing[pins.folder] = lacking;

@@ -231,3 +231,16 @@ Deno.test("compiledLoadMessage() says what a compiled wst needs to load a local 
   );
   assertEquals(compiledLoadMessage("SyntaxError: x", true), undefined);
 });
+
+Deno.test("moduleDeps() merges nothing for a deno.json that maps nothing and a lock that pins nothing", async () => {
+  const folder = await folderWith({ "deno.json": JSON.stringify({ compilerOptions: {} }) });
+  const cacheDir = await Deno.makeTempDir();
+  try {
+    const result = await moduleDeps([folder], { cacheDir, denoDir: cacheDir });
+    assertEquals(result.deps, undefined);
+    assertEquals(result.problems, []);
+  } finally {
+    await Deno.remove(folder.slice(0, -"/.wst".length), { recursive: true });
+    await Deno.remove(cacheDir, { recursive: true });
+  }
+});
