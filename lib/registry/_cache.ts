@@ -130,13 +130,14 @@ export async function writeCache(
  * `.wst/` folder, by path and content, and the wst sources that describe them.
  *
  * @param root Absolute workspace root.
+ * @param extra What else decides what loads (the pinned packages missing from Deno's cache).
  * @returns 64 hex digits.
  */
-export async function fingerprint(root: string): Promise<string> {
+export async function fingerprint(root: string, extra = ""): Promise<string> {
   const folder = resolvePath(root, ".wst");
   const files = listModuleFiles(folder).sort();
   const encoder = new TextEncoder();
-  const parts: Uint8Array[] = [encoder.encode(`${FORMAT}\0${wstStamp()}\0`)];
+  const parts: Uint8Array[] = [encoder.encode(`${FORMAT}\0${wstStamp()}\0${extra}\0`)];
   for (const file of files) {
     let content: Uint8Array;
     try {

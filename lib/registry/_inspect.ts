@@ -52,6 +52,8 @@ export const LOAD_MEMORY_MB = 256;
  * own limit (it answers for each module within that limit, a few at a time).
  */
 const CHILD_MARGIN_MS = 5_000;
+/** Deno's message once a load needed what a frozen lock does not hold. */
+export const LOCK_OUT_OF_DATE = /lockfile is out of date/i;
 /** Children running at once while culprits are searched for. */
 const RETRY_PARALLEL = 2;
 
@@ -79,14 +81,29 @@ export function loadLimits(
 export async function inspectModules(
   root: string,
   files: readonly string[],
-  options: { signal?: AbortSignal | undefined; timeoutMs?: number; memoryMb?: number } = {},
+  options: {
+    signal?: AbortSignal | undefined;
+    timeoutMs?: number;
+    memoryMb?: number;
+    /** The Deno configuration to load with (the repository's pins merged with wst's: `_module_deps.ts`). */
+    config?: string | undefined;
+  } = {},
 ): Promise<InspectOutcome[]> {
-  const limits = { ...loadLimits(), ...definedOnly(options) };
+  const limits = { ...loadLimits(), ...definedOnly(options), config: options.config };
   const outcomes: (InspectOutcome | undefined)[] = new Array(files.length).fill(undefined);
   const first = await runChild(root, files.map((_, i) => i), files, limits, options.signal);
   for (const outcome of first.outcomes) outcomes[outcome.i] = outcome;
   let left = files.map((_, i) => i).filter((i) => outcomes[i] === undefined);
-  if (left.length === 1) {
+  // A module importing what the frozen lock does not pin marks Deno's lock as changed for the
+  // whole process: every module loaded after it fails the same way. Each is tried again alone.
+  const poisoned = first.outcomes.filter((o) =>
+    "problem" in o && LOCK_OUT_OF_DATE.test(o.problem.message)
+  );
+  if (poisoned.length > 1) {
+    for (const o of poisoned) outcomes[o.i] = undefined;
+    left = [...left, ...poisoned.map((o) => o.i)].sort((a, b) => a - b);
+  }
+  if (left.length === 1 && poisoned.length <= 1) {
     outcomes[left[0]!] = { i: left[0]!, problem: first.death };
     left = [];
   }
@@ -111,10 +128,17 @@ function definedOnly(options: { timeoutMs?: number; memoryMb?: number }) {
   };
 }
 
-/** The command line of the inspection child. */
+/**
+ * The command line of the inspection child.
+ *
+ * @param root Absolute workspace root.
+ * @param memoryMb The V8 heap limit.
+ * @param config The Deno configuration (default: wst's own `deno.json`).
+ */
 export function childCommand(
   root: string,
   memoryMb: number,
+  config?: string,
 ): { program: string; args: string[]; env: Record<string, string> } {
   const v8 = `--max-old-space-size=${memoryMb}`;
   const env = { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", RUST_BACKTRACE: "0" };
@@ -127,12 +151,14 @@ export function childCommand(
     if (flag.startsWith("--v8-flags=")) return [`${flag},${v8}`];
     return [flag];
   });
-  let config: string[] = [];
-  try {
-    Deno.statSync(`${REPO_ROOT}/deno.json`);
-    config = ["--config", `${REPO_ROOT}/deno.json`];
-  } catch {
-    // no configuration file beside wst's sources
+  let configFlags: string[] = config === undefined ? [] : ["--config", config];
+  if (config === undefined) {
+    try {
+      Deno.statSync(`${REPO_ROOT}/deno.json`);
+      configFlags = ["--config", `${REPO_ROOT}/deno.json`];
+    } catch {
+      // no configuration file beside wst's sources
+    }
   }
   return {
     program: Deno.execPath(),
@@ -140,7 +166,7 @@ export function childCommand(
       "run",
       "--quiet",
       ...flags,
-      ...config,
+      ...configFlags,
       // No network: npm, jsr and remote imports are answered from Deno's cache or fail.
       "--cached-only",
       "--no-remote",
@@ -163,12 +189,12 @@ async function runChild(
   root: string,
   indices: readonly number[],
   files: readonly string[],
-  limits: { timeoutMs: number; memoryMb: number },
+  limits: { timeoutMs: number; memoryMb: number; config?: string | undefined },
   signal: AbortSignal | undefined,
 ): Promise<ChildRun> {
   if (signal?.aborted) throw new InterruptedError("Interrupted while loading the task modules");
   const nonce = crypto.randomUUID();
-  const { program, args, env } = childCommand(root, limits.memoryMb);
+  const { program, args, env } = childCommand(root, limits.memoryMb, limits.config);
   const child = new Deno.Command(program, {
     args,
     env,

@@ -11,6 +11,7 @@ import type { TaskMeta } from "../task/describe.ts";
 import type { Permissions } from "../task/permissions.ts";
 import type { CachedModule } from "./_cache.ts";
 import type { InspectProblem } from "./_inspect.ts";
+import type { ModuleDepsResult } from "./_module_deps.ts";
 import {
   argTextProblems,
   checkTaskName,
@@ -26,7 +27,7 @@ import {
   TaskDefinitionError,
   toWstError,
 } from "../errors/mod.ts";
-import { relativeTo, resolvePath } from "../_path.ts";
+import { relativeTo, resolvePath, SEP } from "../_path.ts";
 
 export { workerUrl } from "./_bundle_cache.ts";
 
@@ -158,9 +159,10 @@ export async function loadRegistry(
     });
   }
   const files = link === undefined ? localTaskFiles(root) : [];
-  const modules = files.length === 0
-    ? []
+  const { modules, depsProblems } = files.length === 0
+    ? { modules: [], depsProblems: [] }
     : await inspected(root, files, options.cache ?? "refresh", options.signal);
+  problems.push(...depsProblems);
   if (options.signal?.aborted) {
     throw new InterruptedError("Interrupted while loading the task modules");
   }
@@ -195,32 +197,82 @@ export async function loadRegistry(
   return { tasks, problems };
 }
 
-/** What each module gave: from the cache, or from inspecting the modules (then cached). */
+/**
+ * What each module gave: from the cache, or from inspecting the modules (then
+ * cached), with the problems of the `.wst/` folders' own pinned dependencies
+ * (`_module_deps.ts`, docs/adr/0013-module-deps.md).
+ */
 async function inspected(
   root: string,
   files: readonly string[],
   mode: CacheMode,
   signal: AbortSignal | undefined,
-): Promise<(CachedModule | undefined)[]> {
-  const { readCache, writeCache, fingerprint } = await import("./_cache.ts");
+): Promise<{ modules: (CachedModule | undefined)[]; depsProblems: RegistryProblem[] }> {
+  const { readCache, writeCache, fingerprint, cacheHome } = await import("./_cache.ts");
   const relative = files.map((path) => relativeTo(root, path));
   if (mode === "only") {
     const cache = await readCache(root);
-    return relative.map((file) => cache?.modules[file]);
+    return { modules: relative.map((file) => cache?.modules[file]), depsProblems: [] };
   }
-  const print = await fingerprint(root);
+  // The `.wst/` folders' own pins (docs/adr/0013-module-deps.md): looked at only when one has a
+  // deno.json (one stat each otherwise, and nothing more to load on a warm list).
+  const folders = files.map((file) => {
+    const dir = file.slice(0, file.lastIndexOf(SEP));
+    return dir.endsWith(`${SEP}tasks`) ? dir.slice(0, -`${SEP}tasks`.length) : dir;
+  });
+  const depsModule = folders.some((folder) => isFile(`${folder}${SEP}deno.json`))
+    ? await import("./_module_deps.ts")
+    : undefined;
+  const npmCache = depsModule === undefined ? undefined : await import("./_npm_cache.ts");
+  const deps: ModuleDepsResult = depsModule === undefined
+    ? { problems: [], missing: {}, stamp: "", mapped: {} }
+    : await depsModule.moduleDeps(folders, {
+      cacheDir: cacheHome(),
+      denoDir: npmCache?.denoCacheDir(),
+      registry: Deno.env.get("NPM_CONFIG_REGISTRY"),
+    });
+  const depsProblems = deps.problems.map((p): RegistryProblem => ({
+    file: relativeTo(root, p.file),
+    kind: "config",
+    // Folders are named relative to the root, as the files are.
+    message: p.message.split(`${root}${SEP}`).join(""),
+  }));
+  const print = await fingerprint(root, deps.stamp);
   const cache = mode === "use" ? await readCache(root) : undefined;
   const current = cache?.fingerprint === print ? cache.modules : {};
   const modules: (CachedModule | undefined)[] = relative.map((file) => current[file]);
   const missing = files.filter((_, i) => modules[i] === undefined);
-  if (missing.length === 0) return modules;
+  if (missing.length === 0) return { modules, depsProblems };
   const { inspectModules } = await import("./_inspect.ts");
-  const outcomes = await inspectModules(root, missing, { signal });
+  const { missingMessage, explainLoadFailure, compiledLoadMessage } = await import(
+    "./_load_failure.ts"
+  );
+  const outcomes = await inspectModules(root, missing, { signal, config: deps.deps?.config });
   let k = 0;
   for (let i = 0; i < modules.length; i++) {
     if (modules[i] !== undefined) continue;
     const o = outcomes[k++]!;
-    modules[i] = "meta" in o ? { meta: o.meta } : { problem: o.problem };
+    if ("meta" in o) {
+      modules[i] = { meta: o.meta };
+      continue;
+    }
+    const wstFolder = folders[i]!;
+    const folder = relativeTo(root, wstFolder);
+    const explained = o.problem.transient ? undefined : compiledLoadMessage(o.problem.message) ??
+      explainLoadFailure(o.problem.message, {
+        source: readSource(files[i]!),
+        pinned: deps.pinned,
+        mapped: deps.mapped[wstFolder],
+        folder,
+      });
+    const lacking = deps.missing[wstFolder];
+    if (explained === undefined && lacking !== undefined) {
+      // Not kept in the cache: fetching the packages changes nothing in the folder.
+      const message = `Cannot load the task module: ${missingMessage(folder, lacking)}`;
+      modules[i] = { problem: { ...o.problem, message, transient: true } };
+    } else {
+      modules[i] = { problem: { ...o.problem, message: explained ?? o.problem.message } };
+    }
   }
   // What the clock or the memory decided is not kept: a busy machine can cause it.
   const kept = relative.flatMap((file, i) => {
@@ -228,7 +280,23 @@ async function inspected(
     return "problem" in m && m.problem.transient === true ? [] : [[file, m] as const];
   });
   await writeCache(root, print, Object.fromEntries(kept));
-  return modules;
+  return { modules, depsProblems };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+function readSource(path: string): string {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    return "";
+  }
 }
 
 function toProblem(err: unknown, file: string): RegistryProblem {

@@ -59,7 +59,7 @@ export async function serveRunner(socket: string): Promise<never> {
           post = serveHere(start.task.worker, start.inProcess.revoke, send, failed);
           return;
         }
-        const channel = workerChannel(start.task, start.permissions);
+        const channel = workerChannel(start.task, start.permissions, start.inspect === true);
         channel.onmessage = (m) => send({ k: "m", m });
         channel.onerror = (message) => send({ k: "e", message });
         channel.onmessageerror = () => send({ k: "x" });

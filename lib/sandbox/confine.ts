@@ -15,6 +15,7 @@ import { escapeStream } from "../reporter/escape.ts";
 import { linePrefixer } from "../reporter/prefix.ts";
 import { BUNDLE_CACHE, type BundleCacheOptions, bundleUrl } from "../registry/_bundle_cache.ts";
 import { runnerCodeCache } from "./_runner_cache.ts";
+import { denoCacheDir } from "../registry/_npm_cache.ts";
 
 /** How a run is confined: `auto` (where bubblewrap works), `require` (or exit 3), `off`. */
 export type ConfineMode = "auto" | "require" | "off";
@@ -68,8 +69,12 @@ const ETC_FILES = [
   "/etc/os-release",
   "/etc/lsb-release",
 ];
-/** Environment variables of the runner itself, removed before the task loads. */
-const RUNNER_ONLY_ENV = ["DENO_DIR", "DENO_COVERAGE_DIR", "PWD"];
+/**
+ * Environment variables of the runner itself, removed before the task loads
+ * (`NPM_CONFIG_REGISTRY`: where Deno's npm cache keeps a repository's pinned
+ * packages, docs/adr/0013-module-deps.md).
+ */
+const RUNNER_ONLY_ENV = ["DENO_DIR", "DENO_COVERAGE_DIR", "PWD", "NPM_CONFIG_REGISTRY"];
 
 /** Whether confinement works here, and why not when it does not. */
 export interface ConfineSupport {
@@ -200,6 +205,12 @@ export interface SandboxPlan {
   readonly socketDir: string;
   /** A private host folder for the sandbox's Deno cache (a code cache copy); else a tmpfs. */
   readonly denoDir?: string | undefined;
+  /**
+   * The Deno configuration a local module loads with when its `.wst/` folder
+   * pins packages of its own (wst's merged with it: lib/registry/_module_deps.ts);
+   * its folder is among `moduleDirs`.
+   */
+  readonly config?: string | undefined;
 }
 
 function realPath(path: string): string | undefined {
@@ -247,6 +258,8 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   const env: Record<string, string> = { ...plan.env, DENO_DIR: SANDBOX_DENO_DIR };
   const coverage = Deno.env.get("DENO_COVERAGE_DIR");
   if (coverage) env.DENO_COVERAGE_DIR = coverage;
+  const registry = Deno.env.get("NPM_CONFIG_REGISTRY");
+  if (registry && plan.config !== undefined) env.NPM_CONFIG_REGISTRY = registry;
   for (const [name, value] of Object.entries(env)) args.push("--setenv", name, value);
   // Mounts, sorted so that a folder is bound before what is bound inside it.
   type Kind = "ro" | "rw" | "dir" | "proc" | "dev" | "tmpfs";
@@ -408,13 +421,34 @@ const RUNNER_BUNDLE: BundleCacheOptions = {
 function runnerCommand(
   start: Omit<RunnerStart, "unset" | "inProcess">,
   unset: readonly string[],
+  options: { socket: string; config?: string | undefined },
 ): { command: string[]; inProcess?: RunnerStart["inProcess"]; denoDir?: string } {
   const exe = Deno.execPath();
-  // Under `deno compile` the executable is wst itself (its permissions built in).
-  const compiled = Deno.mainModule.includes("/deno-compile-") ||
-    !/^deno(?:\.exe)?$/.test(exe.slice(exe.lastIndexOf(SEP) + 1));
-  const socket = `${SOCKET_DIR}/socket`;
-  if (compiled) return { command: [exe, "__runner", socket] };
+  const socket = options.socket;
+  if (isCompiled()) return { command: [exe, "__runner", socket] };
+  if (options.config !== undefined) {
+    // A local module whose folder pins packages: that configuration and its frozen lock, and
+    // nothing fetched (they were, before: docs/adr/0013-module-deps.md).
+    const bundle = bundleUrl(RUNNER_MODULE, {
+      task: "(the confined runner)",
+      cache: RUNNER_BUNDLE,
+    });
+    const runner = decodeURIComponent(new URL(bundle).pathname);
+    return {
+      command: [
+        exe,
+        "run",
+        "--quiet",
+        ...RUNNER_FLAGS,
+        "--config",
+        options.config,
+        "--cached-only",
+        "--no-remote",
+        runner,
+        socket,
+      ],
+    };
+  }
   // One small prebuilt JS file instead of cli.ts and its TypeScript graph: the sandbox's Deno
   // cache starts empty, so every module the runner loads is compiled anew (~100 ms saved).
   const bundle = bundleUrl(RUNNER_MODULE, { task: "(the confined runner)", cache: RUNNER_BUNDLE });
@@ -448,11 +482,20 @@ function runnerCommand(
   };
 }
 
+/** Whether this is a `deno compile`d wst (the executable is wst itself, its permissions built in). */
+export function isCompiled(): boolean {
+  const exe = Deno.execPath();
+  return Deno.mainModule.includes("/deno-compile-") ||
+    !/^deno(?:\.exe)?$/.test(exe.slice(exe.lastIndexOf(SEP) + 1));
+}
+
 /** What the runner needs first: its task, the worker's permissions, the root. */
 export interface RunnerStart {
   readonly task: { name: string; url: string; worker?: string | undefined };
   readonly permissions: Deno.PermissionOptionsObject;
   readonly root: string;
+  /** The worker only inspects the task (computes its permissions): a constant world. */
+  readonly inspect?: boolean;
   /** Env vars of the runner itself, removed before the task loads. */
   readonly unset: readonly string[];
   /**
@@ -542,8 +585,12 @@ const EXIT_GRACE_MS = 1_000;
 
 /**
  * Starts a task's runner in a bubblewrap sandbox and returns its channel.
+ * Without bubblewrap, the runner runs as a plain process (Deno's permissions
+ * only, as a worker in wst's own process): for a local module that loads with
+ * its folder's own pinned packages (`plan.config`), which wst's own process
+ * cannot load.
  *
- * @param bwrap The bubblewrap binary.
+ * @param bwrap The bubblewrap binary, or undefined for a runner without a sandbox.
  * @param plan What the sandbox is built from.
  * @param start The runner's first message.
  * @param interactive Whether the task gets wst's stdin.
@@ -555,7 +602,7 @@ const EXIT_GRACE_MS = 1_000;
  * @returns The channel.
  */
 export function confinedChannel(
-  bwrap: string,
+  bwrap: string | undefined,
   plan: Omit<SandboxPlan, "socketDir">,
   start: Omit<RunnerStart, "unset" | "inProcess">,
   interactive: boolean,
@@ -563,15 +610,20 @@ export function confinedChannel(
   options: { outputPrefix?: string | undefined } = {},
 ): TaskChannel {
   const unset = RUNNER_ONLY_ENV.filter((name) => !(name in plan.env));
-  const runner = runnerCommand(start, unset);
   const socketDir = Deno.makeTempDirSync({ prefix: "wst-runner-" });
   Deno.chmodSync(socketDir, 0o700);
   const socketPath = `${socketDir}/socket`;
+  const runner = runnerCommand(start, unset, {
+    socket: bwrap === undefined ? socketPath : `${SOCKET_DIR}/socket`,
+    config: plan.config,
+  });
   const listener = Deno.listen({ transport: "unix", path: socketPath });
-  const child = new Deno.Command(bwrap, {
-    args: [...bwrapArgs({ ...plan, socketDir, denoDir: runner.denoDir }), "--", ...runner.command],
+  const child = new Deno.Command(bwrap ?? runner.command[0]!, {
+    args: bwrap === undefined
+      ? runner.command.slice(1)
+      : [...bwrapArgs({ ...plan, socketDir, denoDir: runner.denoDir }), "--", ...runner.command],
     clearEnv: true,
-    env: {},
+    env: bwrap === undefined ? plainRunnerEnv(plan) : {},
     stdin: interactive ? "inherit" : "null",
     stdout: "piped",
     stderr: "piped",
@@ -674,6 +726,14 @@ export function confinedChannel(
     if (conn !== undefined || closed) return;
     removeSocket();
     const said = (await early.text()).trim().split("\n")[0] ?? "";
+    if (bwrap === undefined) {
+      channel.onerror(
+        `the task's runner exited with code ${status.code} before it started${
+          said ? `: ${said}` : ""
+        }`,
+      );
+      return;
+    }
     const trial = confineSupport();
     if (trial.bwrap !== undefined) {
       channel.onerror(
@@ -701,6 +761,20 @@ export function confinedChannel(
   });
   void accepted;
   return channel;
+}
+
+/**
+ * The environment of a runner without a sandbox: PATH and the declared vars
+ * (its children get those), and what Deno needs to find its cache (removed
+ * before the task loads unless declared).
+ */
+function plainRunnerEnv(plan: Omit<SandboxPlan, "socketDir">): Record<string, string> {
+  const env: Record<string, string> = { ...plan.env };
+  for (const name of ["DENO_DIR", "NPM_CONFIG_REGISTRY", "DENO_COVERAGE_DIR"]) {
+    const value = name === "DENO_DIR" ? denoCacheDir() : Deno.env.get(name);
+    if (value && !(name in env)) env[name] = value;
+  }
+  return env;
 }
 
 /**

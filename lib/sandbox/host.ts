@@ -12,6 +12,7 @@ import { subtaskRoot } from "./_subtask_root.ts";
 import { linkedOutOfRoot } from "./_scope_links.ts";
 import { INSPECT_PREFIX } from "./_constant_world.ts";
 import { confinedChannel, type ConfineMode, findBwrap, type TaskChannel } from "./confine.ts";
+import type { ModuleDeps } from "../registry/_module_deps.ts";
 
 export type { TaskMeta } from "./_protocol.ts";
 
@@ -144,14 +145,38 @@ export function describeTask(
  * @param options The workspace root; aborts the computation (Ctrl-C).
  * @returns The declared permissions for those arguments.
  */
-export function computePermissions(
+export async function computePermissions(
   task: TaskModule,
   args: Record<string, unknown>,
   options: { root: string; signal?: AbortSignal | undefined },
 ): Promise<Permissions> {
   const message: HostMessage = { type: "permissions", args };
-  const exchangeOptions = { root: options.root, signal: options.signal };
-  return exchange(task, NO_PERMISSIONS, message, exchangeOptions, (m) => {
+  const deps = await pinnedConfig(task);
+  // A module with its folder's own packages loads in a runner process of its own, not here.
+  const open = deps === undefined ? undefined : () =>
+    confinedChannel(
+      undefined,
+      {
+        root: options.root,
+        permissions: {},
+        read: [],
+        write: [],
+        binaries: {},
+        env: { PATH: Deno.env.get("PATH") ?? "" },
+        moduleDirs: [],
+        config: deps.config,
+      },
+      {
+        task: { name: task.name, url: task.url, worker: task.worker },
+        permissions: NO_PERMISSIONS,
+        root: options.root,
+        inspect: true,
+      },
+      false,
+      () => workerChannel(task, NO_PERMISSIONS, true),
+    );
+  const exchangeOptions = { root: options.root, signal: options.signal, open };
+  return await exchange(task, NO_PERMISSIONS, message, exchangeOptions, (m) => {
     return m.type === "permissions" ? m.permissions : undefined;
   });
 }
@@ -167,7 +192,11 @@ export function computePermissions(
  * @returns The task's result and its rendering.
  * @throws {WstError} The task's failure, a usage error for bad arguments, a denial.
  */
-export function runSandboxed(task: TaskModule, options: RunOptions): Promise<SandboxResult> {
+export async function runSandboxed(
+  task: TaskModule,
+  options: RunOptions,
+): Promise<SandboxResult> {
+  const deps = await pinnedConfig(task);
   const resolved = resolvePermissions(options.permissions, options.root);
   const scope = `${describeScope(options.permissions)}${
     options.caller === undefined
@@ -178,15 +207,13 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
   }`;
   const linked = linkedOutOfRoot(options.permissions, options.root);
   if (linked !== undefined) {
-    return Promise.reject(
-      new SandboxDeniedError({
-        task: task.name,
-        operation: `${linked.kind} access to ${
-          JSON.stringify(linked.declared)
-        }, a symbolic link to ${JSON.stringify(linked.real)}, outside the root`,
-        scope,
-      }),
-    );
+    throw new SandboxDeniedError({
+      task: task.name,
+      operation: `${linked.kind} access to ${JSON.stringify(linked.declared)}, a symbolic link to ${
+        JSON.stringify(linked.real)
+      }, outside the root`,
+      scope,
+    });
   }
   const progresses = new Map<number, Progress>();
   const message: HostMessage = {
@@ -198,9 +225,9 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
     hasBinaries: (options.permissions.run ?? []).length > 0,
     tasks: [...(options.permissions.tasks ?? [])],
   };
-  const open = confinement(task, options, resolved, scope);
+  const open = confinement(task, options, resolved, scope, deps);
   const exchangeOptions = { scope, signal: options.signal, root: options.root, open };
-  return exchange(task, resolved.worker, message, exchangeOptions, (m, reply) => {
+  return await exchange(task, resolved.worker, message, exchangeOptions, (m, reply) => {
     switch (m.type) {
       case "run-task":
         startSubtask(task, options, scope, m).then(
@@ -252,11 +279,40 @@ function confinement(
   options: RunOptions,
   resolved: ReturnType<typeof resolvePermissions>,
   scope: string,
+  deps: ModuleDeps | undefined,
 ): (() => TaskChannel) | undefined {
   const mode = options.confine ?? "off";
+  const worker = resolved.worker;
+  const list = (value: Deno.PermissionOptionsObject["read"]) =>
+    Array.isArray(value) ? value.map(String) : [];
+  const moduleDirs = task.worker === undefined ? loadGrantFolders(task.url).slice(0, 1) : [];
+  const plan = {
+    root: options.root,
+    permissions: options.permissions,
+    read: list(worker.read),
+    write: list(worker.write),
+    binaries: resolved.binaries,
+    env: resolved.shellEnv,
+    moduleDirs: deps === undefined ? moduleDirs : [...moduleDirs, deps.dir],
+    config: deps?.config,
+  };
+  const start = {
+    task: { name: task.name, url: task.url, worker: task.worker },
+    permissions: worker,
+    root: options.root,
+  };
+  const interactive = options.permissions.interactive === true;
+  // A module with its folder's own pinned packages cannot load in wst's process (one Deno
+  // configuration per process): unconfined, it runs in a runner process without a sandbox.
+  const here = deps === undefined
+    ? undefined
+    : () =>
+      confinedChannel(undefined, plan, start, interactive, () => workerChannel(task, worker), {
+        outputPrefix: options.outputPrefix,
+      });
   if (mode === "off") {
     options.reporter.debug(`${task.name}: not confined (--confine off): Deno's permissions only`);
-    return undefined;
+    return here;
   }
   const unconfined = (reason: string | undefined): undefined => {
     options.reporter.debug(`${task.name}: not confined: ${reason}`);
@@ -277,38 +333,40 @@ function confinement(
   };
   // Whether bwrap works is found out by starting it (a trial run costs every run ~10 ms).
   const support = bwrapFailed === undefined ? findBwrap() : { reason: bwrapFailed };
-  if (support.bwrap === undefined) return unconfined(support.reason);
+  if (support.bwrap === undefined) return unconfined(support.reason) ?? here;
   const bwrap = support.bwrap;
-  const worker = resolved.worker;
-  const list = (value: Deno.PermissionOptionsObject["read"]) =>
-    Array.isArray(value) ? value.map(String) : [];
-  const moduleDirs = task.worker === undefined ? loadGrantFolders(task.url).slice(0, 1) : [];
   options.reporter.debug(`${task.name}: confined by bubblewrap (${bwrap})`);
   return () =>
-    confinedChannel(
-      bwrap,
-      {
-        root: options.root,
-        permissions: options.permissions,
-        read: list(worker.read),
-        write: list(worker.write),
-        binaries: resolved.binaries,
-        env: resolved.shellEnv,
-        moduleDirs,
-      },
-      {
-        task: { name: task.name, url: task.url, worker: task.worker },
-        permissions: worker,
-        root: options.root,
-      },
-      options.permissions.interactive === true,
-      (reason) => {
-        bwrapFailed = reason;
-        unconfined(reason);
-        return workerChannel(task, worker);
-      },
-      { outputPrefix: options.outputPrefix },
-    );
+    confinedChannel(bwrap, plan, start, interactive, (reason) => {
+      bwrapFailed = reason;
+      unconfined(reason);
+      return here?.() ?? workerChannel(task, worker);
+    }, { outputPrefix: options.outputPrefix });
+}
+
+/**
+ * The Deno configuration a local module loads with when its `.wst/` folder
+ * has a `deno.json` of its own (docs/adr/0013-module-deps.md): wst's merged
+ * with the folder's, written to wst's cache folder. Undefined for built-ins
+ * and folders without one (the common case: one stat).
+ */
+async function pinnedConfig(task: TaskModule): Promise<ModuleDeps | undefined> {
+  if (task.worker !== undefined || !task.url.startsWith("file:")) return undefined;
+  const [folder] = loadGrantFolders(task.url);
+  try {
+    Deno.statSync(`${folder}${SEP}deno.json`);
+  } catch {
+    return undefined;
+  }
+  const { moduleDeps } = await import("../registry/_module_deps.ts");
+  const { denoCacheDir } = await import("../registry/_npm_cache.ts");
+  const { cacheHome } = await import("../registry/_cache.ts");
+  const result = await moduleDeps([folder!], {
+    cacheDir: cacheHome(),
+    denoDir: denoCacheDir(),
+    registry: Deno.env.get("NPM_CONFIG_REGISTRY"),
+  });
+  return result.deps;
 }
 
 async function startSubtask(
