@@ -1,6 +1,12 @@
 import { ExitCode, UsageError } from "../errors/mod.ts";
 import { type ConfineMode, confineMode } from "../sandbox/confine.ts";
-import { knownPermissions, loadRegistry, type RegistryEntry, workerUrl } from "../registry/mod.ts";
+import {
+  knownPermissions,
+  loadRegistry,
+  type RegistryEntry,
+  taskRoot,
+  workerUrl,
+} from "../registry/mod.ts";
 import type { Reporter } from "../reporter/mod.ts";
 import {
   computePermissions,
@@ -52,10 +58,12 @@ async function runTask(
   // root, as its declared permissions are; under npm run and deno task the process starts in wst's
   // own folder. Every path wst itself holds is absolute by now. Only the executable does this: the
   // working folder belongs to the whole process (tests and embedders call main() in-process).
-  if (ctx.chdirToRoot) Deno.chdir(ctx.root);
-  ctx.reporter.debug(`running ${entry.name} (${entry.source}: ${entry.file}) in ${ctx.root}`);
+  // A namespace's task has its own folder as its root (docs/adr/0012).
+  const root = taskRoot(ctx.root, entry);
+  if (ctx.chdirToRoot) Deno.chdir(root);
+  ctx.reporter.debug(`running ${entry.name} (${entry.source}: ${entry.file}) in ${root}`);
   const result = await runEntry(ctx, entry, {
-    root: ctx.root,
+    root,
     args,
     reporter: ctx.reporter,
     confine,
@@ -117,7 +125,8 @@ export async function permissionsForRun(
 /**
  * Path arguments (`"format": "path"` in the argument's JSON Schema) are given
  * relative to the folder the user ran the command in; the task gets them
- * relative to its root when they are inside it, else absolute.
+ * relative to its root (its namespace's folder) when they are inside it, else
+ * absolute.
  */
 function resolvePathArguments(
   ctx: RunContext,
@@ -128,7 +137,7 @@ function resolvePathArguments(
   for (const [key, value] of Object.entries(args)) {
     if (properties[key]?.format !== "path" || typeof value !== "string") continue;
     const absolute = resolvePath(ctx.base, value);
-    args[key] = relativeTo(ctx.root, absolute);
+    args[key] = relativeTo(taskRoot(ctx.root, entry), absolute);
   }
 }
 
@@ -163,6 +172,7 @@ async function runEntry(
     await ensureTrusted(entry, permissions, options.root, {
       trusted: ctx.trusted === true,
       approvable: knownPermissions(entry, false),
+      commandRoot: ctx.root,
     });
   }
   return await runSandboxed(task, {

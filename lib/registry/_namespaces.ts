@@ -1,0 +1,394 @@
+// Namespaces (docs/adr/0012): every folder under the root with a `.wst/tasks/`
+// folder contributes its tasks as `<namespace>:<task>`. The default namespace
+// is the folder's path with `:` between its segments; the root's
+// `.wst/config.json` may rename them (`{"namespaces": {"seed": "platform/seed"}}`).
+// The walk never enters `.git`, `node_modules`, a `.wst` folder, a symbolic
+// link or anything a `.gitignore` on the way ignores. No zod here: this is on
+// the start-up path of `wst list` (the config is JSON for the same reason).
+import { ConfigError, type ConfigIssue } from "../errors/mod.ts";
+import { resolvePath, SEP } from "../_path.ts";
+import { NAME_SEGMENT_PATTERN, RESERVED_NAMES } from "../task/names.ts";
+
+/** A folder that contributes tasks, and the name they are listed under. */
+export interface Namespace {
+  /** `platform:ingress`, or an alias; "" for the root. */
+  name: string;
+  /** The folder, relative to the root, `/`-separated; "" for the root. */
+  dir: string;
+}
+
+/** A folder with tasks that was left out, and why (reported, never fatal). */
+export interface NamespaceProblem {
+  /** The folder's `.wst/tasks`, relative to the root. */
+  file: string;
+  message: string;
+}
+
+/** The root's configuration file, relative to the root. */
+export const CONFIG_FILE = ".wst/config.json";
+
+/** Folders the walk never enters, whatever `.gitignore` says. */
+const NEVER = new Set([".git", "node_modules", ".wst"]);
+
+/** At most this many folders are looked at (a runaway tree is cut, and says so). */
+export const MAX_FOLDERS = 50_000;
+
+/**
+ * Every namespace of a root: the root itself when it has `.wst/tasks/`, then
+ * every folder under it that has one, sorted by name; aliases from the root's
+ * `.wst/config.json` applied.
+ *
+ * @param root Absolute workspace root.
+ * @returns The namespaces and the folders left out.
+ * @throws {ConfigError} When `.wst/config.json` is malformed, an alias names a
+ *   folder without tasks, or two names lead to one folder.
+ */
+export async function discoverNamespaces(
+  root: string,
+): Promise<{ namespaces: Namespace[]; problems: NamespaceProblem[] }> {
+  const aliases = readNamespaceConfig(root);
+  const dirs = await tasksFolders(root);
+  const problems: NamespaceProblem[] = [];
+  const byDir = new Map<string, string>();
+  for (const [alias, dir] of aliases.entries) byDir.set(dir, alias);
+  const namespaces: Namespace[] = [];
+  for (const dir of dirs.found) {
+    const alias = byDir.get(dir);
+    if (alias !== undefined) {
+      namespaces.push({ name: alias, dir });
+      byDir.delete(dir);
+      continue;
+    }
+    if (dir === "") {
+      namespaces.push({ name: "", dir });
+      continue;
+    }
+    const problem = defaultNameProblem(dir);
+    if (problem !== undefined) {
+      problems.push({ file: `${dir}/.wst/tasks`, message: problem });
+      continue;
+    }
+    namespaces.push({ name: dir.split("/").join(":"), dir });
+  }
+  // An alias may name a folder the walk skipped (gitignored): it is included on purpose.
+  for (const [dir, alias] of byDir) {
+    if (!hasTasksFolder(root, dir)) {
+      throw new ConfigError([aliases.issue(alias, aliasTargetMessage(root, dir))]);
+    }
+    namespaces.push({ name: alias, dir });
+  }
+  const seen = new Map<string, Namespace>();
+  for (const ns of namespaces) {
+    const other = seen.get(ns.name);
+    if (other !== undefined) {
+      throw new ConfigError([
+        aliases.issue(
+          ns.name,
+          `Namespace ${JSON.stringify(ns.name)} names two folders, ${
+            JSON.stringify(other.dir)
+          } and ${JSON.stringify(ns.dir)}: give one of them another alias`,
+        ),
+      ]);
+    }
+    seen.set(ns.name, ns);
+  }
+  if (dirs.truncated) {
+    problems.push({
+      file: ".",
+      message: `Stopped looking for .wst/tasks folders after ${MAX_FOLDERS} folders`,
+    });
+  }
+  namespaces.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { namespaces, problems };
+}
+
+function defaultNameProblem(dir: string): string | undefined {
+  const segments = dir.split("/");
+  const bad = segments.find((s) => !NAME_SEGMENT_PATTERN.test(s));
+  if (bad !== undefined) {
+    return `Folder name ${
+      JSON.stringify(bad)
+    } is not a namespace segment (lower-case letters, digits, "-", "_"): give the folder an alias in ${CONFIG_FILE}`;
+  }
+  if (RESERVED_NAMES.has(segments[0]!)) {
+    return `Namespace ${
+      JSON.stringify(segments.join(":"))
+    } starts with a name the CLI uses itself: give the folder an alias in ${CONFIG_FILE}`;
+  }
+  return undefined;
+}
+
+function aliasTargetMessage(root: string, dir: string): string {
+  try {
+    const info = Deno.lstatSync(resolvePath(root, dir));
+    if (info.isSymlink) {
+      return `Expected a folder inside the root, found ${
+        JSON.stringify(dir)
+      }, a symbolic link (links are not followed)`;
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+    return `Expected a folder with a .wst/tasks folder, found ${
+      JSON.stringify(dir)
+    }, which does not exist`;
+  }
+  return `Expected a folder with a .wst/tasks folder, found ${JSON.stringify(dir)}, which has none`;
+}
+
+/** Whether `<root>/<dir>/.wst/tasks` is a folder, no link on the way from the root. */
+function hasTasksFolder(root: string, dir: string): boolean {
+  let path = root;
+  for (const segment of [...(dir === "" ? [] : dir.split("/")), ".wst", "tasks"]) {
+    path = `${path}${SEP}${segment}`;
+    try {
+      const info = Deno.lstatSync(path);
+      if (!info.isDirectory) return false;
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) {
+        return false;
+      }
+      throw err;
+    }
+  }
+  return true;
+}
+
+/** A gitignore matcher of one folder (the `ignore` package), loaded only when a `.gitignore` exists. */
+interface Matcher {
+  test(path: string): { ignored: boolean; unignored: boolean };
+}
+
+/**
+ * The folders under the root (the root included) that hold `.wst/tasks/`,
+ * relative and `/`-separated, in walk order.
+ */
+async function tasksFolders(root: string): Promise<{ found: string[]; truncated: boolean }> {
+  const found: string[] = [];
+  let makeMatcher: ((text: string) => Matcher) | undefined;
+  let visited = 0;
+  let truncated = false;
+  // Each folder with the matchers of the .gitignore files above it (and its own), nearest last.
+  const walk = async (dir: string, matchers: readonly { base: string; m: Matcher }[]) => {
+    if (++visited > MAX_FOLDERS) {
+      truncated = true;
+      return;
+    }
+    const path = dir === "" ? root : `${root}${SEP}${dir.replaceAll("/", SEP)}`;
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(path)];
+    } catch (err) {
+      if (err instanceof Deno.errors.PermissionDenied || err instanceof Deno.errors.NotFound) {
+        return; // unreadable or gone: nothing to contribute
+      }
+      throw err;
+    }
+    let own = matchers;
+    const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile);
+    if (gitignore !== undefined) {
+      makeMatcher ??= await loadIgnore();
+      own = [...matchers, { base: dir, m: makeMatcher(readText(`${path}${SEP}.gitignore`)) }];
+    }
+    const wst = entries.find((e) => e.name === ".wst");
+    if (wst?.isDirectory && hasTasksFolder(root, dir)) found.push(dir);
+    const folders = entries.filter((e) => e.isDirectory && !NEVER.has(e.name))
+      .map((e) => e.name).sort();
+    for (const name of folders) {
+      const child = dir === "" ? name : `${dir}/${name}`;
+      if (ignored(own, child)) continue;
+      await walk(child, own);
+    }
+  };
+  await walk("", []);
+  return { found, truncated };
+}
+
+/** Whether the nearest `.gitignore` with a verdict on a folder ignores it (git's precedence). */
+function ignored(matchers: readonly { base: string; m: Matcher }[], dir: string): boolean {
+  for (let i = matchers.length - 1; i >= 0; i--) {
+    const { base, m } = matchers[i]!;
+    const relative = base === "" ? dir : dir.slice(base.length + 1);
+    const verdict = m.test(`${relative}/`);
+    if (verdict.ignored) return true;
+    if (verdict.unignored) return false;
+  }
+  return false;
+}
+
+async function loadIgnore(): Promise<(text: string) => Matcher> {
+  const { default: ignore } = await import("ignore");
+  return (text) => ignore({ allowRelativePaths: true }).add(text);
+}
+
+function readText(path: string): string {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.PermissionDenied || err instanceof Deno.errors.NotFound) {
+      return "";
+    }
+    throw err;
+  }
+}
+
+/** The aliases of `.wst/config.json`: alias → folder, and where each is in the file. */
+interface Aliases {
+  entries: [alias: string, dir: string][];
+  issue(alias: string, message: string): ConfigIssue;
+}
+
+/**
+ * Reads the root's `.wst/config.json`: none is no aliases. The file is an
+ * object whose only key so far is `namespaces`, an object of alias →
+ * folder (relative to the root, inside it).
+ *
+ * @param root Absolute workspace root.
+ * @returns The aliases.
+ * @throws {ConfigError} When the file is not such an object.
+ */
+export function readNamespaceConfig(root: string): Aliases {
+  const path = resolvePath(root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return { entries: [], issue: () => unreachable() };
+    throw err;
+  }
+  const at = (needle: string, path: string, message: string): ConfigIssue => {
+    const offset = text.indexOf(needle);
+    return { file: CONFIG_FILE, ...position(text, offset), path, message };
+  };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const where = /line (\d+) column (\d+)/.exec(message);
+    throw new ConfigError([{
+      file: CONFIG_FILE,
+      ...(where ? { line: Number(where[1]), column: Number(where[2]) } : {}),
+      path: "",
+      message: `Expected JSON, found a syntax error (${message.replace(/ \(line.*$/, "")})`,
+    }]);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ConfigError([{
+      file: CONFIG_FILE,
+      path: "",
+      message: `Expected an object, found ${describe(value)}`,
+    }]);
+  }
+  const issues: ConfigIssue[] = [];
+  for (const key of Object.keys(value)) {
+    if (key !== "namespaces") {
+      issues.push(
+        at(
+          JSON.stringify(key),
+          key,
+          `Unknown key ${JSON.stringify(key)}: expected "namespaces"`,
+        ),
+      );
+    }
+  }
+  const map = (value as { namespaces?: unknown }).namespaces;
+  const entries: [string, string][] = [];
+  if (map !== undefined && (typeof map !== "object" || map === null || Array.isArray(map))) {
+    issues.push(
+      at(
+        `"namespaces"`,
+        "namespaces",
+        `Expected an object of alias → folder, found ${describe(map)}`,
+      ),
+    );
+  }
+  const folders = new Map<string, string>();
+  for (const [alias, target] of Object.entries((map ?? {}) as Record<string, unknown>)) {
+    const here = `namespaces.${alias}`;
+    const quoted = JSON.stringify(alias);
+    const segments = alias.split(":");
+    if (!segments.every((s) => NAME_SEGMENT_PATTERN.test(s))) {
+      issues.push(
+        at(
+          quoted,
+          here,
+          `Expected an alias of lower-case segments separated by ":" (e.g. "seed"), found ${quoted}`,
+        ),
+      );
+      continue;
+    }
+    if (RESERVED_NAMES.has(segments[0]!)) {
+      issues.push(
+        at(quoted, here, `Expected an alias the CLI does not use itself, found ${quoted}`),
+      );
+      continue;
+    }
+    if (typeof target !== "string") {
+      issues.push(
+        at(quoted, here, `Expected a folder relative to the root, found ${describe(target)}`),
+      );
+      continue;
+    }
+    const dir = normalizeDir(target);
+    if (dir === undefined) {
+      issues.push(
+        at(
+          quoted,
+          here,
+          `Expected a folder inside the root, relative to it (e.g. "platform/seed"), found ${
+            JSON.stringify(target)
+          }`,
+        ),
+      );
+      continue;
+    }
+    const other = folders.get(dir);
+    if (other !== undefined) {
+      issues.push(
+        at(
+          quoted,
+          here,
+          `Folder ${JSON.stringify(dir)} already has the alias ${
+            JSON.stringify(other)
+          }: one name per folder, so each task has one name`,
+        ),
+      );
+      continue;
+    }
+    folders.set(dir, alias);
+    entries.push([alias, dir]);
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return {
+    entries,
+    issue: (alias, message) => at(JSON.stringify(alias), `namespaces.${alias}`, message),
+  };
+}
+
+/** A folder as written in the config, as a `/`-separated path under the root; undefined when outside. */
+function normalizeDir(target: string): string | undefined {
+  if (target.startsWith("/") || target.startsWith("\\") || /^[a-zA-Z]:/.test(target)) {
+    return undefined;
+  }
+  const parts = target.split(/[\\/]+/).filter((p) => p !== "" && p !== ".");
+  if (parts.length === 0 || parts.some((p) => p === "..")) return undefined;
+  return parts.join("/");
+}
+
+function position(text: string, offset: number): { line?: number; column?: number } {
+  if (offset < 0) return {};
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, column: offset - before.lastIndexOf("\n") };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 60))}`;
+  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function unreachable(): never {
+  throw new Error("No alias without a configuration file");
+}
