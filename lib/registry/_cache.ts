@@ -144,7 +144,7 @@ export async function writeCache(
  */
 export async function fingerprint(root: string, dirs: readonly string[] = [""]): Promise<string> {
   const files = [...new Set(["", ...dirs])].flatMap((dir) =>
-    listModuleFiles(resolvePath(root, `${dir}/.wst`))
+    listModuleFiles(resolvePath(root, dir === "" ? ".wst" : `${dir}/.wst`))
   ).sort();
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [encoder.encode(`${FORMAT}\0${wstStamp()}\0`)];

@@ -269,7 +269,9 @@ export function readNamespaceConfig(root: string): Aliases {
       file: CONFIG_FILE,
       ...(where ? { line: Number(where[1]), column: Number(where[2]) } : {}),
       path: "",
-      message: `Expected JSON, found a syntax error (${message.replace(/ \(line.*$/, "")})`,
+      message: `Expected JSON, found a syntax error (${
+        message.replace(/ in JSON at position.*$|\s*\(line.*$/, "")
+      })`,
     }]);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
