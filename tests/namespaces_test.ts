@@ -99,10 +99,11 @@ Deno.test("a namespaced task runs with its own folder as its root, by its name v
   const unit = await wst(["seed:test:changed:unit", "--json", "--root", ws.dir]);
   assertEquals(unit.code, 0, unit.stderr);
   assertEquals(JSON.parse(unit.stdout).root, `${ws.dir}/platform/kustomize/seed`);
-  // Its permissions are relative to its folder: reading the workspace root's file is outside them.
+  // Its permissions are relative to its folder: a file beside the folder is outside them.
+  await Deno.writeTextFile(`${ws.dir}/platform/shared.txt`, "shared\n");
   await Deno.writeTextFile(
     `${ws.dir}/platform/ingress/.wst/tasks/peek.ts`,
-    task("peek", { read: "../../.gitignore" }),
+    task("peek", { read: "../shared.txt" }),
   );
   const peek = await wst(["platform:ingress:peek", "--root", ws.dir]);
   assertEquals(peek.code, 3, peek.stderr);
@@ -250,9 +251,9 @@ Deno.test("a namespaced task reaching beyond its folder needs approval, given fr
   await using ws = await workspace({
     ...TREE,
     "platform/kustomize/seed/.wst/tasks/wide.ts": task("wide", {
-      permissions: `{ read: ["../../../README.md"] }`,
+      permissions: `{ read: ["../shared.txt"] }`,
     }),
-    "README.md": "readme\n",
+    "platform/kustomize/shared.txt": "shared\n",
   });
   await using state = await Deno.makeTempDir({ prefix: "wst-ns-state-" }).then((dir) => ({
     dir,
