@@ -8,6 +8,7 @@
 import { ConfigError, type ConfigIssue } from "../errors/mod.ts";
 import { resolvePath, SEP } from "../_path.ts";
 import { NAME_SEGMENT_PATTERN, RESERVED_NAMES } from "../task/names.ts";
+import { compileGitignore, type GitignoreMatcher } from "./_gitignore.ts";
 
 /** A folder that contributes tasks, and the name they are listed under. */
 export interface Namespace {
@@ -43,11 +44,11 @@ export const MAX_FOLDERS = 50_000;
  * @throws {ConfigError} When `.wst/config.json` is malformed, an alias names a
  *   folder without tasks, or two names lead to one folder.
  */
-export async function discoverNamespaces(
+export function discoverNamespaces(
   root: string,
-): Promise<{ namespaces: Namespace[]; problems: NamespaceProblem[] }> {
+): { namespaces: Namespace[]; problems: NamespaceProblem[] } {
   const aliases = readNamespaceConfig(root);
-  const dirs = await tasksFolders(root);
+  const dirs = tasksFolders(root);
   const problems: NamespaceProblem[] = [];
   const byDir = new Map<string, string>();
   for (const [alias, dir] of aliases.entries) byDir.set(dir, alias);
@@ -153,22 +154,16 @@ function hasTasksFolder(root: string, dir: string): boolean {
   return true;
 }
 
-/** A gitignore matcher of one folder (the `ignore` package), loaded only when a `.gitignore` exists. */
-interface Matcher {
-  test(path: string): { ignored: boolean; unignored: boolean };
-}
-
 /**
  * The folders under the root (the root included) that hold `.wst/tasks/`,
  * relative and `/`-separated, in walk order.
  */
-async function tasksFolders(root: string): Promise<{ found: string[]; truncated: boolean }> {
+function tasksFolders(root: string): { found: string[]; truncated: boolean } {
   const found: string[] = [];
-  let makeMatcher: ((text: string) => Matcher) | undefined;
   let visited = 0;
   let truncated = false;
   // Each folder with the matchers of the .gitignore files above it (and its own), nearest last.
-  const walk = async (dir: string, matchers: readonly { base: string; m: Matcher }[]) => {
+  const walk = (dir: string, matchers: readonly { base: string; m: GitignoreMatcher }[]) => {
     if (++visited > MAX_FOLDERS) {
       truncated = true;
       return;
@@ -186,8 +181,7 @@ async function tasksFolders(root: string): Promise<{ found: string[]; truncated:
     let own = matchers;
     const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile);
     if (gitignore !== undefined) {
-      makeMatcher ??= await loadIgnore();
-      own = [...matchers, { base: dir, m: makeMatcher(readText(`${path}${SEP}.gitignore`)) }];
+      own = [...matchers, { base: dir, m: compileGitignore(readText(`${path}${SEP}.gitignore`)) }];
     }
     const wst = entries.find((e) => e.name === ".wst");
     if (wst?.isDirectory && hasTasksFolder(root, dir)) found.push(dir);
@@ -196,28 +190,21 @@ async function tasksFolders(root: string): Promise<{ found: string[]; truncated:
     for (const name of folders) {
       const child = dir === "" ? name : `${dir}/${name}`;
       if (ignored(own, child)) continue;
-      await walk(child, own);
+      walk(child, own);
     }
   };
-  await walk("", []);
+  walk("", []);
   return { found, truncated };
 }
 
 /** Whether the nearest `.gitignore` with a verdict on a folder ignores it (git's precedence). */
-function ignored(matchers: readonly { base: string; m: Matcher }[], dir: string): boolean {
+function ignored(matchers: readonly { base: string; m: GitignoreMatcher }[], dir: string): boolean {
   for (let i = matchers.length - 1; i >= 0; i--) {
     const { base, m } = matchers[i]!;
-    const relative = base === "" ? dir : dir.slice(base.length + 1);
-    const verdict = m.test(`${relative}/`);
-    if (verdict.ignored) return true;
-    if (verdict.unignored) return false;
+    const verdict = m.test(base === "" ? dir : dir.slice(base.length + 1));
+    if (verdict !== undefined) return verdict === "ignored";
   }
   return false;
-}
-
-async function loadIgnore(): Promise<(text: string) => Matcher> {
-  const { default: ignore } = await import("ignore");
-  return (text) => ignore({ allowRelativePaths: true }).add(text);
 }
 
 function readText(path: string): string {

@@ -26,7 +26,7 @@ Deno.test("discoverNamespaces(): a nested .gitignore re-includes what the root's
     [`apps/web/deep/er/${TASK}`]: "",
   });
   try {
-    const { namespaces, problems } = await discoverNamespaces(root);
+    const { namespaces, problems } = discoverNamespaces(root);
     assertEquals(namespaces, [
       { name: "apps:generated-ok", dir: "apps/generated-ok" },
       { name: "apps:web", dir: "apps/web" },
@@ -47,7 +47,7 @@ Deno.test("discoverNamespaces(): an alias renames a folder, and may include a gi
     [`vendor/tool/${TASK}`]: "",
   });
   try {
-    const { namespaces } = await discoverNamespaces(root);
+    const { namespaces } = discoverNamespaces(root);
     assertEquals(namespaces, [
       { name: "", dir: "" },
       { name: "seed", dir: "platform/seed" },

@@ -250,7 +250,7 @@ async function namespacesOf(
     return (await readCache(root))?.namespaces ?? [];
   }
   const { discoverNamespaces } = await import("./_namespaces.ts");
-  const found = await discoverNamespaces(root);
+  const found = discoverNamespaces(root);
   for (const p of found.problems) problems.push({ ...p, kind: "task-definition" });
   return found.namespaces;
 }
