@@ -36,7 +36,11 @@ const TREE: Record<string, string> = {
   "build/.wst/tasks/b.ts": task("b"),
   "apps/.gitignore": "generated/\n",
   "apps/generated/.wst/tasks/g.ts": task("g"),
-  "apps/web/.wst/tasks/serve.ts": task("serve"),
+  // A namespace's module imports a helper of its own .wst/ (its load may read that folder).
+  "apps/web/.wst/tasks/serve.ts": `import { greeting } from "../_greeting.ts";\n${
+    task("serve").replace(`"Task serve"`, "greeting")
+  }`,
+  "apps/web/.wst/_greeting.ts": `export const greeting = "Task serve";\n`,
   ".git/hooks/.wst/tasks/h.ts": task("h"),
 };
 
@@ -83,6 +87,9 @@ Deno.test("every folder with .wst/tasks/ contributes its tasks under its namespa
       ["test:changed:unit", "", "", ".wst/tasks/unit.ts"],
     ],
   );
+  // Its description came from the helper in its own .wst/.
+  const serve = await wst(["describe", "apps:web:serve", "--json", "--root", ws.dir]);
+  assertEquals(JSON.parse(serve.stdout).description, "Task serve", serve.stderr);
   const text = await wst(["list", "--root", ws.dir]);
   assertEquals(text.code, 0, text.stderr);
   assertMatch(text.stdout, /^TASK +NAMESPACE +SOURCE +TRUST +DESCRIPTION$/m);
@@ -270,4 +277,7 @@ Deno.test("a namespaced task reaching beyond its folder needs approval, given fr
   assertEquals(wide.trust, "approved");
   const run = await wst(["seed:wide", "--root", ws.dir], { env });
   assertEquals(run.code, 0, run.stderr);
+  const revoke = await wst(["trust", "--revoke", "seed:wide", "--json", "--root", ws.dir], { env });
+  assertEquals(JSON.parse(revoke.stdout).tasks, [{ task: "seed:wide", status: "revoked" }]);
+  assertEquals((await wst(["seed:wide", "--root", ws.dir], { env })).code, 3);
 });
