@@ -116,6 +116,34 @@ Deno.test("a namespaced task runs with its own folder as its root, by its name v
   assertEquals(peek.code, 3, peek.stderr);
 });
 
+Deno.test("a namespaced task takes its flags, and starts a task of its own namespace by its short name", async () => {
+  await using ws = await workspace({
+    ...TREE,
+    "platform/kustomize/seed/.wst/tasks/greet.ts": `import { z } from "zod";
+export default {
+  name: "greet",
+  description: "Greets",
+  args: z.object({ who: z.string().default("world") }),
+  permissions: {},
+  run: (_ctx, args) => \`hello \${args.who}\`,
+};
+`,
+    "platform/kustomize/seed/.wst/tasks/caller.ts": `export default {
+  name: "caller",
+  description: "Starts status",
+  permissions: { read: ["."], tasks: ["status"] },
+  run: (ctx) => ctx.runTask("status"),
+};
+`,
+  });
+  const greet = await wst(["seed:greet", "--who", "you", "--json", "--root", ws.dir]);
+  assertEquals(greet.code, 0, greet.stderr);
+  assertEquals(JSON.parse(greet.stdout), "hello you");
+  const caller = await wst(["seed:caller", "--json", "--root", ws.dir]);
+  assertEquals(caller.code, 0, caller.stderr);
+  assertEquals(JSON.parse(caller.stdout).value.root, `${ws.dir}/platform/kustomize/seed`);
+});
+
 Deno.test("run from a sub-folder without --root, wst finds the workspace root by walking up", async () => {
   await using ws = await workspace(TREE);
   const cwd = `${ws.dir}/platform/kustomize/seed/overlays/dev`;
