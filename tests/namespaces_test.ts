@@ -183,9 +183,17 @@ Deno.test("a folder reached through a symbolic link is not searched, inside the 
   await using outside = await workspace({ ".wst/tasks/o.ts": task("o") });
   await Deno.symlink(`${ws.dir}/platform/ingress`, `${ws.dir}/linked`);
   await Deno.symlink(outside.dir, `${ws.dir}/elsewhere/out`);
-  const names = (await listed(ws.dir)).map((t) => t.name);
-  assert(!names.some((n) => n.startsWith("linked:") || n.startsWith("elsewhere:")), names.join());
+  // A folder whose .wst/tasks is a link out of the root: reported, never loaded.
+  await Deno.mkdir(`${ws.dir}/apps/api/.wst`, { recursive: true });
+  await Deno.symlink(`${outside.dir}/.wst/tasks`, `${ws.dir}/apps/api/.wst/tasks`);
+  const run = await wst(["list", "--json", "--root", ws.dir]);
+  assertEquals(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  const names = doc.tasks.map((t: Listed) => t.name);
+  assert(!names.some((n: string) => /^(linked|elsewhere|apps:api):/.test(n)), names.join());
   assert(names.includes("platform:ingress:check"));
+  assertEquals(doc.problems.map((p: { file: string }) => p.file), ["apps/api/.wst"]);
+  assertMatch(run.stderr, /apps\/api\/\.wst or its tasks folder is a symbolic link/);
 });
 
 Deno.test("help, describe and completion take namespaced names", async () => {

@@ -91,6 +91,13 @@ export function discoverNamespaces(
     }
     seen.set(ns.name, ns);
   }
+  for (const dir of dirs.linked) {
+    problems.push({
+      file: `${dir}/.wst`,
+      message:
+        `${dir}/.wst or its tasks folder is a symbolic link: local tasks load only from a .wst/tasks folder inside the root`,
+    });
+  }
   if (dirs.truncated) {
     problems.push({
       file: ".",
@@ -156,8 +163,11 @@ function hasTasksFolder(root: string, dir: string): boolean {
  * The folders under the root (the root included) that hold `.wst/tasks/`,
  * relative and `/`-separated, in walk order.
  */
-function tasksFolders(root: string): { found: string[]; truncated: boolean } {
+function tasksFolders(
+  root: string,
+): { found: string[]; linked: string[]; truncated: boolean } {
   const found: string[] = [];
+  const linked: string[] = [];
   let visited = 0;
   let truncated = false;
   // Each folder with the matchers of the .gitignore files above it (and its own), nearest last.
@@ -183,6 +193,9 @@ function tasksFolders(root: string): { found: string[]; truncated: boolean } {
     }
     const wst = entries.find((e) => e.name === ".wst");
     if (wst?.isDirectory && hasTasksFolder(root, dir)) found.push(dir);
+    else if (dir !== "" && wst !== undefined && linksTasks(path, wst)) {
+      linked.push(dir); // the root's own link is reported by the registry
+    }
     const folders = entries.filter((e) => e.isDirectory && !NEVER.has(e.name))
       .map((e) => e.name).sort();
     for (const name of folders) {
@@ -192,7 +205,18 @@ function tasksFolders(root: string): { found: string[]; truncated: boolean } {
     }
   };
   walk("", []);
-  return { found, truncated };
+  return { found, linked, truncated };
+}
+
+/** Whether a folder's `.wst` entry is a link, or holds `tasks` as one. */
+function linksTasks(path: string, wst: Deno.DirEntry): boolean {
+  if (wst.isSymlink) return true;
+  if (!wst.isDirectory) return false;
+  try {
+    return Deno.lstatSync(`${path}${SEP}.wst${SEP}tasks`).isSymlink;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the nearest `.gitignore` with a verdict on a folder ignores it (git's precedence). */
