@@ -172,7 +172,9 @@ async function runEntry(
     await ensureTrusted(entry, permissions, options.root, {
       trusted: ctx.trusted === true,
       approvable: knownPermissions(entry, false),
-      commandRoot: ctx.root,
+      // `wst trust <name>` names a task of the workspace from its root; a subtask's name is its
+      // registry's at its own root.
+      ...(caller === undefined ? { commandRoot: ctx.root } : {}),
     });
   }
   return await runSandboxed(task, {
