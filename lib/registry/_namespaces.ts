@@ -21,9 +21,11 @@ export interface Namespace {
 
 /** A folder with tasks that was left out, and why (reported, never fatal). */
 export interface NamespaceProblem {
-  /** The folder's `.wst/tasks`, relative to the root. */
+  /** The folder's `.wst/tasks` (or `.wst`), relative to the root. */
   file: string;
   message: string;
+  /** `config` (a folder name that is no namespace: an alias fixes it), `sandbox-denied` (a link). */
+  kind: "config" | "sandbox-denied";
 }
 
 /** Folders the walk never enters, whatever `.gitignore` says. */
@@ -64,7 +66,7 @@ export function discoverNamespaces(
     }
     const problem = defaultNameProblem(dir);
     if (problem !== undefined) {
-      problems.push({ file: `${dir}/.wst/tasks`, message: problem });
+      problems.push({ file: `${dir}/.wst/tasks`, message: problem, kind: "config" });
       continue;
     }
     namespaces.push({ name: dir.split("/").join(":"), dir });
@@ -94,6 +96,7 @@ export function discoverNamespaces(
   for (const dir of dirs.linked) {
     problems.push({
       file: `${dir}/.wst`,
+      kind: "sandbox-denied",
       message:
         `${dir}/.wst or its tasks folder is a symbolic link: local tasks load only from a .wst/tasks folder inside the root`,
     });
@@ -101,6 +104,7 @@ export function discoverNamespaces(
   if (dirs.truncated) {
     problems.push({
       file: ".",
+      kind: "config",
       message: `Stopped looking for .wst/tasks folders after ${MAX_FOLDERS} folders`,
     });
   }

@@ -59,7 +59,10 @@ export interface RegistryProblem {
   line?: number;
   /** Where in the module, when known. */
   column?: number;
-  /** The error's kind: `task-definition`, `task-failed` (it would not load), `sandbox-denied`. */
+  /**
+   * The error's kind: `task-definition`, `task-failed` (it would not load), `sandbox-denied`, `config`
+   * (a folder whose name is no namespace).
+   */
   kind: string;
 }
 
@@ -251,7 +254,7 @@ async function namespacesOf(
   }
   const { discoverNamespaces } = await import("./_namespaces.ts");
   const found = discoverNamespaces(root);
-  for (const p of found.problems) problems.push({ ...p, kind: "task-definition" });
+  problems.push(...found.problems);
   return found.namespaces;
 }
 
