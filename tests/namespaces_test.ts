@@ -317,3 +317,29 @@ Deno.test("a namespaced task reaching beyond its folder needs approval, given fr
   assertEquals(JSON.parse(revoke.stdout).tasks, [{ task: "seed:wide", status: "revoked" }]);
   assertEquals((await wst(["seed:wide", "--root", ws.dir], { env })).code, 3);
 });
+
+Deno.test("while it loads, a namespace's module may read its own .wst/ only, not the root's nor another namespace's", async () => {
+  await using ws = await workspace(TREE);
+  const peek = (path: string) =>
+    `const text = Deno.readTextFileSync(${JSON.stringify(path)});
+export default { name: "peek", description: "Read " + text.length, run() {} };
+`;
+  await Deno.writeTextFile(
+    `${ws.dir}/platform/ingress/.wst/tasks/peek_root.ts`,
+    peek(`${ws.dir}/.wst/tasks/lint.ts`),
+  );
+  await Deno.writeTextFile(
+    `${ws.dir}/apps/web/.wst/tasks/peek_other.ts`,
+    peek(`${ws.dir}/platform/kustomize/seed/.wst/tasks/status.ts`),
+  );
+  const run = await wst(["list", "--json", "--root", ws.dir]);
+  assertEquals(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  const problems = doc.problems.map((p: { file: string; kind: string }) => [p.file, p.kind]);
+  assertEquals(problems.sort(), [
+    ["apps/web/.wst/tasks/peek_other.ts", "sandbox-denied"],
+    ["platform/ingress/.wst/tasks/peek_root.ts", "sandbox-denied"],
+  ]);
+  // The others still list, the helper-importing one included.
+  assert(doc.tasks.some((t: Listed) => t.name === "apps:web:serve"));
+});
