@@ -73,7 +73,7 @@ const walk: number[] = [];
 const find: number[] = [];
 for (let i = 0; i < WARMUP + RUNS; i++) {
   let started = performance.now();
-  discoverNamespaces(large);
+  await discoverNamespaces(large);
   if (i >= WARMUP) walk.push(performance.now() - started);
   started = performance.now();
   await new Deno.Command("find", {
@@ -84,13 +84,15 @@ for (let i = 0; i < WARMUP + RUNS; i++) {
 }
 
 const floor = median(times.floor);
+const out: string[] = [`namespaces (median of ${RUNS} runs)`];
 const line = (label: string, ms: number, against: number, what: string) =>
-  console.log(
+  out.push(
     `${label.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms  ${(ms / against).toFixed(2)}x ${what}`,
   );
-console.log(`namespaces (median of ${RUNS} runs)`);
 line("deno eval 0", floor, floor, "the floor");
 line("wst list, 100 tasks in 10 namespaces, warm", median(times.listSmall), floor, "the floor");
 line("the same with 2,000 more folders", median(times.listLarge), floor, "the floor");
 line("folder walk alone (2,000+ folders)", median(walk), median(find), "find");
+// deno-lint-ignore no-console
+console.log(out.join("\n"));
 await Deno.remove(base, { recursive: true });

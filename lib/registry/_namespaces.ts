@@ -10,6 +10,7 @@ import { resolvePath, SEP } from "../_path.ts";
 import { NAME_SEGMENT_PATTERN, RESERVED_NAMES } from "../task/names.ts";
 import { compileGitignore, type GitignoreMatcher } from "./_gitignore.ts";
 import { CONFIG_FILE, readNamespaceConfig } from "./_config.ts";
+import { readWalk, witness, type WitnessEntry, writeWalk } from "./_walk_cache.ts";
 
 /** A folder that contributes tasks, and the name they are listed under. */
 export interface Namespace {
@@ -40,15 +41,18 @@ export const MAX_FOLDERS = 50_000;
  * `.wst/config.json` applied.
  *
  * @param root Absolute workspace root.
+ * @param options `cache`: take the last walk when its witness still holds,
+ *   and keep a new one (`_walk_cache.ts`, in the user's cache folder).
  * @returns The namespaces and the folders left out.
  * @throws {ConfigError} When `.wst/config.json` is malformed, an alias names a
  *   folder without tasks, or two names lead to one folder.
  */
-export function discoverNamespaces(
+export async function discoverNamespaces(
   root: string,
-): { namespaces: Namespace[]; problems: NamespaceProblem[] } {
+  options: { cache?: boolean } = {},
+): Promise<{ namespaces: Namespace[]; problems: NamespaceProblem[] }> {
   const aliases = readNamespaceConfig(root);
-  const dirs = tasksFolders(root);
+  const dirs = await foldersOf(root, options.cache === true);
   const problems: NamespaceProblem[] = [];
   const byDir = new Map<string, string>();
   for (const [alias, dir] of aliases.entries) byDir.set(dir, alias);
@@ -163,13 +167,41 @@ function hasTasksFolder(root: string, dir: string): boolean {
   return true;
 }
 
+/** The walk's result: from the cache when its witness holds, else walked (and kept). */
+async function foldersOf(
+  root: string,
+  cache: boolean,
+): Promise<{ found: string[]; linked: string[]; truncated: boolean }> {
+  if (!cache) return tasksFolders(root);
+  const kept = await readWalk(root);
+  if (kept !== undefined) return { ...kept, truncated: false };
+  const takenAt = Date.now();
+  const entries: WitnessEntry[] = [];
+  const walked = tasksFolders(root, entries);
+  if (!walked.truncated) {
+    await writeWalk(root, {
+      takenAt,
+      result: { found: walked.found, linked: walked.linked },
+      entries,
+    });
+  }
+  return walked;
+}
+
 /**
  * The folders under the root (the root included) that hold `.wst/tasks/`,
- * relative and `/`-separated, in walk order.
+ * relative and `/`-separated, in walk order; with `entries`, the witness of
+ * every folder read, `.gitignore` and `.wst` (each taken before it is read).
  */
 function tasksFolders(
   root: string,
+  entries?: WitnessEntry[],
 ): { found: string[]; linked: string[]; truncated: boolean } {
+  const note = (relative: string) => {
+    const entry = entries === undefined ? undefined : witness(root, relative);
+    if (entry !== undefined) entries!.push(entry);
+  };
+  const join = (dir: string, name: string) => (dir === "" ? name : `${dir}/${name}`);
   const found: string[] = [];
   const linked: string[] = [];
   let visited = 0;
@@ -181,9 +213,10 @@ function tasksFolders(
       return;
     }
     const path = dir === "" ? root : `${root}${SEP}${dir.replaceAll("/", SEP)}`;
-    let entries: Deno.DirEntry[];
+    note(dir);
+    let listing: Deno.DirEntry[];
     try {
-      entries = [...Deno.readDirSync(path)];
+      listing = [...Deno.readDirSync(path)];
     } catch (err) {
       if (err instanceof Deno.errors.PermissionDenied || err instanceof Deno.errors.NotFound) {
         return; // unreadable or gone: nothing to contribute
@@ -191,19 +224,21 @@ function tasksFolders(
       throw err;
     }
     let own = matchers;
-    const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile);
+    const gitignore = listing.find((e) => e.name === ".gitignore" && e.isFile);
     if (gitignore !== undefined) {
+      note(join(dir, ".gitignore"));
       own = [...matchers, { base: dir, m: compileGitignore(readText(`${path}${SEP}.gitignore`)) }];
     }
-    const wst = entries.find((e) => e.name === ".wst");
+    const wst = listing.find((e) => e.name === ".wst");
+    if (wst !== undefined) note(join(dir, ".wst"));
     if (wst?.isDirectory && hasTasksFolder(root, dir)) found.push(dir);
     else if (dir !== "" && wst !== undefined && linksTasks(path, wst)) {
       linked.push(dir); // the root's own link is reported by the registry
     }
-    const folders = entries.filter((e) => e.isDirectory && !NEVER.has(e.name))
+    const folders = listing.filter((e) => e.isDirectory && !NEVER.has(e.name))
       .map((e) => e.name).sort();
     for (const name of folders) {
-      const child = dir === "" ? name : `${dir}/${name}`;
+      const child = join(dir, name);
       if (ignored(own, child)) continue;
       walk(child, own);
     }

@@ -25,7 +25,7 @@ Deno.test("discoverNamespaces(): a nested .gitignore re-includes what the root's
     [`apps/web/deep/er/${TASK}`]: "",
   });
   try {
-    const { namespaces, problems } = discoverNamespaces(root);
+    const { namespaces, problems } = await discoverNamespaces(root);
     assertEquals(namespaces, [
       { name: "apps:generated-ok", dir: "apps/generated-ok" },
       { name: "apps:web", dir: "apps/web" },
@@ -46,7 +46,7 @@ Deno.test("discoverNamespaces(): an alias renames a folder, and may include a gi
     [`vendor/tool/${TASK}`]: "",
   });
   try {
-    const { namespaces } = discoverNamespaces(root);
+    const { namespaces } = await discoverNamespaces(root);
     assertEquals(namespaces, [
       { name: "", dir: "" },
       { name: "seed", dir: "platform/seed" },

@@ -253,7 +253,7 @@ async function namespacesOf(
     return (await readCache(root))?.namespaces ?? [];
   }
   const { discoverNamespaces } = await import("./_namespaces.ts");
-  const found = discoverNamespaces(root);
+  const found = await discoverNamespaces(root, { cache: true });
   problems.push(...found.problems);
   return found.namespaces;
 }
