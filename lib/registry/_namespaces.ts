@@ -178,7 +178,7 @@ async function foldersOf(
   const takenAt = Date.now();
   const entries: WitnessEntry[] = [];
   const walked = tasksFolders(root, entries);
-  if (!walked.truncated) {
+  if (!walked.truncated && !walked.unwitnessed) {
     await writeWalk(root, {
       takenAt,
       result: { found: walked.found, linked: walked.linked },
@@ -191,15 +191,20 @@ async function foldersOf(
 /**
  * The folders under the root (the root included) that hold `.wst/tasks/`,
  * relative and `/`-separated, in walk order; with `entries`, the witness of
- * every folder read, `.gitignore` and `.wst` (each taken before it is read).
+ * every folder read, `.gitignore` and `.wst` (each taken before it is read;
+ * `unwitnessed` when one could not be).
  */
 function tasksFolders(
   root: string,
   entries?: WitnessEntry[],
-): { found: string[]; linked: string[]; truncated: boolean } {
+): { found: string[]; linked: string[]; truncated: boolean; unwitnessed: boolean } {
+  // A path without a witness makes the whole walk one that is not kept.
+  let unwitnessed = false;
   const note = (relative: string) => {
-    const entry = entries === undefined ? undefined : witness(root, relative);
-    if (entry !== undefined) entries!.push(entry);
+    if (entries === undefined) return;
+    const entry = witness(root, relative);
+    if (entry === undefined) unwitnessed = true;
+    else entries.push(entry);
   };
   const join = (dir: string, name: string) => (dir === "" ? name : `${dir}/${name}`);
   const found: string[] = [];
@@ -244,7 +249,7 @@ function tasksFolders(
     }
   };
   walk("", []);
-  return { found, linked, truncated };
+  return { found, linked, truncated, unwitnessed };
 }
 
 /** Whether a folder's `.wst` entry is a link, or holds `tasks` as one. */

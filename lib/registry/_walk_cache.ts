@@ -37,12 +37,13 @@ export const RACY_MS = 2_000;
  *
  * @param root Absolute workspace root.
  * @param relative The path, relative to the root, `/`-separated ("" for the root).
- * @returns The entry, or undefined when it cannot be read.
+ * @returns The entry, or undefined when it cannot be read or has no modification time.
  */
 export function witness(root: string, relative: string): WitnessEntry | undefined {
   try {
     const info = Deno.lstatSync(relative === "" ? root : resolvePath(root, relative));
-    return [relative, info.mtime?.getTime() ?? 0, info.size];
+    // Without a modification time there is nothing to witness with.
+    return info.mtime === null ? undefined : [relative, info.mtime.getTime(), info.size];
   } catch {
     return undefined;
   }
