@@ -104,7 +104,9 @@ Deno.test("a repository's pinned npm packages: listed and run without the networ
     assertEquals(run.code, 0, run.stderr);
   }
   await using ws = await workspace(FILES);
-  const denoDir = `${ws.dir}/.deno`;
+  // Outside the workspace: wst's walk for namespaces would meet the cache's own `.wst/` copies.
+  await using cache = await workspace({});
+  const denoDir = `${cache.dir}/.deno`;
   // wst's own packages, where Deno looks for them with this registry.
   await copyTree(
     `${denoCacheDir()}/npm/registry.npmjs.org`,

@@ -79,7 +79,8 @@ export const GLOBAL_FLAG_SPECS = {
   root: {
     kind: "parsed",
     parse: String,
-    brief: "Workspace root (default: $INIT_CWD under `deno task`, else the current directory)",
+    brief:
+      "Workspace root (default: the outermost folder with a .wst/ folder from the current one ($INIT_CWD under `deno task`) up to the top of its git work tree, else the current folder)",
     optional: true,
     placeholder: "dir",
   },

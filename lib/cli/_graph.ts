@@ -205,14 +205,11 @@ async function printPlan(
   printResult(ctx, value, lines.join("\n"));
 }
 
-/**
- * A registry entry as planning sees it. `namespace` and `dir` come with
- * namespaced tasks (issue #14's contract): a task without them is the root's.
- */
+/** A registry entry as planning sees it. */
 function planTask(entry: RegistryEntry): PlanTask {
   return {
     name: entry.name,
-    namespace: (entry as { namespace?: string }).namespace ?? "",
+    namespace: entry.namespace,
     file: entry.file,
     deps: entry.deps ?? [],
   };
@@ -220,7 +217,7 @@ function planTask(entry: RegistryEntry): PlanTask {
 
 /** The task's root folder relative to the workspace root (`""`: the workspace root). */
 function taskDir(entry: RegistryEntry): string {
-  return (entry as { dir?: string }).dir ?? "";
+  return entry.dir;
 }
 
 /**

@@ -3,38 +3,77 @@ import type { PermissionLists as Permissions } from "../task/scope.ts";
 import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
 import { table } from "../reporter/table.ts";
 import { problemLine } from "./_invocation.ts";
-import { knownPermissions } from "../registry/mod.ts";
+import { knownPermissions, taskRoot } from "../registry/mod.ts";
 
 /**
- * `wst list`: every task with its source, trust state and description;
- * problems with local modules.
+ * `wst list [namespace]`: every task with its source, trust state and
+ * description, and a NAMESPACE column when a folder under the root
+ * contributes tasks (docs/adr/0014); given a namespace, only its tasks and
+ * those of the namespaces under it. Problems with local modules.
  */
-export async function listCommand(this: CliContext, _flags: GlobalFlags): Promise<void> {
-  const { tasks, problems } = this.registry;
+export async function listCommand(
+  this: CliContext,
+  _flags: GlobalFlags,
+  namespace?: string,
+): Promise<void> {
+  const { problems } = this.registry;
+  const tasks = namespace === undefined
+    ? this.registry.tasks
+    : this.registry.tasks.filter((t) =>
+      t.namespace === namespace || t.namespace.startsWith(`${namespace}:`)
+    );
   // Trust is looked up (and its modules loaded) only when there is a local task: built-ins have none.
   let trust: string[] = tasks.map(() => "built-in");
   if (tasks.some((t) => t.source === "local")) {
     const { readTrustFile, trustFilePath, trustState } = await import("../trust/mod.ts");
-    const approvals = readTrustFile(trustFilePath()).roots[this.root];
-    trust = tasks.map((t) => trustState(t, knownPermissions(t, false), this.root, approvals));
+    const roots = readTrustFile(trustFilePath()).roots;
+    trust = tasks.map((t) => {
+      // A namespace's task is approved in its own folder.
+      const root = taskRoot(this.root, t);
+      return trustState(t, knownPermissions(t, false), root, roots[root]);
+    });
   }
   const value = {
     tasks: tasks.map((t, i) => ({
       name: t.name,
       description: t.description,
       source: t.source,
+      namespace: t.namespace,
+      dir: t.dir,
       file: t.file,
       permissions: t.permissions,
       trust: trust[i],
     })),
     problems,
   };
-  const text = table(
-    ["TASK", "SOURCE", "TRUST", "DESCRIPTION"],
-    tasks.map((t, i) => [t.name, t.source, trust[i]!, t.description]),
-  );
+  const namespaced = this.registry.tasks.some((t) => t.namespace !== "");
+  const text = namespaced
+    ? table(
+      ["TASK", "NAMESPACE", "SOURCE", "TRUST", "DESCRIPTION"],
+      tasks.map((t, i) => [t.name, t.namespace, t.source, trust[i]!, t.description]),
+    )
+    : table(
+      ["TASK", "SOURCE", "TRUST", "DESCRIPTION"],
+      tasks.map((t, i) => [t.name, t.source, trust[i]!, t.description]),
+    );
   for (const p of problems) this.reporter.warn(problemLine(p));
   printResult(this, value, text);
+}
+
+/**
+ * What `wst list <namespace>` accepts: every namespace and every prefix of
+ * one (`platform` for `platform:ingress`).
+ *
+ * @param tasks The registry's tasks.
+ * @returns The names, sorted.
+ */
+export function namespaceChoices(tasks: readonly { namespace: string }[]): string[] {
+  const names = new Set<string>();
+  for (const { namespace } of tasks) {
+    const segments = namespace === "" ? [] : namespace.split(":");
+    for (let i = 1; i <= segments.length; i++) names.add(segments.slice(0, i).join(":"));
+  }
+  return [...names].sort();
 }
 
 /** What `wst describe <task> [args…]` computed for the arguments it was given. */
@@ -61,6 +100,8 @@ export function describeCommand(
     name: entry.name,
     description: entry.description,
     source: entry.source,
+    namespace: entry.namespace,
+    dir: entry.dir,
     file: entry.file,
     args: entry.argsSchema,
     permissions: entry.permissions ?? "computed from the arguments",
@@ -77,6 +118,7 @@ export function describeCommand(
   const lines = [
     `${entry.name}: ${entry.description}`,
     `source: ${entry.source} (${entry.file})`,
+    ...(entry.namespace === "" ? [] : [`namespace: ${entry.namespace} (its root: ${entry.dir})`]),
     `permissions: ${
       entry.permissions
         ? describeScope(entry.permissions)

@@ -10,7 +10,7 @@ import {
 } from "@stricli/core";
 import { parametersFromSchema } from "./_flags.ts";
 import { completionsCommand, SHELLS } from "./completions.ts";
-import { describeCommand, listCommand } from "./list.ts";
+import { describeCommand, listCommand, namespaceChoices } from "./list.ts";
 import { SCHEMA_NAMES, schemaCommand } from "./schema.ts";
 import { ExitCode, UsageError } from "../errors/mod.ts";
 import {
@@ -18,6 +18,7 @@ import {
   knownPermissions,
   loadRegistry,
   type RegistryEntry,
+  taskRoot,
 } from "../registry/mod.ts";
 import {
   type CliContext,
@@ -229,7 +230,8 @@ function describeTaskCommand(entry: RegistryEntry): Command<CliContext> {
       }
       const { permissionsForRun, taskArguments } = await import("./run_task.ts");
       const args = taskArguments(this, entry, input);
-      const permissions = await permissionsForRun(this, entry, { root: this.root, args });
+      const root = taskRoot(this.root, entry);
+      const permissions = await permissionsForRun(this, entry, { root, args });
       describeCommand.call(this, flags, entry.name, { args, permissions });
     }),
     parameters: {
@@ -246,7 +248,12 @@ function fixedCommand(
   // deno-lint-ignore no-explicit-any
   func: (this: CliContext, flags: GlobalFlags, ...args: any[]) => void | Promise<void>,
   brief: string,
-  positional?: { brief: string; placeholder: string; choices: readonly string[] },
+  positional?: {
+    brief: string;
+    placeholder: string;
+    choices: readonly string[];
+    optional?: boolean;
+  },
 ): Command<CliContext> {
   const parameters = {
     flags: GLOBAL_FLAG_SPECS,
@@ -256,6 +263,7 @@ function fixedCommand(
         brief: positional.brief,
         placeholder: positional.placeholder,
         parse: buildChoiceParser(positional.choices),
+        ...(positional.optional ? { optional: true } : {}),
       }],
     },
   };
@@ -269,7 +277,16 @@ function switchFlag(brief: string) {
 
 function buildApp(tasks: readonly RegistryEntry[]) {
   const routes: Record<string, Command<CliContext> | RouteMap<CliContext>> = {
-    list: fixedCommand(listCommand, "List every task (built-in and from .wst/tasks/)"),
+    list: fixedCommand(
+      listCommand,
+      "List every task (built-in and from every folder's .wst/tasks/), or one namespace's",
+      {
+        brief: "Only this namespace's tasks (and those of the namespaces under it)",
+        placeholder: "namespace",
+        choices: namespaceChoices(tasks),
+        optional: true,
+      },
+    ),
     describe: buildRouteMap({
       routes: Object.fromEntries(tasks.map((task) => [task.name, describeTaskCommand(task)])),
       docs: {

@@ -6,6 +6,7 @@ import {
   loadRegistry,
   type Registry,
   type RegistryEntry,
+  taskRoot,
   workerUrl,
 } from "../registry/mod.ts";
 import type { Reporter } from "../reporter/mod.ts";
@@ -77,10 +78,12 @@ async function runTask(
   // root, as its declared permissions are; under npm run and deno task the process starts in wst's
   // own folder. Every path wst itself holds is absolute by now. Only the executable does this: the
   // working folder belongs to the whole process (tests and embedders call main() in-process).
-  if (ctx.chdirToRoot) Deno.chdir(ctx.root);
-  ctx.reporter.debug(`running ${entry.name} (${entry.source}: ${entry.file}) in ${ctx.root}`);
+  // A namespace's task has its own folder as its root (docs/adr/0014).
+  const root = taskRoot(ctx.root, entry);
+  if (ctx.chdirToRoot) Deno.chdir(root);
+  ctx.reporter.debug(`running ${entry.name} (${entry.source}: ${entry.file}) in ${root}`);
   const result = await runEntry(ctx, entry, {
-    root: ctx.root,
+    root,
     args,
     reporter: ctx.reporter,
     confine,
@@ -142,7 +145,8 @@ export async function permissionsForRun(
 /**
  * Path arguments (`"format": "path"` in the argument's JSON Schema) are given
  * relative to the folder the user ran the command in; the task gets them
- * relative to its root when they are inside it, else absolute.
+ * relative to its root (its namespace's folder) when they are inside it, else
+ * absolute.
  */
 function resolvePathArguments(
   ctx: RunContext,
@@ -153,7 +157,7 @@ function resolvePathArguments(
   for (const [key, value] of Object.entries(args)) {
     if (properties[key]?.format !== "path" || typeof value !== "string") continue;
     const absolute = resolvePath(ctx.base, value);
-    args[key] = relativeTo(ctx.root, absolute);
+    args[key] = relativeTo(taskRoot(ctx.root, entry), absolute);
   }
 }
 
@@ -202,6 +206,9 @@ export async function runEntry(
     await ensureTrusted(entry, permissions, options.root, {
       trusted: ctx.trusted === true,
       approvable: knownPermissions(entry, false),
+      // `wst trust <name>` names a task of the workspace from its root; a subtask's name is its
+      // registry's at its own root.
+      ...(caller === undefined ? { commandRoot: ctx.root } : {}),
     });
   }
   return await runSandboxed(task, {
@@ -219,12 +226,16 @@ export async function runEntry(
     confine: options.confine,
     outputPrefix: options.outputPrefix,
     runSubtask: async (request: SubtaskRequest) => {
-      const registry = await loadRegistry(request.root, { signal: ctx.signal });
-      // A reference is relative to the caller's namespace; a leading ":" is from the top.
-      const namespace = (entry as { namespace?: string }).namespace ?? "";
-      const wanted = qualifyTaskName(namespace, request.name);
-      const sub = registry.tasks.find((t) => t.name === wanted) ??
-        registry.tasks.find((t) => t.name === request.name);
+      // In its own root, a workspace task's reference is relative to its namespace, a leading
+      // ":" from the top, looked up among the workspace's tasks (docs/adr/0014); with another
+      // root (a repository under it), among that root's tasks.
+      const inWorkspace = request.root === options.root &&
+        options.root === taskRoot(ctx.root, entry);
+      const registry = await loadRegistry(inWorkspace ? ctx.root : request.root, {
+        signal: ctx.signal,
+      });
+      const wanted = qualifyTaskName(inWorkspace ? entry.namespace : "", request.name);
+      const sub = registry.tasks.find((t) => t.name === wanted);
       if (sub === undefined) {
         const problem = registry.problems.find((p) => p.file.includes(request.name));
         throw new UsageError(
@@ -237,7 +248,7 @@ export async function runEntry(
       const prefix = `[${where === "." ? request.name : `${where}:${request.name}`}] `;
       try {
         return await runEntry(ctx, sub, {
-          root: request.root,
+          root: inWorkspace ? taskRoot(ctx.root, sub) : request.root,
           args: request.args,
           reporter: prefixed(options.reporter, prefix),
           caller: { name: entry.name, root: options.root, permissions },

@@ -1,6 +1,6 @@
 // `wst trust`: approve, list and revoke what local tasks reach beyond their repository.
 import { UsageError } from "../errors/mod.ts";
-import { knownPermissions, type RegistryEntry } from "../registry/mod.ts";
+import { knownPermissions, type RegistryEntry, taskRoot } from "../registry/mod.ts";
 import { computePermissions } from "../sandbox/host.ts";
 import type { Permissions } from "../task/permissions.ts";
 import {
@@ -95,12 +95,14 @@ async function approve(ctx: CliContext, path: string, names: string[]): Promise<
       outcomes.push({ task: entry.name, status: "built-in" });
       continue;
     }
-    const reach = reachBeyond(await defaultPermissions(ctx, entry), ctx.root);
+    // A namespace's task is approved in its own folder, its root (docs/adr/0014).
+    const root = taskRoot(ctx.root, entry);
+    const reach = reachBeyond(await defaultPermissions(ctx, entry), root);
     if (isEmptyReach(reach)) {
       outcomes.push({ task: entry.name, status: "not-needed" });
       continue;
     }
-    const approval = await recordApproval(path, ctx.root, entry, reach);
+    const approval = await recordApproval(path, root, entry, reach);
     outcomes.push({ task: entry.name, status: "approved", reach: approval.reach });
   }
   return outcomes;
@@ -111,7 +113,9 @@ async function defaultPermissions(ctx: CliContext, entry: RegistryEntry): Promis
   const known = knownPermissions(entry, false);
   if (known !== null) return known;
   try {
-    return await computePermissions({ name: entry.name, url: entry.url }, {}, { root: ctx.root });
+    return await computePermissions({ name: entry.name, url: entry.url }, {}, {
+      root: taskRoot(ctx.root, entry),
+    });
   } catch (err) {
     // A run without the arguments the task needs (its schema refused them).
     if (!(err instanceof UsageError)) throw err;
@@ -125,13 +129,16 @@ async function defaultPermissions(ctx: CliContext, entry: RegistryEntry): Promis
 async function revoke(ctx: CliContext, path: string, names: string[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   await updateTrustFile(path, (file) => {
-    const tasks = file.roots[ctx.root] ?? {};
     for (const name of names) {
+      // A namespace's task was approved in its own folder; a task gone from the registry in the root.
+      const entry = ctx.registry.tasks.find((t) => t.name === name);
+      const root = entry === undefined ? ctx.root : taskRoot(ctx.root, entry);
+      const tasks = file.roots[root] ?? {};
       const had = Object.hasOwn(tasks, name);
       delete tasks[name];
       outcomes.push({ task: name, status: had ? "revoked" : "not-approved" });
+      if (Object.keys(tasks).length === 0) delete file.roots[root];
     }
-    if (Object.keys(tasks).length === 0) delete file.roots[ctx.root];
   });
   return outcomes;
 }

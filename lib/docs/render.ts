@@ -37,7 +37,10 @@ export function tasksPage(tasks: readonly DocTask[]): string {
     "",
     "| task | source | description |",
     "| ---- | ------ | ----------- |",
-    ...tasks.map((t) => `| [\`${t.name}\`](#${t.name}) | ${t.source} | ${cell(t.description)} |`),
+    // GitHub's anchor for a heading drops the ":" of a namespaced name (`seed:status` → `seedstatus`).
+    ...tasks.map((t) =>
+      `| [\`${t.name}\`](#${t.name.replaceAll(":", "")}) | ${t.source} | ${cell(t.description)} |`
+    ),
     "",
   ];
   for (const task of tasks) {

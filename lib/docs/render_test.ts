@@ -18,6 +18,12 @@ const TASK = {
   permissions: { read: ["."], run: ["git"] },
 };
 
+Deno.test("tasksPage() links a namespaced task to its heading's anchor, without the colons", () => {
+  const page = tasksPage([{ ...TASK, name: "seed:test:unit" }]);
+  assertMatch(page, /^\| \[`seed:test:unit`\]\(#seedtestunit\) \| local \|/m);
+  assertMatch(page, /^## seed:test:unit$/m);
+});
+
 Deno.test("tasksPage() lists each task's arguments with flag names, types, defaults and permissions", () => {
   const page = tasksPage([TASK]);
   assertMatch(page, /^\| \[`sync-repos`\]\(#sync-repos\) \| local \| Clone and update/m);

@@ -1,5 +1,5 @@
 // The registry cache (docs/adr/0010): what inspecting a root's local task
-// modules gave, keyed by the root, with a fingerprint of its `.wst/` folder,
+// modules gave, keyed by the root, with a fingerprint of its namespaces' `.wst/` folders,
 // in the user's cache folder (never in the repository, so a repository cannot
 // plant it). It is a hint: every entry is checked again (`checkMeta`) before
 // use, a fingerprint that differs means inspecting again, and commands that
@@ -9,6 +9,7 @@ import { resolvePath, SEP } from "../_path.ts";
 import type { TaskMeta } from "../task/describe.ts";
 import type { InspectProblem } from "./_inspect.ts";
 import { listModuleFiles } from "../sandbox/_module_files.ts";
+import type { Namespace } from "./_namespaces.ts";
 
 /** What inspecting one module gave: its description or why it is left out. */
 export type CachedModule = { meta: TaskMeta } | { problem: InspectProblem };
@@ -20,9 +21,11 @@ export interface RegistryCache {
   fingerprint: string;
   /** By module path relative to the root. */
   modules: Record<string, CachedModule>;
+  /** The namespaces found when it was written: completion lists them without walking the tree. */
+  namespaces: Namespace[];
 }
 
-const FORMAT = 2; // 2: TaskMeta gained deps, sources and outputs
+const FORMAT = 3; // 2: TaskMeta gained deps, sources and outputs; 3: namespaces
 
 /**
  * The user's cache folder for wst: `$WST_CACHE_DIR`, else
@@ -77,7 +80,12 @@ export async function readCache(root: string): Promise<RegistryCache | undefined
     for (const [file, module] of Object.entries(value.modules)) {
       if (isCachedModule(module)) modules[file] = module;
     }
-    return { ...value, modules };
+    const namespaces = (Array.isArray(value.namespaces) ? value.namespaces : []).filter(
+      (ns): ns is Namespace =>
+        typeof ns?.name === "string" && typeof ns.dir === "string" && !ns.dir.startsWith("/") &&
+        !ns.dir.split("/").includes(".."),
+    );
+    return { ...value, modules, namespaces };
   } catch {
     return undefined;
   }
@@ -99,17 +107,17 @@ function isCachedModule(value: unknown): value is CachedModule {
  * A cache that cannot be written is left alone (it is only a cache).
  *
  * @param root Absolute workspace root.
- * @param fingerprint The `.wst/` folder's fingerprint the modules were inspected at.
- * @param modules By module path relative to the root.
+ * @param fingerprint The `.wst/` folders' fingerprint the modules were inspected at.
+ * @param content The modules, by path relative to the root, and the namespaces.
  */
 export async function writeCache(
   root: string,
   fingerprint: string,
-  modules: Record<string, CachedModule>,
+  content: { modules: Record<string, CachedModule>; namespaces: Namespace[] },
 ): Promise<void> {
   const path = await cachePath(root);
   if (path === undefined) return;
-  const cache: RegistryCache = { format: FORMAT, root, fingerprint, modules };
+  const cache: RegistryCache = { format: FORMAT, root, fingerprint, ...content };
   const tmp = `${path}.${crypto.randomUUID()}.tmp`;
   try {
     Deno.mkdirSync(path.slice(0, path.lastIndexOf(SEP)), { recursive: true, mode: 0o700 });
@@ -126,16 +134,23 @@ export async function writeCache(
 
 /**
  * A fingerprint of everything loading a root's local modules depends on: the
- * module files (code and JSON, links not followed, `cache/` left out) of its
- * `.wst/` folder, by path and content, and the wst sources that describe them.
+ * module files (code and JSON, links not followed, `cache/` left out) of the
+ * `.wst/` folder of every namespace (docs/adr/0014), by path and content, and
+ * the wst sources that describe them.
  *
  * @param root Absolute workspace root.
+ * @param dirs The namespaces' folders, relative to the root ("" for the root).
  * @param extra What else decides what loads (the pinned packages missing from Deno's cache).
  * @returns 64 hex digits.
  */
-export async function fingerprint(root: string, extra = ""): Promise<string> {
-  const folder = resolvePath(root, ".wst");
-  const files = listModuleFiles(folder).sort();
+export async function fingerprint(
+  root: string,
+  dirs: readonly string[] = [""],
+  extra = "",
+): Promise<string> {
+  const files = [...new Set(["", ...dirs])].flatMap((dir) =>
+    listModuleFiles(resolvePath(root, dir === "" ? ".wst" : `${dir}/.wst`))
+  ).sort();
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [encoder.encode(`${FORMAT}\0${wstStamp()}\0${extra}\0`)];
   for (const file of files) {
@@ -145,7 +160,7 @@ export async function fingerprint(root: string, extra = ""): Promise<string> {
     } catch {
       content = encoder.encode("\0unreadable");
     }
-    parts.push(encoder.encode(`${file.slice(folder.length)}\0${content.length}\0`), content);
+    parts.push(encoder.encode(`${file.slice(root.length)}\0${content.length}\0`), content);
   }
   const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;

@@ -48,13 +48,19 @@ Deno.test("loadLimits: defaults, and the env vars when they are sensible", () =>
 
 Deno.test("registry cache: round trip, one file per root, entries of the wrong shape dropped", async () => {
   await withCacheDir(async (dir) => {
-    await writeCache("/root/a", "f1", { ".wst/tasks/a.ts": { meta: META } });
+    const namespaces = [{ name: "seed", dir: "platform/seed" }];
+    await writeCache("/root/a", "f1", {
+      modules: { ".wst/tasks/a.ts": { meta: META } },
+      namespaces,
+    });
     await writeCache("/root/b", "f2", {
-      ".wst/tasks/b.ts": { problem: { message: "boom", kind: "task-failed" } },
+      modules: { ".wst/tasks/b.ts": { problem: { message: "boom", kind: "task-failed" } } },
+      namespaces: [],
     });
     const a = await readCache("/root/a");
     assertEquals(a?.fingerprint, "f1");
     assertEquals(a?.modules, { ".wst/tasks/a.ts": { meta: META } });
+    assertEquals(a?.namespaces, namespaces);
     assertEquals((await readCache("/root/b"))?.fingerprint, "f2");
     assertEquals(await readCache("/root/c"), undefined);
     const files = await Array.fromAsync(Deno.readDir(`${dir}/registry`), (e) => e.name);
@@ -68,9 +74,11 @@ Deno.test("registry cache: round trip, one file per root, entries of the wrong s
       "z.ts": { problem: { kind: "task-failed" } },
       "ok.ts": { meta: META },
     };
+    cache.namespaces = [{ name: "out", dir: "../elsewhere" }, { name: 1 }, { name: "x", dir: "x" }];
     await Deno.writeTextFile(path, JSON.stringify(cache));
     const read = await readCache(cache.root);
     assertEquals(Object.keys(read?.modules ?? {}), ["ok.ts"]);
+    assertEquals(read?.namespaces, [{ name: "x", dir: "x" }]);
   });
 });
 
@@ -79,7 +87,10 @@ Deno.test("registry cache: writers racing in one process leave one whole file an
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         writeCache("/root/a", `f${i}`, {
-          ".wst/tasks/a.ts": { meta: { ...META, description: "x".repeat(i * 1000) } },
+          modules: {
+            ".wst/tasks/a.ts": { meta: { ...META, description: "x".repeat(i * 1000) } },
+          },
+          namespaces: [],
         })),
     );
     const files = await Array.fromAsync(Deno.readDir(`${dir}/registry`), (e) => e.name);
@@ -108,6 +119,25 @@ Deno.test("fingerprint: changes with any module file of .wst/, not with other fi
     assertNotEquals(second, first);
     await Deno.writeTextFile(`${root}/.wst/tasks/a.ts`, "export default 2;\n");
     assertNotEquals(await fingerprint(root), second);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("fingerprint: covers the .wst/ folder of every namespace given", async () => {
+  const root = await Deno.makeTempDir({ prefix: "wst-fingerprint-" });
+  try {
+    await Deno.mkdir(`${root}/.wst/tasks`, { recursive: true });
+    await Deno.mkdir(`${root}/platform/seed/.wst/tasks`, { recursive: true });
+    await Deno.writeTextFile(`${root}/platform/seed/.wst/tasks/s.ts`, "export default 1;\n");
+    const dirs = ["", "platform/seed"];
+    const first = await fingerprint(root, dirs);
+    assertNotEquals(await fingerprint(root), first);
+    await Deno.writeTextFile(`${root}/platform/seed/.wst/tasks/s.ts`, "export default 2;\n");
+    const second = await fingerprint(root, dirs);
+    assertNotEquals(second, first);
+    await Deno.writeTextFile(`${root}/platform/seed/.wst/_lib.ts`, "export const x = 1;\n");
+    assertNotEquals(await fingerprint(root, dirs), second);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -2,12 +2,13 @@
 // list or describe it runs its top-level code, so it happens in a child
 // process (`wst __inspect`, see `_inspect_child.ts`) with a V8 heap limit, a
 // wall-clock limit that kills it, no network (`--cached-only --no-remote`) and
-// read access to nothing but the root's `.wst/` folder and wst's own files.
+// read access to nothing but the `.wst/` folders of the modules' namespaces
+// (docs/adr/0014) and wst's own files.
 // One child describes every module of a registry load (one worker each); when
 // it dies, the modules it had not answered for are retried one per child, so
 // the culprit is named and every other task still lists.
 import { InterruptedError } from "../errors/mod.ts";
-import { resolvePath } from "../_path.ts";
+import { SEP } from "../_path.ts";
 import type { TaskMeta } from "../task/describe.ts";
 import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../../scripts/runtime_flags.ts";
 
@@ -129,14 +130,26 @@ function definedOnly(options: { timeoutMs?: number; memoryMb?: number }) {
 }
 
 /**
- * The command line of the inspection child.
+ * The `.wst/` folder a local task module belongs to: its namespace's
+ * (`<dir>/.wst/tasks/x.ts` → `<dir>/.wst`).
  *
- * @param root Absolute workspace root.
+ * @param file Absolute module path.
+ * @returns Absolute folder path.
+ */
+export function wstFolderOf(file: string): string {
+  const at = file.lastIndexOf(`${SEP}.wst${SEP}`);
+  return at === -1 ? file.slice(0, file.lastIndexOf(SEP)) : file.slice(0, at + SEP.length + 4);
+}
+
+/**
+ * The command line of the inspection child, which may read the `.wst/` folders of `files`.
+ *
+ * @param files Absolute module paths.
  * @param memoryMb The V8 heap limit.
  * @param config The Deno configuration (default: wst's own `deno.json`).
  */
 export function childCommand(
-  root: string,
+  files: readonly string[],
   memoryMb: number,
   config?: string,
 ): { program: string; args: string[]; env: Record<string, string> } {
@@ -170,8 +183,8 @@ export function childCommand(
       // No network: npm, jsr and remote imports are answered from Deno's cache or fail.
       "--cached-only",
       "--no-remote",
-      // The root's `.wst/` folder and wst's sources: nothing else, whatever a worker is granted.
-      `--allow-read=${resolvePath(root, ".wst")},${REPO_ROOT}`,
+      // The modules' `.wst/` folders and wst's sources: nothing else, whatever a worker is granted.
+      `--allow-read=${[...new Set(files.map(wstFolderOf)), REPO_ROOT].join(",")}`,
       `${REPO_ROOT}/${ENTRY_POINT}`,
       "__inspect",
     ],
@@ -194,7 +207,11 @@ async function runChild(
 ): Promise<ChildRun> {
   if (signal?.aborted) throw new InterruptedError("Interrupted while loading the task modules");
   const nonce = crypto.randomUUID();
-  const { program, args, env } = childCommand(root, limits.memoryMb, limits.config);
+  const { program, args, env } = childCommand(
+    indices.map((i) => files[i]!),
+    limits.memoryMb,
+    limits.config,
+  );
   const child = new Deno.Command(program, {
     args,
     env,

@@ -5,8 +5,8 @@
 // worker) or ending it takes this process down, never the CLI.
 import { describeTask } from "../sandbox/host.ts";
 import { TaskDefinitionError, toWstError } from "../errors/mod.ts";
-import { relativeTo } from "../_path.ts";
-import type { InspectOutcome, InspectRequest } from "./_inspect.ts";
+import { relativeTo, SEP } from "../_path.ts";
+import { type InspectOutcome, type InspectRequest, wstFolderOf } from "./_inspect.ts";
 
 /**
  * Reads one {@linkcode InspectRequest} from stdin, describes its modules a
@@ -32,10 +32,12 @@ export async function serveInspection(): Promise<never> {
     }
   };
   const describeOne = async (path: string, i: number) => {
-    const file = relativeTo(root, path);
+    // A namespace's module loads with its own folder as its root (docs/adr/0014).
+    const own = dirname(wstFolderOf(path)) || root;
+    const file = relativeTo(own, path);
     try {
       const url = new URL(`file://${path.startsWith("/") ? "" : "/"}${path}`).href;
-      const meta = await describeTask({ name: file, url }, root, { timeoutMs });
+      const meta = await describeTask({ name: file, url }, own, { timeoutMs });
       // Only what the registry keeps: a module's description cannot smuggle more through.
       write({
         i,
@@ -71,4 +73,8 @@ export async function serveInspection(): Promise<never> {
   const parallel = Math.max(2, Math.min(request.parallel, request.files.length));
   await Promise.all(Array.from({ length: parallel }, describeNext));
   Deno.exit(0);
+}
+
+function dirname(path: string): string {
+  return path.slice(0, path.lastIndexOf(SEP));
 }

@@ -28,6 +28,9 @@ import {
   toWstError,
 } from "../errors/mod.ts";
 import { relativeTo, resolvePath, SEP } from "../_path.ts";
+import type { Namespace } from "./_namespaces.ts";
+
+export type { Namespace } from "./_namespaces.ts";
 
 export { workerUrl } from "./_bundle_cache.ts";
 
@@ -42,6 +45,10 @@ export interface RegistryEntry extends TaskMeta {
   file: string;
   /** The module's `file:` URL. */
   url: string;
+  /** Its namespace (docs/adr/0014): "" for the root's tasks and built-ins. */
+  namespace: string;
+  /** Its root folder (the one holding its `.wst/`), relative to the workspace root; "" for the root. */
+  dir: string;
 }
 
 /** A local task module that could not be registered, and why. */
@@ -54,7 +61,10 @@ export interface RegistryProblem {
   line?: number;
   /** Where in the module, when known. */
   column?: number;
-  /** The error's kind: `task-definition`, `task-failed` (it would not load), `sandbox-denied`. */
+  /**
+   * The error's kind: `task-definition`, `task-failed` (it would not load), `sandbox-denied`, `config`
+   * (a folder whose name is no namespace).
+   */
   kind: string;
 }
 
@@ -80,7 +90,22 @@ export function builtinTasks(): RegistryEntry[] {
     source: "built-in" as const,
     file: module,
     url: new URL(`../../${module}`, import.meta.url).href,
+    namespace: "",
+    dir: "",
   }));
+}
+
+/**
+ * The folder a task runs in, its `ctx.root`: the workspace root for built-ins
+ * and the root's own tasks, its namespace's folder for the others
+ * (docs/adr/0014). Permissions, trust and confinement are relative to it.
+ *
+ * @param root Absolute workspace root.
+ * @param entry The task.
+ * @returns The absolute folder.
+ */
+export function taskRoot(root: string, entry: Pick<RegistryEntry, "dir">): string {
+  return entry.dir === "" ? root : resolvePath(root, entry.dir);
 }
 
 /**
@@ -149,6 +174,7 @@ export async function loadRegistry(
 ): Promise<Registry> {
   const tasks = builtinTasks();
   const problems: RegistryProblem[] = [];
+  const mode = options.cache ?? "refresh";
   const link = linkedTasksFolder(root);
   if (link !== undefined) {
     problems.push({
@@ -158,10 +184,19 @@ export async function loadRegistry(
         `${link} is a symbolic link: local tasks load only from a .wst/tasks folder inside the root`,
     });
   }
-  const files = link === undefined ? localTaskFiles(root) : [];
+  const namespaces = await namespacesOf(root, mode, problems);
+  const owners: Namespace[] = [];
+  const files: string[] = [];
+  for (const ns of namespaces) {
+    if (ns.dir === "" && link !== undefined) continue;
+    for (const file of localTaskFiles(resolvePath(root, ns.dir))) {
+      owners.push(ns);
+      files.push(file);
+    }
+  }
   const { modules, depsProblems } = files.length === 0
     ? { modules: [], depsProblems: [] }
-    : await inspected(root, files, options.cache ?? "refresh", options.signal);
+    : await inspected(root, { files, namespaces }, mode, options.signal);
   problems.push(...depsProblems);
   if (options.signal?.aborted) {
     throw new InterruptedError("Interrupted while loading the task modules");
@@ -169,6 +204,7 @@ export async function loadRegistry(
   modules.forEach((module, i) => {
     if (module === undefined) return; // not in the cache (completion only)
     const file = relativeTo(root, files[i]!);
+    const ns = owners[i]!;
     let meta: TaskMeta;
     try {
       if ("problem" in module) throw module.problem;
@@ -177,24 +213,52 @@ export async function loadRegistry(
       problems.push(toProblem(err, file));
       return;
     }
-    const clash = tasks.find((t) => t.name === meta.name);
+    const name = ns.name === "" ? meta.name : `${ns.name}:${meta.name}`;
+    const clash = tasks.find((t) => t.name === name);
     if (clash) {
       problems.push({
         file,
         kind: "task-definition",
         message: `Task name ${
-          JSON.stringify(meta.name)
+          JSON.stringify(name)
         } is already taken by the ${clash.source} task in ${
           JSON.stringify(clash.file)
         }: rename the local task`,
       });
       return;
     }
-    tasks.push({ ...meta, source: "local", file, url: toFileUrl(files[i]!) });
+    tasks.push({
+      ...meta,
+      name,
+      source: "local",
+      file,
+      url: toFileUrl(files[i]!),
+      namespace: ns.name,
+      dir: ns.dir,
+    });
   });
   // Ordinal, not localeCompare: its first use loads ICU collation data (~6 ms at start-up).
   tasks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { tasks, problems };
+}
+
+/**
+ * The namespaces of a root: from the cache alone for completion (nothing is
+ * walked), else found afresh (a folder's new `.wst/tasks/` shows at once).
+ */
+async function namespacesOf(
+  root: string,
+  mode: CacheMode,
+  problems: RegistryProblem[],
+): Promise<Namespace[]> {
+  if (mode === "only") {
+    const { readCache } = await import("./_cache.ts");
+    return (await readCache(root))?.namespaces ?? [];
+  }
+  const { discoverNamespaces } = await import("./_namespaces.ts");
+  const found = await discoverNamespaces(root, { cache: true });
+  problems.push(...found.problems);
+  return found.namespaces;
 }
 
 /**
@@ -204,11 +268,12 @@ export async function loadRegistry(
  */
 async function inspected(
   root: string,
-  files: readonly string[],
+  found: { files: readonly string[]; namespaces: readonly Namespace[] },
   mode: CacheMode,
   signal: AbortSignal | undefined,
 ): Promise<{ modules: (CachedModule | undefined)[]; depsProblems: RegistryProblem[] }> {
   const { readCache, writeCache, fingerprint, cacheHome } = await import("./_cache.ts");
+  const { files, namespaces } = found;
   const relative = files.map((path) => relativeTo(root, path));
   if (mode === "only") {
     const cache = await readCache(root);
@@ -237,7 +302,7 @@ async function inspected(
     // Folders are named relative to the root, as the files are.
     message: p.message.split(`${root}${SEP}`).join(""),
   }));
-  const print = await fingerprint(root, deps.stamp);
+  const print = await fingerprint(root, namespaces.map((ns) => ns.dir), deps.stamp);
   const cache = mode === "use" ? await readCache(root) : undefined;
   const current = cache?.fingerprint === print ? cache.modules : {};
   const modules: (CachedModule | undefined)[] = relative.map((file) => current[file]);
@@ -279,7 +344,10 @@ async function inspected(
     const m = modules[i]!;
     return "problem" in m && m.problem.transient === true ? [] : [[file, m] as const];
   });
-  await writeCache(root, print, Object.fromEntries(kept));
+  await writeCache(root, print, {
+    modules: Object.fromEntries(kept),
+    namespaces: namespaces.map(({ name, dir }) => ({ name, dir })),
+  });
   return { modules, depsProblems };
 }
 

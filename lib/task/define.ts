@@ -16,7 +16,7 @@ export type PermissionsDeclaration<A> = Permissions | ((args: A) => Permissions)
 
 /** What a task module declares; the argument of {@linkcode defineTask}. */
 export interface TaskDefinition<S extends ArgsSchema = ArgsSchema, R = unknown> {
-  /** kebab-case name, the CLI subcommand: `validate-config`. */
+  /** The name, the CLI subcommand: `:`-separated lower-case segments (`validate-config`, `test:changed:unit`). */
   readonly name: string;
   /** One line, sentence case, no final period, no control characters. */
   readonly description: string;

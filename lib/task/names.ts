@@ -2,8 +2,15 @@
 // in a task's worker and the registry on the host (which never trusts what a
 // worker says about itself). No zod here: the registry is on the start-up path.
 
-/** The name rule for tasks: kebab-case, starting with a letter. */
-export const TASK_NAME_PATTERN: RegExp = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+/**
+ * The name rule for tasks: `:`-separated segments, each of lower-case letters,
+ * digits, `-` and `_`, starting with a letter or a digit (`test:changed:unit`,
+ * `seed:status`, `build_image`).
+ */
+export const TASK_NAME_PATTERN: RegExp = /^[a-z0-9][a-z0-9_-]*(?::[a-z0-9][a-z0-9_-]*)*$/;
+
+/** One segment of a task name or a namespace (no `:`). */
+export const NAME_SEGMENT_PATTERN: RegExp = /^[a-z0-9][a-z0-9_-]*$/;
 
 /** Names a task may not take because the CLI's own commands use them. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
@@ -84,11 +91,13 @@ function printable(key: string): string {
  * @returns The problem, as a message.
  */
 export function checkTaskName(name: string): string | undefined {
-  if (RESERVED_NAMES.has(name)) {
-    return `Expected a name the CLI does not use itself, found ${JSON.stringify(name)}`;
+  if (RESERVED_NAMES.has(name.split(":", 1)[0]!)) {
+    return `Expected a name whose first segment the CLI does not use itself, found ${
+      JSON.stringify(name.slice(0, 60))
+    }`;
   }
   if (!TASK_NAME_PATTERN.test(name)) {
-    return `Expected a kebab-case name (e.g. "sync-repos"), found ${
+    return `Expected a name of lower-case segments separated by ":" (e.g. "sync-repos", "test:changed:unit"), found ${
       JSON.stringify(name.slice(0, 60))
     }`;
   }

@@ -36,6 +36,11 @@ export interface EnsureOptions {
    * Default: this run's permissions.
    */
   readonly approvable?: PermissionLists | null;
+  /**
+   * The workspace root the `wst trust` command in the error names (a namespace's task is
+   * approved in its own folder, but named from the workspace root). Default: the task's root.
+   */
+  readonly commandRoot?: string;
 }
 
 /**
@@ -97,7 +102,7 @@ export async function ensureTrusted(
     needs: missing,
     grown: approval !== undefined,
     scope: describeReach(needed),
-    command: trustWorks ? trustCommand(task.name, realRoot) : null,
+    command: trustWorks ? trustCommand(task.name, options.commandRoot ?? realRoot) : null,
   });
 }
 
