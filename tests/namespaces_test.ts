@@ -343,3 +343,26 @@ export default { name: "peek", description: "Read " + text.length, run() {} };
   // The others still list, the helper-importing one included.
   assert(doc.tasks.some((t: Listed) => t.name === "apps:web:serve"));
 });
+
+Deno.test("a namespaced task's deps and ctx.runTask resolve in its namespace, ':' from the top", async () => {
+  await using ws = await workspace({
+    ...TREE,
+    "platform/kustomize/seed/.wst/tasks/all.ts": `export default {
+  name: "all",
+  description: "Everything",
+  deps: ["status", ":lint"],
+  permissions: { tasks: [":lint"] },
+  run: (ctx) => ctx.runTask(":lint"),
+};
+`,
+  });
+  const plan = await wst(["--dry-run", "seed:all", "--json", "--root", ws.dir]);
+  assertEquals(plan.code, 0, plan.stderr);
+  const order = JSON.parse(plan.stdout).order as { task: string; deps: string[] }[];
+  assertEquals(order.map((step) => step.task).sort(), ["lint", "seed:all", "seed:status"]);
+  assertEquals(order.find((step) => step.task === "seed:all")?.deps, ["seed:status", "lint"]);
+  const run = await wst(["seed:all", "--json", "--root", ws.dir]);
+  assertEquals(run.code, 0, run.stderr);
+  // The root's lint ran with the workspace root as its own root.
+  assertEquals(JSON.parse(run.stdout).value.root, ws.dir);
+});
