@@ -8,6 +8,7 @@ import {
   type ErrorKind,
   InterruptedError,
   type ReachLists,
+  ScriptFailedError,
   SandboxDeniedError,
   type SourcePosition,
   TaskDefinitionError,
@@ -36,6 +37,8 @@ export interface WireError {
   needs?: ReachLists;
   grown?: boolean;
   command?: string | null;
+  line?: string;
+  code?: number;
 }
 
 // deno-lint-ignore no-control-regex
@@ -124,6 +127,13 @@ export function decodeError(wire: WireError, relative: (path: string) => string)
       break;
     case "interrupted":
       error = new InterruptedError(wire.message);
+      break;
+    case "script-failed":
+      error = new ScriptFailedError({
+        task: wire.task ?? "",
+        line: wire.line ?? "",
+        code: wire.code ?? 1,
+      });
       break;
     default:
       error = new WstError(wire.message);

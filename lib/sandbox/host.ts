@@ -90,7 +90,23 @@ export interface RunOptions {
   readonly runSubtask?: (request: SubtaskRequest) => Promise<SandboxResult>;
   /** OS-level confinement (docs/adr/0009); default `off`. */
   readonly confine?: ConfineMode | undefined;
+  /** `ctx.argv`: everything after `--` on the command line (default: none). */
+  readonly argv?: readonly string[] | undefined;
+  /**
+   * Vars of the task's dotenv files, declared ones only: the task, its shell
+   * and its scripts see them where wst's own env does not set them.
+   */
+  readonly dotenv?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Receives the output of the task's scripts (`ctx.script`), one line at a
+   * time (a last line without its newline when the stream ends), as the
+   * script wrote it: the receiver escapes it. Default: wst's stderr, escaped.
+   */
+  readonly output?: TaskOutput | undefined;
 }
+
+/** Where a task's script output goes: a stream and one line of text, not yet escaped. */
+export type TaskOutput = (stream: "stdout" | "stderr", line: string) => void;
 
 /** A task a sandboxed task asked the host to start. */
 export interface SubtaskRequest {
@@ -100,6 +116,8 @@ export interface SubtaskRequest {
   readonly root: string;
   /** Its raw arguments. */
   readonly args: Record<string, unknown>;
+  /** Its `ctx.argv`. */
+  readonly argv: readonly string[];
 }
 
 /**
@@ -184,19 +202,32 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
     );
   }
   const progresses = new Map<number, Progress>();
+  // wst's own env wins over the files (as go-task's dotenv): only vars it does not set are added.
+  const dotenv: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.dotenv ?? {})) {
+    if (!(name in resolved.shellEnv)) dotenv[name] = value;
+  }
+  const withDotenv = { ...resolved, shellEnv: { ...dotenv, ...resolved.shellEnv } };
   const message: HostMessage = {
     type: "run",
     args: options.args,
     root: options.root,
     scope,
-    shellEnv: { ...resolved.shellEnv },
+    shellEnv: { ...withDotenv.shellEnv },
     hasBinaries: (options.permissions.run ?? []).length > 0,
+    binaries: { ...resolved.binaries },
+    dotenv,
+    argv: [...(options.argv ?? [])],
     tasks: [...(options.permissions.tasks ?? [])],
   };
-  const open = confinement(task, options, resolved, scope);
+  const output = lineOutput(options.output ?? stderrOutput);
+  const open = confinement(task, options, withDotenv, scope);
   const exchangeOptions = { scope, signal: options.signal, root: options.root, open };
   return exchange(task, resolved.worker, message, exchangeOptions, (m, reply) => {
     switch (m.type) {
+      case "output":
+        output.write(m.stream === "stdout" ? "stdout" : "stderr", String(m.text));
+        return;
       case "run-task":
         startSubtask(task, options, scope, m).then(
           (result) => reply({ type: "task-result", id: m.id, result }),
@@ -229,7 +260,52 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
         return;
     }
     return undefined;
-  });
+  }).finally(output.flush);
+}
+
+const encoder = new TextEncoder();
+
+/** The default {@linkcode TaskOutput}: wst's stderr, escaped. */
+const stderrOutput: TaskOutput = (_stream, line) => {
+  try {
+    Deno.stderr.writeSync(encoder.encode(escapeControls(line)));
+  } catch {
+    // stderr closed: the output is dropped, the run goes on
+  }
+};
+
+/** How long a line without a newline may get before it is passed on. */
+const MAX_PENDING = 16 * 1024;
+
+/**
+ * Cuts a script's output into lines for a {@linkcode TaskOutput}: a control
+ * sequence split across two chunks reaches the escaping whole, and a prefix
+ * (a task's name) goes before each line. A line without a newline is passed on
+ * at 16 Ki characters, and at the end of the run.
+ */
+function lineOutput(to: TaskOutput) {
+  const pending = { stdout: "", stderr: "" };
+  return {
+    write(stream: "stdout" | "stderr", text: string) {
+      let buffer = pending[stream] + text;
+      let newline: number;
+      while ((newline = buffer.indexOf("\n")) >= 0) {
+        to(stream, buffer.slice(0, newline + 1));
+        buffer = buffer.slice(newline + 1);
+      }
+      if (buffer.length >= MAX_PENDING) {
+        to(stream, buffer);
+        buffer = "";
+      }
+      pending[stream] = buffer;
+    },
+    flush() {
+      for (const stream of ["stdout", "stderr"] as const) {
+        if (pending[stream] !== "") to(stream, pending[stream]);
+        pending[stream] = "";
+      }
+    },
+  };
 }
 
 let warnedUnconfined = false;
@@ -320,7 +396,12 @@ async function startSubtask(
   if (options.runSubtask === undefined) {
     throw new WstError(`Cannot start task ${JSON.stringify(request.name)}: not supported here`);
   }
-  return await options.runSubtask({ name: request.name, root, args: request.args });
+  return await options.runSubtask({
+    name: request.name,
+    root,
+    args: request.args,
+    argv: Array.isArray(request.argv) ? request.argv.map(String) : [],
+  });
 }
 
 function workerSource(url: string, loadGrants: readonly string[]): string {

@@ -9,6 +9,7 @@ import {
   DESCRIPTION_RULE,
   RESERVED_ARG_NAMES,
 } from "./names.ts";
+import { dotenvPathProblem, ENV_NAME, envDefaultProblems } from "./dotenv.ts";
 
 /** A task's description as data: what `wst list` and `wst describe` show. */
 export interface TaskMeta {
@@ -24,6 +25,10 @@ export interface TaskMeta {
    * no worker to compute them; `null` when an argument is required.
    */
   defaultPermissions?: Permissions | null;
+  /** Dotenv files, relative to the task's root (`dotenv` in the definition). */
+  dotenv?: string[];
+  /** Flag → env var whose value, when set, is that flag's default (`envDefaults`). */
+  envDefaults?: Record<string, string>;
 }
 
 /**
@@ -65,6 +70,18 @@ const definitionSchema = z.lazy(() =>
       z.custom(isFunction),
       permissionsSchema,
     ])),
+    dotenv: z.optional(z.array(z.string().check(
+      z.refine((path) => dotenvPathProblem(path) === undefined, {
+        error: (issue) => dotenvPathProblem(String(issue.input)) ?? "Invalid path",
+      }),
+    ))),
+    envDefaults: z.optional(z.record(
+      z.string(),
+      z.string().check(z.refine((name) => ENV_NAME.test(name), {
+        error: (issue) =>
+          `Expected an env var name (letters, digits, _), found ${JSON.stringify(issue.input)}`,
+      })),
+    )),
     run: z.custom(isFunction, { error: "Expected a function: run(ctx, args)" }),
     render: z.optional(z.custom(isFunction, { error: "Expected a function" })),
     failed: z.optional(z.custom(isFunction, { error: "Expected a function" })),
@@ -114,6 +131,12 @@ export function asTaskDefinition(value: unknown, file: string): ValidTask {
       })),
     );
   }
+  const envProblems = envDefaultProblems(
+    task.envDefaults as Record<string, string> | undefined,
+    Object.keys(task.args?._zod.def.shape ?? {}),
+    typeof task.permissions === "function" ? undefined : task.permissions?.env ?? [],
+  );
+  if (envProblems.length > 0) throw new TaskDefinitionError(file, envProblems);
   return {
     ...task,
     args: task.args ?? EMPTY_ARGS,
@@ -188,6 +211,10 @@ export function taskMeta(task: ValidTask, file = "the task module"): TaskMeta {
     argsSchema,
     permissions: computed ? null : permissionsSchema.parse(task.permissions),
     ...(computed ? { defaultPermissions: defaultPermissions(task) } : {}),
+    ...(task.dotenv === undefined ? {} : { dotenv: [...task.dotenv] }),
+    ...(task.envDefaults === undefined
+      ? {}
+      : { envDefaults: { ...task.envDefaults } as Record<string, string> }),
   };
 }
 
