@@ -65,6 +65,8 @@ export function describeCommand(
     args: entry.argsSchema,
     permissions: entry.permissions ?? "computed from the arguments",
     ...(entry.defaultPermissions ? { defaultPermissions: entry.defaultPermissions } : {}),
+    ...(entry.dotenv ? { dotenv: entry.dotenv } : {}),
+    ...(entry.envDefaults ? { envDefaults: entry.envDefaults } : {}),
     ...(given ? { run: { args: given.args, permissions: given.permissions } } : {}),
   };
   const properties = (entry.argsSchema.properties ?? {}) as Record<
@@ -90,8 +92,12 @@ export function describeCommand(
         }`,
       ]
       : []),
+    ...(entry.dotenv ? [`dotenv: ${entry.dotenv.join(", ")} (declared env vars only)`] : []),
     "arguments:",
-    ...Object.entries(properties).map(([key, prop]) => `  ${key}: ${prop.description ?? ""}`),
+    ...Object.entries(properties).map(([key, prop]) => {
+      const env = entry.envDefaults?.[key];
+      return `  ${key}: ${prop.description ?? ""}${env === undefined ? "" : ` (default: $${env})`}`;
+    }),
   ];
   printResult(this, value, lines.join("\n"));
 }

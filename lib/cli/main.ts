@@ -94,6 +94,18 @@ export async function runApp(invocation: Invocation, context: RunContext): Promi
     for (const problem of registry.problems) ctx.reporter.warn(problemLine(problem));
   }
 
+  // What follows `--` is a task's (`ctx.argv`): a command of wst's own takes none.
+  if (invocation.argv.length > 0 && command !== undefined && RESERVED_NAMES.has(command)) {
+    return reportError(
+      ctx,
+      new UsageError(
+        `Only a task takes arguments after "--", found ${JSON.stringify(command)} with ${
+          JSON.stringify(invocation.argv)
+        }`,
+      ),
+    );
+  }
+
   // `describe` is a route per task: without a task Stricli would print its help and exit 0.
   if (argv[0] === "describe" && (argv[1] === undefined || /^-(?!h$|-help$)/.test(argv[1]))) {
     return reportError(
@@ -146,7 +158,10 @@ function guarded<A extends unknown[]>(
 }
 
 function taskCommand(entry: RegistryEntry): Command<CliContext> {
-  const params = parametersFromSchema(entry.argsSchema);
+  const params = parametersFromSchema(
+    entry.argsSchema,
+    entry.envDefaults === undefined ? {} : { envDefaults: entry.envDefaults },
+  );
   return buildCommand({
     func: guarded(async function (this: CliContext, flags, ...positionals: unknown[]) {
       const { runTaskCommand } = await import("./run_task.ts");

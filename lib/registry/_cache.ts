@@ -22,7 +22,8 @@ export interface RegistryCache {
   modules: Record<string, CachedModule>;
 }
 
-const FORMAT = 1;
+// 2: entries carry `dotenv` and `envDefaults` (a format-1 entry would run without them).
+const FORMAT = 2;
 
 /**
  * The user's cache folder for wst: `$WST_CACHE_DIR`, else

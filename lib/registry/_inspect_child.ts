@@ -47,6 +47,8 @@ export async function serveInspection(): Promise<never> {
           ...(meta.defaultPermissions === undefined
             ? {}
             : { defaultPermissions: meta.defaultPermissions }),
+          ...(meta.dotenv === undefined ? {} : { dotenv: meta.dotenv }),
+          ...(meta.envDefaults === undefined ? {} : { envDefaults: meta.envDefaults }),
         },
       });
     } catch (err) {

@@ -96,7 +96,8 @@ export function guardChildren(
   // The process env wins over the files; the files' vars are declared ones only (the host says).
   const dotenv = options.dotenv;
   if (Object.keys(dotenv).length > 0) {
-    Deno.env.get = (name: string) => realEnvGet(name) ?? (Object.hasOwn(dotenv, name) ? dotenv[name] : undefined);
+    Deno.env.get = (name: string) =>
+      realEnvGet(name) ?? (Object.hasOwn(dotenv, name) ? dotenv[name] : undefined);
     Deno.env.has = (name: string) => realEnvHas(name) || Object.hasOwn(dotenv, name);
     Deno.env.toObject = () => ({ ...dotenv, ...realEnvToObject() });
   }

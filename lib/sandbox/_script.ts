@@ -2,7 +2,12 @@
 // bash, its output streamed to the host over the protocol (which escapes it
 // and writes it: `taskOutput` in lib/cli/_output.ts), killed with everything
 // it started when the task is aborted.
-import { InterruptedError, SandboxDeniedError, ScriptFailedError } from "../errors/mod.ts";
+import {
+  InterruptedError,
+  SandboxDeniedError,
+  ScriptFailedError,
+  WstError,
+} from "../errors/mod.ts";
 import type { ScriptOptions, ScriptResult } from "../task/context.ts";
 import { resolvePath, SEP } from "../_path.ts";
 import { Command } from "./_child_guard.ts";
@@ -65,7 +70,9 @@ export async function runScript(
   if (typeof source !== "string") {
     throw new TypeError(`ctx.script expects the script as a string, found ${typeof source}`);
   }
-  const bash = run.binaries[SCRIPT_SHELL];
+  // Declared by name (`bash`) or as a path (`/bin/bash`).
+  const bash = run.binaries[SCRIPT_SHELL] ??
+    Object.entries(run.binaries).find(([name]) => name.endsWith(`${SEP}${SCRIPT_SHELL}`))?.[1];
   if (bash === undefined) throw refuse(`run access to ${JSON.stringify(SCRIPT_SHELL)}`);
   const cwd = scriptFolder(run.root, options.cwd);
   if (cwd === undefined) {
@@ -75,19 +82,22 @@ export async function runScript(
       }`,
     );
   }
-  if (run.signal.aborted) throw new InterruptedError(`Task ${JSON.stringify(run.task)} was interrupted`);
+  if (run.signal.aborted) {
+    throw new InterruptedError(`Task ${JSON.stringify(run.task)} was interrupted`);
+  }
   const env: Record<string, string> = { ...run.env };
   for (const [name, value] of Object.entries(options.env ?? {})) env[name] = String(value);
-  const child = new Command(bash, {
-    args: ["--noprofile", "--norc", "-c", OUTER, run.task, source, run.task],
-    cwd,
-    env,
-    clearEnv: true,
-    detached: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  let child: Deno.ChildProcess;
+  try {
+    child = spawn(bash, cwd, env, source, run.task);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound) || !/cwd/.test(err.message)) throw err;
+    throw new WstError(
+      `Cannot run the script in ${
+        JSON.stringify(options.cwd ?? ".")
+      }: the folder does not exist (confined, only the declared paths do)`,
+    );
+  }
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   const stop = () => {
     try {
@@ -118,6 +128,25 @@ export async function runScript(
     run.signal.removeEventListener("abort", stop);
     if (killTimer !== undefined) clearTimeout(killTimer);
   }
+}
+
+function spawn(
+  bash: string,
+  cwd: string,
+  env: Record<string, string>,
+  source: string,
+  task: string,
+): Deno.ChildProcess {
+  return new Command(bash, {
+    args: ["--noprofile", "--norc", "-c", OUTER, task, source, task],
+    cwd,
+    env,
+    clearEnv: true,
+    detached: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
 }
 
 /**

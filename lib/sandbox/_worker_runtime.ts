@@ -310,9 +310,14 @@ async function run(
           scope: message.scope,
         });
       }
-      return requestSubtask(name, options.root ?? ".", options.args ?? {}, [
-        ...(options.argv ?? []),
-      ].map(String));
+      return requestSubtask(
+        name,
+        options.root ?? ".",
+        options.args ?? {},
+        [
+          ...(options.argv ?? []),
+        ].map(String),
+      );
     },
   };
   const returned = await task.run(ctx, args);

@@ -70,11 +70,13 @@ const definitionSchema = z.lazy(() =>
       z.custom(isFunction),
       permissionsSchema,
     ])),
-    dotenv: z.optional(z.array(z.string().check(
-      z.refine((path) => dotenvPathProblem(path) === undefined, {
-        error: (issue) => dotenvPathProblem(String(issue.input)) ?? "Invalid path",
-      }),
-    ))),
+    dotenv: z.optional(z.array(
+      z.string().check(
+        z.refine((path) => dotenvPathProblem(path) === undefined, {
+          error: (issue) => dotenvPathProblem(String(issue.input)) ?? "Invalid path",
+        }),
+      ),
+    )),
     envDefaults: z.optional(z.record(
       z.string(),
       z.string().check(z.refine((name) => ENV_NAME.test(name), {

@@ -132,7 +132,9 @@ export function dotenvPathProblem(path: string): string | undefined {
   if (typeof path !== "string" || path === "") return "Expected a file path relative to the root";
   const base = `${SEP}r`;
   if (isAbsolute(path) || !resolvePath(base, path).startsWith(`${base}${SEP}`)) {
-    return `Expected a file inside the task's root (a relative path), found ${JSON.stringify(path)}`;
+    return `Expected a file inside the task's root (a relative path), found ${
+      JSON.stringify(path)
+    }`;
   }
   return undefined;
 }
