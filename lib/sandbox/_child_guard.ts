@@ -37,14 +37,17 @@ function runRefusal(name: string): Error {
 /**
  * Installs the guards for one run.
  *
- * @param binaries The declared binaries (`permissions.run` as written) → their absolute paths.
+ * @param run `permissions.run` as declared.
+ * @param binaries The declared binaries found (or declared as paths) → their absolute paths.
  * @param options The task's root; the shell's `PATH`; the dotenv files' vars to show in `Deno.env`.
  */
 export function guardChildren(
+  run: readonly string[],
   binaries: Readonly<Record<string, string>>,
   options: { root: string; path: string; dotenv: Readonly<Record<string, string>> },
 ): void {
-  const names = new Set<string>();
+  // A declared name not found on PATH stays declared: Deno then says it is not found.
+  const names = new Set<string>(run.filter((name) => !name.includes("/")));
   const paths = new Set<string>();
   for (const [name, path] of Object.entries(binaries)) {
     names.add(name);

@@ -22,6 +22,8 @@ export type HostMessage =
     hasBinaries: boolean;
     /** The declared binaries (`permissions.run`) → their absolute paths (a missing one: its path). */
     binaries: Record<string, string>;
+    /** `permissions.run` as declared (a name not found on PATH included). */
+    run: string[];
     /** Env vars from the task's dotenv files (declared ones, not set in wst's env). */
     dotenv: Record<string, string>;
     /** Everything after `--` on the command line (or the caller's `argv`): `ctx.argv`. */

@@ -276,7 +276,7 @@ async function run(
   signal: AbortSignal,
 ): Promise<void> {
   const args = parseArgs(task, message.args);
-  guardChildren(message.binaries, {
+  guardChildren(message.run, message.binaries, {
     root: message.root,
     path: message.shellEnv.PATH ?? "",
     dotenv: message.dotenv,

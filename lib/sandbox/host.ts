@@ -216,6 +216,7 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
     shellEnv: { ...withDotenv.shellEnv },
     hasBinaries: (options.permissions.run ?? []).length > 0,
     binaries: { ...resolved.binaries },
+    run: [...(options.permissions.run ?? [])],
     dotenv,
     argv: [...(options.argv ?? [])],
     tasks: [...(options.permissions.tasks ?? [])],
