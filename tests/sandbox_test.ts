@@ -140,7 +140,7 @@ export default defineTask({
   assertEquals(await Deno.readTextFile(`${ws.dir}/out/result.txt`), "hello\n!");
 });
 
-Deno.test("sandbox: a binary outside the declared list is refused by ctx.$ (exit 3, not \"command not found\")", async () => {
+Deno.test('sandbox: a binary outside the declared list is refused by ctx.$ (exit 3, not "command not found")', async () => {
   await using ws = await workspace({
     ".wst/tasks/sneaky.ts": `import { defineTask } from "@wst/wst";
 import { z } from "zod";
