@@ -520,3 +520,68 @@ for (const { mode, ignore, note } of MODES) {
     },
   );
 }
+
+for (const { mode, ignore, note } of MODES) {
+  Deno.test(
+    `ctx.script reads wst's stdin only when the task declares interactive (${mode})${note}`,
+    {
+      ignore,
+    },
+    async () => {
+      const reader = (name: string, interactive: boolean) =>
+        task({
+          name,
+          permissions: `{ run: ["bash"], interactive: ${interactive} }`,
+          run: `await ctx.script('read -r line || line="(nothing)"; echo "got $line"');`,
+        });
+      await using ws = await workspace({
+        ".wst/tasks/asks.ts": reader("asks", true),
+        ".wst/tasks/silent.ts": reader("silent", false),
+      });
+      for (const [name, expected] of [["asks", "got hello\n"], ["silent", "got (nothing)\n"]]) {
+        const child = new Deno.Command(Deno.execPath(), {
+          args: [
+            "run",
+            "--quiet",
+            ...RUNTIME_FLAGS,
+            `${REPO_ROOT}/${ENTRY_POINT}`,
+            name!,
+            "--root",
+            ws.dir,
+          ],
+          env: { NO_COLOR: "1", WST_TRUST: "1", WST_CONFINE: mode },
+          stdin: "piped",
+          stdout: "piped",
+          stderr: "piped",
+        }).spawn();
+        const writer = child.stdin.getWriter();
+        await writer.write(new TextEncoder().encode("hello\n"));
+        await writer.close();
+        const out = await child.output();
+        const stderr = new TextDecoder().decode(out.stderr);
+        assertEquals(out.code, 0, stderr);
+        assertEquals(new TextDecoder().decode(out.stdout), expected, name);
+      }
+    },
+  );
+}
+
+Deno.test("a subtask's script output is prefixed with its name", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/caller.ts": task({
+      name: "caller",
+      permissions: `{ run: ["bash"], tasks: ["helper"] }`,
+      run: `await ctx.script("echo from-caller");
+    await ctx.runTask("helper");`,
+    }),
+    ".wst/tasks/helper.ts": task({
+      name: "helper",
+      permissions: `{ run: ["bash"] }`,
+      run: `await ctx.script("echo from-helper; echo err-helper >&2");`,
+    }),
+  });
+  const run = await wst(["caller", "--root", ws.dir]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(run.stdout, "from-caller\n[helper] from-helper\n");
+  assertMatch(run.stderr, /^\[helper\] err-helper$/m);
+});

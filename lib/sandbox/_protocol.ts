@@ -24,6 +24,8 @@ export type HostMessage =
     binaries: Record<string, string>;
     /** `permissions.run` as declared (a name not found on PATH included). */
     run: string[];
+    /** `permissions.interactive`: a script gets wst's stdin (else none). */
+    interactive: boolean;
     /** Env vars from the task's dotenv files (declared ones, not set in wst's env). */
     dotenv: Record<string, string>;
     /** Everything after `--` on the command line (or the caller's `argv`): `ctx.argv`. */

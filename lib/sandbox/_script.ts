@@ -24,7 +24,8 @@ export const SCRIPT_SHELL = "bash";
  */
 const OUTER = [
   `trap 'trap - TERM; kill -TERM -- -$$ 2>/dev/null; exit 143' TERM INT HUP`,
-  `"$BASH" --noprofile --norc -e -o pipefail -c "$1" "$2" &`,
+  // `0<&0`: the script keeps the outer bash's stdin (a background job's default is /dev/null).
+  `"$BASH" --noprofile --norc -e -o pipefail -c "$1" "$2" 0<&0 &`,
   `wait $!`,
 ].join("\n");
 
@@ -43,6 +44,8 @@ export interface ScriptRun {
   readonly binaries: Readonly<Record<string, string>>;
   /** `PATH` and the declared env vars (and the dotenv files' declared ones). */
   readonly env: Readonly<Record<string, string>>;
+  /** Whether the task declares `interactive`: the script then reads wst's stdin. */
+  readonly interactive: boolean;
   /** The task's abort signal. */
   readonly signal: AbortSignal;
   /** Receives the script's output, decoded, in order per stream. */
@@ -89,7 +92,7 @@ export async function runScript(
   for (const [name, value] of Object.entries(options.env ?? {})) env[name] = String(value);
   let child: Deno.ChildProcess;
   try {
-    child = spawn(bash, cwd, env, source, run.task);
+    child = spawn(bash, { cwd, env, source, task: run.task, interactive: run.interactive });
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound) || !/cwd/.test(err.message)) throw err;
     throw new WstError(
@@ -132,18 +135,22 @@ export async function runScript(
 
 function spawn(
   bash: string,
-  cwd: string,
-  env: Record<string, string>,
-  source: string,
-  task: string,
+  options: {
+    cwd: string;
+    env: Record<string, string>;
+    source: string;
+    task: string;
+    interactive: boolean;
+  },
 ): Deno.ChildProcess {
+  const { cwd, env, source, task } = options;
   return new Command(bash, {
     args: ["--noprofile", "--norc", "-c", OUTER, task, source, task],
     cwd,
     env,
     clearEnv: true,
     detached: true,
-    stdin: "null",
+    stdin: options.interactive ? "inherit" : "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();

@@ -299,6 +299,7 @@ async function run(
         scope: message.scope,
         binaries: message.binaries,
         env: message.shellEnv,
+        interactive: message.interactive,
         signal,
         output: (stream, text) => post({ type: "output", stream, text }),
       }, options),

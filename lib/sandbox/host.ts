@@ -217,6 +217,7 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
     hasBinaries: (options.permissions.run ?? []).length > 0,
     binaries: { ...resolved.binaries },
     run: [...(options.permissions.run ?? [])],
+    interactive: options.permissions.interactive === true,
     dotenv,
     argv: [...(options.argv ?? [])],
     tasks: [...(options.permissions.tasks ?? [])],
