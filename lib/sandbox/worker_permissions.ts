@@ -5,7 +5,10 @@ import type { Permissions } from "../task/permissions.ts";
 export interface ResolvedPermissions {
   /** Passed to `new Worker(…, { deno: { permissions } })`; every key is explicit. */
   readonly worker: Deno.PermissionOptionsObject;
-  /** Declared binary name → absolute path found on `PATH` (absent when not found). */
+  /**
+   * Declared binary → its absolute path: found on `PATH`, or, for one declared as a path, that
+   * path resolved against the root even when it does not exist yet; a name not on PATH is absent.
+   */
   readonly binaries: Readonly<Record<string, string>>;
   /** The environment the task's shell commands get: `PATH` plus the declared vars that are set. */
   readonly shellEnv: Readonly<Record<string, string>>;
