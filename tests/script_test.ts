@@ -439,11 +439,13 @@ Deno.test("envDefaults: a flag's default comes from a declared env var, shown in
     help.stdout + help.stderr,
     /Target host \(default: \$DEPLOY_HOST, else "localhost"\)/,
   );
-  const describe = await wst(["describe", "deploy", "--root", ws.dir, "--json"]);
-  assertEquals(JSON.parse(describe.stdout).envDefaults, {
-    host: "DEPLOY_HOST",
-    replicas: "DEPLOY_REPLICAS",
+  const describe = await wst(["describe", "deploy", "--root", ws.dir, "--json"], {
+    env: { DEPLOY_HOST: "prod.example" },
   });
+  const described = JSON.parse(describe.stdout);
+  assertEquals(described.envDefaults, { host: "DEPLOY_HOST", replicas: "DEPLOY_REPLICAS" });
+  // What describe computes a run's permissions for is what the run gets: the env's defaults too.
+  assertEquals(described.run.args, { host: "prod.example", replicas: 5 });
   // An undeclared var or an unknown flag is a definition error (exit 2).
   const bad = await wst(["bad", "--root", ws.dir, "--json"]);
   assertEquals(bad.code, 2, bad.stderr);

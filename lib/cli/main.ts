@@ -200,7 +200,8 @@ function describeTaskCommand(entry: RegistryEntry): Command<CliContext> {
       const given = [...Object.values(input.flags), ...Object.values(input.positionals)]
         .some((value) => value !== undefined);
       const known = knownPermissions(entry, false);
-      if (!given) {
+      // A flag whose default comes from env: what a run now gets is computed, as for given ones.
+      if (!given && entry.envDefaults === undefined) {
         describeCommand.call(
           this,
           flags,
@@ -209,8 +210,17 @@ function describeTaskCommand(entry: RegistryEntry): Command<CliContext> {
         );
         return;
       }
-      const { permissionsForRun, taskArguments } = await import("./run_task.ts");
-      const args = taskArguments(this, entry, input);
+      const { permissionsForRun, taskArguments, taskEnv } = await import("./run_task.ts");
+      const { args } = taskEnv(entry, { root: this.root, args: taskArguments(this, entry, input) });
+      if (Object.keys(args).length === 0) {
+        describeCommand.call(
+          this,
+          flags,
+          entry.name,
+          known ? { args: {}, permissions: known } : undefined,
+        );
+        return;
+      }
       const permissions = await permissionsForRun(this, entry, { root: this.root, args });
       describeCommand.call(this, flags, entry.name, { args, permissions });
     }),

@@ -153,6 +153,41 @@ export function taskOutput(ctx: Pick<RunContext, "json" | "process">): TaskOutpu
 }
 
 /**
+ * What a run of a task takes from outside its code: the vars of its dotenv
+ * files (all of them: the run passes on the declared ones), and its
+ * arguments with the flags the command line left out filled in from the env
+ * vars it names in `envDefaults`. `wst describe <task> [args…]` computes the
+ * permissions of the same arguments.
+ *
+ * @param entry The task.
+ * @param options Its root; its raw arguments; a debug log; for a subtask, the vars its caller may read.
+ * @returns The dotenv files' vars and the arguments.
+ * @throws {UsageError} A var's value its flag cannot take.
+ * @throws {SandboxDeniedError} A dotenv file outside the root.
+ * @throws {ConfigError} A dotenv file that does not parse.
+ */
+export function taskEnv(
+  entry: RegistryEntry,
+  options: {
+    root: string;
+    args: Record<string, unknown>;
+    debug?: (line: string) => void;
+    allowed?: readonly string[] | undefined;
+  },
+): { files: Record<string, string>; args: Record<string, unknown> } {
+  const files = entry.dotenv === undefined ? {} : readDotenvFiles(entry.dotenv, {
+    root: options.root,
+    task: entry.name,
+    scope: entry.permissions
+      ? describeScope(entry.permissions)
+      : "permissions computed from the arguments",
+    ...(options.debug === undefined ? {} : { debug: options.debug }),
+  });
+  const args = withEnvDefaults(entry, options.args, { files, allowed: options.allowed });
+  return { files, args };
+}
+
+/**
  * A run's arguments with the flags the command line left out filled in from
  * the env vars the task names in `envDefaults` (wst's env first, then its
  * dotenv files), each parsed as its flag would be.
@@ -199,16 +234,10 @@ async function runEntry(
   const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
   const annotations = ctx.annotations;
   const caller = options.caller;
-  const files = entry.dotenv === undefined ? {} : readDotenvFiles(entry.dotenv, {
+  const { files, args } = taskEnv(entry, {
     root: options.root,
-    task: entry.name,
-    scope: entry.permissions
-      ? describeScope(entry.permissions)
-      : "permissions computed from the arguments",
+    args: options.args,
     debug: (line) => ctx.reporter.debug(line),
-  });
-  const args = withEnvDefaults(entry, options.args, {
-    files,
     allowed: caller === undefined ? undefined : caller.permissions.env ?? [],
   });
   const own = await permissionsForRun(ctx, entry, { root: options.root, args });
