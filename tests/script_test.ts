@@ -587,3 +587,19 @@ Deno.test("a subtask's script output is prefixed with its name", async () => {
   assertEquals(run.stdout, "from-caller\n[helper] from-helper\n");
   assertMatch(run.stderr, /^\[helper\] err-helper$/m);
 });
+
+Deno.test("a script's output is escaped on its way to the terminal, colour kept", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/noisy.ts": task({
+      name: "noisy",
+      permissions: `{ run: ["bash"] }`,
+      run: `await ctx.script(
+      "printf 'out \\\\033]52;c;cHduZWQ=\\\\007 \\\\033[32mgreen\\\\033[0m\\\\n'\\nprintf 'err \\\\033[2J\\\\n' >&2",
+    );`,
+    }),
+  });
+  const run = await wst(["noisy", "--root", ws.dir]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(run.stdout, "out \\x1b]52;c;cHduZWQ=\\x07 \x1b[32mgreen\x1b[0m\n");
+  assertMatch(run.stderr, /^err \\x1b\[2J$/m);
+});
