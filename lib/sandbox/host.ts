@@ -12,6 +12,7 @@ import { subtaskRoot } from "./_subtask_root.ts";
 import { linkedOutOfRoot } from "./_scope_links.ts";
 import { INSPECT_PREFIX } from "./_constant_world.ts";
 import { confinedChannel, type ConfineMode, findBwrap, type TaskChannel } from "./confine.ts";
+import { lineOutput, stderrOutput, type TaskOutput } from "./_output.ts";
 
 export type { TaskMeta } from "./_protocol.ts";
 
@@ -105,8 +106,7 @@ export interface RunOptions {
   readonly output?: TaskOutput | undefined;
 }
 
-/** Where a task's script output goes: a stream and one line of text, not yet escaped. */
-export type TaskOutput = (stream: "stdout" | "stderr", line: string) => void;
+export type { TaskOutput } from "./_output.ts";
 
 /** A task a sandboxed task asked the host to start. */
 export interface SubtaskRequest {
@@ -263,51 +263,6 @@ export function runSandboxed(task: TaskModule, options: RunOptions): Promise<San
     }
     return undefined;
   }).finally(output.flush);
-}
-
-const encoder = new TextEncoder();
-
-/** The default {@linkcode TaskOutput}: wst's stderr, escaped. */
-const stderrOutput: TaskOutput = (_stream, line) => {
-  try {
-    Deno.stderr.writeSync(encoder.encode(escapeControls(line)));
-  } catch {
-    // stderr closed: the output is dropped, the run goes on
-  }
-};
-
-/** How long a line without a newline may get before it is passed on. */
-const MAX_PENDING = 16 * 1024;
-
-/**
- * Cuts a script's output into lines for a {@linkcode TaskOutput}: a control
- * sequence split across two chunks reaches the escaping whole, and a prefix
- * (a task's name) goes before each line. A line without a newline is passed on
- * at 16 Ki characters, and at the end of the run.
- */
-function lineOutput(to: TaskOutput) {
-  const pending = { stdout: "", stderr: "" };
-  return {
-    write(stream: "stdout" | "stderr", text: string) {
-      let buffer = pending[stream] + text;
-      let newline: number;
-      while ((newline = buffer.indexOf("\n")) >= 0) {
-        to(stream, buffer.slice(0, newline + 1));
-        buffer = buffer.slice(newline + 1);
-      }
-      if (buffer.length >= MAX_PENDING) {
-        to(stream, buffer);
-        buffer = "";
-      }
-      pending[stream] = buffer;
-    },
-    flush() {
-      for (const stream of ["stdout", "stderr"] as const) {
-        if (pending[stream] !== "") to(stream, pending[stream]);
-        pending[stream] = "";
-      }
-    },
-  };
 }
 
 let warnedUnconfined = false;
