@@ -508,8 +508,15 @@ for (const { mode, ignore, note } of MODES) {
         if (done) break;
         stderr += decoder.decode(value, { stream: true });
       }
-      assert(await running(`sleep ${seconds}`), `the script's sleeps run first:\n${stderr}`);
+      // The script says it waits as soon as it has forked its sleeps: wait until they run (a
+      // condition, not a duration: up to 10 s on a busy machine).
+      let started = false;
+      for (let i = 0; i < 100 && !started; i++) {
+        started = await running(`sleep ${seconds}`);
+        if (!started) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       child.kill("SIGINT");
+      assert(started, `the script's sleeps run first:\n${stderr}`);
       for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
         stderr += decoder.decode(chunk.value, { stream: true });
       }
