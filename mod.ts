@@ -110,6 +110,26 @@ export type {
    */
   RunTaskOptions,
   /**
+   * How `ctx.script` runs a script: `cwd` (relative to the task's root), extra `env`, `ignoreError`.
+   *
+   * @example
+   * ```ts
+   * import type { ScriptOptions } from "@wst/wst";
+   * const options: ScriptOptions = { cwd: "platform/ingress", ignoreError: true };
+   * ```
+   */
+  ScriptOptions,
+  /**
+   * What `ctx.script` resolves to: the script's exit code.
+   *
+   * @example
+   * ```ts
+   * import type { ScriptResult } from "@wst/wst";
+   * const passed = (r: ScriptResult) => r.code === 0;
+   * ```
+   */
+  ScriptResult,
+  /**
    * The dax shell of `ctx.$`: only the declared binaries, `PATH` plus the declared env vars.
    *
    * @example
@@ -130,12 +150,20 @@ export type {
    */
   SubtaskResult,
   /**
-   * What a running task gets: `root`, `log`, `signal` and the `$` shell.
+   * What a running task gets: `root`, `log`, `signal`, the `$` shell,
+   * `script` (a multi-line bash script, run unchanged), `argv` (what follows
+   * `--` on the command line) and `runTask`.
    *
    * @example
    * ```ts
    * import type { TaskContext } from "@wst/wst";
    * const greet = (ctx: TaskContext) => ctx.log.info(`working in ${ctx.root}`);
+   * const test = (ctx: TaskContext) =>
+   *   ctx.script(`
+   *     for suite in unit e2e; do
+   *       pytest "tests/$suite"
+   *     done
+   *   `, { cwd: "api" });
    * ```
    */
   TaskContext,
@@ -259,6 +287,25 @@ export {
    * ```
    */
   SandboxDeniedError,
+  /**
+   * A script run with `ctx.script` exited with a non-zero code (exit code 1);
+   * names the task, the script's first line and its code. Catch it to keep
+   * going, or pass `{ ignoreError: true }`.
+   *
+   * @example
+   * ```ts
+   * import { ScriptFailedError, type TaskContext } from "@wst/wst";
+   * async function lintOrWarn(ctx: TaskContext) {
+   *   try {
+   *     await ctx.script("npm run lint");
+   *   } catch (err) {
+   *     if (!(err instanceof ScriptFailedError)) throw err;
+   *     ctx.log.warn(`lint failed with code ${err.code}`);
+   *   }
+   * }
+   * ```
+   */
+  ScriptFailedError,
   /**
    * A task started with `ctx.runTask` (or a dep) failed: `task` names it and
    * `subtaskKind` says how (`task-failed`, `config`, `usage`,

@@ -140,7 +140,7 @@ export default defineTask({
   assertEquals(await Deno.readTextFile(`${ws.dir}/out/result.txt`), "hello\n!");
 });
 
-Deno.test("sandbox: a declared binary outside the list is not found by ctx.$", async () => {
+Deno.test('sandbox: a binary outside the declared list is refused by ctx.$ (exit 3, not "command not found")', async () => {
   await using ws = await workspace({
     ".wst/tasks/sneaky.ts": `import { defineTask } from "@wst/wst";
 import { z } from "zod";
@@ -154,8 +154,10 @@ export default defineTask({
 `,
   });
   const run = await wst(["sneaky", "--root", ws.dir, "--json"]);
-  assertEquals(run.code, 1, run.stderr);
-  assertMatch(run.stderr, /ls: command not found/);
+  assertEquals(run.code, 3, run.stderr);
+  const { error } = JSON.parse(run.stdout);
+  assertEquals([error.kind, error.task], ["sandbox-denied", "sneaky"]);
+  assertMatch(error.operation, /^run access to "ls"/);
 });
 
 Deno.test("sandbox: computed permissions: defaults without arguments, computed from given ones", async () => {

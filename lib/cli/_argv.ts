@@ -8,8 +8,10 @@ import { resolvePath } from "../_path.ts";
 export interface Invocation {
   /** The first argument that is not a global flag: a task or a CLI command; undefined for none. */
   readonly command: string | undefined;
-  /** The arguments after the command, without the global flags (`--` and what follows kept). */
+  /** The arguments after the command, without the global flags and without `--` and what follows. */
   readonly rest: readonly string[];
+  /** Everything after the first `--`, as given: the task's `ctx.argv`. */
+  readonly argv: readonly string[];
   /** `--root` as given, or undefined. */
   readonly root: string | undefined;
   /** `--confine` as given (`auto`, `require`, `off`; checked where a task runs), or undefined. */
@@ -72,6 +74,7 @@ export function parseArgv(
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): Invocation {
   const rest: string[] = [];
+  let passthrough: string[] = [];
   let command: string | undefined;
   let root: string | undefined;
   let confine: string | undefined;
@@ -84,7 +87,7 @@ export function parseArgv(
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--") {
-      rest.push(...argv.slice(i));
+      passthrough = argv.slice(i + 1);
       break;
     }
     if (command === undefined && rest.length === 0) {
@@ -130,6 +133,7 @@ export function parseArgv(
   return {
     command,
     rest,
+    argv: passthrough,
     root,
     ...(confine === undefined ? {} : { confine }),
     json,

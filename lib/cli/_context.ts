@@ -17,6 +17,8 @@ export interface RunContext {
   readonly base: string;
   /** `--json`: stdout carries exactly one JSON document. */
   readonly json: boolean;
+  /** Everything after `--` on the command line: the task's `ctx.argv`. */
+  readonly argv?: readonly string[] | undefined;
   /** `--confine` as given (else `WST_CONFINE`, else `auto`: see lib/sandbox/confine.ts). */
   readonly confine?: string | undefined;
   /** Make the task's root the process's working folder before it runs (the executable does). */

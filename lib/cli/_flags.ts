@@ -30,9 +30,13 @@ function simpleType(prop: JsonProperty): string | undefined {
   return branch ? simpleType(branch) : undefined;
 }
 
-function brief(prop: JsonProperty): string {
+function briefOf(prop: JsonProperty, env?: string): string {
   const text = prop.description ?? "";
-  return prop.default === undefined ? text : `${text} (default: ${JSON.stringify(prop.default)})`;
+  const fallback = prop.default === undefined ? "" : JSON.stringify(prop.default);
+  if (env !== undefined) {
+    return `${text} (default: $${env}${fallback === "" ? "" : `, else ${fallback}`})`;
+  }
+  return fallback === "" ? text : `${text} (default: ${fallback})`;
 }
 
 function parserFor(prop: JsonProperty): (input: string) => unknown {
@@ -59,12 +63,13 @@ function parserFor(prop: JsonProperty): (input: string) => unknown {
  * validates inside the task's worker; help shows them.
  *
  * @param schema The task's argument JSON Schema.
- * @param options `allOptional`: no flag or positional is required (`wst describe <task>`).
+ * @param options `allOptional`: no flag or positional is required (`wst describe <task>`);
+ *   `envDefaults`: flag → the env var its default comes from (shown in help; not required).
  * @returns Flags and positionals for `buildCommand`.
  */
 export function parametersFromSchema(
   schema: Record<string, unknown>,
-  options: { allOptional?: boolean } = {},
+  options: { allOptional?: boolean; envDefaults?: Readonly<Record<string, string>> } = {},
 ): TaskParameters {
   const properties = (schema.properties ?? {}) as Record<string, JsonProperty>;
   const required = new Set(options.allOptional ? [] : (schema.required ?? []) as string[]);
@@ -72,7 +77,9 @@ export function parametersFromSchema(
   const positional: unknown[] = [];
   const positionalNames: string[] = [];
   for (const [name, prop] of Object.entries(properties)) {
-    const optional = !required.has(name) || prop.default !== undefined;
+    const env = options.envDefaults?.[name];
+    const optional = !required.has(name) || prop.default !== undefined || env !== undefined;
+    const brief = (p: JsonProperty) => briefOf(p, env);
     if (prop.positional) {
       positionalNames.push(name);
       positional.push({ brief: brief(prop), placeholder: name, parse: parserFor(prop), optional });

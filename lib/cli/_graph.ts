@@ -14,7 +14,7 @@ import { resolvePath } from "../_path.ts";
 import type { RunnerFlags } from "./_argv.ts";
 import { printResult, type RunContext } from "./_context.ts";
 import { errorLine } from "./_invocation.ts";
-import { asSubtaskFailure, jobsFlag, permissionsForRun, runEntry } from "./run_task.ts";
+import { asSubtaskFailure, jobsFlag, permissionsForRun, runEntry, taskOutput } from "./run_task.ts";
 
 /** How one task of a graph ended, as `--json` and the log report it. */
 export type StepStatus = "ran" | "up-to-date" | "failed" | "not-run";
@@ -93,10 +93,14 @@ export async function runGraph(
           }
           reporter.debug(`${name} runs: ${options.runner.force ? "--force" : why.reason}`);
         }
+        const output = taskOutput(ctx);
         const done = await runEntry(stepCtx, entry, {
           root,
           args,
+          // Arguments after `--` are the target's; deps run with none.
+          argv: name === target.name ? ctx.argv ?? [] : [],
           reporter,
+          output: many ? (stream, line) => output(stream, `[${name}] ${line}`) : output,
           confine: options.confine,
           own,
           ...(many ? { outputPrefix: `[${name}] ` } : {}),

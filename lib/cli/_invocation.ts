@@ -62,6 +62,7 @@ export function openInvocation(
     root: "",
     base: invocation.base,
     json: invocation.json,
+    argv: invocation.argv,
     confine: invocation.confine,
     reporter,
     signal: options.signal ?? new AbortController().signal,

@@ -109,6 +109,9 @@ export function describeCommand(
     deps: entry.deps ?? [],
     sources: entry.sources ?? [],
     outputs: entry.outputs ?? [],
+
+    ...(entry.dotenv ? { dotenv: entry.dotenv } : {}),
+    ...(entry.envDefaults ? { envDefaults: entry.envDefaults } : {}),
     ...(given ? { run: { args: given.args, permissions: given.permissions } } : {}),
   };
   const properties = (entry.argsSchema.properties ?? {}) as Record<
@@ -138,8 +141,13 @@ export function describeCommand(
     ...(entry.deps?.length ? [`deps: ${entry.deps.join(", ")}`] : []),
     ...(entry.sources?.length ? [`sources: ${entry.sources.join(", ")}`] : []),
     ...(entry.outputs?.length ? [`outputs: ${entry.outputs.join(", ")}`] : []),
+
+    ...(entry.dotenv ? [`dotenv: ${entry.dotenv.join(", ")} (declared env vars only)`] : []),
     "arguments:",
-    ...Object.entries(properties).map(([key, prop]) => `  ${key}: ${prop.description ?? ""}`),
+    ...Object.entries(properties).map(([key, prop]) => {
+      const env = entry.envDefaults?.[key];
+      return `  ${key}: ${prop.description ?? ""}${env === undefined ? "" : ` (default: $${env})`}`;
+    }),
   ];
   printResult(this, value, lines.join("\n"));
 }

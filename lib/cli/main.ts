@@ -95,6 +95,18 @@ export async function runApp(invocation: Invocation, context: RunContext): Promi
     for (const problem of registry.problems) ctx.reporter.warn(problemLine(problem));
   }
 
+  // What follows `--` is a task's (`ctx.argv`): a command of wst's own takes none.
+  if (invocation.argv.length > 0 && command !== undefined && RESERVED_NAMES.has(command)) {
+    return reportError(
+      ctx,
+      new UsageError(
+        `Only a task takes arguments after "--", found ${JSON.stringify(command)} with ${
+          JSON.stringify(invocation.argv)
+        }`,
+      ),
+    );
+  }
+
   // `describe` is a route per task: without a task Stricli would print its help and exit 0.
   if (argv[0] === "describe" && (argv[1] === undefined || /^-(?!h$|-help$)/.test(argv[1]))) {
     return reportError(
@@ -171,7 +183,10 @@ function runnerSwitch(brief: string) {
 }
 
 function taskCommand(entry: RegistryEntry): Command<CliContext> {
-  const params = parametersFromSchema(entry.argsSchema);
+  const params = parametersFromSchema(
+    entry.argsSchema,
+    entry.envDefaults === undefined ? {} : { envDefaults: entry.envDefaults },
+  );
   const runnerFlags = Object.fromEntries(
     Object.entries(RUNNER_FLAG_SPECS).filter(([name]) => !(name in params.flags)),
   );
@@ -219,7 +234,8 @@ function describeTaskCommand(entry: RegistryEntry): Command<CliContext> {
       const given = [...Object.values(input.flags), ...Object.values(input.positionals)]
         .some((value) => value !== undefined);
       const known = knownPermissions(entry, false);
-      if (!given) {
+      // A flag whose default comes from env: what a run now gets is computed, as for given ones.
+      if (!given && entry.envDefaults === undefined) {
         describeCommand.call(
           this,
           flags,
@@ -228,8 +244,20 @@ function describeTaskCommand(entry: RegistryEntry): Command<CliContext> {
         );
         return;
       }
-      const { permissionsForRun, taskArguments } = await import("./run_task.ts");
-      const args = taskArguments(this, entry, input);
+      const { permissionsForRun, taskArguments, taskEnv } = await import("./run_task.ts");
+      const { args } = taskEnv(entry, {
+        root: taskRoot(this.root, entry),
+        args: taskArguments(this, entry, input),
+      });
+      if (Object.keys(args).length === 0) {
+        describeCommand.call(
+          this,
+          flags,
+          entry.name,
+          known ? { args: {}, permissions: known } : undefined,
+        );
+        return;
+      }
       const root = taskRoot(this.root, entry);
       const permissions = await permissionsForRun(this, entry, { root, args });
       describeCommand.call(this, flags, entry.name, { args, permissions });

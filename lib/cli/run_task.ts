@@ -1,4 +1,10 @@
-import { ExitCode, SubtaskFailedError, UsageError, type WstError } from "../errors/mod.ts";
+import {
+  ExitCode,
+  SubtaskFailedError,
+  TaskDefinitionError,
+  UsageError,
+  type WstError,
+} from "../errors/mod.ts";
 import { type ConfineMode, confineMode } from "../sandbox/confine.ts";
 import {
   builtinTasks,
@@ -15,14 +21,16 @@ import {
   runSandboxed,
   type SandboxResult,
   type SubtaskRequest,
+  type TaskOutput,
 } from "../sandbox/host.ts";
+import { envDefaultProblems, envFlagValue, readDotenvFiles } from "../task/dotenv.ts";
 import { intersectPermissions } from "../sandbox/intersect.ts";
 import { relativeTo, resolvePath } from "../_path.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { describeScope } from "../task/scope.ts";
 import { qualifyTaskName } from "../task/names.ts";
 import { printResult, type RunContext } from "./_context.ts";
-import { prefixed } from "./_invocation.ts";
+import { escapeControls, prefixed } from "./_invocation.ts";
 import type { RunnerFlags } from "./_argv.ts";
 
 /**
@@ -85,7 +93,9 @@ async function runTask(
   const result = await runEntry(ctx, entry, {
     root,
     args,
+    argv: ctx.argv ?? [],
     reporter: ctx.reporter,
+    output: taskOutput(ctx),
     confine,
   });
   printResult(ctx, result.value, result.text);
@@ -162,6 +172,84 @@ function resolvePathArguments(
 }
 
 /**
+ * Where a run's script output (`ctx.script`) goes: its stdout to wst's stdout
+ * (stderr with `--json`, whose stdout is one JSON document), its stderr to
+ * stderr; escaped (`escapeControls`): it is task-controlled text. One line
+ * at a time: a caller may wrap it to prefix each line (a task's name).
+ *
+ * @param ctx The CLI context.
+ * @returns The output function.
+ */
+export function taskOutput(ctx: Pick<RunContext, "json" | "process">): TaskOutput {
+  return (stream, line) => {
+    const to = stream === "stdout" && !ctx.json ? ctx.process.stdout : ctx.process.stderr;
+    to.write(escapeControls(line));
+  };
+}
+
+/**
+ * What a run of a task takes from outside its code: the vars of its dotenv
+ * files (all of them: the run passes on the declared ones), and its
+ * arguments with the flags the command line left out filled in from the env
+ * vars it names in `envDefaults`. `wst describe <task> [args…]` computes the
+ * permissions of the same arguments.
+ *
+ * @param entry The task.
+ * @param options Its root; its raw arguments; a debug log; for a subtask, the vars its caller may read.
+ * @returns The dotenv files' vars and the arguments.
+ * @throws {UsageError} A var's value its flag cannot take.
+ * @throws {SandboxDeniedError} A dotenv file outside the root.
+ * @throws {ConfigError} A dotenv file that does not parse.
+ */
+export function taskEnv(
+  entry: RegistryEntry,
+  options: {
+    root: string;
+    args: Record<string, unknown>;
+    debug?: (line: string) => void;
+    allowed?: readonly string[] | undefined;
+  },
+): { files: Record<string, string>; args: Record<string, unknown> } {
+  const files = entry.dotenv === undefined ? {} : readDotenvFiles(entry.dotenv, {
+    root: options.root,
+    task: entry.name,
+    scope: entry.permissions
+      ? describeScope(entry.permissions)
+      : "permissions computed from the arguments",
+    ...(options.debug === undefined ? {} : { debug: options.debug }),
+  });
+  const args = withEnvDefaults(entry, options.args, { files, allowed: options.allowed });
+  return { files, args };
+}
+
+/**
+ * A run's arguments with the flags the command line left out filled in from
+ * the env vars the task names in `envDefaults` (wst's env first, then its
+ * dotenv files), each parsed as its flag would be.
+ *
+ * @throws {UsageError} A value its flag cannot take.
+ */
+function withEnvDefaults(
+  entry: RegistryEntry,
+  args: Record<string, unknown>,
+  options: { files: Readonly<Record<string, string>>; allowed?: readonly string[] | undefined },
+): Record<string, unknown> {
+  const properties = (entry.argsSchema.properties ?? {}) as Record<string, object>;
+  const out = { ...args };
+  for (const [flag, name] of Object.entries(entry.envDefaults ?? {})) {
+    if (out[flag] !== undefined) continue;
+    // A subtask's default comes only from a var its caller may read too.
+    if (options.allowed !== undefined && !options.allowed.includes(name)) continue;
+    const value = Deno.env.get(name) ?? options.files[name];
+    if (value === undefined) continue;
+    const parsed = envFlagValue(value, properties[flag], name);
+    if ("error" in parsed) throw new UsageError(`--${flag} (from ${parsed.error})`);
+    out[flag] = parsed.value;
+  }
+  return out;
+}
+
+/**
  * Runs a registry entry in its sandbox, after its trust check; tasks it
  * starts with ctx.runTask run the same way, and so does each task of a graph
  * (`_graph.ts`). The one run path of a task.
@@ -178,7 +266,11 @@ export async function runEntry(
   options: {
     root: string;
     args: Record<string, unknown>;
+    /** `ctx.argv`. */
+    argv: readonly string[];
     reporter: Reporter;
+    /** Where its scripts' output goes. */
+    output: TaskOutput;
     /** For a task started with ctx.runTask: its caller, whose permissions bound its own. */
     caller?: { name: string; root: string; permissions: Permissions };
     confine: ConfineMode;
@@ -190,12 +282,41 @@ export async function runEntry(
 ): Promise<SandboxResult> {
   const task = { name: entry.name, url: entry.url, worker: workerUrl(entry) };
   const annotations = ctx.annotations;
-  const own = options.own ?? await permissionsForRun(ctx, entry, options);
-  // A subtask never gets more than its caller: not through its arguments, nor through its root.
   const caller = options.caller;
+  const { files, args } = taskEnv(entry, {
+    root: options.root,
+    args: options.args,
+    debug: (line) => ctx.reporter.debug(line),
+    allowed: caller === undefined ? undefined : caller.permissions.env ?? [],
+  });
+  // A graph computed them already for these arguments, unless a flag's default comes from env.
+  const own = options.own !== undefined && entry.envDefaults === undefined
+    ? options.own
+    : await permissionsForRun(ctx, entry, { root: options.root, args });
+  // Computed permissions: each var a default comes from must be declared for these arguments too.
+  const envProblems = envDefaultProblems(
+    entry.envDefaults,
+    Object.keys(entry.argsSchema.properties ?? {}),
+    own.env ?? [],
+  );
+  if (envProblems.length > 0) throw new TaskDefinitionError(entry.file, envProblems);
+  // A subtask never gets more than its caller: not through its arguments, nor through its root.
   const permissions = caller === undefined
     ? own
     : intersectPermissions({ permissions: own, root: options.root }, caller);
+  // Only the declared vars of the dotenv files reach the task.
+  const dotenv: Record<string, string> = {};
+  for (const name of permissions.env ?? []) {
+    if (Object.hasOwn(files, name)) dotenv[name] = files[name]!;
+  }
+  const dropped = Object.keys(files).filter((name) => !Object.hasOwn(dotenv, name));
+  if (dropped.length > 0) {
+    ctx.reporter.debug(
+      `${entry.name}: dotenv vars not declared in permissions.env, not passed on: ${
+        dropped.join(", ")
+      }`,
+    );
+  }
   if (caller !== undefined) {
     ctx.reporter.debug(`${entry.name}: its own permissions are ${describeScope(own)}`);
   }
@@ -213,7 +334,10 @@ export async function runEntry(
   }
   return await runSandboxed(task, {
     root: options.root,
-    args: options.args,
+    args,
+    argv: options.argv,
+    dotenv,
+    output: options.output,
     permissions,
     caller: caller?.name,
     reporter: options.reporter,
@@ -250,7 +374,9 @@ export async function runEntry(
         return await runEntry(ctx, sub, {
           root: inWorkspace ? taskRoot(ctx.root, sub) : request.root,
           args: request.args,
+          argv: request.argv,
           reporter: prefixed(options.reporter, prefix),
+          output: (stream, line) => options.output(stream, prefix + line),
           caller: { name: entry.name, root: options.root, permissions },
           confine: options.confine,
         });

@@ -20,7 +20,15 @@ Deno.test("parseArgv takes the global flags anywhere before --, and leaves the r
   assertEquals([inv.root, inv.json, inv.verbose, inv.help], ["ws", true, true, false]);
   assertEquals(inv.base, cwd);
   assertEquals(parseArgv(["--root", "ws", "list"], env({})).command, "list");
-  assertEquals(parseArgv(["x", "--", "--json"], env({})).rest, ["--", "--json"]);
+  assertEquals(parseArgv(["x", "--", "--json"], env({})).rest, []);
+  // Everything after the first `--` is the task's ctx.argv, as given (a second `--` included).
+  assertEquals(parseArgv(["x", "-v", "--", "-k", "a b", "--", "--root"], env({})).argv, [
+    "-k",
+    "a b",
+    "--",
+    "--root",
+  ]);
+  assertEquals(parseArgv(["x", "-v", "--", "-k"], env({})).rest, ["-v"]);
   assertEquals(parseArgv(["x", "--", "--json"], env({})).json, false);
   assertEquals(parseArgv(["--help"], env({})).command, undefined);
   assertEquals(parseArgv(["x", "-h"], env({})).help, true);

@@ -39,7 +39,8 @@ export type ErrorKind =
   | "task-definition"
   | "sandbox-denied"
   | "trust-required"
-  | "interrupted";
+  | "interrupted"
+  | "script-failed";
 
 /**
  * Base class of every error wst reports, and the error of a task that ran
@@ -56,6 +57,7 @@ export type ErrorKind =
  * | `SandboxDeniedError` | `sandbox-denied` | 3 |
  * | `TrustRequiredError` | `trust-required` | 3 |
  * | `InterruptedError` | `interrupted` | 130 |
+ * | `ScriptFailedError` | `script-failed` | 1 |
  *
  * @example Fail a task with a clean message (exit code 1)
  * ```ts
@@ -440,6 +442,51 @@ export class SubtaskFailedError extends WstError {
   /** The task, the kind of its error and its message, in `--json` output and on the wire. */
   protected override extra(): Record<string, unknown> {
     return { task: this.task, subtaskKind: this.subtaskKind, reason: this.reason };
+  }
+}
+
+/**
+ * A script run with `ctx.script` that exited with a non-zero code (exit code
+ * 1): names the task, the script's first line and the script's exit code. A
+ * task can catch it to keep going (or pass `ignoreError`).
+ *
+ * @example
+ * ```ts
+ * import { ScriptFailedError } from "./mod.ts";
+ * const err = new ScriptFailedError({ task: "build", line: "make all", code: 2 });
+ * console.assert(err.exitCode === 1 && err.code === 2);
+ * ```
+ */
+export class ScriptFailedError extends WstError {
+  /** Always `script-failed` (exit code 1). */
+  override readonly kind: ErrorKind = "script-failed";
+  /** The task whose script failed. */
+  readonly task: string;
+  /** The script's first non-empty line, shortened. */
+  readonly line: string;
+  /** The script's exit code (128 + n when a signal n ended it). */
+  readonly code: number;
+
+  /**
+   * Creates a script failure (exit code 1).
+   *
+   * @param details The task, the script's first line and its exit code.
+   */
+  constructor(details: { task: string; line: string; code: number }) {
+    super(
+      `Task ${JSON.stringify(details.task)}: the script ${
+        JSON.stringify(details.line)
+      } exited with code ${details.code}`,
+    );
+    this.name = "ScriptFailedError";
+    this.task = details.task;
+    this.line = details.line;
+    this.code = details.code;
+  }
+
+  /** The task, the script's first line and its exit code, in `--json` output and on the wire. */
+  protected override extra(): Record<string, unknown> {
+    return { task: this.task, line: this.line, code: this.code };
   }
 }
 

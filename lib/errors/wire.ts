@@ -9,6 +9,7 @@ import {
   InterruptedError,
   type ReachLists,
   SandboxDeniedError,
+  ScriptFailedError,
   type SourcePosition,
   SubtaskFailedError,
   TaskDefinitionError,
@@ -39,6 +40,9 @@ export interface WireError {
   command?: string | null;
   subtaskKind?: ErrorKind;
   reason?: string;
+
+  line?: string;
+  code?: number;
 }
 
 // deno-lint-ignore no-control-regex
@@ -133,6 +137,13 @@ export function decodeError(wire: WireError, relative: (path: string) => string)
         task: wire.task ?? "",
         subtaskKind: wire.subtaskKind ?? "task-failed",
         message: wire.reason ?? wire.message,
+      });
+      break;
+    case "script-failed":
+      error = new ScriptFailedError({
+        task: wire.task ?? "",
+        line: wire.line ?? "",
+        code: wire.code ?? 1,
       });
       break;
     default:

@@ -25,7 +25,8 @@ export interface RegistryCache {
   namespaces: Namespace[];
 }
 
-const FORMAT = 3; // 2: TaskMeta gained deps, sources and outputs; 3: namespaces
+// 2: TaskMeta gained deps, sources and outputs; 3: namespaces; 4: dotenv and envDefaults
+const FORMAT = 4;
 
 /**
  * The user's cache folder for wst: `$WST_CACHE_DIR`, else

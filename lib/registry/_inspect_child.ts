@@ -52,6 +52,9 @@ export async function serveInspection(): Promise<never> {
           ...(meta.deps === undefined ? {} : { deps: meta.deps }),
           ...(meta.sources === undefined ? {} : { sources: meta.sources }),
           ...(meta.outputs === undefined ? {} : { outputs: meta.outputs }),
+
+          ...(meta.dotenv === undefined ? {} : { dotenv: meta.dotenv }),
+          ...(meta.envDefaults === undefined ? {} : { envDefaults: meta.envDefaults }),
         },
       });
     } catch (err) {

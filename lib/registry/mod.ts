@@ -31,6 +31,7 @@ import { relativeTo, resolvePath, SEP } from "../_path.ts";
 import type { Namespace } from "./_namespaces.ts";
 
 export type { Namespace } from "./_namespaces.ts";
+import { dotenvPathProblem, ENV_NAME, envDefaultProblems } from "../task/dotenv.ts";
 
 export { workerUrl } from "./_bundle_cache.ts";
 
@@ -438,8 +439,41 @@ function checkMeta(meta: TaskMeta, file: string): TaskMeta {
   if (typeof meta === "object" && meta !== null) {
     problems.push(...graphFieldProblems(meta as unknown as Record<string, unknown>));
   }
+  problems.push(...envProblems(meta));
   if (problems.length > 0) throw new TaskDefinitionError(file, problems);
   return meta;
+}
+
+/** The checks of `dotenv` and `envDefaults`, again on the host. */
+function envProblems(meta: TaskMeta): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const dotenv: unknown = meta?.dotenv;
+  if (dotenv !== undefined) {
+    if (!Array.isArray(dotenv)) {
+      problems.push({ field: "dotenv", message: "Expected a list of file paths" });
+    } else {
+      dotenv.forEach((path, i) => {
+        const problem = typeof path === "string"
+          ? dotenvPathProblem(path)
+          : "Expected a file path relative to the root";
+        if (problem !== undefined) problems.push({ field: `dotenv[${i}]`, message: problem });
+      });
+    }
+  }
+  const envDefaults: unknown = meta?.envDefaults;
+  if (envDefaults === undefined) return problems;
+  if (
+    typeof envDefaults !== "object" || envDefaults === null || Array.isArray(envDefaults) ||
+    !Object.values(envDefaults).every((name) => typeof name === "string" && ENV_NAME.test(name))
+  ) {
+    problems.push({ field: "envDefaults", message: "Expected flag names mapped to env var names" });
+    return problems;
+  }
+  const properties = (meta.argsSchema as { properties?: unknown } | null)?.properties;
+  const argNames = typeof properties === "object" && properties ? Object.keys(properties) : [];
+  const env = meta.permissions === null ? undefined : meta.permissions?.env ?? [];
+  problems.push(...envDefaultProblems(envDefaults as Record<string, string>, argNames, env));
+  return problems;
 }
 
 function isPermissionLists(value: unknown): boolean {

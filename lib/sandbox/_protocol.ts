@@ -20,6 +20,16 @@ export type HostMessage =
     scope: string;
     shellEnv: Record<string, string>;
     hasBinaries: boolean;
+    /** The declared binaries (`permissions.run`) → their absolute paths (a missing one: its path). */
+    binaries: Record<string, string>;
+    /** `permissions.run` as declared (a name not found on PATH included). */
+    run: string[];
+    /** `permissions.interactive`: a script gets wst's stdin (else none). */
+    interactive: boolean;
+    /** Env vars from the task's dotenv files (declared ones, not set in wst's env). */
+    dotenv: Record<string, string>;
+    /** Everything after `--` on the command line (or the caller's `argv`): `ctx.argv`. */
+    argv: string[];
     /** Tasks it may start with ctx.runTask. */
     tasks: string[];
   }
@@ -41,5 +51,14 @@ export type WorkerMessage =
   | { type: "tick"; id: number; detail?: string }
   | { type: "progress-done"; id: number; summary?: string }
   | { type: "result"; value: unknown; text: string; failed: boolean }
-  | { type: "run-task"; id: number; name: string; root: string; args: Record<string, unknown> }
+  | {
+    type: "run-task";
+    id: number;
+    name: string;
+    root: string;
+    args: Record<string, unknown>;
+    argv: string[];
+  }
+  /** Output of a child the task started with `ctx.script`: text, in order, per stream. */
+  | { type: "output"; stream: "stdout" | "stderr"; text: string }
   | { type: "error"; error: WireError };

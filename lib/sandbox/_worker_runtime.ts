@@ -19,6 +19,8 @@ import { formatZodIssues } from "../errors/zod_issues.ts";
 import * as z from "../zod.ts";
 import { table } from "../reporter/table.ts";
 import { constantWorld, INSPECT_PREFIX } from "./_constant_world.ts";
+import { runScript } from "./_script.ts";
+import { guardChildren } from "./_child_guard.ts";
 
 // A worker parses each schema a few times at most: zod's compiled fast path
 // (`new Function` per object schema) costs more to build than it saves (~3 ms).
@@ -274,6 +276,11 @@ async function run(
   signal: AbortSignal,
 ): Promise<void> {
   const args = parseArgs(task, message.args);
+  guardChildren(message.run, message.binaries, {
+    root: message.root,
+    path: message.shellEnv.PATH ?? "",
+    dotenv: message.dotenv,
+  });
   const $ = message.hasBinaries
     ? await createShell(message.root, message.shellEnv, signal)
     : noShell(task.name, message.scope);
@@ -284,6 +291,18 @@ async function run(
     annotate: (line) => post({ type: "annotation", line }),
     signal,
     $,
+    argv: Object.freeze([...message.argv]),
+    script: (source, options) =>
+      runScript(source, {
+        task: task.name,
+        root: message.root,
+        scope: message.scope,
+        binaries: message.binaries,
+        env: message.shellEnv,
+        interactive: message.interactive,
+        signal,
+        output: (stream, text) => post({ type: "output", stream, text }),
+      }, options),
     runTask: (name, options = {}) => {
       if (!message.tasks.includes(name)) {
         throw new SandboxDeniedError({
@@ -292,7 +311,14 @@ async function run(
           scope: message.scope,
         });
       }
-      return requestSubtask(name, options.root ?? ".", options.args ?? {});
+      return requestSubtask(
+        name,
+        options.root ?? ".",
+        options.args ?? {},
+        [
+          ...(options.argv ?? []),
+        ].map(String),
+      );
     },
   };
   const returned = await task.run(ctx, args);
@@ -317,11 +343,12 @@ function requestSubtask(
   name: string,
   root: string,
   args: Record<string, unknown>,
+  argv: string[],
 ): Promise<SubtaskResult> {
   const id = nextSubtask++;
   return new Promise((resolve, reject) => {
     subtasks.set(id, { resolve, reject });
-    post({ type: "run-task", id, name, root, args });
+    post({ type: "run-task", id, name, root, args, argv });
   });
 }
 

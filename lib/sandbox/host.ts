@@ -14,6 +14,8 @@ import { INSPECT_PREFIX } from "./_constant_world.ts";
 import { confinedChannel, type ConfineMode, findBwrap, type TaskChannel } from "./confine.ts";
 import type { ModuleDeps } from "../registry/_module_deps.ts";
 
+import { lineOutput, stderrOutput, type TaskOutput } from "./_output.ts";
+
 export type { TaskMeta } from "./_protocol.ts";
 
 const RUNTIME_URL = new URL("./_worker_runtime.ts", import.meta.url).href;
@@ -96,7 +98,23 @@ export interface RunOptions {
    * run's, which wst forwards): the task's name while several tasks run at once.
    */
   readonly outputPrefix?: string | undefined;
+
+  /** `ctx.argv`: everything after `--` on the command line (default: none). */
+  readonly argv?: readonly string[] | undefined;
+  /**
+   * Vars of the task's dotenv files, declared ones only: the task, its shell
+   * and its scripts see them where wst's own env does not set them.
+   */
+  readonly dotenv?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Receives the output of the task's scripts (`ctx.script`), one line at a
+   * time (a last line without its newline when the stream ends), as the
+   * script wrote it: the receiver escapes it. Default: wst's stderr, escaped.
+   */
+  readonly output?: TaskOutput | undefined;
 }
+
+export type { TaskOutput } from "./_output.ts";
 
 /** A task a sandboxed task asked the host to start. */
 export interface SubtaskRequest {
@@ -106,6 +124,8 @@ export interface SubtaskRequest {
   readonly root: string;
   /** Its raw arguments. */
   readonly args: Record<string, unknown>;
+  /** Its `ctx.argv`. */
+  readonly argv: readonly string[];
 }
 
 /**
@@ -216,19 +236,34 @@ export async function runSandboxed(
     });
   }
   const progresses = new Map<number, Progress>();
+  // wst's own env wins over the files (as go-task's dotenv): only vars it does not set are added.
+  const dotenv: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.dotenv ?? {})) {
+    if (!(name in resolved.shellEnv)) dotenv[name] = value;
+  }
+  const withDotenv = { ...resolved, shellEnv: { ...dotenv, ...resolved.shellEnv } };
   const message: HostMessage = {
     type: "run",
     args: options.args,
     root: options.root,
     scope,
-    shellEnv: { ...resolved.shellEnv },
+    shellEnv: { ...withDotenv.shellEnv },
     hasBinaries: (options.permissions.run ?? []).length > 0,
+    binaries: { ...resolved.binaries },
+    run: [...(options.permissions.run ?? [])],
+    interactive: options.permissions.interactive === true,
+    dotenv,
+    argv: [...(options.argv ?? [])],
     tasks: [...(options.permissions.tasks ?? [])],
   };
-  const open = confinement(task, options, resolved, scope, deps);
+  const output = lineOutput(options.output ?? stderrOutput);
+  const open = confinement(task, options, withDotenv, scope, deps);
   const exchangeOptions = { scope, signal: options.signal, root: options.root, open };
   return await exchange(task, resolved.worker, message, exchangeOptions, (m, reply) => {
     switch (m.type) {
+      case "output":
+        output.write(m.stream === "stdout" ? "stdout" : "stderr", String(m.text));
+        return;
       case "run-task":
         startSubtask(task, options, scope, m).then(
           (result) => reply({ type: "task-result", id: m.id, result }),
@@ -261,7 +296,7 @@ export async function runSandboxed(
         return;
     }
     return undefined;
-  });
+  }).finally(output.flush);
 }
 
 let warnedUnconfined = false;
@@ -384,7 +419,12 @@ async function startSubtask(
   if (options.runSubtask === undefined) {
     throw new WstError(`Cannot start task ${JSON.stringify(request.name)}: not supported here`);
   }
-  return await options.runSubtask({ name: request.name, root, args: request.args });
+  return await options.runSubtask({
+    name: request.name,
+    root,
+    args: request.args,
+    argv: Array.isArray(request.argv) ? request.argv.map(String) : [],
+  });
 }
 
 function workerSource(url: string, loadGrants: readonly string[]): string {

@@ -5,7 +5,10 @@ import type { Permissions } from "../task/permissions.ts";
 export interface ResolvedPermissions {
   /** Passed to `new Worker(…, { deno: { permissions } })`; every key is explicit. */
   readonly worker: Deno.PermissionOptionsObject;
-  /** Declared binary name → absolute path found on `PATH` (absent when not found). */
+  /**
+   * Declared binary → its absolute path: found on `PATH`, or, for one declared as a path, that
+   * path resolved against the root even when it does not exist yet; a name not on PATH is absent.
+   */
   readonly binaries: Readonly<Record<string, string>>;
   /** The environment the task's shell commands get: `PATH` plus the declared vars that are set. */
   readonly shellEnv: Readonly<Record<string, string>>;
@@ -31,7 +34,9 @@ export interface ResolveOptions {
  *
  * Besides what is declared, a task that declares binaries also gets read
  * access to each resolved binary file (so its shell can find it) and the env
- * var `NODE_V8_COVERAGE` (read by Node's `child_process`, which dax uses).
+ * var `NODE_V8_COVERAGE` (read by Node's `child_process`, which dax uses). A
+ * binary declared as a path that does not exist yet (`.venv/bin/pip`, made by
+ * an earlier step) is granted at its absolute path, so it runs once created.
  *
  * @param permissions What the task declared.
  * @param root Absolute workspace root.
@@ -47,9 +52,13 @@ export function resolvePermissions(
   const pathVar = options.path ?? getEnv("PATH") ?? "";
   const run = permissions.run ?? [];
   const binaries: Record<string, string> = {};
+  // A path (`.venv/bin/pip`) the task creates while it runs is granted at its absolute path: a
+  // relative one would be resolved against wst's working folder, and a bare name is looked up
+  // on PATH only where it exists.
   for (const name of run) {
     const found = findBinary(name, pathVar, root);
     if (found !== undefined) binaries[name] = found;
+    else if (isPathLike(name)) binaries[name] = isAbsolute(name) ? name : resolvePath(root, name);
   }
   const paths = (list: readonly string[] | undefined) =>
     (list ?? []).flatMap((p) => {
@@ -125,6 +134,11 @@ export function findBinary(name: string, pathVar: string, root: string): string 
     }
   }
   return undefined;
+}
+
+/** Whether a declared binary is a path (`./bin/tool`, `.venv/bin/pip`) rather than a name. */
+function isPathLike(name: string): boolean {
+  return name.includes("/") || name.includes("\\");
 }
 
 function isExecutable(path: string): boolean {

@@ -58,3 +58,18 @@ Deno.test("resolvePermissions() expands $NAME paths from the env and drops unset
   assertEquals(worker.write, ["/runner/out.txt", "/ws/cache", "/home/u/.local/bin"]);
   assertEquals(worker.read, false);
 });
+
+Deno.test("resolvePermissions() grants a declared binary path that does not exist yet at its absolute path", () => {
+  const resolved = resolvePermissions(
+    { run: [".venv/bin/pip", "/opt/none/tool", "not-on-path-wst"] },
+    "/ws",
+    { path: "/usr/bin", getEnv: () => undefined },
+  );
+  // Relative to the root, not to wst's working folder; a bare name not on PATH stays a name.
+  assertEquals(resolved.worker.run, ["/ws/.venv/bin/pip", "/opt/none/tool", "not-on-path-wst"]);
+  assertEquals(resolved.binaries, {
+    ".venv/bin/pip": "/ws/.venv/bin/pip",
+    "/opt/none/tool": "/opt/none/tool",
+  });
+  assertEquals(resolved.worker.read, ["/ws/.venv/bin/pip", "/opt/none/tool"]);
+});

@@ -24,6 +24,27 @@ export interface TaskContext {
    */
   readonly $: Shell;
   /**
+   * Everything after `--` on the command line (`wst test -- -k argocd` gives
+   * `["-k", "argocd"]`), as given; a task started with `ctx.runTask` gets the
+   * `argv` its caller passes (default: none).
+   */
+  readonly argv: readonly string[];
+  /**
+   * Runs a multi-line shell script unchanged with `bash` (declared in
+   * `permissions.run` like any binary), with `errexit` and `pipefail` on
+   * (`set -e -o pipefail`: the first failing command, or a failing command
+   * in a pipeline, ends the script; `set +e` turns that off). It runs in
+   * {@linkcode TaskContext.root} (or `cwd`, relative to it, never outside),
+   * sees only `PATH`, the declared env vars and `env`, and is killed with
+   * everything it started when {@linkcode TaskContext.signal} aborts. Its
+   * output is streamed: stdout to wst's stdout (stderr with `--json`), stderr
+   * to stderr.
+   *
+   * @throws {ScriptFailedError} When the script exits with a non-zero code (unless `ignoreError`).
+   * @throws {SandboxDeniedError} When `bash` is not declared, or `cwd` leaves the root.
+   */
+  readonly script: (source: string, options?: ScriptOptions) => Promise<ScriptResult>;
+  /**
    * Starts another task (declared in `permissions.tasks`) in its own sandbox,
    * with its own declared permissions, at a root inside this task's root
    * (e.g. a repository under `repos/`, whose `.wst/tasks/` it is looked up in).
@@ -42,12 +63,30 @@ export interface TaskContext {
   readonly annotate?: (line: string) => void;
 }
 
+/** How {@linkcode TaskContext.script} runs a script. */
+export interface ScriptOptions {
+  /** The working folder, relative to the task's root (default: the root); never outside it. */
+  cwd?: string;
+  /** Env vars added for this script (beyond `PATH` and the declared ones). */
+  env?: Record<string, string>;
+  /** Resolve with the exit code instead of throwing when the script fails. */
+  ignoreError?: boolean;
+}
+
+/** What {@linkcode TaskContext.script} resolves to. */
+export interface ScriptResult {
+  /** The script's exit code: 0, or (with `ignoreError`) the failing code. */
+  code: number;
+}
+
 /** Where and how {@linkcode TaskContext.runTask} runs a task. */
 export interface RunTaskOptions {
   /** The task's workspace root, relative to this task's root (default: the same root). */
   root?: string;
   /** The task's arguments, as flags would give them. */
   args?: Record<string, unknown>;
+  /** Its `ctx.argv` (what `--` gives on the command line; default: none). */
+  argv?: readonly string[];
 }
 
 /** What a task started with {@linkcode TaskContext.runTask} returned. */

@@ -48,6 +48,20 @@ export interface TaskDefinition<S extends ArgsSchema = ArgsSchema, R = unknown> 
   /** Globs of the files the task makes, relative to its root: each must match a file to skip. */
   readonly outputs?: readonly string[];
   /**
+   * Dotenv files (`[".env"]`), relative to the task's root and inside it,
+   * read by wst before the run (a missing one is skipped, a later one wins):
+   * their vars that `permissions.env` declares are added to the task's env
+   * (`Deno.env`, `ctx.$`, `ctx.script`) where wst's own env does not set
+   * them; the others are dropped. Format: docs/formats.md.
+   */
+  readonly dotenv?: readonly string[];
+  /**
+   * Flag defaults from env vars: `{ host: "DEPLOY_HOST" }` gives `--host`
+   * the value of `DEPLOY_HOST` (wst's env, else the dotenv files) when the
+   * flag is not given. Each var must be declared in `permissions.env`.
+   */
+  readonly envDefaults?: Readonly<Partial<Record<keyof ArgsOf<S> & string, string>>>;
+  /**
    * Does the work and returns a JSON-serialisable result, or nothing (then
    * text output prints nothing and `--json` prints `null`).
    */

@@ -11,6 +11,8 @@ import {
 } from "./names.ts";
 import { graphFieldProblems } from "./graph_fields.ts";
 
+import { dotenvPathProblem, ENV_NAME, envDefaultProblems } from "./dotenv.ts";
+
 /** A task's description as data: what `wst list` and `wst describe` show. */
 export interface TaskMeta {
   name: string;
@@ -31,6 +33,11 @@ export interface TaskMeta {
   sources?: string[];
   /** Globs of its outputs, relative to its root; absent for none. */
   outputs?: string[];
+
+  /** Dotenv files, relative to the task's root (`dotenv` in the definition). */
+  dotenv?: string[];
+  /** Flag → env var whose value, when set, is that flag's default (`envDefaults`). */
+  envDefaults?: Record<string, string>;
 }
 
 /**
@@ -72,6 +79,20 @@ const definitionSchema = z.lazy(() =>
       z.custom(isFunction),
       permissionsSchema,
     ])),
+    dotenv: z.optional(z.array(
+      z.string().check(
+        z.refine((path) => dotenvPathProblem(path) === undefined, {
+          error: (issue) => dotenvPathProblem(String(issue.input)) ?? "Invalid path",
+        }),
+      ),
+    )),
+    envDefaults: z.optional(z.record(
+      z.string(),
+      z.string().check(z.refine((name) => ENV_NAME.test(name), {
+        error: (issue) =>
+          `Expected an env var name (letters, digits, _), found ${JSON.stringify(issue.input)}`,
+      })),
+    )),
     run: z.custom(isFunction, { error: "Expected a function: run(ctx, args)" }),
     render: z.optional(z.custom(isFunction, { error: "Expected a function" })),
     failed: z.optional(z.custom(isFunction, { error: "Expected a function" })),
@@ -126,6 +147,12 @@ export function asTaskDefinition(value: unknown, file: string): ValidTask {
       })),
     );
   }
+  const envProblems = envDefaultProblems(
+    task.envDefaults as Record<string, string> | undefined,
+    Object.keys(task.args?._zod.def.shape ?? {}),
+    typeof task.permissions === "function" ? undefined : task.permissions?.env ?? [],
+  );
+  if (envProblems.length > 0) throw new TaskDefinitionError(file, envProblems);
   return {
     ...task,
     args: task.args ?? EMPTY_ARGS,
@@ -203,6 +230,11 @@ export function taskMeta(task: ValidTask, file = "the task module"): TaskMeta {
     ...(task.deps?.length ? { deps: [...task.deps] } : {}),
     ...(task.sources?.length ? { sources: [...task.sources] } : {}),
     ...(task.outputs?.length ? { outputs: [...task.outputs] } : {}),
+
+    ...(task.dotenv === undefined ? {} : { dotenv: [...task.dotenv] }),
+    ...(task.envDefaults === undefined
+      ? {}
+      : { envDefaults: { ...task.envDefaults } as Record<string, string> }),
   };
 }
 

@@ -40,6 +40,10 @@ export interface TestContextOptions {
   runTask?: TaskContext["runTask"];
   /** The module's path, named when the definition is not valid. */
   file?: string;
+  /** `ctx.argv` (default: none). */
+  argv?: readonly string[];
+  /** `ctx.script`; by default using it throws. */
+  script?: TaskContext["script"];
 }
 
 /**
@@ -78,6 +82,10 @@ export function testContext(options: TestContextOptions): TestContext {
     log,
     signal: options.signal ?? new AbortController().signal,
     $: options.$ ?? (new Proxy(noShell, { get: noShell, apply: noShell }) as unknown as Shell),
+    argv: Object.freeze([...(options.argv ?? [])]),
+    script: options.script ?? (() => {
+      throw new Error("ctx.script is not available in this test: pass testContext({ script })");
+    }),
     runTask: options.runTask ?? (() => {
       throw new Error("ctx.runTask is not available in this test: pass testContext({ runTask })");
     }),
