@@ -156,6 +156,7 @@ export async function spawnPty(
 
 /** The terminal's output without the driver's markers and carriage returns. */
 function clean(text: string): string {
+  // deno-lint-ignore no-control-regex -- the driver's markers are delimited by NUL on purpose
   return text.replace(/\x00[a-z]+ -?\d+\x00/g, "").replaceAll("\r\n", "\n");
 }
 

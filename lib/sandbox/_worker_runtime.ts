@@ -19,6 +19,7 @@ import { formatZodIssues } from "../errors/zod_issues.ts";
 import * as z from "../zod.ts";
 import { table } from "../reporter/table.ts";
 import { constantWorld, INSPECT_PREFIX } from "./_constant_world.ts";
+import { beforeStep, listenForSignals, takeAbortFlag } from "./_abort_gate.ts";
 
 // A worker parses each schema a few times at most: zod's compiled fast path
 // (`new Function` per object schema) costs more to build than it saves (~3 ms).
@@ -50,6 +51,7 @@ scope.onmessage = (event: MessageEvent<HostMessage>) => {
   const port = event.ports[0];
   if (send !== undefined || event.data?.type !== "init" || port === undefined) return;
   send = port.postMessage.bind(port);
+  takeAbortFlag(event.data.aborted);
   port.onmessage = (message: MessageEvent<HostMessage>) => onHostMessage(message);
   scope.onmessage = null;
   for (const message of queued.splice(0)) send(message);
@@ -274,6 +276,7 @@ async function run(
   signal: AbortSignal,
 ): Promise<void> {
   const args = parseArgs(task, message.args);
+  listenForSignals();
   const $ = message.hasBinaries
     ? await createShell(message.root, message.shellEnv, signal)
     : noShell(task.name, message.scope);
@@ -285,6 +288,7 @@ async function run(
     signal,
     $,
     runTask: (name, options = {}) => {
+      beforeStep(signal);
       if (!message.tasks.includes(name)) {
         throw new SandboxDeniedError({
           task: task.name,
@@ -336,7 +340,9 @@ function settleSubtask(message: Extract<HostMessage, { type: "task-result" }>): 
 
 async function createShell(root: string, env: Record<string, string>, signal: AbortSignal) {
   const { build$, CommandBuilder } = await import("dax");
-  const builder = new CommandBuilder().clearEnv().env(env).cwd(root).signal(signal);
+  // No step starts once the run is aborting (`_abort_gate.ts`), awaited or spawned.
+  const builder = new CommandBuilder().clearEnv().env(env).cwd(root).signal(signal)
+    .beforeCommandSync(() => beforeStep(signal));
   return build$({ commandBuilder: builder });
 }
 
