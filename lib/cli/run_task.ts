@@ -1,4 +1,4 @@
-import { ExitCode, UsageError } from "../errors/mod.ts";
+import { ExitCode, InterruptedError, UsageError } from "../errors/mod.ts";
 import { type ConfineMode, confineMode } from "../sandbox/confine.ts";
 import { knownPermissions, loadRegistry, type RegistryEntry, workerUrl } from "../registry/mod.ts";
 import type { Reporter } from "../reporter/mod.ts";
@@ -13,7 +13,7 @@ import { relativeTo, resolvePath } from "../_path.ts";
 import type { Permissions } from "../task/permissions.ts";
 import { describeScope } from "../task/scope.ts";
 import { printResult, type RunContext } from "./_context.ts";
-import { prefixed } from "./_invocation.ts";
+import { prefixed, reportError } from "./_invocation.ts";
 
 /**
  * Runs one task from the CLI: resolves the path arguments the user gave,
@@ -38,7 +38,50 @@ export async function runTaskCommand(
     ctx.process.stdout.write(markers.start);
     markers.stdout = true;
   }
-  await runTask(ctx, entry, args);
+  if (ctx.watch !== true) {
+    await runTask(ctx, entry, args);
+    return;
+  }
+  if (ctx.json) {
+    throw new UsageError("--watch cannot be used with --json: a watch prints one result per run");
+  }
+  await watchTask(ctx, entry, args);
+}
+
+/**
+ * `--watch`: runs the task, then again whenever its sources change (lib/watch),
+ * each run's errors reported without ending the watch; Ctrl-C ends it (exit 130).
+ */
+async function watchTask(
+  ctx: RunContext,
+  entry: RegistryEntry,
+  args: Record<string, unknown>,
+): Promise<void> {
+  const { watchRuns } = await import("../watch/mod.ts");
+  // `sources`, `outputs` and a namespaced task's own folder (`dir`) come with issue #14's graph
+  // and namespaces; a registry without them watches the whole root.
+  const declared = entry as unknown as { sources?: unknown; outputs?: unknown; dir?: unknown };
+  const globs = (value: unknown) =>
+    Array.isArray(value) && value.every((v) => typeof v === "string") ? value : undefined;
+  const dir = typeof declared.dir === "string" && declared.dir !== "" ? declared.dir : undefined;
+  await watchRuns({
+    root: dir === undefined ? ctx.root : resolvePath(ctx.root, dir),
+    sources: globs(declared.sources),
+    outputs: globs(declared.outputs),
+    signal: ctx.signal,
+    reporter: ctx.reporter,
+    task: entry.name,
+    run: async (signal) => {
+      try {
+        await runTask({ ...ctx, signal }, entry, args);
+      } catch (err) {
+        // Aborted for a rerun: the watch says so itself.
+        if (signal.aborted && !ctx.signal.aborted) return;
+        if (!ctx.signal.aborted) reportError(ctx, err);
+      }
+    },
+  });
+  throw new InterruptedError(`Stopped watching task ${JSON.stringify(entry.name)}`);
 }
 
 async function runTask(
