@@ -184,3 +184,18 @@ export function processesWith(marker: string): string[] {
   }
   return found;
 }
+
+/**
+ * Why pseudo-terminal tests cannot run here (no `python3` with its `pty`
+ * module, or not Linux: `processesWith` reads `/proc`), or undefined.
+ */
+export const PTY_UNAVAILABLE: string | undefined = (() => {
+  if (Deno.build.os !== "linux") return `Linux only (this is ${Deno.build.os})`;
+  try {
+    const out = new Deno.Command("python3", { args: ["-c", "import pty"], stderr: "null" })
+      .outputSync();
+    return out.success ? undefined : "python3 has no pty module";
+  } catch {
+    return "python3 is not on PATH";
+  }
+})();
