@@ -97,17 +97,20 @@ export const confinedRunners: Set<number> = new Set();
  * The other live members of `root`'s process group, when `root` leads it (a
  * terminal's shell makes each job's first process the leader): the
  * processes wst's children started there, including those whose parent died
- * of a terminal's Ctrl-C before wst heard it (left to init, out of the tree).
- * A process in another group (a detached one) is found through the tree.
+ * of a terminal's Ctrl-C before wst heard it (left to init or a subreaper,
+ * out of the tree). The other processes of the job (`wst … | tee log`: the
+ * shell's children, like the root) are not. A process in another group (a
+ * detached one) is found through the tree.
  *
  * @param table From {@linkcode processTable}.
  * @param root The group's leader, if it leads one.
- * @returns The members, the root left out.
+ * @returns The members, the root and its siblings left out.
  */
 export function groupMembers(table: ReadonlyMap<number, ProcessInfo>, root: number): ProcessInfo[] {
-  if (table.get(root)?.pgrp !== root) return [];
+  const leader = table.get(root);
+  if (leader?.pgrp !== root) return [];
   return [...table.values()].filter((info) =>
-    info.pgrp === root && info.pid !== root && info.state !== "Z"
+    info.pgrp === root && info.pid !== root && info.ppid !== leader.ppid && info.state !== "Z"
   );
 }
 
