@@ -64,8 +64,14 @@ async function watchTask(
   const globs = (value: unknown) =>
     Array.isArray(value) && value.every((v) => typeof v === "string") ? value : undefined;
   const dir = typeof declared.dir === "string" && declared.dir !== "" ? declared.dir : undefined;
+  const root = dir === undefined ? ctx.root : resolvePath(ctx.root, dir);
+  // A local task's own module is watched too: editing the task reruns it.
+  const module = entry.source === "local"
+    ? relativeTo(root, resolvePath(ctx.root, entry.file))
+    : "";
   await watchRuns({
-    root: dir === undefined ? ctx.root : resolvePath(ctx.root, dir),
+    root,
+    also: module === "" || module.startsWith("/") ? [] : [module],
     sources: globs(declared.sources),
     outputs: globs(declared.outputs),
     signal: ctx.signal,

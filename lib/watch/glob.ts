@@ -68,17 +68,19 @@ export interface WatchScope {
  *
  * @param sources Its `sources` globs; undefined or empty: its whole root.
  * @param outputs Its `outputs` globs, never watched (a run writes them).
+ * @param also Paths watched besides the sources (the task's own module), relative to the root.
  * @returns The scope.
  */
 export function watchScope(
   sources: readonly string[] | undefined,
   outputs: readonly string[] = [],
+  also: readonly string[] = [],
 ): WatchScope {
   const never = [...NEVER_WATCHED, ...outputs].map(globToRegExp);
-  const wanted = (sources ?? []).map(globToRegExp);
-  const paths = sources === undefined || sources.length === 0
-    ? [""]
-    : [...new Set(sources.map(globBase))];
+  const wanted = sources === undefined || sources.length === 0
+    ? []
+    : [...sources, ...also].map(globToRegExp);
+  const paths = wanted.length === 0 ? [""] : [...new Set([...sources!, ...also].map(globBase))];
   return {
     // A folder whose base is inside another's is watched through the outer one.
     paths: paths.filter((p) => !paths.some((q) => q !== p && (q === "" || p.startsWith(`${q}/`)))),

@@ -50,3 +50,10 @@ Deno.test("watchScope() with sources watches their folders and reacts to their m
     false,
   ]);
 });
+
+Deno.test("watchScope() with sources also watches the paths it is given (the task's module)", () => {
+  const scope = watchScope(["src/*.ts"], [], [".wst/tasks/build.ts"]);
+  assertEquals(scope.paths, ["src", ".wst/tasks/build.ts"]);
+  assertEquals([".wst/tasks/build.ts", ".wst/tasks/other.ts"].map(scope.matches), [true, false]);
+  assertEquals(watchScope(undefined, [], [".wst/tasks/build.ts"]).paths, [""]);
+});

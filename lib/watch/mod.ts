@@ -26,6 +26,8 @@ export interface WatchOptions {
   readonly sources?: readonly string[] | undefined;
   /** The task's `outputs` globs: never watched. */
   readonly outputs?: readonly string[] | undefined;
+  /** Paths relative to the root watched besides the sources (the task's own module). */
+  readonly also?: readonly string[] | undefined;
   /** Ends the watch (Ctrl-C). */
   readonly signal: AbortSignal;
   /** Says what is watched and why a run starts again. */
@@ -39,6 +41,11 @@ export interface WatchOptions {
   readonly run: (signal: AbortSignal) => Promise<void>;
   /** How long changes settle before a rerun (default 200 ms). */
   readonly debounceMs?: number;
+  /**
+   * Whether a rerun ends the previous run's processes: every descendant of
+   * this process (default true; false where the process is shared, as in a test).
+   */
+  readonly endProcesses?: boolean;
 }
 
 /**
@@ -50,17 +57,14 @@ export interface WatchOptions {
  * @returns Settles once the watch has ended.
  */
 export async function watchRuns(options: WatchOptions): Promise<void> {
-  const scope = watchScope(options.sources, options.outputs);
+  const scope = watchScope(options.sources, options.outputs, options.also);
   const described = options.sources === undefined || options.sources.length === 0
     ? `its root, except ${NEVER_WATCHED.join(", ")} (task ${
       JSON.stringify(options.task)
     } declares no sources)`
     : `its sources ${options.sources.map((s) => JSON.stringify(s)).join(", ")}`;
   options.reporter.info(escapeControls(`Watching ${described}; Ctrl-C ends the watch`));
-  const watcher = Deno.watchFs(
-    scope.paths.map((p) => p === "" ? options.root : `${options.root}${SEP}${p}`),
-    { recursive: true },
-  );
+  const watcher = Deno.watchFs(watchedFolders(options.root, scope.paths), { recursive: true });
   const changes = changeQueue(watcher, options.root, scope.matches, options.debounceMs);
   const end = () => watcher.close();
   options.signal.addEventListener("abort", end, { once: true });
@@ -79,11 +83,11 @@ export async function watchRuns(options: WatchOptions): Promise<void> {
         ),
       );
       // The previous run's processes, remembered before its abort can orphan any of them.
-      const reaper = ProcessReaper.snapshot();
+      const reaper = options.endProcesses === false ? undefined : ProcessReaper.snapshot();
       controller.abort();
-      reaper.terminate();
+      reaper?.terminate();
       await running;
-      await reaper.kill();
+      await reaper?.kill();
     }
   } finally {
     options.signal.removeEventListener("abort", end);
@@ -91,6 +95,27 @@ export async function watchRuns(options: WatchOptions): Promise<void> {
       watcher.close();
     } catch { /* closed */ }
   }
+}
+
+/**
+ * The folders to hand `Deno.watchFs`: a file's folder rather than the file (an editor that saves by
+ * renaming a new file over it would end a watch on the old one), the nearest existing folder of a
+ * path that does not exist yet.
+ */
+function watchedFolders(root: string, paths: readonly string[]): string[] {
+  const folders = paths.map((path) => {
+    let full = path === "" ? root : `${root}${SEP}${path}`;
+    while (full !== root) {
+      try {
+        if (Deno.statSync(full).isDirectory) break;
+      } catch (err) {
+        if (!(err instanceof Deno.errors.NotFound)) throw err;
+      }
+      full = full.slice(0, full.lastIndexOf(SEP));
+    }
+    return full;
+  });
+  return [...new Set(folders)];
 }
 
 function aborted(signal: AbortSignal): Promise<undefined> {
