@@ -4,7 +4,7 @@
 // stops when ctx.signal aborts or ignores it (then the host ends its worker
 // after the grace period).
 import { assertEquals, assertMatch } from "./assert.ts";
-import { workspace } from "./_cli.ts";
+import { workspace, wst } from "./_cli.ts";
 import { processesWith, PTY_UNAVAILABLE, spawnPty } from "./_pty.ts";
 
 const ignore = PTY_UNAVAILABLE !== undefined;
@@ -270,3 +270,22 @@ async function exists(path: string): Promise<boolean> {
     throw err;
   }
 }
+
+Deno.test("a step whose child dies of a signal exits 128 + its number, not 0 (dax reported a success)", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/killed.ts": `import { defineTask } from "@wst/wst";
+export default defineTask({
+  name: "killed",
+  description: "Runs a shell that kills itself",
+  permissions: { run: ["sh"] },
+  async run(ctx) {
+    const term = await ctx.$\`sh -c 'kill -TERM $$'\`.noThrow();
+    const kill = await ctx.$\`sh -c 'kill -KILL $$'\`.noThrow();
+    return [term.code, kill.code];
+  },
+});
+`,
+  });
+  const run = await wst(["killed", "--root", ws.dir, "--json"]);
+  assertEquals([run.code, JSON.parse(run.stdout)], [0, [143, 137]], run.stderr);
+});

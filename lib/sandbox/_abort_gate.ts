@@ -7,8 +7,12 @@
 //   flag too, even before the `abort` message arrives.
 // - A terminal's Ctrl-C reaches the task's children at the same instant as wst:
 //   a child can die of it, and the task go on to its next step, before wst has
-//   aborted anything. The worker hears SIGINT and SIGTERM itself; a step that
-//   starts shortly after one waits (up to `SETTLE_MS`) for the host's verdict.
+//   aborted anything. dax even reported such a child as a success (exit code 0:
+//   it only maps a signal it sent itself), which is how the issue's second step
+//   ran. `watchChildren` makes a death by signal an exit code of 128 + its
+//   number, as shells report it, and a step that starts shortly after a child
+//   died of SIGINT or SIGTERM, or after one reached this process, waits (up to
+//   `SETTLE_MS`) for the host's verdict.
 
 import { InterruptedError } from "../errors/mod.ts";
 
@@ -37,6 +41,61 @@ export function listenForSignals(): void {
   } catch {
     // Signals cannot be listened to here: the host's flag and `abort` message remain.
   }
+}
+
+/** Signal numbers (the same on Linux and macOS for these), for exit codes. */
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGABRT: 6,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+};
+
+/** The shape of `node:child_process`'s ChildProcess that {@linkcode watchChildren} patches. */
+interface ChildProcessClass {
+  prototype: {
+    emit(event: string | symbol, ...args: unknown[]): boolean;
+    kill(signal?: unknown): boolean;
+  };
+}
+
+let watched = false;
+
+/**
+ * Patches the ChildProcess class that dax spawns with (in this worker only):
+ * a child that dies of a signal exits with 128 + the signal's number instead
+ * of 0, and a death by SIGINT or SIGTERM that the task did not send itself
+ * makes the next step wait for the host's verdict.
+ *
+ * @param childProcess `ChildProcess` of `node:child_process`.
+ */
+export function watchChildren(childProcess: ChildProcessClass): void {
+  if (watched) return;
+  watched = true;
+  const proto = childProcess.prototype;
+  const emit = proto.emit;
+  const kill = proto.kill;
+  const killedHere = new WeakSet<object>();
+  proto.kill = function (this: object, signal?: unknown) {
+    killedHere.add(this);
+    return kill.call(this, signal);
+  };
+  proto.emit = function (this: object, event: string | symbol, ...args: unknown[]) {
+    if (event === "exit" && args[0] === null && typeof args[1] === "string") {
+      const name = args[1];
+      if ((name === "SIGINT" || name === "SIGTERM") && !killedHere.has(this)) {
+        lastSignal = performance.now();
+      }
+      const number = SIGNAL_NUMBERS[name];
+      if (number !== undefined) args[0] = 128 + number;
+    }
+    return emit.call(this, event, ...args);
+  };
 }
 
 /**

@@ -19,7 +19,7 @@ import { formatZodIssues } from "../errors/zod_issues.ts";
 import * as z from "../zod.ts";
 import { table } from "../reporter/table.ts";
 import { constantWorld, INSPECT_PREFIX } from "./_constant_world.ts";
-import { beforeStep, listenForSignals, takeAbortFlag } from "./_abort_gate.ts";
+import { beforeStep, listenForSignals, takeAbortFlag, watchChildren } from "./_abort_gate.ts";
 
 // A worker parses each schema a few times at most: zod's compiled fast path
 // (`new Function` per object schema) costs more to build than it saves (~3 ms).
@@ -339,7 +339,12 @@ function settleSubtask(message: Extract<HostMessage, { type: "task-result" }>): 
 }
 
 async function createShell(root: string, env: Record<string, string>, signal: AbortSignal) {
-  const { build$, CommandBuilder } = await import("dax");
+  const [{ build$, CommandBuilder }, { ChildProcess }] = await Promise.all([
+    import("dax"),
+    // dax spawns with node:child_process (loaded with it): a child's death by a signal is seen here.
+    import("node:child_process"),
+  ]);
+  watchChildren(ChildProcess as unknown as Parameters<typeof watchChildren>[0]);
   // No step starts once the run is aborting (`_abort_gate.ts`), awaited or spawned.
   const builder = new CommandBuilder().clearEnv().env(env).cwd(root).signal(signal)
     .beforeCommandSync(() => beforeStep(signal));
