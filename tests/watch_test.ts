@@ -123,3 +123,12 @@ Deno.test("--watch with --json is a usage error (one JSON document cannot hold e
   assertEquals(run.code, 2, run.stderr);
   assertMatch(JSON.parse(run.stdout).error.message, /^--watch cannot be used with --json/);
 });
+
+Deno.test("--watch with a command that is not a task is a usage error", async () => {
+  const run = await wst(["list", "--watch"]);
+  assertEquals(run.code, 2, run.stderr);
+  assertMatch(
+    run.stderr,
+    /--watch runs a task again when its sources change: it does not apply to "list"/,
+  );
+});
