@@ -5,6 +5,7 @@
  * @module
  */
 import { parseArgv } from "./lib/cli/_argv.ts";
+import { ProcessReaper } from "./lib/sandbox/process_tree.ts";
 
 // The confined runner (docs/adr/0009), started by wst itself inside bubblewrap; not a command.
 if (Deno.args[0] === "__runner") {
@@ -20,11 +21,23 @@ if (Deno.args[0] === "__inspect") {
 const invocation = parseArgv(Deno.args);
 
 const controller = new AbortController();
-const onInterrupt = () => controller.abort();
+// Ctrl-C (SIGINT, to wst alone or to its whole process group) and SIGTERM end the run: the
+// processes its tasks started are remembered first (one that dies of the abort leaves its
+// children to init), the run is aborted (no further step starts), they get SIGTERM, and what is
+// left of their tree gets SIGKILL before wst exits 130.
+let reaper: ProcessReaper | undefined;
+const onInterrupt = () => {
+  if (controller.signal.aborted) return;
+  reaper = ProcessReaper.snapshot();
+  controller.abort();
+  reaper.terminate();
+};
 Deno.addSignalListener("SIGINT", onInterrupt);
+if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onInterrupt);
 // (No `Deno.exitCode = 1` as a guard: setting it costs ~10 ms of start-up, and a run that never
 // settles already exits 1, with Deno's "Top-level await promise never resolved".)
 const { runInvocation } = await import("./lib/cli/run.ts");
 const code = await runInvocation(invocation, { signal: controller.signal, chdirToRoot: true });
+if (reaper !== undefined) await reaper.kill();
 Deno.removeSignalListener("SIGINT", onInterrupt);
 Deno.exit(code);

@@ -4,7 +4,11 @@
 // stops when ctx.signal aborts or ignores it (then the host ends its worker
 // after the grace period).
 import { assertEquals, assertMatch } from "./assert.ts";
-import { workspace } from "./_cli.ts";
+import { workspace, wst } from "./_cli.ts";
+import { processesWith, PTY_UNAVAILABLE, spawnPty } from "./_pty.ts";
+
+const ignore = PTY_UNAVAILABLE !== undefined;
+const skipped = ignore ? ` (skipped: ${PTY_UNAVAILABLE})` : "";
 import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
 
 const TASKS = {
@@ -146,3 +150,142 @@ for (const confine of ["off", "auto"]) {
     assertEquals(run.stdout, "");
   });
 }
+
+// On a real pseudo-terminal (tests/_pty.ts): wst is the terminal's foreground job, as a shell
+// starts it, and Ctrl-C is the keystroke. Each process of a test carries a marker of its own in
+// its command line (a sleep's odd duration), so the test can tell whether any is left.
+
+/** A task whose first step leaves a grandchild that ignores Ctrl-C, and whose second writes a file. */
+function stepsTask(marker: string): string {
+  return `import { defineTask } from "@wst/wst";
+export default defineTask({
+  name: "steps",
+  description: "Sleeps in a background grandchild, then writes second.txt",
+  permissions: { run: ["bash", "sh"], write: ["."] },
+  async run(ctx) {
+    ctx.log.info("waiting for Ctrl-C");
+    // bash leaves its background job ignoring SIGINT: only wst can end it.
+    await ctx.$\`bash -c "sleep ${marker} & wait"\`.noThrow();
+    await ctx.$\`sh -c "echo second > second.txt"\`;
+    return "done";
+  },
+});
+`;
+}
+
+/** A task that starts a detached child (its own session: a terminal's Ctrl-C cannot reach it). */
+function detachedTask(marker: string): string {
+  return `import { defineTask } from "@wst/wst";
+export default defineTask({
+  name: "detached",
+  description: "Starts a detached sleep and waits",
+  permissions: { run: ["sleep"] },
+  async run(ctx) {
+    new Deno.Command("sleep", { args: ["${marker}"], detached: true, stdout: "null", stderr: "null" }).spawn();
+    ctx.log.info("waiting for Ctrl-C");
+    await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+    return "done";
+  },
+});
+`;
+}
+
+/** A sleep duration no other process has: its command line marks the test's processes. */
+function uniqueMarker(): string {
+  return `300.${crypto.getRandomValues(new Uint32Array(1))[0]}`;
+}
+
+/** Waits until a process with the marker runs (the step has started), at most `HANG_MS`. */
+async function processStarted(marker: string): Promise<void> {
+  for (const end = Date.now() + HANG_MS; Date.now() < end;) {
+    if (processesWith(marker).length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`No process with ${JSON.stringify(marker)} started`);
+}
+
+/** Starts `wst <args>` on a pseudo-terminal, ends it with `how`, and says what remains. */
+async function endOnTerminal(
+  args: string[],
+  options: { marker: string; how: "ctrl-c" | "SIGTERM"; confine: string },
+) {
+  await using pty = await spawnPty(
+    [Deno.execPath(), "run", "--quiet", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`, ...args],
+    { env: { NO_COLOR: "1", WST_TRUST: "1", WST_CONFINE: options.confine }, cwd: REPO_ROOT },
+  );
+  const guard = setTimeout(() => Deno.kill(-pty.pid, "SIGKILL"), HANG_MS);
+  try {
+    await pty.waitFor("waiting for Ctrl-C");
+    await processStarted(options.marker);
+    if (options.how === "ctrl-c") await pty.write("\x03");
+    else Deno.kill(pty.pid, "SIGTERM");
+    const status = await pty.status;
+    // Read before the terminal closes: its leader ending would hang up what is left.
+    return { status, output: pty.output(), left: processesWith(options.marker) };
+  } finally {
+    clearTimeout(guard);
+  }
+}
+
+for (const confine of ["off", "auto"]) {
+  for (const how of ["ctrl-c", "SIGTERM"] as const) {
+    Deno.test(
+      `${how} on a terminal: the next step never starts, the grandchild is gone, exit 130 (WST_CONFINE=${confine})${skipped}`,
+      { ignore },
+      async () => {
+        const marker = uniqueMarker();
+        await using ws = await workspace({ ".wst/tasks/steps.ts": stepsTask(marker) });
+        const run = await endOnTerminal(["steps", "--root", ws.dir], { marker, how, confine });
+        assertEquals(run.status, { code: 130, signal: undefined }, run.output);
+        assertMatch(run.output, /Task "steps" was interrupted/);
+        assertEquals(run.left, [], "processes the run started are still running");
+        assertEquals(await exists(`${ws.dir}/second.txt`), false, "the second step ran");
+      },
+    );
+  }
+}
+
+Deno.test(
+  `Ctrl-C on a terminal ends a detached child too (WST_CONFINE=off)${skipped}`,
+  { ignore },
+  async () => {
+    const marker = uniqueMarker();
+    await using ws = await workspace({ ".wst/tasks/detached.ts": detachedTask(marker) });
+    const run = await endOnTerminal(["detached", "--root", ws.dir], {
+      marker,
+      how: "ctrl-c",
+      confine: "off",
+    });
+    assertEquals(run.status, { code: 130, signal: undefined }, run.output);
+    assertEquals(run.left, [], "the detached child is still running");
+  },
+);
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
+Deno.test("a step whose child dies of a signal exits 128 + its number, not 0 (dax reported a success)", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/killed.ts": `import { defineTask } from "@wst/wst";
+export default defineTask({
+  name: "killed",
+  description: "Runs a shell that kills itself",
+  permissions: { run: ["sh"] },
+  async run(ctx) {
+    const term = await ctx.$\`sh -c 'kill -TERM $$'\`.noThrow();
+    const kill = await ctx.$\`sh -c 'kill -KILL $$'\`.noThrow();
+    return [term.code, kill.code];
+  },
+});
+`,
+  });
+  const run = await wst(["killed", "--root", ws.dir, "--json"]);
+  assertEquals([run.code, JSON.parse(run.stdout)], [0, [143, 137]], run.stderr);
+});

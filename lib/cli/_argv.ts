@@ -22,6 +22,12 @@ export interface Invocation {
   readonly verbose: boolean;
   /** `--trust`: local tasks run without the user's approval, and nothing is recorded (CI). */
   readonly trust: boolean;
+  /**
+   * `--watch` (taken off `rest`): given before the command it is wst's; after it, it is the
+   * task's when the task has an argument named `watch`, else wst's (decided where the task is
+   * known: `runApp`).
+   */
+  readonly watch?: "before" | "after" | undefined;
   /** `-h`, `--help` or `--help-all` somewhere before `--`. */
   readonly help: boolean;
   /**
@@ -82,6 +88,7 @@ export function parseArgv(
   let verbose = false;
   let trust = false;
   let help = false;
+  let watch: "before" | "after" | undefined;
   let error: string | undefined;
   const runner: { -readonly [K in keyof RunnerFlags]: RunnerFlags[K] } = {};
   for (let i = 0; i < argv.length; i++) {
@@ -113,6 +120,8 @@ export function parseArgv(
       if (value === undefined || value === "") {
         error ??= "--confine needs a mode: --confine auto|require|off";
       } else confine = value;
+    } else if (arg === "--watch") {
+      watch ??= command === undefined ? "before" : "after";
     } else if (SWITCHES.has(arg)) {
       if (arg === "--json") json = true;
       else if (arg === "--trust") trust = true;
@@ -140,6 +149,7 @@ export function parseArgv(
     verbose,
     trust,
     help,
+    ...(watch === undefined ? {} : { watch }),
     base,
     ...(error === undefined ? {} : { error }),
     ...(Object.keys(runner).length === 0 ? {} : { runner }),

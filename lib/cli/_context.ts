@@ -29,6 +29,8 @@ export interface RunContext {
   readonly signal: AbortSignal;
   /** `--trust` or `WST_TRUST=1`: local tasks run without the user's approval (nothing recorded). */
   readonly trusted?: boolean | undefined;
+  /** `--watch`: run the task again whenever its sources change (lib/watch). */
+  watch?: boolean | undefined;
   /** Set by a command to its exit code. */
   exit: number;
   /** The runner flags given before the task's name (`--jobs`, `--fail-fast`, `--dry-run`, `--force`). */

@@ -13,7 +13,10 @@ import type { Invocation } from "./_argv.ts";
  * @returns The task, or undefined.
  */
 export function directEntry(invocation: Invocation): RegistryEntry | undefined {
-  if (invocation.rest.length > 0 || invocation.help) return undefined;
+  // `--watch` after the name may be the task's own argument: the parser decides (runApp).
+  if (invocation.rest.length > 0 || invocation.help || invocation.watch === "after") {
+    return undefined;
+  }
   const entry = builtinTasks().find((task) => task.name === invocation.command);
   return entry === undefined || hasPositional(entry) ? undefined : entry;
 }

@@ -68,6 +68,7 @@ export function openInvocation(
     signal: options.signal ?? new AbortController().signal,
     chdirToRoot: options.chdirToRoot,
     trusted: invocation.trust || /^(?:1|true)$/i.test(Deno.env.get("WST_TRUST") ?? ""),
+    watch: invocation.watch !== undefined,
     exit: ExitCode.Success,
     annotations: [],
     runner: invocation.runner,

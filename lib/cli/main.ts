@@ -87,6 +87,23 @@ export async function runApp(invocation: Invocation, context: RunContext): Promi
   const app = buildApp(ctx.registry.tasks);
   const argv = commandArgv(invocation);
   const command = invocation.command;
+  // `--watch` after a task's name is the task's own when it has an argument of that name.
+  const entry = registry.tasks.find((t) => t.name === command);
+  if (invocation.watch !== undefined && command !== undefined && RESERVED_NAMES.has(command)) {
+    return reportError(
+      ctx,
+      new UsageError(
+        `--watch runs a task again when its sources change: it does not apply to ${
+          JSON.stringify(command)
+        }`,
+      ),
+    );
+  }
+  const properties = (entry?.argsSchema.properties ?? {}) as Record<string, unknown>;
+  if (invocation.watch === "after" && "watch" in properties) {
+    argv.splice(1, 0, "--watch");
+    ctx.watch = false;
+  }
   if (
     invocation.help || command === undefined ||
     (command !== "__complete" && !isKnown(registry.tasks, command))

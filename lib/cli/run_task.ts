@@ -1,5 +1,6 @@
 import {
   ExitCode,
+  InterruptedError,
   SubtaskFailedError,
   TaskDefinitionError,
   UsageError,
@@ -30,7 +31,7 @@ import type { Permissions } from "../task/permissions.ts";
 import { describeScope } from "../task/scope.ts";
 import { qualifyTaskName } from "../task/names.ts";
 import { printResult, type RunContext } from "./_context.ts";
-import { escapeControls, prefixed } from "./_invocation.ts";
+import { escapeControls, prefixed, reportError } from "./_invocation.ts";
 import type { RunnerFlags } from "./_argv.ts";
 
 /**
@@ -58,6 +59,23 @@ export async function runTaskCommand(
     ctx.process.stdout.write(markers.start);
     markers.stdout = true;
   }
+  if (ctx.watch === true) {
+    if (ctx.json) {
+      throw new UsageError("--watch cannot be used with --json: a watch prints one result per run");
+    }
+    await watchTask(ctx, entry, args, runner);
+    return;
+  }
+  await runOnce(ctx, entry, args, runner);
+}
+
+/** One run of a task: with its deps and up-to-date check when it has them. */
+async function runOnce(
+  ctx: RunContext & { readonly registry?: Registry },
+  entry: RegistryEntry,
+  args: Record<string, unknown>,
+  runner: RunnerFlags,
+): Promise<void> {
   if ((entry.deps?.length ?? 0) > 0 || (entry.sources?.length ?? 0) > 0 || runner.dryRun) {
     // A graph (deps), an up-to-date check (sources) or a plan to print: loaded only then.
     const confine = confineMode(ctx.confine);
@@ -73,6 +91,44 @@ export async function runTaskCommand(
     return;
   }
   await runTask(ctx, entry, args);
+}
+
+/**
+ * `--watch`: runs the task, then again whenever its sources change (lib/watch),
+ * each run's errors reported without ending the watch; Ctrl-C ends it (exit 130).
+ */
+async function watchTask(
+  ctx: RunContext & { readonly registry?: Registry },
+  entry: RegistryEntry,
+  args: Record<string, unknown>,
+  runner: RunnerFlags,
+): Promise<void> {
+  const { watchRuns } = await import("../watch/mod.ts");
+  // A namespaced task watches its own folder, its `sources` (else everything there) but its `outputs`.
+  const root = taskRoot(ctx.root, entry);
+  // A local task's own module is watched too: editing the task reruns it.
+  const module = entry.source === "local"
+    ? relativeTo(root, resolvePath(ctx.root, entry.file))
+    : "";
+  await watchRuns({
+    root,
+    also: module === "" || module.startsWith("/") ? [] : [module],
+    sources: entry.sources,
+    outputs: entry.outputs,
+    signal: ctx.signal,
+    reporter: ctx.reporter,
+    task: entry.name,
+    run: async (signal) => {
+      try {
+        await runOnce({ ...ctx, signal }, entry, args, runner);
+      } catch (err) {
+        // Aborted for a rerun: the watch says so itself.
+        if (signal.aborted && !ctx.signal.aborted) return;
+        if (!ctx.signal.aborted) reportError(ctx, err);
+      }
+    },
+  });
+  throw new InterruptedError(`Stopped watching task ${JSON.stringify(entry.name)}`);
 }
 
 async function runTask(

@@ -10,7 +10,11 @@ export type { WireError };
 
 export type HostMessage =
   /** The first message, on the worker's own channel: carries the port of the protocol. */
-  | { type: "init" }
+  | {
+    type: "init";
+    /** The run's abort flag (one Int32, 1 once the host aborts): `_abort_gate.ts`. */
+    aborted?: SharedArrayBuffer;
+  }
   | { type: "describe" }
   | { type: "permissions"; args: Record<string, unknown> }
   | {

@@ -11,6 +11,7 @@ import {
 import type { ScriptOptions, ScriptResult } from "../task/context.ts";
 import { resolvePath, SEP } from "../_path.ts";
 import { Command } from "./_child_guard.ts";
+import { beforeStep } from "./_abort_gate.ts";
 
 /** The shell every script runs with. */
 export const SCRIPT_SHELL = "bash";
@@ -85,9 +86,8 @@ export async function runScript(
       }`,
     );
   }
-  if (run.signal.aborted) {
-    throw new InterruptedError(`Task ${JSON.stringify(run.task)} was interrupted`);
-  }
+  // No step starts once the run is aborting, a Ctrl-C that has not reached the worker yet included.
+  beforeStep(run.signal);
   const env: Record<string, string> = { ...run.env };
   for (const [name, value] of Object.entries(options.env ?? {})) env[name] = String(value);
   let child: Deno.ChildProcess;
@@ -122,6 +122,9 @@ export async function runScript(
     if (run.signal.aborted) {
       throw new InterruptedError(`Task ${JSON.stringify(run.task)} was interrupted`);
     }
+    // Killed by the terminal's Ctrl-C (or a SIGTERM) before wst's abort reached this worker:
+    // an interruption once it does, never a failure a caller could ignore.
+    if (status.signal === "SIGINT" || status.signal === "SIGTERM") beforeStep(run.signal);
     const code = status.signal === null ? status.code : 128 + signalNumber(status.signal);
     if (code !== 0 && options.ignoreError !== true) {
       throw new ScriptFailedError({ task: run.task, line: firstLine(source), code });

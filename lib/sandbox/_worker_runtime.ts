@@ -21,6 +21,7 @@ import { table } from "../reporter/table.ts";
 import { constantWorld, INSPECT_PREFIX } from "./_constant_world.ts";
 import { runScript } from "./_script.ts";
 import { guardChildren } from "./_child_guard.ts";
+import { beforeStep, listenForSignals, takeAbortFlag, watchChildren } from "./_abort_gate.ts";
 
 // A worker parses each schema a few times at most: zod's compiled fast path
 // (`new Function` per object schema) costs more to build than it saves (~3 ms).
@@ -52,6 +53,7 @@ scope.onmessage = (event: MessageEvent<HostMessage>) => {
   const port = event.ports[0];
   if (send !== undefined || event.data?.type !== "init" || port === undefined) return;
   send = port.postMessage.bind(port);
+  takeAbortFlag(event.data.aborted);
   port.onmessage = (message: MessageEvent<HostMessage>) => onHostMessage(message);
   scope.onmessage = null;
   for (const message of queued.splice(0)) send(message);
@@ -281,6 +283,7 @@ async function run(
     path: message.shellEnv.PATH ?? "",
     dotenv: message.dotenv,
   });
+  listenForSignals();
   const $ = message.hasBinaries
     ? await createShell(message.root, message.shellEnv, signal)
     : noShell(task.name, message.scope);
@@ -304,6 +307,7 @@ async function run(
         output: (stream, text) => post({ type: "output", stream, text }),
       }, options),
     runTask: (name, options = {}) => {
+      beforeStep(signal);
       if (!message.tasks.includes(name)) {
         throw new SandboxDeniedError({
           task: task.name,
@@ -362,8 +366,15 @@ function settleSubtask(message: Extract<HostMessage, { type: "task-result" }>): 
 }
 
 async function createShell(root: string, env: Record<string, string>, signal: AbortSignal) {
-  const { build$, CommandBuilder } = await import("dax");
-  const builder = new CommandBuilder().clearEnv().env(env).cwd(root).signal(signal);
+  const [{ build$, CommandBuilder }, { ChildProcess }] = await Promise.all([
+    import("dax"),
+    // dax spawns with node:child_process (loaded with it): a child's death by a signal is seen here.
+    import("node:child_process"),
+  ]);
+  watchChildren(ChildProcess as unknown as Parameters<typeof watchChildren>[0]);
+  // No step starts once the run is aborting (`_abort_gate.ts`), awaited or spawned.
+  const builder = new CommandBuilder().clearEnv().env(env).cwd(root).signal(signal)
+    .beforeCommandSync(() => beforeStep(signal));
   return build$({ commandBuilder: builder });
 }
 

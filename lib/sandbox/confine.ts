@@ -16,6 +16,7 @@ import { linePrefixer } from "../reporter/prefix.ts";
 import { BUNDLE_CACHE, type BundleCacheOptions, bundleUrl } from "../registry/_bundle_cache.ts";
 import { runnerCodeCache } from "./_runner_cache.ts";
 import { denoCacheDir } from "../registry/_npm_cache.ts";
+import { confinedRunners } from "./process_tree.ts";
 
 /** How a run is confined: `auto` (where bubblewrap works), `require` (or exit 3), `off`. */
 export type ConfineMode = "auto" | "require" | "off";
@@ -628,6 +629,8 @@ export function confinedChannel(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  confinedRunners.add(child.pid);
+  child.status.finally(() => confinedRunners.delete(child.pid));
   // bwrap's own errors come before the runner connects: held back until then, they are the reason.
   const [stderrNow, stderrLater] = child.stderr.tee();
   const early = earlyText(stderrNow);

@@ -10,6 +10,7 @@ import { resolvePermissions } from "./worker_permissions.ts";
 import { listModuleFiles } from "./_module_files.ts";
 import { subtaskRoot } from "./_subtask_root.ts";
 import { linkedOutOfRoot } from "./_scope_links.ts";
+import { abortFlag } from "./_abort_gate.ts";
 import { INSPECT_PREFIX } from "./_constant_world.ts";
 import { confinedChannel, type ConfineMode, findBwrap, type TaskChannel } from "./confine.ts";
 import type { ModuleDeps } from "../registry/_module_deps.ts";
@@ -412,6 +413,8 @@ async function startSubtask(
 ): Promise<SandboxResult> {
   const refuse = (operation: string) =>
     new SandboxDeniedError({ task: parent.name, operation, scope });
+  // No step starts once the run is aborting.
+  if (options.signal?.aborted) throw interrupted(request.name);
   if (!(options.permissions.tasks ?? []).includes(request.name)) {
     throw refuse(`starting task ${JSON.stringify(request.name)}`);
   }
@@ -592,9 +595,14 @@ export function workerChannel(
   const worker = startWorker(task, permissions, inspect);
   // The protocol's own channel: messages task code posts on the worker's are ignored.
   const { port1: port, port2 } = new MessageChannel();
-  worker.postMessage({ type: "init" } satisfies HostMessage, [port2]);
+  const aborted = abortFlag();
+  worker.postMessage({ type: "init", aborted: aborted.shared } satisfies HostMessage, [port2]);
   const channel: TaskChannel = {
-    post: (message) => port.postMessage(message),
+    post: (message) => {
+      // Raised before the message goes: a step that starts meanwhile sees it (`_abort_gate.ts`).
+      if (message.type === "abort") aborted.raise();
+      port.postMessage(message);
+    },
     onmessage: () => {},
     onerror: () => {},
     onmessageerror: () => {},
