@@ -36,6 +36,8 @@ export async function wst(
     WST_TRUST: "1",
     XDG_STATE_HOME: stateHome,
     WST_CACHE_DIR: CACHE_DIR,
+    // Not the one `deno task` sets for the test run: a test's cwd is its user's folder.
+    INIT_CWD: "",
     ...options.env,
   };
   const command = new Deno.Command(Deno.execPath(), {
