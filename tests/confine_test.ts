@@ -298,7 +298,7 @@ Deno.test(
     const warm = async () => {
       const out: Record<string, string> = {};
       for await (const dir of Deno.readDir(caches)) {
-        if (!dir.name.startsWith("validate_config-") || !dir.name.endsWith(".v8")) continue;
+        if (!dir.name.startsWith("validate_config-") || !dir.name.endsWith(".denocache")) continue;
         for await (const file of Deno.readDir(new URL(`${dir.name}/`, caches))) {
           const bytes = await Deno.readFile(new URL(`${dir.name}/${file.name}`, caches));
           const digest = await crypto.subtle.digest("SHA-256", bytes);
