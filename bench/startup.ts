@@ -10,7 +10,7 @@
 // asks for it to start as fast as a built-in, within 2.5x of the floor.
 import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
 import { AI_GATEWAY_YAML, WORKSPACES_YAML } from "../tests/fixtures.ts";
-import { confineSupport } from "../lib/sandbox/confine.ts";
+import { bwrapArgs, confineSupport } from "../lib/sandbox/confine.ts";
 
 const RUNS = Number(Deno.env.get("WST_BENCH_RUNS") ?? 30);
 const WARMUP = 3;
@@ -28,6 +28,34 @@ await Deno.writeTextFile(
     `{ type: "module", deno: { permissions: "none" } });\n` +
     `w.onmessage = () => w.terminate();\n`,
 );
+
+// The least any confined run can cost: one Deno that starts bubblewrap, with the mounts of a task
+// that declares reading one file, around a second Deno running that empty module (two starts, in a
+// row, and no wst code).
+const confinedFloor = `${root}/confined_floor.ts`;
+const bwrap = confineSupport().bwrap;
+if (bwrap !== undefined) {
+  await Deno.mkdir(`${root}/socket`);
+  await Deno.writeTextFile(`${root}/empty.js`, "\n");
+  const args = bwrapArgs({
+    root,
+    permissions: { read: ["empty.js"] },
+    read: [`${root}/empty.js`],
+    write: [],
+    binaries: {},
+    env: { PATH: Deno.env.get("PATH") ?? "" },
+    moduleDirs: [],
+    socketDir: `${root}/socket`,
+  });
+  const command = [bwrap, ...args, "--", Deno.execPath(), "run", "--quiet", `${root}/empty.js`];
+  await Deno.writeTextFile(
+    confinedFloor,
+    `const [bwrap, ...args] = ${JSON.stringify(command)};\n` +
+      `const out = await new Deno.Command(bwrap, { args, clearEnv: true, env: {}, ` +
+      `stdin: "null", stdout: "null", stderr: "null" }).output();\n` +
+      `if (!out.success) Deno.exit(out.code);\n`,
+  );
+}
 
 // A local task that reaches beyond its root (env: HOME), approved in a trust file of the bench's
 // own, against the same task run with --trust: the ratio is what the trust check costs a run.
@@ -73,6 +101,7 @@ if (!approve.success) throw new Error(new TextDecoder().decode(approve.stderr));
 const cases = {
   floor: ["eval", "0"],
   worker: ["run", ...RUNTIME_FLAGS, workerFloor],
+  confinedFloor: ["run", "--allow-all", confinedFloor],
   list: [...wst, "list", "--root", root],
   sandboxed: [...wst, "validate-config", "--root", root, "--confine", "off"],
   confined: [...wst, "validate-config", "--root", root, "--confine", "require"],
@@ -85,7 +114,7 @@ const cases = {
 } as const;
 type Case = keyof typeof cases;
 const confinable = confineSupport().bwrap !== undefined;
-const confinedCases: readonly Case[] = ["confined", "localConfined"];
+const confinedCases: readonly Case[] = ["confinedFloor", "confined", "localConfined"];
 const measured = (Object.keys(cases) as Case[]).filter((c) =>
   confinable || !confinedCases.includes(c)
 );
@@ -106,6 +135,7 @@ async function once(args: readonly string[], cache: string): Promise<number> {
 const samples: Record<Case, number[]> = {
   floor: [],
   worker: [],
+  confinedFloor: [],
   list: [],
   sandboxed: [],
   confined: [],
@@ -137,6 +167,13 @@ const floor = median(samples.floor);
 const rows: Array<[string, number, number | undefined]> = [
   ["deno eval 0 (floor)", floor, undefined],
   ["one empty worker (no target)", median(samples.worker), undefined],
+  ...(confinable
+    ? [["two Deno starts + bwrap (no target)", median(samples.confinedFloor), undefined] as [
+      string,
+      number,
+      undefined,
+    ]]
+    : []),
   ["wst list", median(samples.list), 1.5],
   ["wst validate-config (sandboxed)", median(samples.sandboxed), 2.5],
   ...(confinable
