@@ -31,7 +31,7 @@ export function directEntry(invocation: Invocation): RegistryEntry | undefined {
  * `.wst/tasks/` and gives it no argument, and the task has no positional.
  * The registry comes from its cache when the `.wst/` folder is unchanged (as
  * the parser's would). Such a run loads neither Stricli nor the command tree
- * (~10 ms of a local task's start); anything else (an unknown name, a module
+ * (~15 ms of a local task's start); anything else (an unknown name, a module
  * that does not load, a task with a positional) goes through the parser,
  * which reports it, with the registry loaded here.
  *
