@@ -13,7 +13,7 @@ import { findBinary } from "./worker_permissions.ts";
 import { encodeError } from "../errors/wire.ts";
 import { escapeStream } from "../reporter/escape.ts";
 import { BUNDLE_CACHE, type BundleCacheOptions, bundleUrl } from "../registry/_bundle_cache.ts";
-import { runnerCodeCache } from "./_runner_cache.ts";
+import { localRunnerCodeCache, runnerCodeCache, type Sandboxed } from "./_runner_cache.ts";
 
 /** How a run is confined: `auto` (where bubblewrap works), `require` (or exit 3), `off`. */
 export type ConfineMode = "auto" | "require" | "off";
@@ -394,6 +394,7 @@ const RUNNER_BUNDLE: BundleCacheOptions = {
 function runnerCommand(
   start: Omit<RunnerStart, "unset" | "inProcess">,
   unset: readonly string[],
+  bwrap?: string,
 ): { command: string[]; inProcess?: RunnerStart["inProcess"]; denoDir?: string } {
   const exe = Deno.execPath();
   // Under `deno compile` the executable is wst itself (its permissions built in).
@@ -415,7 +416,23 @@ function runnerCommand(
     net: [`unix:${socket}`],
   });
   if (own === undefined) {
-    return { command: [exe, "run", "--quiet", ...RUNNER_FLAGS, runner, socket] };
+    // wst's side of a local task (the worker runtime, `@wst/wst`, zod) from a warm code cache too;
+    // the repository's module is compiled in the sandbox, never outside it.
+    const denoDir = bwrap === undefined
+      ? undefined
+      : localRunnerCodeCache(runner, CACHED_FLAGS, WST_DIR, warmingSandbox(bwrap));
+    return {
+      command: [
+        exe,
+        "run",
+        "--quiet",
+        ...RUNNER_FLAGS,
+        ...(denoDir === undefined ? [] : CACHED_FLAGS),
+        runner,
+        socket,
+      ],
+      ...(denoDir === undefined ? {} : { denoDir }),
+    };
   }
   // With a code cache (warmed by the host, a private copy per run), eager compilation pays again.
   const denoDir = runnerCodeCache(runner, taskBundle(start), CACHED_FLAGS, WST_DIR);
@@ -431,6 +448,28 @@ function runnerCommand(
     ],
     inProcess: { revoke: own.revoke },
     ...(denoDir === undefined ? {} : { denoDir }),
+  };
+}
+
+/**
+ * The sandbox the local runner's code cache is warmed in: the runner's layout
+ * (the same paths, so the same keys), no permissions declared, the cache
+ * folder bound as the sandbox's Deno cache, no network.
+ */
+function warmingSandbox(bwrap: string): Sandboxed {
+  return (command, denoDir) => {
+    const args = bwrapArgs({
+      root: WST_DIR,
+      permissions: {},
+      read: [],
+      write: [],
+      binaries: {},
+      env: { PATH: Deno.env.get("PATH") ?? "" },
+      moduleDirs: [],
+      socketDir: denoDir, // no socket to connect to: any folder of the host's own
+      denoDir,
+    });
+    return [bwrap, ...args, "--", ...command];
   };
 }
 
@@ -546,7 +585,7 @@ export function confinedChannel(
   unavailable: (reason: string) => TaskChannel,
 ): TaskChannel {
   const unset = RUNNER_ONLY_ENV.filter((name) => !(name in plan.env));
-  const runner = runnerCommand(start, unset);
+  const runner = runnerCommand(start, unset, bwrap);
   const socketDir = Deno.makeTempDirSync({ prefix: "wst-runner-" });
   Deno.chmodSync(socketDir, 0o700);
   const socketPath = `${socketDir}/socket`;
