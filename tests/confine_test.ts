@@ -298,7 +298,7 @@ Deno.test(
     const warm = async () => {
       const out: Record<string, string> = {};
       for await (const dir of Deno.readDir(caches)) {
-        if (!dir.name.startsWith("validate_config-") || !dir.name.endsWith(".v8")) continue;
+        if (!dir.name.startsWith("validate_config-") || !dir.name.endsWith(".denocache")) continue;
         for await (const file of Deno.readDir(new URL(`${dir.name}/`, caches))) {
           const bytes = await Deno.readFile(new URL(`${dir.name}/${file.name}`, caches));
           const digest = await crypto.subtle.digest("SHA-256", bytes);
@@ -309,6 +309,47 @@ Deno.test(
     };
     const before = await warm();
     assert(Object.keys(before).length > 0, "no warm code cache for validate-config");
+    const second = await run();
+    assertEquals(second.code, 0, second.stderr);
+    assertEquals(await warm(), before);
+    const left = [];
+    for await (const entry of Deno.readDir(tmp)) left.push(entry.name);
+    assertEquals(left, []);
+  },
+);
+
+Deno.test(
+  `confine: a local task's runner gets wst's side warm, never the repository's module, no copy behind${skipped}`,
+  { ignore },
+  async () => {
+    await using ws = await setup({
+      ".wst/tasks/warm_probe.ts": task("warm-probe", "{}", `    return "ran";`),
+    });
+    const tmp = `${ws.dir}/tmp`;
+    await Deno.mkdir(tmp);
+    const run = () => confined(["warm-probe", "--root", ws.root], { TMPDIR: tmp });
+    const first = await run();
+    assertEquals(first.code, 0, first.stderr);
+    assertEquals(JSON.parse(first.stdout), "ran");
+    // The host warmed it in a sandbox of its own; each run binds a private copy of it.
+    const caches = new URL("../lib/registry/_bundles/", import.meta.url);
+    const warm = async () => {
+      const out: Record<string, string> = {};
+      for await (const dir of Deno.readDir(caches)) {
+        if (!dir.name.startsWith("_local_runner-") || !dir.name.endsWith(".denocache")) continue;
+        for await (const file of Deno.readDir(new URL(`${dir.name}/`, caches))) {
+          const bytes = await Deno.readFile(new URL(`${dir.name}/${file.name}`, caches));
+          // The repository's module is compiled in the sandbox only, never into the warm cache.
+          const text = new TextDecoder("latin1").decode(bytes);
+          assert(!text.includes("warm_probe.ts"), `${dir.name}/${file.name} names the task module`);
+          const digest = await crypto.subtle.digest("SHA-256", bytes);
+          out[`${dir.name}/${file.name}`] = btoa(String.fromCharCode(...new Uint8Array(digest)));
+        }
+      }
+      return out;
+    };
+    const before = await warm();
+    assert(Object.keys(before).length > 0, "no warm cache for a local task's runner");
     const second = await run();
     assertEquals(second.code, 0, second.stderr);
     assertEquals(await warm(), before);

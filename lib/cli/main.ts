@@ -17,6 +17,7 @@ import {
   type CacheMode,
   knownPermissions,
   loadRegistry,
+  type Registry,
   type RegistryEntry,
   taskRoot,
 } from "../registry/mod.ts";
@@ -65,11 +66,16 @@ const STRICLI_USAGE_CODES = new Set([-4, -5]);
  *
  * @param invocation The scanned command line.
  * @param context The run's context, whose stderr is captured for `--json` usage errors.
+ * @param loaded The registry, when the caller loaded it already (`directLocalEntry`).
  * @returns The process exit code (see `ExitCode`).
  */
-export async function runApp(invocation: Invocation, context: RunContext): Promise<number> {
+export async function runApp(
+  invocation: Invocation,
+  context: RunContext,
+  loaded?: Registry,
+): Promise<number> {
   const json = invocation.json;
-  const registry = await loadRegistry(context.root, {
+  const registry = loaded ?? await loadRegistry(context.root, {
     signal: context.signal,
     cache: cacheMode(invocation),
   });

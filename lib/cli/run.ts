@@ -1,7 +1,7 @@
 // The one run path of the CLI: a scanned command line in, an exit code out.
 import { type Invocation, parseArgv } from "./_argv.ts";
 import { type MainOptions, openInvocation, reportError } from "./_invocation.ts";
-import { directEntry } from "./_direct.ts";
+import { directEntry, directLocalEntry } from "./_direct.ts";
 import type { RunContext } from "./_context.ts";
 import { inGithubActions, stopCommands, stopCommandsToken } from "../ci/github.ts";
 
@@ -19,9 +19,9 @@ export function main(argv: readonly string[], options: MainOptions = {}): Promis
 }
 
 /**
- * Runs a scanned command line. A built-in task given nothing but global
- * flags runs at once (see `directEntry`); everything else goes through the
- * full command tree (`runApp`), loaded only then.
+ * Runs a scanned command line. A task given nothing but global flags runs at
+ * once (see `directEntry`, `directLocalEntry`); everything else goes through
+ * the full command tree (`runApp`), loaded only then.
  *
  * @param invocation The scanned command line.
  * @param options Where output goes and an abort signal.
@@ -43,8 +43,18 @@ export async function runInvocation(
       await runTaskCommand(ctx, entry, { flags: {}, positionals: {} });
       return ctx.exit;
     }
+    const local = await directLocalEntry(invocation, ctx.root, ctx.signal);
+    if (local.entry !== undefined) {
+      const { runTaskCommand } = await import("./run_task.ts");
+      // Its deps are looked up in the registry it came from.
+      await runTaskCommand({ ...ctx, registry: local.registry! }, local.entry, {
+        flags: {},
+        positionals: {},
+      });
+      return ctx.exit;
+    }
     const { runApp } = await import("./main.ts");
-    return await runApp(invocation, ctx);
+    return await runApp(invocation, ctx, local.registry);
   } catch (err) {
     return reportError(ctx, err);
   } finally {

@@ -77,13 +77,21 @@ export async function serveRunner(socket: string): Promise<never> {
 }
 
 /**
- * Loads a built-in task's bundle and exits: run by the host outside the
- * sandbox to fill the runner's code cache (`_runner_cache.ts`).
+ * Loads modules and exits: run by the host outside the sandbox to fill the
+ * runner's code cache (`_runner_cache.ts`), with a built-in task's bundle, or
+ * with wst's side of a local task (the worker runtime, `@wst/wst`, `zod`).
  *
- * @param bundle The bundle's path.
+ * @param modules Absolute paths, `file:` URLs or specifiers of wst's import map.
  */
-export async function warmRunner(bundle: string): Promise<never> {
-  await import(new URL(`file://${bundle}`).href);
+export async function warmRunner(modules: readonly string[]): Promise<never> {
+  for (const module of modules) {
+    try {
+      await import(module.startsWith("/") ? new URL(`file://${module}`).href : module);
+    } catch {
+      // Best effort (a package missing from Deno's cache): what loaded is cached all the same, and
+      // a warming that failed would be tried again on every run.
+    }
+  }
   exit(0);
 }
 

@@ -9,12 +9,31 @@
 // warm one, so no task can leave compiled code for a later run.
 import { BUNDLE_CACHE } from "../registry/_bundle_cache.ts";
 
-/** The files of Deno's code cache (SQLite in WAL mode; the index is rebuilt). */
-const CACHE_FILES = ["v8_code_cache_v2", "v8_code_cache_v2-wal"];
+/**
+ * The files kept of the warm Deno cache (SQLite in WAL mode; the index is
+ * rebuilt): V8's code cache, and Deno's analysis of each module's imports
+ * (`dep_analysis_cache_v2`) and module kind (`node_analysis_cache_v2`). Without
+ * the last two, each run parses the task's bundle again to find its imports
+ * (measured: ~29 ms of CPU of a confined `validate-config`, half the runner's).
+ */
+const CACHE_FILES = [
+  "v8_code_cache_v2",
+  "v8_code_cache_v2-wal",
+  "dep_analysis_cache_v2",
+  "dep_analysis_cache_v2-wal",
+  "node_analysis_cache_v2",
+  "node_analysis_cache_v2-wal",
+];
+
+/** The warm cache's suffix: a new one when what it holds changes (`.v8`, before, held the code cache only: it is removed). */
+const CACHE_VERSION = "denocache";
 
 const filePath = (url: URL | string) => decodeURIComponent(new URL(url).pathname);
 
 const stem = (path: string) => path.slice(path.lastIndexOf("/") + 1).replace(/\.js$/, "");
+
+/** A bundle's stem without its hash: `validate_config-0123abcd.js` → `validate_config`. */
+const stemName = (path: string) => stem(path).replace(/-[0-9a-f]+$/, "");
 
 /**
  * A private copy of the warm code cache for a runner bundle and a task
@@ -33,9 +52,71 @@ export function runnerCodeCache(
   flags: readonly string[],
   wstDir: string,
 ): string | undefined {
-  const dir = `${filePath(BUNDLE_CACHE.cacheDir)}${stem(task)}+${stem(runner)}.v8`;
+  const dir = `${filePath(BUNDLE_CACHE.cacheDir)}${stem(task)}+${stem(runner)}.${CACHE_VERSION}`;
+  return privateCopy(dir, () => warm(dir, runner, [task], flags, wstDir, `${stemName(task)}-`));
+}
+
+/**
+ * A private copy of the warm cache of a runner that runs a local task in a
+ * worker: the runner bundle and wst's side of a local task (the worker
+ * runtime, `@wst/wst` and the `zod` it maps), loaded by the host in a sandbox
+ * of the runner's own layout (wst's code only: never the repository's module,
+ * which each run compiles anew). Keyed by the runner bundle and the size and modification
+ * time of the two entries the runner bundle does not cover; a stale entry of
+ * the cache is only slower (Deno checks each module's source hash), never wrong.
+ *
+ * @param runner The runner bundle's path.
+ * @param flags The runner's V8 flags.
+ * @param wstDir wst's folder, the runner's working folder (its `deno.json`).
+ * @param sandboxed Turns the warming command into one that runs in a sandbox laid out as the
+ *   runner's (its Deno cache the given folder): zod's modules are files of the Deno cache's
+ *   `npm/`, and V8 keys its code cache by their paths, which are the sandbox's.
+ * @returns A new folder holding the copy, for the caller to bind and remove.
+ */
+export function localRunnerCodeCache(
+  runner: string,
+  flags: readonly string[],
+  wstDir: string,
+  sandboxed: Sandboxed,
+): string | undefined {
+  const entries = [`${wstDir}/lib/sandbox/_worker_runtime.ts`, `${wstDir}/mod.ts`];
+  let key = 0;
+  for (const entry of entries) {
+    const info = lstatOrUndefined(entry);
+    if (info === undefined) return undefined;
+    key = hashOf(`${key}:${entry}:${info.size}:${info.mtime?.getTime() ?? 0}`);
+  }
+  const prefix = `${LOCAL_STEM}-`;
+  const dir = `${filePath(BUNDLE_CACHE.cacheDir)}${prefix}${key.toString(16).padStart(8, "0")}+${
+    stem(runner)
+  }.${CACHE_VERSION}`;
+  const targets = [...entries.map((path) => `file://${path}`), "zod"];
+  return privateCopy(dir, () => warm(dir, runner, targets, flags, wstDir, prefix, sandboxed));
+}
+
+/**
+ * Wraps a Deno command (`[deno, …args]`) to run in a sandbox whose Deno cache
+ * is `denoDir`; its environment is the sandbox's.
+ */
+export type Sandboxed = (command: readonly string[], denoDir: string) => readonly string[];
+
+/** The file stem of the local runner's warm caches. */
+const LOCAL_STEM = "_local_runner";
+
+/** FNV-1a: a short key for a few stats (not a content hash). */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** Warms `dir` first when it holds no cache, then copies it into a new private folder. */
+function privateCopy(dir: string, warmIt: () => void): string | undefined {
   try {
-    if (!exists(`${dir}/${CACHE_FILES[0]}`)) warm(dir, runner, task, flags, wstDir);
+    if (!exists(`${dir}/${CACHE_FILES[0]}`)) warmIt();
     const copy = Deno.makeTempDirSync({ prefix: "wst-runner-deno-" });
     for (const file of CACHE_FILES) {
       if (exists(`${dir}/${file}`)) Deno.copyFileSync(`${dir}/${file}`, `${copy}/${file}`);
@@ -46,33 +127,51 @@ export function runnerCodeCache(
   }
 }
 
-function exists(path: string): boolean {
+function lstatOrUndefined(path: string): Deno.FileInfo | undefined {
   try {
-    Deno.lstatSync(path);
-    return true;
+    return Deno.lstatSync(path);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
+function exists(path: string): boolean {
+  return lstatOrUndefined(path) !== undefined;
+}
+
 /**
- * Loads both bundles in a Deno whose cache is a new folder, then renames it
- * into place (another process warming the same pair at once wins or loses
- * the rename; both results are the same). Older caches of the task go.
+ * Loads the runner bundle and the modules it is warmed for in a Deno whose
+ * cache is a new folder, then renames it into place (another process warming
+ * the same at once wins or loses the rename; both results are the same).
+ * Older caches whose names start with `prefix` go.
  */
 function warm(
   dir: string,
   runner: string,
-  task: string,
+  targets: readonly string[],
   flags: readonly string[],
   wstDir: string,
+  prefix: string,
+  sandboxed?: Sandboxed,
 ) {
   const folder = dir.slice(0, dir.lastIndexOf("/"));
   const tmp = `${dir}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`;
   Deno.mkdirSync(tmp);
   try {
-    const out = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--quiet", "--allow-read", "--no-prompt", ...flags, runner, "--warm", task],
+    const deno = [
+      Deno.execPath(),
+      "run",
+      "--quiet",
+      "--allow-read",
+      "--no-prompt",
+      ...flags,
+      runner,
+      "--warm",
+      ...targets,
+    ];
+    const [command, ...args] = sandboxed === undefined ? deno : sandboxed(deno, tmp);
+    const out = new Deno.Command(command!, {
+      args,
       cwd: wstDir,
       clearEnv: true,
       env: { DENO_DIR: tmp, PATH: Deno.env.get("PATH") ?? "" },
@@ -91,10 +190,11 @@ function warm(
     } catch {
       // Warmed by another process meanwhile.
     }
-    const prefix = `${stem(task).replace(/-[0-9a-f]+$/, "")}-`;
     for (const entry of Deno.readDirSync(folder)) {
       const name = entry.name;
-      if (name.startsWith(prefix) && name.endsWith(".v8") && `${folder}/${name}` !== dir) {
+      if (
+        name.startsWith(prefix) && /\.(?:v8|denocache)$/.test(name) && `${folder}/${name}` !== dir
+      ) {
         Deno.removeSync(`${folder}/${name}`, { recursive: true });
       }
     }

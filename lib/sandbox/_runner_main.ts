@@ -7,11 +7,12 @@ import { serveRunner, warmRunner } from "./_runner.ts";
 
 /**
  * Serves the run on the socket given as the process's first argument; with
- * `--warm <bundle>`, loads a built-in task's bundle and exits (the host fills
- * the runner's code cache so, outside the sandbox: `_runner_cache.ts`).
+ * `--warm <module>…`, loads a built-in task's bundle (or wst's side of a
+ * local task) and exits: the host fills the runner's warm cache so
+ * (`_runner_cache.ts`).
  */
 export function serve(): void {
-  if (Deno.args[0] === "--warm") void warmRunner(Deno.args[1] ?? "");
+  if (Deno.args[0] === "--warm") void warmRunner(Deno.args.slice(1));
   else void serveRunner(Deno.args[0] ?? "");
 }
 

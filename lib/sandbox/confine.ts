@@ -14,7 +14,7 @@ import { encodeError } from "../errors/wire.ts";
 import { escapeStream } from "../reporter/escape.ts";
 import { linePrefixer } from "../reporter/prefix.ts";
 import { BUNDLE_CACHE, type BundleCacheOptions, bundleUrl } from "../registry/_bundle_cache.ts";
-import { runnerCodeCache } from "./_runner_cache.ts";
+import { localRunnerCodeCache, runnerCodeCache, type Sandboxed } from "./_runner_cache.ts";
 import { denoCacheDir } from "../registry/_npm_cache.ts";
 import { confinedRunners } from "./process_tree.ts";
 
@@ -422,7 +422,7 @@ const RUNNER_BUNDLE: BundleCacheOptions = {
 function runnerCommand(
   start: Omit<RunnerStart, "unset" | "inProcess">,
   unset: readonly string[],
-  options: { socket: string; config?: string | undefined },
+  options: { socket: string; config?: string | undefined; bwrap?: string | undefined },
 ): { command: string[]; inProcess?: RunnerStart["inProcess"]; denoDir?: string } {
   const exe = Deno.execPath();
   const socket = options.socket;
@@ -464,7 +464,23 @@ function runnerCommand(
     net: [`unix:${socket}`],
   });
   if (own === undefined) {
-    return { command: [exe, "run", "--quiet", ...RUNNER_FLAGS, runner, socket] };
+    // wst's side of a local task (the worker runtime, `@wst/wst`, zod) from a warm code cache too;
+    // the repository's module is compiled in the sandbox, never outside it.
+    const denoDir = options.bwrap === undefined
+      ? undefined
+      : localRunnerCodeCache(runner, CACHED_FLAGS, WST_DIR, warmingSandbox(options.bwrap));
+    return {
+      command: [
+        exe,
+        "run",
+        "--quiet",
+        ...RUNNER_FLAGS,
+        ...(denoDir === undefined ? [] : CACHED_FLAGS),
+        runner,
+        socket,
+      ],
+      ...(denoDir === undefined ? {} : { denoDir }),
+    };
   }
   // With a code cache (warmed by the host, a private copy per run), eager compilation pays again.
   const denoDir = runnerCodeCache(runner, taskBundle(start), CACHED_FLAGS, WST_DIR);
@@ -488,6 +504,28 @@ export function isCompiled(): boolean {
   const exe = Deno.execPath();
   return Deno.mainModule.includes("/deno-compile-") ||
     !/^deno(?:\.exe)?$/.test(exe.slice(exe.lastIndexOf(SEP) + 1));
+}
+
+/**
+ * The sandbox the local runner's code cache is warmed in: the runner's layout
+ * (the same paths, so the same keys), no permissions declared, the cache
+ * folder bound as the sandbox's Deno cache, no network.
+ */
+function warmingSandbox(bwrap: string): Sandboxed {
+  return (command, denoDir) => {
+    const args = bwrapArgs({
+      root: WST_DIR,
+      permissions: {},
+      read: [],
+      write: [],
+      binaries: {},
+      env: { PATH: Deno.env.get("PATH") ?? "" },
+      moduleDirs: [],
+      socketDir: denoDir, // no socket to connect to: any folder of the host's own
+      denoDir,
+    });
+    return [bwrap, ...args, "--", ...command];
+  };
 }
 
 /** What the runner needs first: its task, the worker's permissions, the root. */
@@ -617,6 +655,7 @@ export function confinedChannel(
   const runner = runnerCommand(start, unset, {
     socket: bwrap === undefined ? socketPath : `${SOCKET_DIR}/socket`,
     config: plan.config,
+    bwrap,
   });
   const listener = Deno.listen({ transport: "unix", path: socketPath });
   const child = new Deno.Command(bwrap ?? runner.command[0]!, {
