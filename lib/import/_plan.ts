@@ -1,0 +1,109 @@
+// What an importer makes of a Taskfile or a justfile before anything is
+// written: one plan per task module, in a form the renderer turns into
+// TypeScript. No zod here; the plans are plain data (printed by --dry-run --json).
+
+/** Something the importer could not convert, where it is, and why. */
+export interface ImportTodo {
+  /** `file:line` in the source file (relative to the import's root). */
+  readonly at: string;
+  readonly message: string;
+}
+
+/** Where a value comes from at run time. */
+export type ValueSource =
+  | { readonly literal: string }
+  | { readonly arg: string }
+  | { readonly special: "root" | "task" | "rootDir" | "userDir" };
+
+/** One flag of a generated task (a zod string or boolean argument). */
+export interface ArgPlan {
+  /** The argument's name (camelCase: `dockerImage`, flag `--docker-image`). */
+  readonly name: string;
+  /** The variable or parameter it comes from (`DOCKER_IMAGE`). */
+  readonly from: string;
+  /** The default value; undefined for a required flag. */
+  readonly default?: string;
+  readonly description: string;
+}
+
+/** One step of a generated task's `run`. */
+export type StepPlan =
+  | {
+    readonly kind: "script";
+    /** The script as written in the source, templates replaced by env references. */
+    readonly source: string;
+    /** The source file and line of the command. */
+    readonly at: string;
+    /** Working folder relative to the task's root. */
+    readonly cwd?: string;
+    /** Env vars given to the script, by name. */
+    readonly env: Readonly<Record<string, ValueSource>>;
+    /** Pass `ctx.argv` as the script's positional parameters (`"$@"`). */
+    readonly argv: boolean;
+    readonly ignoreError: boolean;
+    /** Log the command before running it (go-task and just echo commands unless silent). */
+    readonly echo: boolean;
+    /** A shebang recipe's interpreter line: the script is run by that program instead of bash. */
+    readonly interpreter?: readonly string[];
+  }
+  | {
+    readonly kind: "task";
+    readonly name: string;
+    readonly at: string;
+    readonly args: Readonly<Record<string, ValueSource>>;
+    readonly ignoreError: boolean;
+  }
+  | {
+    /** A precondition: the script must exit 0, else the task fails with the message. */
+    readonly kind: "check";
+    readonly source: string;
+    readonly at: string;
+    readonly message: string;
+    readonly env: Readonly<Record<string, ValueSource>>;
+  };
+
+/** One generated task module. */
+export interface TaskPlan {
+  /** The task's name, verbatim (`test:changed:unit`). */
+  readonly name: string;
+  /** The folder whose `.wst/tasks/` holds it, relative to the import root ("" for the root). */
+  readonly dir: string;
+  /** The module's path relative to the import root. */
+  file: string;
+  /** `file:line` of the task in the source. */
+  readonly at: string;
+  readonly description: string;
+  readonly args: readonly ArgPlan[];
+  readonly deps: readonly string[];
+  readonly sources: readonly string[];
+  readonly outputs: readonly string[];
+  readonly dotenv: readonly string[];
+  readonly steps: readonly StepPlan[];
+  readonly permissions: PermissionPlan;
+  readonly todos: readonly ImportTodo[];
+  /** Notes for review that are not failures to convert (inferred permissions, run: once…). */
+  readonly notes: readonly string[];
+}
+
+/** The permissions a generated task declares. */
+export interface PermissionPlan {
+  readonly read: readonly string[];
+  readonly write: readonly string[];
+  readonly run: readonly string[];
+  readonly env: readonly string[];
+  readonly net: readonly string[];
+  readonly tasks: readonly string[];
+}
+
+/** Everything an import would write. */
+export interface ImportPlan {
+  /** `taskfile` or `justfile`. */
+  readonly kind: string;
+  /** The source file, relative to the import root. */
+  readonly source: string;
+  readonly tasks: TaskPlan[];
+  /** Namespace aliases for the root's `.wst/config.json` (alias → folder). */
+  readonly namespaces: Readonly<Record<string, string>>;
+  /** Problems that are not any one task's (an include that cannot be followed). */
+  readonly todos: ImportTodo[];
+}

@@ -1,0 +1,547 @@
+// go-task Taskfile (v3) → task plans. Parsed with `yaml` for line numbers;
+// every key is either converted or reported with its `file:line`.
+import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
+import { ConfigError } from "../errors/mod.ts";
+import { resolvePath } from "../_path.ts";
+import type {
+  ArgPlan,
+  ImportPlan,
+  ImportTodo,
+  StepPlan,
+  TaskPlan,
+  ValueSource,
+} from "./_plan.ts";
+import { argNameOf, envNameOf, replaceTemplates, type TemplateRef } from "./_shell.ts";
+import { joinRelative, relativePath } from "./_paths.ts";
+import { inferPermissions } from "./_permissions.ts";
+
+type Json = unknown;
+type Obj = Record<string, Json>;
+
+/** go-task's special variables that have a wst value. */
+const SPECIAL: Record<string, ValueSource> = {
+  TASK: { special: "task" },
+  ROOT_DIR: { special: "rootDir" },
+  TASKFILE_DIR: { special: "root" },
+};
+
+const TEMPLATE = /\{\{-?([\s\S]*?)-?\}\}/g;
+
+/** The meaning of a template's inner text, or undefined when it has none in wst. */
+export function readTaskTemplate(inner: string): TemplateRef | undefined {
+  if (inner === ".CLI_ARGS") return { kind: "argv" };
+  const plain = /^\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(inner);
+  if (plain) return { kind: "var", name: plain[1]! };
+  const piped = /^\.([A-Za-z_][A-Za-z0-9_]*)\s*\|\s*default\s+"((?:[^"\\]|\\.)*)"$/.exec(inner) ??
+    /^default\s+"((?:[^"\\]|\\.)*)"\s+\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(inner)?.slice(0, 3)
+      .reverse();
+  if (piped) {
+    const [, name, value] = /^\./.test(inner) ? piped : [undefined, piped[0], piped[1]];
+    return { kind: "var", name: name!, default: JSON.parse(`"${value}"`) };
+  }
+  return undefined;
+}
+
+/** One Taskfile being converted, and where its tasks go. */
+interface Unit {
+  /** The Taskfile, absolute. */
+  readonly file: string;
+  /** Its namespace ("" for the root's). */
+  readonly namespace: string;
+  /** The folder whose `.wst/tasks/` gets its tasks, relative to the import root. */
+  readonly folder: string;
+  /** Prefix of its tasks' names when they share their includer's folder (`docs:`). */
+  readonly prefix: string;
+  /** Where its commands run, relative to `folder`. */
+  readonly cwd: string;
+  /** Variable values given by the include (`includes.x.vars`). */
+  readonly vars: Readonly<Obj>;
+  /** The Taskfiles that include this one (cycle check). */
+  readonly chain: readonly string[];
+}
+
+/**
+ * Converts a Taskfile and the Taskfiles it includes into task plans.
+ *
+ * @param root The import root (absolute): folders are relative to it.
+ * @param file The Taskfile (absolute).
+ * @returns The plan.
+ * @throws {ConfigError} When the root Taskfile is missing or is not YAML.
+ */
+export async function planTaskfile(root: string, file: string): Promise<ImportPlan> {
+  const plan: ImportPlan = {
+    kind: "taskfile",
+    source: relativePath(root, file),
+    tasks: [],
+    namespaces: {},
+    todos: [],
+  };
+  const usedFolders = new Set<string>([relativePath(root, resolvePath(file, ".."))]);
+  const queue: Unit[] = [{
+    file,
+    namespace: "",
+    folder: relativePath(root, resolvePath(file, "..")),
+    prefix: "",
+    cwd: "",
+    vars: {},
+    chain: [],
+  }];
+  while (queue.length > 0) {
+    const unit = queue.shift()!;
+    await convertUnit(root, unit, plan, queue, usedFolders);
+  }
+  return plan;
+}
+
+/** Reads a Taskfile; returns its value and a function giving a path's line. */
+async function readTaskfile(root: string, file: string) {
+  const text = await Deno.readTextFile(file);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const shown = relativePath(root, file);
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return {
+        file: shown,
+        line: pos.line,
+        column: pos.col,
+        path: "",
+        message: `Invalid YAML: ${e.message.split("\n")[0]}`,
+      };
+    }));
+  }
+  const value = doc.toJS({ maxAliasCount: 100 }) as Json;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ConfigError([{
+      file: shown,
+      line: 1,
+      column: 1,
+      path: "",
+      message: "Expected a Taskfile (a map with version and tasks)",
+    }]);
+  }
+  const at = (...path: (string | number)[]) => {
+    let node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    // A key whose value is empty has no value node: point at the map that holds it.
+    for (let n = path.length - 1; node?.range === undefined && n >= 0; n--) {
+      node = doc.getIn(path.slice(0, n), true) as typeof node;
+    }
+    const line = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+    return `${shown}:${line}`;
+  };
+  return { value: value as Obj, at, isMap, isSeq };
+}
+
+function asObj(value: Json): Obj | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value as Obj
+    : undefined;
+}
+
+function asStrings(value: Json): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).map((v) => String(v));
+}
+
+/** Top-level keys with a conversion; the rest are reported. */
+const FILE_KEYS = new Set(["version", "vars", "env", "dotenv", "includes", "tasks", "set", "shopt", "silent"]);
+/** Task keys with a conversion; the rest are reported. */
+const TASK_KEYS = new Set([
+  "desc",
+  "summary",
+  "cmds",
+  "cmd",
+  "deps",
+  "vars",
+  "env",
+  "dir",
+  "silent",
+  "ignore_error",
+  "requires",
+  "sources",
+  "generates",
+  "dotenv",
+  "preconditions",
+  "set",
+  "shopt",
+  "run",
+  "method",
+  "label",
+]);
+
+async function convertUnit(
+  root: string,
+  unit: Unit,
+  plan: ImportPlan,
+  queue: Unit[],
+  usedFolders: Set<string>,
+): Promise<void> {
+  const { value: tf, at } = await readTaskfile(root, unit.file);
+  const version = String(tf.version ?? "");
+  if (!/^3(\.|$)/.test(version)) {
+    plan.todos.push({
+      at: at("version"),
+      message: `Expected a Taskfile of version 3, found ${JSON.stringify(version)}: converted as v3`,
+    });
+  }
+  for (const key of Object.keys(tf)) {
+    if (!FILE_KEYS.has(key)) {
+      plan.todos.push({ at: at(key), message: `Taskfile key ${JSON.stringify(key)} has no wst form` });
+    }
+  }
+  const fileDir = resolvePath(unit.file, "..");
+  planIncludes(root, unit, tf, at, plan, queue, usedFolders, fileDir);
+
+  const globalVars = { ...(asObj(tf.vars) ?? {}), ...unit.vars };
+  const globalEnv = asObj(tf.env) ?? {};
+  const globalDotenv = asStrings(tf.dotenv);
+  const shellSet = [...asStrings(tf.set).map((o) => `set -o ${o}`), ...asStrings(tf.shopt).map((o) => `shopt -s ${o}`)];
+  const tasks = asObj(tf.tasks) ?? {};
+  for (const [key, raw] of Object.entries(tasks)) {
+    const task: Obj = typeof raw === "string" || Array.isArray(raw) ? { cmds: asStrings(raw) } : asObj(raw) ?? {};
+    plan.tasks.push(convertTask({
+      root,
+      unit,
+      key,
+      task,
+      at: (...path) => at("tasks", key, ...path),
+      globalVars,
+      globalEnv,
+      globalDotenv,
+      shellSet,
+      silent: tf.silent === true,
+    }));
+  }
+}
+
+function planIncludes(
+  root: string,
+  unit: Unit,
+  tf: Obj,
+  at: (...path: (string | number)[]) => string,
+  plan: ImportPlan,
+  queue: Unit[],
+  usedFolders: Set<string>,
+  fileDir: string,
+): void {
+  const namespaces = plan.namespaces as Record<string, string>;
+  for (const [ns, spec] of Object.entries(asObj(tf.includes) ?? {})) {
+    const include = typeof spec === "string" ? { taskfile: spec } : asObj(spec) ?? {};
+    const where = at("includes", ns);
+    const taskfile = String(include.taskfile ?? "");
+    if (/^[a-z]+:\/\//.test(taskfile)) {
+      plan.todos.push({ at: where, message: `Remote include ${JSON.stringify(taskfile)} is not followed: import it separately` });
+      continue;
+    }
+    let target = resolvePath(fileDir, taskfile);
+    const candidates = /\.ya?ml$/.test(taskfile)
+      ? [target]
+      : ["Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml"].map((n) => `${target}/${n}`);
+    const found = candidates.find((c) => {
+      try {
+        return Deno.statSync(c).isFile;
+      } catch {
+        return false;
+      }
+    });
+    if (found === undefined) {
+      plan.todos.push({
+        at: where,
+        message: include.optional === true
+          ? `Optional include ${JSON.stringify(ns)}: ${JSON.stringify(taskfile)} does not exist, nothing to convert`
+          : `Include ${JSON.stringify(ns)}: ${JSON.stringify(taskfile)} does not exist`,
+      });
+      continue;
+    }
+    target = found;
+    if ([...unit.chain, unit.file].includes(target)) {
+      plan.todos.push({ at: where, message: `Include ${JSON.stringify(ns)} includes its own includer: not followed` });
+      continue;
+    }
+    for (const key of Object.keys(include)) {
+      if (!["taskfile", "dir", "optional", "aliases", "vars", "flatten", "excludes", "internal"].includes(key)) {
+        plan.todos.push({ at: at("includes", ns, key), message: `Include key ${JSON.stringify(key)} has no wst form` });
+      }
+    }
+    if (include.internal === true) {
+      plan.todos.push({ at: at("includes", ns, "internal"), message: "wst has no internal tasks: the included tasks are listed and callable" });
+    }
+    if (include.excludes !== undefined) {
+      plan.todos.push({ at: at("includes", ns, "excludes"), message: "excludes: every task of the include is converted; delete the excluded modules" });
+    }
+    const full = unit.namespace === "" ? ns : `${unit.namespace}:${ns}`;
+    // Where the include's commands run: its dir, else the includer's own (go-task's rule).
+    const runDir = include.dir !== undefined
+      ? resolvePath(fileDir, String(include.dir))
+      : resolvePath(root, joinRelative(unit.folder, unit.cwd));
+    const wanted = relativePath(root, include.dir !== undefined ? runDir : resolvePath(target, ".."));
+    const flatten = include.flatten === true;
+    const ownFolder = !flatten && !wanted.startsWith("..") && !usedFolders.has(wanted);
+    const vars = { ...(asObj(include.vars) ?? {}) };
+    const chain = [...unit.chain, unit.file];
+    if (ownFolder) {
+      usedFolders.add(wanted);
+      namespaces[full] = wanted;
+      for (const alias of asStrings(include.aliases)) {
+        namespaces[unit.namespace === "" ? alias : `${unit.namespace}:${alias}`] = wanted;
+      }
+      queue.push({
+        file: target,
+        namespace: full,
+        folder: wanted,
+        prefix: "",
+        cwd: relativePath(resolvePath(root, wanted), runDir),
+        vars,
+        chain,
+      });
+    } else {
+      if (!flatten) {
+        plan.todos.push({
+          at: where,
+          message: `Include ${JSON.stringify(ns)} has no folder of its own (${JSON.stringify(wanted || ".")}): its tasks are named "${ns}:<task>" in ${JSON.stringify(unit.folder || ".")}`,
+        });
+      }
+      if (include.aliases !== undefined) {
+        plan.todos.push({ at: at("includes", ns, "aliases"), message: "Aliases of an include without a folder of its own have no wst form" });
+      }
+      queue.push({
+        file: target,
+        namespace: unit.namespace,
+        folder: unit.folder,
+        prefix: flatten ? unit.prefix : `${unit.prefix}${ns}:`,
+        cwd: relativePath(resolvePath(root, unit.folder), runDir),
+        vars,
+        chain,
+      });
+    }
+  }
+}
+
+interface TaskInput {
+  root: string;
+  unit: Unit;
+  key: string;
+  task: Obj;
+  at: (...path: (string | number)[]) => string;
+  globalVars: Obj;
+  globalEnv: Obj;
+  globalDotenv: string[];
+  shellSet: string[];
+  silent: boolean;
+}
+
+function convertTask(input: TaskInput): TaskPlan {
+  const { unit, key, task, at } = input;
+  const todos: ImportTodo[] = [];
+  const notes: string[] = [];
+  const name = `${unit.prefix}${key}`;
+  for (const k of Object.keys(task)) {
+    if (!TASK_KEYS.has(k)) {
+      todos.push({ at: at(k), message: `Task key ${JSON.stringify(k)} has no wst form` });
+    }
+  }
+  if (task.run !== undefined && task.run !== "always") {
+    notes.push(`run: ${String(task.run)}: a wst run starts each task at most once per invocation`);
+  }
+  if (task.method !== undefined) {
+    notes.push(`method: ${String(task.method)}: wst decides "up to date" by content hash of sources, args, env and code`);
+  }
+  const summaryLine = typeof task.summary === "string" ? task.summary.split("\n").find((l) => l.trim() !== "") : undefined;
+  const description = oneLine(
+    typeof task.desc === "string" && task.desc.trim() !== ""
+      ? task.desc
+      : summaryLine ?? `Converted from ${at()} (task "${name}")`,
+  );
+
+  // Variables: every one the task declares or names becomes a flag.
+  const taskVars = asObj(task.vars) ?? {};
+  const args = new Map<string, ArgPlan & { required?: boolean }>();
+  const varValue = (v: string): string | undefined => {
+    const value = taskVars[v] ?? input.globalVars[v];
+    if (value === undefined) return undefined;
+    if (typeof value === "object" && value !== null) {
+      const where = Object.hasOwn(taskVars, v) ? at("vars", v) : `${relativePath(input.root, unit.file)}`;
+      todos.push({ at: where, message: `Variable ${JSON.stringify(v)} is computed (${JSON.stringify(value)}): it became a flag with an empty default; compute it in run()` });
+      return "";
+    }
+    const text = String(value);
+    if (text.includes("{{")) {
+      todos.push({ at: Object.hasOwn(taskVars, v) ? at("vars", v) : relativePath(input.root, unit.file), message: `Variable ${JSON.stringify(v)}'s value ${JSON.stringify(text)} uses templates: kept as its literal default` });
+    }
+    return text;
+  };
+  const addArg = (v: string, fallback?: string, required = false) => {
+    const existing = args.get(v);
+    if (existing !== undefined) {
+      if (existing.default === "" && fallback !== undefined && varValue(v) === undefined) {
+        args.set(v, { ...existing, default: fallback });
+      }
+      return existing.name;
+    }
+    const declared = varValue(v);
+    const def = required ? undefined : declared ?? fallback ?? "";
+    const plan: ArgPlan = {
+      name: argNameOf(v),
+      from: v,
+      ...(def === undefined ? {} : { default: def }),
+      description: `Taskfile variable ${v}`,
+    };
+    args.set(v, plan);
+    return plan.name;
+  };
+  const requires = asObj(task.requires);
+  for (const [i, r] of (Array.isArray(requires?.vars) ? requires.vars : []).entries()) {
+    const v = typeof r === "string" ? r : String(asObj(r)?.name ?? "");
+    if (asObj(r)?.enum !== undefined) {
+      todos.push({ at: at("requires", "vars", i), message: `The allowed values of ${JSON.stringify(v)} are not checked: make its flag a z.enum` });
+    }
+    addArg(v, undefined, true);
+  }
+  for (const v of Object.keys(taskVars)) addArg(v);
+
+  const envOf = (refs: readonly TemplateRef[]): { env: Record<string, ValueSource>; argv: boolean } => {
+    const env: Record<string, ValueSource> = {};
+    let argv = false;
+    for (const ref of refs) {
+      if (ref.kind === "argv") argv = true;
+      else if (SPECIAL[ref.name] !== undefined && !args.has(ref.name)) env[envNameOf(ref.name)] = SPECIAL[ref.name]!;
+      else env[envNameOf(ref.name)] = { arg: addArg(ref.name, ref.default) };
+    }
+    return { env, argv };
+  };
+  const template = (text: string, where: string) => {
+    const replaced = replaceTemplates(text, { pattern: TEMPLATE, read: readTaskTemplate });
+    for (const expr of replaced.unconverted) {
+      todos.push({ at: where, message: `Template ${expr} has no wst form: left as written` });
+    }
+    return { ...replaced, ...envOf(replaced.refs) };
+  };
+
+  // Env: the Taskfile's and the task's, literal or one variable.
+  const staticEnv: Record<string, ValueSource> = {};
+  for (const [scope, env] of [["file", input.globalEnv], ["task", asObj(task.env) ?? {}]] as const) {
+    for (const [k, v] of Object.entries(env)) {
+      const where = scope === "task" ? at("env", k) : relativePath(input.root, unit.file);
+      if (typeof v === "object" && v !== null) {
+        todos.push({ at: where, message: `Env ${JSON.stringify(k)} is computed (${JSON.stringify(v)}): not passed; compute it in run()` });
+        continue;
+      }
+      const text = String(v);
+      const ref = /^\{\{(.*)\}\}$/.exec(text.trim());
+      const read = ref ? readTaskTemplate(ref[1]!.trim()) : undefined;
+      if (read?.kind === "var") {
+        staticEnv[k] = SPECIAL[read.name] ?? { arg: addArg(read.name, read.default) };
+      } else {
+        if (text.includes("{{")) todos.push({ at: where, message: `Env ${JSON.stringify(k)}'s value ${JSON.stringify(text)} uses templates: passed as written` });
+        staticEnv[k] = { literal: text };
+      }
+    }
+  }
+
+  const ignoreAll = task.ignore_error === true;
+  const silent = input.silent || task.silent === true;
+  const dir = task.dir === undefined ? "" : String(task.dir);
+  if (dir.includes("{{")) todos.push({ at: at("dir"), message: `dir ${JSON.stringify(dir)} uses templates: used as written` });
+  const cwd = joinRelative(unit.cwd, dir);
+  const taskSet = [...asStrings(task.set).map((o) => `set -o ${o}`), ...asStrings(task.shopt).map((o) => `shopt -s ${o}`)];
+  const prelude = [...input.shellSet, ...taskSet].map((l) => `${l}\n`).join("");
+  const qualify = (ref: string) => (ref.startsWith(":") ? ref : `${unit.prefix}${ref}`);
+
+  const steps: StepPlan[] = [];
+  for (const [i, pre] of (Array.isArray(task.preconditions) ? task.preconditions : []).entries()) {
+    const obj = typeof pre === "string" ? { sh: pre } : asObj(pre) ?? {};
+    const where = at("preconditions", i);
+    const t = template(String(obj.sh ?? "false"), where);
+    steps.push({
+      kind: "check",
+      source: prelude + t.source,
+      at: where,
+      message: oneLine(String(obj.msg ?? `Precondition failed: ${String(obj.sh)}`)),
+      env: { ...staticEnv, ...t.env },
+    });
+  }
+  const cmds = task.cmds ?? (task.cmd !== undefined ? [task.cmd] : []);
+  for (const [i, cmd] of (Array.isArray(cmds) ? cmds : [cmds]).entries()) {
+    const where = at(task.cmds !== undefined ? "cmds" : "cmd", ...(task.cmds !== undefined ? [i] : []));
+    const obj = typeof cmd === "string" ? { cmd } : asObj(cmd) ?? {};
+    for (const k of Object.keys(obj)) {
+      if (!["cmd", "task", "vars", "silent", "ignore_error"].includes(k)) {
+        todos.push({ at: where, message: `Command key ${JSON.stringify(k)} has no wst form: the command is left out of run() (${JSON.stringify(JSON.stringify(obj).slice(0, 80))})` });
+      }
+    }
+    if (Object.keys(obj).some((k) => !["cmd", "task", "vars", "silent", "ignore_error"].includes(k))) continue;
+    const ignoreError = ignoreAll || obj.ignore_error === true;
+    if (obj.task !== undefined) {
+      const callArgs: Record<string, ValueSource> = {};
+      for (const [k, v] of Object.entries(asObj(obj.vars) ?? {})) {
+        const text = String(v);
+        const ref = /^\{\{(.*)\}\}$/.exec(text.trim());
+        const read = ref ? readTaskTemplate(ref[1]!.trim()) : undefined;
+        if (read?.kind === "var") callArgs[argNameOf(k)] = { arg: addArg(read.name, read.default) };
+        else {
+          if (text.includes("{{")) todos.push({ at: where, message: `Variable ${JSON.stringify(k)} = ${JSON.stringify(text)} uses templates: passed as written` });
+          callArgs[argNameOf(k)] = { literal: text };
+        }
+      }
+      steps.push({ kind: "task", name: qualify(String(obj.task)), at: where, args: callArgs, ignoreError });
+      continue;
+    }
+    const t = template(String(obj.cmd ?? ""), where);
+    steps.push({
+      kind: "script",
+      source: prelude + t.source,
+      at: where,
+      ...(cwd === "" ? {} : { cwd }),
+      env: { ...staticEnv, ...t.env },
+      argv: t.argv,
+      ignoreError,
+      echo: !(silent || obj.silent === true),
+    });
+  }
+
+  const deps: string[] = [];
+  for (const [i, dep] of (Array.isArray(task.deps) ? task.deps : []).entries()) {
+    const obj = typeof dep === "string" ? { task: dep } : asObj(dep) ?? {};
+    if (obj.vars !== undefined) {
+      todos.push({ at: at("deps", i), message: `Dependency ${JSON.stringify(obj.task)} with vars: wst deps take no arguments; it runs with its defaults` });
+    }
+    deps.push(qualify(String(obj.task)));
+  }
+  const globs = (k: string) => {
+    const list = Array.isArray(task[k]) ? task[k] as Json[] : [];
+    return list.flatMap((g, i) => {
+      if (typeof g !== "string") {
+        todos.push({ at: at(k, i), message: `${k} entry ${JSON.stringify(g)} has no wst form (exclude: is not supported)` });
+        return [];
+      }
+      if (g.includes("{{")) todos.push({ at: at(k, i), message: `Glob ${JSON.stringify(g)} uses templates: kept as written` });
+      return [joinRelative(cwd, g) || "."];
+    });
+  };
+  const dotenv = [...input.globalDotenv.map((f) => joinRelative(unit.cwd, f)), ...asStrings(task.dotenv).map((f) => joinRelative(cwd, f))];
+  const argList = [...args.values()];
+  return {
+    name,
+    dir: unit.folder,
+    file: "",
+    at: at(),
+    description,
+    args: argList,
+    deps,
+    sources: globs("sources"),
+    outputs: globs("generates"),
+    dotenv,
+    steps,
+    permissions: inferPermissions(steps, { root: input.root, folder: unit.folder, dotenv, cwd }),
+    todos,
+    notes,
+  };
+}
+
+/** The first line of a text, without control characters: a valid description. */
+export function oneLine(text: string): string {
+  // deno-lint-ignore no-control-regex
+  const line = (text.split("\n").find((l) => l.trim() !== "") ?? "").replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, " ").trim();
+  return line === "" ? "Converted task" : line;
+}
