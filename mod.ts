@@ -260,6 +260,17 @@ export {
    */
   SandboxDeniedError,
   /**
+   * A task started with `ctx.runTask` failed; catch it to keep going (exit code 1).
+   *
+   * @example
+   * ```ts
+   * import { SubtaskFailedError } from "@wst/wst";
+   * const err = new SubtaskFailedError({ task: "lint", cause: "task-failed", message: "2 files" });
+   * console.assert(err.exitCode === 1);
+   * ```
+   */
+  SubtaskFailedError,
+  /**
    * A task module whose default export is not a valid task (exit code 2).
    *
    * @example

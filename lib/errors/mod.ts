@@ -471,3 +471,38 @@ export function toWstError(err: unknown): WstError {
 }
 
 export { flagName, formatPath, formatZodIssues } from "./zod_issues.ts";
+
+/**
+ * A task started with `ctx.runTask` failed: its caller may catch it to keep
+ * going (go-task's `ignore_error`). Exit code 1.
+ *
+ * CONTRACT (issue #14): added by the importers part so that generated modules
+ * type-check; the graph part owns it (and its wire encoding): reconcile at merge.
+ *
+ * @example
+ * ```ts
+ * import { SubtaskFailedError } from "./mod.ts";
+ * const err = new SubtaskFailedError({ task: "lint", cause: "task-failed", message: "2 files" });
+ * console.assert(err.exitCode === 1);
+ * ```
+ */
+export class SubtaskFailedError extends WstError {
+  /** The subtask's name. */
+  readonly task: string;
+  /** The kind of the subtask's error (`task-failed`, `sandbox-denied` …). */
+  readonly causeKind: string;
+
+  /**
+   * @param details The subtask, the kind of its error and its message.
+   */
+  constructor(details: { task: string; cause: string; message: string }) {
+    super(`Task ${JSON.stringify(details.task)} failed: ${details.message}`);
+    this.name = "SubtaskFailedError";
+    this.task = details.task;
+    this.causeKind = details.cause;
+  }
+
+  protected override extra(): Record<string, unknown> {
+    return { task: this.task, causeKind: this.causeKind };
+  }
+}

@@ -294,6 +294,12 @@ async function run(
       }
       return requestSubtask(name, options.root ?? ".", options.args ?? {});
     },
+    // CONTRACT placeholders (issue #14) so the context type holds in the importers branch: the
+    // script part provides the real `argv` and `script`; replace these at merge.
+    argv: [],
+    script: () => {
+      throw new WstError("ctx.script is not available in this build (issue #14, script part)");
+    },
   };
   const returned = await task.run(ctx, args);
   const value = returned === undefined ? null : returned;

@@ -40,6 +40,33 @@ export interface TaskContext {
    * shown as a log line. Absent outside the CLI (`testContext`).
    */
   readonly annotate?: (line: string) => void;
+  // CONTRACT (issue #14, added as types only by the importers part so that generated modules
+  // type-check; the script part owns `argv` and `script`: reconcile at merge).
+  /** Everything after `--` on the command line (go-task's `CLI_ARGS`). */
+  readonly argv: readonly string[];
+  /**
+   * Runs a multi-line script with `bash` (declared in `permissions.run`),
+   * streaming its output.
+   *
+   * @throws When the script exits non-zero, unless `ignoreError`.
+   */
+  readonly script: (source: string, options?: ScriptOptions) => Promise<{ code: number }>;
+}
+
+/** Options of {@linkcode TaskContext.script} (CONTRACT, issue #14: script part). */
+export interface ScriptOptions {
+  /** Working folder, relative to the task's root. */
+  cwd?: string;
+  /** Env vars given to the script, on top of `PATH` and the declared ones. */
+  env?: Record<string, string>;
+  /** Resolve with the exit code instead of throwing on a non-zero exit. */
+  ignoreError?: boolean;
+  /**
+   * The script's positional parameters (`$1`…, `"$@"`), as in
+   * `bash -c <source> bash <args…>`. PROPOSED by the importers part, beyond the
+   * contract: `{{.CLI_ARGS}}` and just's variadic parameters become `"$@"`.
+   */
+  args?: readonly string[];
 }
 
 /** Where and how {@linkcode TaskContext.runTask} runs a task. */
@@ -48,6 +75,8 @@ export interface RunTaskOptions {
   root?: string;
   /** The task's arguments, as flags would give them. */
   args?: Record<string, unknown>;
+  /** The subtask's `ctx.argv` (CONTRACT, issue #14: graph part). */
+  argv?: readonly string[];
 }
 
 /** What a task started with {@linkcode TaskContext.runTask} returned. */

@@ -45,6 +45,18 @@ export interface TaskDefinition<S extends ArgsSchema = ArgsSchema, R = unknown> 
    * is still printed, and the run exits with code 1. Default: never.
    */
   readonly failed?: (result: R) => boolean;
+  // CONTRACT (issue #14, added as types only by the importers part so that generated modules
+  // type-check; the graph and script parts own the behaviour: reconcile at merge).
+  /** Tasks to run before this one (graph part); relative to the task's namespace, `:x` from the top. */
+  readonly deps?: readonly string[];
+  /** Globs of the inputs, relative to the task's root (graph part: up-to-date checks). */
+  readonly sources?: readonly string[];
+  /** Globs of the outputs, relative to the task's root (graph part). */
+  readonly outputs?: readonly string[];
+  /** Dotenv files loaded into the task's env, relative to its root (script part). */
+  readonly dotenv?: readonly string[];
+  /** Flag name → declared env var whose value, when set, is the flag's default (script part). */
+  readonly envDefaults?: Readonly<Record<string, string>>;
 }
 
 export { RESERVED_ARG_NAMES, RESERVED_NAMES, TASK_NAME_PATTERN } from "./names.ts";

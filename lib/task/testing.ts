@@ -38,6 +38,10 @@ export interface TestContextOptions {
   signal?: AbortSignal;
   /** `ctx.runTask`; by default using it throws. */
   runTask?: TaskContext["runTask"];
+  /** `ctx.script` (CONTRACT, issue #14); by default using it throws. */
+  script?: TaskContext["script"];
+  /** `ctx.argv` (CONTRACT, issue #14); default none. */
+  argv?: readonly string[];
   /** The module's path, named when the definition is not valid. */
   file?: string;
 }
@@ -80,6 +84,10 @@ export function testContext(options: TestContextOptions): TestContext {
     $: options.$ ?? (new Proxy(noShell, { get: noShell, apply: noShell }) as unknown as Shell),
     runTask: options.runTask ?? (() => {
       throw new Error("ctx.runTask is not available in this test: pass testContext({ runTask })");
+    }),
+    argv: options.argv ?? [],
+    script: options.script ?? (() => {
+      throw new Error("ctx.script is not available in this test: pass testContext({ script })");
     }),
   };
   return { ctx, logs };
