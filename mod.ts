@@ -110,6 +110,16 @@ export type {
    */
   RunTaskOptions,
   /**
+   * Options of `ctx.script`: working folder, env, ignoreError, positional args.
+   *
+   * @example
+   * ```ts
+   * import type { ScriptOptions } from "@wst/wst";
+   * const options: ScriptOptions = { cwd: "web", env: { HOST: "x" } };
+   * ```
+   */
+  ScriptOptions,
+  /**
    * The dax shell of `ctx.$`: only the declared binaries, `PATH` plus the declared env vars.
    *
    * @example

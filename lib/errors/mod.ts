@@ -493,6 +493,8 @@ export class SubtaskFailedError extends WstError {
   readonly causeKind: string;
 
   /**
+   * Creates the error of a failed subtask.
+   *
    * @param details The subtask, the kind of its error and its message.
    */
   constructor(details: { task: string; cause: string; message: string }) {
@@ -502,6 +504,7 @@ export class SubtaskFailedError extends WstError {
     this.causeKind = details.cause;
   }
 
+  /** The subtask and its error's kind, in `--json` output. */
   protected override extra(): Record<string, unknown> {
     return { task: this.task, causeKind: this.causeKind };
   }
