@@ -45,7 +45,9 @@ export function inferPermissions(
       if (err instanceof Deno.errors.NotFound) continue;
       throw err;
     }
-    for (const m of text.matchAll(/^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/gm)) env.add(m[1]!);
+    for (const m of text.matchAll(/^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/gm)) {
+      env.add(m[1]!);
+    }
   }
   const programs = [...run];
   return {

@@ -52,7 +52,9 @@ export function argNameOf(name: string): string {
   const words = name.split(/[^A-Za-z0-9]+/).filter((w) => w !== "");
   let camel = words.map((w, i) => {
     const lower = w === w.toUpperCase() ? w.toLowerCase() : w;
-    return i === 0 ? lower.charAt(0).toLowerCase() + lower.slice(1) : lower.charAt(0).toUpperCase() + lower.slice(1);
+    return i === 0
+      ? lower.charAt(0).toLowerCase() + lower.slice(1)
+      : lower.charAt(0).toUpperCase() + lower.slice(1);
   }).join("");
   if (!/^[A-Za-z]/.test(camel)) camel = `v${camel}`;
   return RESERVED_ARGS.has(camel) ? `${camel}Var` : camel;
@@ -211,7 +213,8 @@ export function programsOf(script: string): string[] {
     }
     const marker = /<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/.exec(raw);
     if (marker) heredoc = marker[2];
-    const line = raw.replace(/(^|\s)#.*$/, "$1").replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, " x ");
+    // Single-quoted text is never a command; double quotes may hold `$(…)`, so only the quotes go.
+    const line = raw.replace(/(^|\s)#.*$/, "$1").replace(/'[^']*'/g, " x ").replaceAll('"', " ");
     for (const segment of line.split(/;|&&|\|\||\||\$\(|`|\(|\)|&/)) {
       const words = segment.trim().split(/\s+/).filter((w) => w !== "");
       let i = 0;
@@ -279,10 +282,16 @@ const SHELL_VARS = new Set([
  */
 export function envReadsOf(script: string, given: Iterable<string> = []): string[] {
   const skip = new Set([...SHELL_VARS, ...given]);
-  for (const m of script.matchAll(/(?:^|[\s;(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=/gm)) {
+  for (
+    const m of script.matchAll(
+      /(?:^|[\s;(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=/gm,
+    )
+  ) {
     skip.add(m[1]!);
   }
-  for (const m of script.matchAll(/\b(?:for|read(?:\s+-\w+)*)\s+([A-Za-z_][A-Za-z0-9_]*)/g)) skip.add(m[1]!);
+  for (const m of script.matchAll(/\b(?:for|read(?:\s+-\w+)*)\s+([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    skip.add(m[1]!);
+  }
   const names = new Set<string>();
   for (const m of script.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)) {
     const name = m[1]!;

@@ -3,14 +3,7 @@
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors/mod.ts";
 import { resolvePath } from "../_path.ts";
-import type {
-  ArgPlan,
-  ImportPlan,
-  ImportTodo,
-  StepPlan,
-  TaskPlan,
-  ValueSource,
-} from "./_plan.ts";
+import type { ArgPlan, ImportPlan, ImportTodo, StepPlan, TaskPlan, ValueSource } from "./_plan.ts";
 import { argNameOf, envNameOf, replaceTemplates, type TemplateRef } from "./_shell.ts";
 import { joinRelative, relativePath } from "./_paths.ts";
 import { inferPermissions } from "./_permissions.ts";
@@ -145,7 +138,17 @@ function asStrings(value: Json): string[] {
 }
 
 /** Top-level keys with a conversion; the rest are reported. */
-const FILE_KEYS = new Set(["version", "vars", "env", "dotenv", "includes", "tasks", "set", "shopt", "silent"]);
+const FILE_KEYS = new Set([
+  "version",
+  "vars",
+  "env",
+  "dotenv",
+  "includes",
+  "tasks",
+  "set",
+  "shopt",
+  "silent",
+]);
 /** Task keys with a conversion; the rest are reported. */
 const TASK_KEYS = new Set([
   "desc",
@@ -182,12 +185,17 @@ async function convertUnit(
   if (!/^3(\.|$)/.test(version)) {
     plan.todos.push({
       at: at("version"),
-      message: `Expected a Taskfile of version 3, found ${JSON.stringify(version)}: converted as v3`,
+      message: `Expected a Taskfile of version 3, found ${
+        JSON.stringify(version)
+      }: converted as v3`,
     });
   }
   for (const key of Object.keys(tf)) {
     if (!FILE_KEYS.has(key)) {
-      plan.todos.push({ at: at(key), message: `Taskfile key ${JSON.stringify(key)} has no wst form` });
+      plan.todos.push({
+        at: at(key),
+        message: `Taskfile key ${JSON.stringify(key)} has no wst form`,
+      });
     }
   }
   const fileDir = resolvePath(unit.file, "..");
@@ -196,10 +204,15 @@ async function convertUnit(
   const globalVars = { ...(asObj(tf.vars) ?? {}), ...unit.vars };
   const globalEnv = asObj(tf.env) ?? {};
   const globalDotenv = asStrings(tf.dotenv);
-  const shellSet = [...asStrings(tf.set).map((o) => `set -o ${o}`), ...asStrings(tf.shopt).map((o) => `shopt -s ${o}`)];
+  const shellSet = [
+    ...asStrings(tf.set).map((o) => `set -o ${o}`),
+    ...asStrings(tf.shopt).map((o) => `shopt -s ${o}`),
+  ];
   const tasks = asObj(tf.tasks) ?? {};
   for (const [key, raw] of Object.entries(tasks)) {
-    const task: Obj = typeof raw === "string" || Array.isArray(raw) ? { cmds: asStrings(raw) } : asObj(raw) ?? {};
+    const task: Obj = typeof raw === "string" || Array.isArray(raw)
+      ? { cmds: asStrings(raw) }
+      : asObj(raw) ?? {};
     plan.tasks.push(convertTask({
       root,
       unit,
@@ -231,13 +244,18 @@ function planIncludes(
     const where = at("includes", ns);
     const taskfile = String(include.taskfile ?? "");
     if (/^[a-z]+:\/\//.test(taskfile)) {
-      plan.todos.push({ at: where, message: `Remote include ${JSON.stringify(taskfile)} is not followed: import it separately` });
+      plan.todos.push({
+        at: where,
+        message: `Remote include ${JSON.stringify(taskfile)} is not followed: import it separately`,
+      });
       continue;
     }
     let target = resolvePath(fileDir, taskfile);
     const candidates = /\.ya?ml$/.test(taskfile)
       ? [target]
-      : ["Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml"].map((n) => `${target}/${n}`);
+      : ["Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml"].map((n) =>
+        `${target}/${n}`
+      );
     const found = candidates.find((c) => {
       try {
         return Deno.statSync(c).isFile;
@@ -249,33 +267,53 @@ function planIncludes(
       plan.todos.push({
         at: where,
         message: include.optional === true
-          ? `Optional include ${JSON.stringify(ns)}: ${JSON.stringify(taskfile)} does not exist, nothing to convert`
+          ? `Optional include ${JSON.stringify(ns)}: ${
+            JSON.stringify(taskfile)
+          } does not exist, nothing to convert`
           : `Include ${JSON.stringify(ns)}: ${JSON.stringify(taskfile)} does not exist`,
       });
       continue;
     }
     target = found;
     if ([...unit.chain, unit.file].includes(target)) {
-      plan.todos.push({ at: where, message: `Include ${JSON.stringify(ns)} includes its own includer: not followed` });
+      plan.todos.push({
+        at: where,
+        message: `Include ${JSON.stringify(ns)} includes its own includer: not followed`,
+      });
       continue;
     }
     for (const key of Object.keys(include)) {
-      if (!["taskfile", "dir", "optional", "aliases", "vars", "flatten", "excludes", "internal"].includes(key)) {
-        plan.todos.push({ at: at("includes", ns, key), message: `Include key ${JSON.stringify(key)} has no wst form` });
+      if (
+        !["taskfile", "dir", "optional", "aliases", "vars", "flatten", "excludes", "internal"]
+          .includes(key)
+      ) {
+        plan.todos.push({
+          at: at("includes", ns, key),
+          message: `Include key ${JSON.stringify(key)} has no wst form`,
+        });
       }
     }
     if (include.internal === true) {
-      plan.todos.push({ at: at("includes", ns, "internal"), message: "wst has no internal tasks: the included tasks are listed and callable" });
+      plan.todos.push({
+        at: at("includes", ns, "internal"),
+        message: "wst has no internal tasks: the included tasks are listed and callable",
+      });
     }
     if (include.excludes !== undefined) {
-      plan.todos.push({ at: at("includes", ns, "excludes"), message: "excludes: every task of the include is converted; delete the excluded modules" });
+      plan.todos.push({
+        at: at("includes", ns, "excludes"),
+        message: "excludes: every task of the include is converted; delete the excluded modules",
+      });
     }
     const full = unit.namespace === "" ? ns : `${unit.namespace}:${ns}`;
     // Where the include's commands run: its dir, else the includer's own (go-task's rule).
     const runDir = include.dir !== undefined
       ? resolvePath(fileDir, String(include.dir))
       : resolvePath(root, joinRelative(unit.folder, unit.cwd));
-    const wanted = relativePath(root, include.dir !== undefined ? runDir : resolvePath(target, ".."));
+    const wanted = relativePath(
+      root,
+      include.dir !== undefined ? runDir : resolvePath(target, ".."),
+    );
     const flatten = include.flatten === true;
     const ownFolder = !flatten && !wanted.startsWith("..") && !usedFolders.has(wanted);
     const vars = { ...(asObj(include.vars) ?? {}) };
@@ -299,11 +337,16 @@ function planIncludes(
       if (!flatten) {
         plan.todos.push({
           at: where,
-          message: `Include ${JSON.stringify(ns)} has no folder of its own (${JSON.stringify(wanted || ".")}): its tasks are named "${ns}:<task>" in ${JSON.stringify(unit.folder || ".")}`,
+          message: `Include ${JSON.stringify(ns)} has no folder of its own (${
+            JSON.stringify(wanted || ".")
+          }): its tasks are named "${ns}:<task>" in ${JSON.stringify(unit.folder || ".")}`,
         });
       }
       if (include.aliases !== undefined) {
-        plan.todos.push({ at: at("includes", ns, "aliases"), message: "Aliases of an include without a folder of its own have no wst form" });
+        plan.todos.push({
+          at: at("includes", ns, "aliases"),
+          message: "Aliases of an include without a folder of its own have no wst form",
+        });
       }
       queue.push({
         file: target,
@@ -345,9 +388,15 @@ function convertTask(input: TaskInput): TaskPlan {
     notes.push(`run: ${String(task.run)}: a wst run starts each task at most once per invocation`);
   }
   if (task.method !== undefined) {
-    notes.push(`method: ${String(task.method)}: wst decides "up to date" by content hash of sources, args, env and code`);
+    notes.push(
+      `method: ${
+        String(task.method)
+      }: wst decides "up to date" by content hash of sources, args, env and code`,
+    );
   }
-  const summaryLine = typeof task.summary === "string" ? task.summary.split("\n").find((l) => l.trim() !== "") : undefined;
+  const summaryLine = typeof task.summary === "string"
+    ? task.summary.split("\n").find((l) => l.trim() !== "")
+    : undefined;
   const description = oneLine(
     typeof task.desc === "string" && task.desc.trim() !== ""
       ? task.desc
@@ -361,13 +410,25 @@ function convertTask(input: TaskInput): TaskPlan {
     const value = taskVars[v] ?? input.globalVars[v];
     if (value === undefined) return undefined;
     if (typeof value === "object" && value !== null) {
-      const where = Object.hasOwn(taskVars, v) ? at("vars", v) : `${relativePath(input.root, unit.file)}`;
-      todos.push({ at: where, message: `Variable ${JSON.stringify(v)} is computed (${JSON.stringify(value)}): it became a flag with an empty default; compute it in run()` });
+      const where = Object.hasOwn(taskVars, v)
+        ? at("vars", v)
+        : `${relativePath(input.root, unit.file)}`;
+      todos.push({
+        at: where,
+        message: `Variable ${JSON.stringify(v)} is computed (${
+          JSON.stringify(value)
+        }): it became a flag with an empty default; compute it in run()`,
+      });
       return "";
     }
     const text = String(value);
     if (text.includes("{{")) {
-      todos.push({ at: Object.hasOwn(taskVars, v) ? at("vars", v) : relativePath(input.root, unit.file), message: `Variable ${JSON.stringify(v)}'s value ${JSON.stringify(text)} uses templates: kept as its literal default` });
+      todos.push({
+        at: Object.hasOwn(taskVars, v) ? at("vars", v) : relativePath(input.root, unit.file),
+        message: `Variable ${JSON.stringify(v)}'s value ${
+          JSON.stringify(text)
+        } uses templates: kept as its literal default`,
+      });
     }
     return text;
   };
@@ -394,19 +455,27 @@ function convertTask(input: TaskInput): TaskPlan {
   for (const [i, r] of (Array.isArray(requires?.vars) ? requires.vars : []).entries()) {
     const v = typeof r === "string" ? r : String(asObj(r)?.name ?? "");
     if (asObj(r)?.enum !== undefined) {
-      todos.push({ at: at("requires", "vars", i), message: `The allowed values of ${JSON.stringify(v)} are not checked: make its flag a z.enum` });
+      todos.push({
+        at: at("requires", "vars", i),
+        message: `The allowed values of ${
+          JSON.stringify(v)
+        } are not checked: make its flag a z.enum`,
+      });
     }
     addArg(v, undefined, true);
   }
   for (const v of Object.keys(taskVars)) addArg(v);
 
-  const envOf = (refs: readonly TemplateRef[]): { env: Record<string, ValueSource>; argv: boolean } => {
+  const envOf = (
+    refs: readonly TemplateRef[],
+  ): { env: Record<string, ValueSource>; argv: boolean } => {
     const env: Record<string, ValueSource> = {};
     let argv = false;
     for (const ref of refs) {
       if (ref.kind === "argv") argv = true;
-      else if (SPECIAL[ref.name] !== undefined && !args.has(ref.name)) env[envNameOf(ref.name)] = SPECIAL[ref.name]!;
-      else env[envNameOf(ref.name)] = { arg: addArg(ref.name, ref.default) };
+      else if (SPECIAL[ref.name] !== undefined && !args.has(ref.name)) {
+        env[envNameOf(ref.name)] = SPECIAL[ref.name]!;
+      } else env[envNameOf(ref.name)] = { arg: addArg(ref.name, ref.default) };
     }
     return { env, argv };
   };
@@ -420,11 +489,18 @@ function convertTask(input: TaskInput): TaskPlan {
 
   // Env: the Taskfile's and the task's, literal or one variable.
   const staticEnv: Record<string, ValueSource> = {};
-  for (const [scope, env] of [["file", input.globalEnv], ["task", asObj(task.env) ?? {}]] as const) {
+  for (
+    const [scope, env] of [["file", input.globalEnv], ["task", asObj(task.env) ?? {}]] as const
+  ) {
     for (const [k, v] of Object.entries(env)) {
       const where = scope === "task" ? at("env", k) : relativePath(input.root, unit.file);
       if (typeof v === "object" && v !== null) {
-        todos.push({ at: where, message: `Env ${JSON.stringify(k)} is computed (${JSON.stringify(v)}): not passed; compute it in run()` });
+        todos.push({
+          at: where,
+          message: `Env ${JSON.stringify(k)} is computed (${
+            JSON.stringify(v)
+          }): not passed; compute it in run()`,
+        });
         continue;
       }
       const text = String(v);
@@ -433,7 +509,14 @@ function convertTask(input: TaskInput): TaskPlan {
       if (read?.kind === "var") {
         staticEnv[k] = SPECIAL[read.name] ?? { arg: addArg(read.name, read.default) };
       } else {
-        if (text.includes("{{")) todos.push({ at: where, message: `Env ${JSON.stringify(k)}'s value ${JSON.stringify(text)} uses templates: passed as written` });
+        if (text.includes("{{")) {
+          todos.push({
+            at: where,
+            message: `Env ${JSON.stringify(k)}'s value ${
+              JSON.stringify(text)
+            } uses templates: passed as written`,
+          });
+        }
         staticEnv[k] = { literal: text };
       }
     }
@@ -442,9 +525,17 @@ function convertTask(input: TaskInput): TaskPlan {
   const ignoreAll = task.ignore_error === true;
   const silent = input.silent || task.silent === true;
   const dir = task.dir === undefined ? "" : String(task.dir);
-  if (dir.includes("{{")) todos.push({ at: at("dir"), message: `dir ${JSON.stringify(dir)} uses templates: used as written` });
+  if (dir.includes("{{")) {
+    todos.push({
+      at: at("dir"),
+      message: `dir ${JSON.stringify(dir)} uses templates: used as written`,
+    });
+  }
   const cwd = joinRelative(unit.cwd, dir);
-  const taskSet = [...asStrings(task.set).map((o) => `set -o ${o}`), ...asStrings(task.shopt).map((o) => `shopt -s ${o}`)];
+  const taskSet = [
+    ...asStrings(task.set).map((o) => `set -o ${o}`),
+    ...asStrings(task.shopt).map((o) => `shopt -s ${o}`),
+  ];
   const prelude = [...input.shellSet, ...taskSet].map((l) => `${l}\n`).join("");
   const qualify = (ref: string) => (ref.startsWith(":") ? ref : `${unit.prefix}${ref}`);
 
@@ -463,14 +554,26 @@ function convertTask(input: TaskInput): TaskPlan {
   }
   const cmds = task.cmds ?? (task.cmd !== undefined ? [task.cmd] : []);
   for (const [i, cmd] of (Array.isArray(cmds) ? cmds : [cmds]).entries()) {
-    const where = at(task.cmds !== undefined ? "cmds" : "cmd", ...(task.cmds !== undefined ? [i] : []));
+    const where = at(
+      task.cmds !== undefined ? "cmds" : "cmd",
+      ...(task.cmds !== undefined ? [i] : []),
+    );
     const obj = typeof cmd === "string" ? { cmd } : asObj(cmd) ?? {};
     for (const k of Object.keys(obj)) {
       if (!["cmd", "task", "vars", "silent", "ignore_error"].includes(k)) {
-        todos.push({ at: where, message: `Command key ${JSON.stringify(k)} has no wst form: the command is left out of run() (${JSON.stringify(JSON.stringify(obj).slice(0, 80))})` });
+        todos.push({
+          at: where,
+          message: `Command key ${
+            JSON.stringify(k)
+          } has no wst form: the command is left out of run() (${
+            JSON.stringify(JSON.stringify(obj).slice(0, 80))
+          })`,
+        });
       }
     }
-    if (Object.keys(obj).some((k) => !["cmd", "task", "vars", "silent", "ignore_error"].includes(k))) continue;
+    if (
+      Object.keys(obj).some((k) => !["cmd", "task", "vars", "silent", "ignore_error"].includes(k))
+    ) continue;
     const ignoreError = ignoreAll || obj.ignore_error === true;
     if (obj.task !== undefined) {
       const callArgs: Record<string, ValueSource> = {};
@@ -480,11 +583,24 @@ function convertTask(input: TaskInput): TaskPlan {
         const read = ref ? readTaskTemplate(ref[1]!.trim()) : undefined;
         if (read?.kind === "var") callArgs[argNameOf(k)] = { arg: addArg(read.name, read.default) };
         else {
-          if (text.includes("{{")) todos.push({ at: where, message: `Variable ${JSON.stringify(k)} = ${JSON.stringify(text)} uses templates: passed as written` });
+          if (text.includes("{{")) {
+            todos.push({
+              at: where,
+              message: `Variable ${JSON.stringify(k)} = ${
+                JSON.stringify(text)
+              } uses templates: passed as written`,
+            });
+          }
           callArgs[argNameOf(k)] = { literal: text };
         }
       }
-      steps.push({ kind: "task", name: qualify(String(obj.task)), at: where, args: callArgs, ignoreError });
+      steps.push({
+        kind: "task",
+        name: qualify(String(obj.task)),
+        at: where,
+        args: callArgs,
+        ignoreError,
+      });
       continue;
     }
     const t = template(String(obj.cmd ?? ""), where);
@@ -504,7 +620,12 @@ function convertTask(input: TaskInput): TaskPlan {
   for (const [i, dep] of (Array.isArray(task.deps) ? task.deps : []).entries()) {
     const obj = typeof dep === "string" ? { task: dep } : asObj(dep) ?? {};
     if (obj.vars !== undefined) {
-      todos.push({ at: at("deps", i), message: `Dependency ${JSON.stringify(obj.task)} with vars: wst deps take no arguments; it runs with its defaults` });
+      todos.push({
+        at: at("deps", i),
+        message: `Dependency ${
+          JSON.stringify(obj.task)
+        } with vars: wst deps take no arguments; it runs with its defaults`,
+      });
     }
     deps.push(qualify(String(obj.task)));
   }
@@ -512,14 +633,25 @@ function convertTask(input: TaskInput): TaskPlan {
     const list = Array.isArray(task[k]) ? task[k] as Json[] : [];
     return list.flatMap((g, i) => {
       if (typeof g !== "string") {
-        todos.push({ at: at(k, i), message: `${k} entry ${JSON.stringify(g)} has no wst form (exclude: is not supported)` });
+        todos.push({
+          at: at(k, i),
+          message: `${k} entry ${JSON.stringify(g)} has no wst form (exclude: is not supported)`,
+        });
         return [];
       }
-      if (g.includes("{{")) todos.push({ at: at(k, i), message: `Glob ${JSON.stringify(g)} uses templates: kept as written` });
+      if (g.includes("{{")) {
+        todos.push({
+          at: at(k, i),
+          message: `Glob ${JSON.stringify(g)} uses templates: kept as written`,
+        });
+      }
       return [joinRelative(cwd, g) || "."];
     });
   };
-  const dotenv = [...input.globalDotenv.map((f) => joinRelative(unit.cwd, f)), ...asStrings(task.dotenv).map((f) => joinRelative(cwd, f))];
+  const dotenv = [
+    ...input.globalDotenv.map((f) => joinRelative(unit.cwd, f)),
+    ...asStrings(task.dotenv).map((f) => joinRelative(cwd, f)),
+  ];
   const argList = [...args.values()];
   return {
     name,
@@ -539,9 +671,12 @@ function convertTask(input: TaskInput): TaskPlan {
   };
 }
 
+/** Control characters (C0, DEL, C1) and bidi overrides: never in a description. */
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
 /** The first line of a text, without control characters: a valid description. */
 export function oneLine(text: string): string {
-  // deno-lint-ignore no-control-regex
-  const line = (text.split("\n").find((l) => l.trim() !== "") ?? "").replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, " ").trim();
+  const line = (text.split("\n").find((l) => l.trim() !== "") ?? "").replace(CONTROL, " ").trim();
   return line === "" ? "Converted task" : line;
 }

@@ -1,0 +1,156 @@
+// A task plan → the TypeScript of its module. Scripts are template literals
+// holding the source byte for byte (only `\`, `` ` `` and `${` escaped); values
+// reach them as env vars, never spliced into the shell text.
+import type { StepPlan, TaskPlan, ValueSource } from "./_plan.ts";
+
+/** A JavaScript template literal whose value is exactly `text`. */
+export function templateLiteral(text: string): string {
+  return "`" + text.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${") + "`";
+}
+
+const str = (text: string) => JSON.stringify(text);
+
+function value(source: ValueSource): string {
+  if ("literal" in source) return str(source.literal);
+  if ("arg" in source) return `args.${source.arg}`;
+  switch (source.special) {
+    case "task":
+      return "ctx.task";
+    case "root":
+      return "ctx.root";
+    case "rootDir":
+      return "rootDir";
+    default:
+      return "Deno.cwd()";
+  }
+}
+
+function record(entries: Readonly<Record<string, ValueSource>>, indent: string): string {
+  const keys = Object.keys(entries);
+  if (keys.length === 0) return "{}";
+  const key = (k: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : str(k));
+  return `{\n${
+    keys.map((k) => `${indent}  ${key(k)}: ${value(entries[k]!)},`).join("\n")
+  }\n${indent}}`;
+}
+
+function list(items: readonly string[]): string {
+  return `[${items.map(str).join(", ")}]`;
+}
+
+function renderStep(step: StepPlan, n: number, commandName: string): string[] {
+  const i = "    ";
+  if (step.kind === "task") {
+    const hasArgs = Object.keys(step.args).length > 0;
+    const call = hasArgs
+      ? `await ctx.runTask(${str(step.name)}, {\n${i}  args: ${
+        record(step.args, `${i}  `)
+      },\n${i}});`
+      : `await ctx.runTask(${str(step.name)});`;
+    if (!step.ignoreError) return [`${i}// ${step.at}`, `${i}${call}`];
+    return [
+      `${i}// ${step.at} (ignore_error)`,
+      `${i}try {`,
+      `${i}  ${call.replaceAll(`\n${i}`, `\n${i}  `)}`,
+      `${i}} catch (err) {`,
+      `${i}  if (!(err instanceof SubtaskFailedError)) throw err;`,
+      `${i}  ctx.log.warn(err.message);`,
+      `${i}}`,
+    ];
+  }
+  const name = `${commandName}${n}`;
+  const options: string[] = [];
+  if (step.kind === "script" && step.cwd !== undefined) options.push(`cwd: ${str(step.cwd)}`);
+  if (Object.keys(step.env).length > 0) options.push(`env: ${record(step.env, `${i}  `)}`);
+  if (step.kind === "script" && step.argv) options.push("args: ctx.argv");
+  if (step.kind === "script" && step.ignoreError) options.push("ignoreError: true");
+  if (step.kind === "check") options.push("ignoreError: true");
+  const opts = options.length === 0
+    ? ""
+    : `, {\n${options.map((o) => `${i}  ${o},`).join("\n")}\n${i}}`;
+  const lines = [`${i}// ${step.at}`, `${i}const ${name} = ${templateLiteral(step.source)};`];
+  if (step.kind === "check") {
+    lines.push(
+      `${i}if ((await ctx.script(${name}${opts})).code !== 0) {`,
+      `${i}  throw new Error(${str(step.message)});`,
+      `${i}}`,
+    );
+    return lines;
+  }
+  if (step.echo) lines.push(`${i}ctx.log.info(${name});`);
+  lines.push(`${i}await ctx.script(${name}${opts});`);
+  return lines;
+}
+
+/** What one generated module needs besides `defineTask`. */
+function needs(plan: TaskPlan) {
+  const steps = plan.steps;
+  return {
+    subtaskError: steps.some((s) => s.kind === "task" && s.ignoreError),
+    rootDir: steps.some((s) =>
+      s.kind !== "task" &&
+      Object.values(s.env).some((v) => "special" in v && v.special === "rootDir")
+    ),
+    ctxUsed: steps.length > 0,
+    argsUsed: steps.some((s) =>
+      Object.values(s.kind === "task" ? s.args : s.env).some((v) => "arg" in v)
+    ),
+  };
+}
+
+/**
+ * The TypeScript module of a task plan: a `defineTask` default export whose
+ * `run` performs the steps in order, with the plan's TODOs and review notes
+ * as comments at the top.
+ *
+ * @param plan The task.
+ * @param options `tool`: the importer's name for the header (`wst import taskfile`);
+ * `rootDir`: the import root relative to the task's folder (for `ROOT_DIR`).
+ * @returns The module's source (formatted for `deno fmt` by the caller).
+ */
+export function renderTask(plan: TaskPlan, options: { tool: string; rootDir: string }): string {
+  const need = needs(plan);
+  const out: string[] = [
+    `// Converted by \`${options.tool}\` from ${plan.at} (task ${str(plan.name)}).`,
+    "// Review the permissions: they were inferred from the commands (best effort).",
+  ];
+  for (const todo of plan.todos) out.push(`// TODO(${todo.at}): ${todo.message}`);
+  for (const note of plan.notes) out.push(`// NOTE: ${note}`);
+  out.push(
+    `import { defineTask${need.subtaskError ? ", SubtaskFailedError" : ""} } from "@wst/wst";`,
+    `import { z } from "zod";`,
+    "",
+    "export default defineTask({",
+    `  name: ${str(plan.name)},`,
+    `  description: ${str(plan.description)},`,
+  );
+  if (plan.args.length === 0) out.push("  args: z.object({}),");
+  else {
+    out.push("  args: z.object({");
+    for (const arg of plan.args) {
+      const def = arg.default === undefined ? "" : `.default(${str(arg.default)})`;
+      out.push(`    ${arg.name}: z.string()${def}.describe(${str(arg.description)}),`);
+    }
+    out.push("  }),");
+  }
+  if (plan.deps.length > 0) out.push(`  deps: ${list(plan.deps)},`);
+  if (plan.sources.length > 0) out.push(`  sources: ${list(plan.sources)},`);
+  if (plan.outputs.length > 0) out.push(`  outputs: ${list(plan.outputs)},`);
+  if (plan.dotenv.length > 0) out.push(`  dotenv: ${list(plan.dotenv)},`);
+  out.push("  permissions: {");
+  for (const kind of ["read", "write", "run", "env", "net", "tasks"] as const) {
+    const values = plan.permissions[kind];
+    if (values.length > 0) out.push(`    ${kind}: ${list(values)},`);
+  }
+  out.push("  },");
+  if (plan.steps.length === 0) {
+    out.push("  // No commands.", "  run: () => {},", "});", "");
+    return out.join("\n");
+  }
+  const params = `ctx${need.argsUsed ? ", args" : ""}`;
+  out.push(`  run: async (${params}) => {`);
+  if (need.rootDir) out.push(`    const rootDir = \`\${ctx.root}/${options.rootDir || "."}\`;`);
+  plan.steps.forEach((step, n) => out.push(...renderStep(step, n + 1, "command")));
+  out.push("  },", "});", "");
+  return out.join("\n");
+}
