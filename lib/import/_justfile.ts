@@ -355,6 +355,7 @@ function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
   return {
     name: recipe.name,
     dir: "",
+    namespace: "",
     file: "",
     at: where,
     description: oneLine(recipe.doc ?? `Converted from ${where}`),

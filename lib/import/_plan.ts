@@ -68,6 +68,8 @@ export interface TaskPlan {
   readonly name: string;
   /** The folder whose `.wst/tasks/` holds it, relative to the import root ("" for the root). */
   readonly dir: string;
+  /** Its namespace ("" for the root's tasks): references are relative to it. */
+  readonly namespace: string;
   /** The module's path relative to the import root. */
   file: string;
   /** `file:line` of the task in the source. */
@@ -78,11 +80,11 @@ export interface TaskPlan {
   readonly sources: readonly string[];
   readonly outputs: readonly string[];
   readonly dotenv: readonly string[];
-  readonly steps: readonly StepPlan[];
+  steps: StepPlan[];
   readonly permissions: PermissionPlan;
-  readonly todos: readonly ImportTodo[];
+  readonly todos: ImportTodo[];
   /** Notes for review that are not failures to convert (inferred permissions, run: once…). */
-  readonly notes: readonly string[];
+  readonly notes: string[];
 }
 
 /** The permissions a generated task declares. */

@@ -60,24 +60,60 @@ export function argNameOf(name: string): string {
   return RESERVED_ARGS.has(camel) ? `${camel}Var` : camel;
 }
 
-/** Whether each offset of a script is inside single quotes, double quotes or neither. */
+/**
+ * The quoting at each offset of a script: 0 none, 1 single quotes, 2 double
+ * quotes, 3 the body of a heredoc that expands (`<<EOF`), 4 the body of one that
+ * does not (`<<'EOF'`). Comments are skipped; best effort, as a reader would.
+ */
 function quoteStates(script: string): Uint8Array {
   const states = new Uint8Array(script.length + 1);
-  let state = 0; // 0 none, 1 single, 2 double
-  for (let i = 0; i < script.length; i++) {
+  let state = 0;
+  const pending: { delimiter: string; quoted: boolean; strip: boolean }[] = [];
+  let i = 0;
+  while (i < script.length) {
+    const c = script[i]!;
+    if (c === "\n" && state === 0 && pending.length > 0) {
+      // Heredoc bodies start after the line that opened them, one after another.
+      states[i] = state;
+      i++;
+      for (const doc of pending) {
+        const bodyState = doc.quoted ? 4 : 3;
+        while (i < script.length) {
+          const end = script.indexOf("\n", i);
+          const line = script.slice(i, end === -1 ? script.length : end);
+          const stop = (doc.strip ? line.replace(/^\t+/, "") : line) === doc.delimiter;
+          const upto = end === -1 ? script.length : end + 1;
+          states.fill(stop ? 0 : bodyState, i, upto);
+          i = upto;
+          if (stop) break;
+        }
+      }
+      pending.length = 0;
+      continue;
+    }
     states[i] = state;
-    const c = script[i];
-    if (state === 0 && c === "\\") {
-      states[++i] = state;
-    } else if (state === 2 && c === "\\") {
-      states[++i] = state;
-    } else if (state === 0 && c === "#" && (i === 0 || /\s/.test(script[i - 1]!))) {
+    if (state === 0 && c === "<" && script[i + 1] === "<" && script[i + 2] !== "<") {
+      const m = /^<<(-?)\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/.exec(script.slice(i));
+      if (m) {
+        pending.push({ delimiter: m[3]!, quoted: m[2] !== "", strip: m[1] === "-" });
+        states.fill(state, i, i + m[0].length);
+        i += m[0].length;
+        continue;
+      }
+    }
+    if ((state === 0 || state === 2) && c === "\\") {
+      states[i + 1] = state;
+      i += 2;
+      continue;
+    }
+    if (state === 0 && c === "#" && (i === 0 || /\s/.test(script[i - 1]!))) {
       while (i + 1 < script.length && script[i + 1] !== "\n") states[++i] = state;
     } else if (c === "'" && state !== 2) {
       state = state === 1 ? 0 : 1;
     } else if (c === '"' && state !== 1) {
       state = state === 2 ? 0 : 2;
     }
+    i++;
   }
   states[script.length] = state;
   return states;
@@ -86,11 +122,14 @@ function quoteStates(script: string): Uint8Array {
 /**
  * A parameter expansion that reads like the template it replaces wherever it
  * stands: unquoted `${X}` splits into words as the spliced value would; inside
- * double quotes it stays one word; inside single quotes the quote is closed
- * around it (`'"${X}"'`), since the template was expanded there too.
+ * double quotes or an expanding heredoc it stays as it is; inside single
+ * quotes the quote is closed around it (`'"${X}"'`), since the template was
+ * expanded there too. In a heredoc that does not expand there is none
+ * (undefined).
  */
-function expansion(name: string | "@", quote: number): string {
-  if (name === "@") return quote === 1 ? `'"$*"'` : quote === 2 ? "$*" : `"$@"`;
+function expansion(name: string | "@", quote: number): string | undefined {
+  if (quote === 4) return undefined;
+  if (name === "@") return quote === 1 ? `'"$*"'` : quote === 0 ? `"$@"` : "$*";
   return quote === 1 ? `'"\${${name}}"'` : `\${${name}}`;
 }
 
@@ -118,13 +157,15 @@ export function replaceTemplates(
   const unconverted: string[] = [];
   const source = script.replace(options.pattern, (whole, inner: string, offset: number) => {
     const ref = options.read(inner.trim());
-    if (ref === undefined) {
+    const replacement = ref === undefined
+      ? undefined
+      : expansion(ref.kind === "argv" ? "@" : envNameOf(ref.name), states[offset] ?? 0);
+    if (ref === undefined || replacement === undefined) {
       unconverted.push(whole);
       return whole;
     }
     refs.push(ref);
-    const quote = states[offset] ?? 0;
-    return expansion(ref.kind === "argv" ? "@" : envNameOf(ref.name), quote);
+    return replacement;
   });
   return { source, refs, unconverted };
 }
@@ -214,7 +255,8 @@ export function programsOf(script: string): string[] {
     const marker = /<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/.exec(raw);
     if (marker) heredoc = marker[2];
     // Single-quoted text is never a command; double quotes may hold `$(…)`, so only the quotes go.
-    const line = raw.replace(/(^|\s)#.*$/, "$1").replace(/'[^']*'/g, " x ").replaceAll('"', " ");
+    const line = raw.replace(/(^|\s)#.*$/, "$1").replace(/'[^']*'/g, " ").replaceAll('"', " ")
+      .replace(/\$\(\([^)]*\)\)/g, " ");
     for (const segment of line.split(/;|&&|\|\||\||\$\(|`|\(|\)|&/)) {
       const words = segment.trim().split(/\s+/).filter((w) => w !== "");
       let i = 0;

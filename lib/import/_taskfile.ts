@@ -83,7 +83,52 @@ export async function planTaskfile(root: string, file: string): Promise<ImportPl
     const unit = queue.shift()!;
     await convertUnit(root, unit, plan, queue, usedFolders);
   }
+  checkCalls(plan);
   return plan;
+}
+
+/** A task's full name: its namespace and its name. */
+function fullName(task: TaskPlan): string {
+  return task.namespace === "" ? task.name : `${task.namespace}:${task.name}`;
+}
+
+/**
+ * Variables a `task:` call passes that the called task has no flag for (a
+ * constant in its own vars, which go-task lets win, or a variable it never
+ * names) are left out of the call, with a note; calls to unknown tasks are TODOs.
+ */
+function checkCalls(plan: ImportPlan): void {
+  const byName = new Map(plan.tasks.map((t) => [fullName(t), t]));
+  for (const task of plan.tasks) {
+    task.steps = task.steps.map((step) => {
+      if (step.kind !== "task") return step;
+      const full = step.name.startsWith(":")
+        ? step.name.slice(1)
+        : task.namespace === ""
+        ? step.name
+        : `${task.namespace}:${step.name}`;
+      const target = byName.get(full);
+      if (target === undefined) {
+        task.todos.push({
+          at: step.at,
+          message: `Task ${JSON.stringify(step.name)} is not in the Taskfiles converted`,
+        });
+        return step;
+      }
+      const flags = new Set(target.args.map((a) => a.name));
+      const kept = Object.fromEntries(Object.entries(step.args).filter(([k]) => flags.has(k)));
+      for (const k of Object.keys(step.args)) {
+        if (!flags.has(k)) {
+          task.notes.push(
+            `${step.at}: ${JSON.stringify(full)} has no flag for ${
+              JSON.stringify(k)
+            } (its own constant wins in go-task): not passed`,
+          );
+        }
+      }
+      return { ...step, args: kept };
+    });
+  }
 }
 
 /** Reads a Taskfile; returns its value and a function giving a path's line. */
@@ -403,18 +448,48 @@ function convertTask(input: TaskInput): TaskPlan {
       : summaryLine ?? `Converted from ${at()} (task "${name}")`,
   );
 
-  // Variables: every one the task declares or names becomes a flag.
+  // Variables (go-task's order): a constant in the task's own vars beats the command line, so
+  // it stays a constant; `X: '{{.X | default "v"}}'` there, a global var (or an include's), and a
+  // template's `| default` become flags with defaults; anything else named is a flag defaulting
+  // to "" (an undefined variable renders empty).
   const taskVars = asObj(task.vars) ?? {};
-  const args = new Map<string, ArgPlan & { required?: boolean }>();
-  const varValue = (v: string): string | undefined => {
-    const value = taskVars[v] ?? input.globalVars[v];
+  const constants = new Map<string, string>();
+  const taskDefaults = new Map<string, string | undefined>();
+  for (const [v, value] of Object.entries(taskVars)) {
+    if (typeof value === "object" && value !== null) {
+      todos.push({
+        at: at("vars", v),
+        message: `Variable ${JSON.stringify(v)} is computed (${
+          JSON.stringify(value)
+        }): it became a flag with an empty default; compute it in run()`,
+      });
+      taskDefaults.set(v, "");
+      continue;
+    }
+    const text = String(value);
+    const self = /^\{\{(.*)\}\}$/.exec(text.trim());
+    const read = self ? readTaskTemplate(self[1]!.trim()) : undefined;
+    if (read?.kind === "var" && read.name === v) taskDefaults.set(v, read.default);
+    else {
+      if (text.includes("{{")) {
+        todos.push({
+          at: at("vars", v),
+          message: `Variable ${JSON.stringify(v)}'s value ${
+            JSON.stringify(text)
+          } uses templates: kept as written`,
+        });
+      }
+      constants.set(v, text);
+    }
+  }
+  const args = new Map<string, ArgPlan>();
+  const globalValue = (v: string): string | undefined => {
+    if (taskDefaults.has(v)) return taskDefaults.get(v);
+    const value = input.globalVars[v];
     if (value === undefined) return undefined;
     if (typeof value === "object" && value !== null) {
-      const where = Object.hasOwn(taskVars, v)
-        ? at("vars", v)
-        : `${relativePath(input.root, unit.file)}`;
       todos.push({
-        at: where,
+        at: relativePath(input.root, unit.file),
         message: `Variable ${JSON.stringify(v)} is computed (${
           JSON.stringify(value)
         }): it became a flag with an empty default; compute it in run()`,
@@ -424,7 +499,7 @@ function convertTask(input: TaskInput): TaskPlan {
     const text = String(value);
     if (text.includes("{{")) {
       todos.push({
-        at: Object.hasOwn(taskVars, v) ? at("vars", v) : relativePath(input.root, unit.file),
+        at: relativePath(input.root, unit.file),
         message: `Variable ${JSON.stringify(v)}'s value ${
           JSON.stringify(text)
         } uses templates: kept as its literal default`,
@@ -435,12 +510,12 @@ function convertTask(input: TaskInput): TaskPlan {
   const addArg = (v: string, fallback?: string, required = false) => {
     const existing = args.get(v);
     if (existing !== undefined) {
-      if (existing.default === "" && fallback !== undefined && varValue(v) === undefined) {
+      if (existing.default === "" && fallback !== undefined && globalValue(v) === undefined) {
         args.set(v, { ...existing, default: fallback });
       }
       return existing.name;
     }
-    const declared = varValue(v);
+    const declared = globalValue(v);
     const def = required ? undefined : declared ?? fallback ?? "";
     const plan: ArgPlan = {
       name: argNameOf(v),
@@ -450,6 +525,14 @@ function convertTask(input: TaskInput): TaskPlan {
     };
     args.set(v, plan);
     return plan.name;
+  };
+  /** Where a variable's value comes from: a task constant, a special variable, or a flag. */
+  const valueOf = (v: string, fallback?: string): ValueSource => {
+    if (constants.has(v)) return { literal: constants.get(v)! };
+    if (SPECIAL[v] !== undefined && !args.has(v) && input.globalVars[v] === undefined) {
+      return SPECIAL[v]!;
+    }
+    return { arg: addArg(v, fallback) };
   };
   const requires = asObj(task.requires);
   for (const [i, r] of (Array.isArray(requires?.vars) ? requires.vars : []).entries()) {
@@ -464,7 +547,7 @@ function convertTask(input: TaskInput): TaskPlan {
     }
     addArg(v, undefined, true);
   }
-  for (const v of Object.keys(taskVars)) addArg(v);
+  for (const v of taskDefaults.keys()) addArg(v);
 
   const envOf = (
     refs: readonly TemplateRef[],
@@ -473,9 +556,7 @@ function convertTask(input: TaskInput): TaskPlan {
     let argv = false;
     for (const ref of refs) {
       if (ref.kind === "argv") argv = true;
-      else if (SPECIAL[ref.name] !== undefined && !args.has(ref.name)) {
-        env[envNameOf(ref.name)] = SPECIAL[ref.name]!;
-      } else env[envNameOf(ref.name)] = { arg: addArg(ref.name, ref.default) };
+      else env[envNameOf(ref.name)] = valueOf(ref.name, ref.default);
     }
     return { env, argv };
   };
@@ -507,7 +588,7 @@ function convertTask(input: TaskInput): TaskPlan {
       const ref = /^\{\{(.*)\}\}$/.exec(text.trim());
       const read = ref ? readTaskTemplate(ref[1]!.trim()) : undefined;
       if (read?.kind === "var") {
-        staticEnv[k] = SPECIAL[read.name] ?? { arg: addArg(read.name, read.default) };
+        staticEnv[k] = valueOf(read.name, read.default);
       } else {
         if (text.includes("{{")) {
           todos.push({
@@ -581,7 +662,7 @@ function convertTask(input: TaskInput): TaskPlan {
         const text = String(v);
         const ref = /^\{\{(.*)\}\}$/.exec(text.trim());
         const read = ref ? readTaskTemplate(ref[1]!.trim()) : undefined;
-        if (read?.kind === "var") callArgs[argNameOf(k)] = { arg: addArg(read.name, read.default) };
+        if (read?.kind === "var") callArgs[argNameOf(k)] = valueOf(read.name, read.default);
         else {
           if (text.includes("{{")) {
             todos.push({
@@ -656,6 +737,7 @@ function convertTask(input: TaskInput): TaskPlan {
   return {
     name,
     dir: unit.folder,
+    namespace: unit.namespace,
     file: "",
     at: at(),
     description,

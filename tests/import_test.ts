@@ -1,0 +1,220 @@
+// `wst import taskfile`: the real CLI converts a multi-folder Taskfile project
+// (every feature of issue #14's table); the converted tasks print what go-task
+// prints for the same Taskfiles (go-task's documented behaviour: it cannot be
+// installed here).
+import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { workspace, wst } from "./_cli.ts";
+import { TASKFILE_PROJECT } from "./import_fixtures.ts";
+import { runImported } from "./_import_harness.ts";
+import { REPO_ROOT } from "../scripts/runtime_flags.ts";
+
+async function files(dir: string, under = ""): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(`${dir}/${under}`)) {
+    const path = under === "" ? entry.name : `${under}/${entry.name}`;
+    if (entry.isDirectory) found.push(...await files(dir, path));
+    else found.push(path);
+  }
+  return found.sort();
+}
+
+const MODULES = [
+  ".wst/tasks/default.ts",
+  ".wst/tasks/deploy.ts",
+  ".wst/tasks/fails.ts",
+  ".wst/tasks/lint.ts",
+  ".wst/tasks/platform_info.ts",
+  ".wst/tasks/secret.ts",
+  ".wst/tasks/test__changed__unit.ts",
+  "docs/.wst/tasks/build.ts",
+  "platform/ingress/.wst/tasks/check.ts",
+  "platform/ingress/tls/.wst/tasks/renew.ts",
+  "platform/kustomize/seed/.wst/tasks/build.ts",
+  "platform/kustomize/seed/.wst/tasks/status.ts",
+];
+
+Deno.test("wst import taskfile writes a module per task in its include's folder and the namespace aliases", async () => {
+  await using ws = await workspace(TASKFILE_PROJECT);
+  const run = await wst(["import", "taskfile", "--root", ws.dir]);
+  assertEquals(run.code, 0, run.stderr);
+  const written = (await files(ws.dir)).filter((f) => f.endsWith(".ts"));
+  assertEquals(written, MODULES);
+  assertEquals(JSON.parse(await Deno.readTextFile(`${ws.dir}/.wst/config.json`)), {
+    namespaces: {
+      seed: "platform/kustomize/seed",
+      s: "platform/kustomize/seed",
+      ingress: "platform/ingress",
+      "ingress:tls": "platform/ingress/tls",
+      docs: "docs",
+    },
+  });
+  // Names verbatim, descriptions from desc or summary's first line.
+  const unit = await Deno.readTextFile(`${ws.dir}/.wst/tasks/test__changed__unit.ts`);
+  assertMatch(unit, /name: "test:changed:unit",/);
+  assertMatch(unit, /deps: \["lint"\],/);
+  const lint = await Deno.readTextFile(`${ws.dir}/.wst/tasks/lint.ts`);
+  assertMatch(lint, /description: "Lint the sources",/);
+  // The multi-line script is there byte for byte, the template an env reference.
+  assert(
+    unit.includes(
+      'const command2 = `set -e\ncount=0\nfor f in a b c; do\n  if [ "$f" != b ]; then\n' +
+        '    count=$((count + 1))\n  fi\ndone\necho "counted $(printf \'%s\' "$count")" | tr a-z A-Z\n' +
+        "cat <<EOF\nheredoc \\${GREETING} '\\${HOST}'\nEOF\n`;",
+    ),
+    unit,
+  );
+  // requires → a required flag; sources/generates relative to the task's dir.
+  const deploy = await Deno.readTextFile(`${ws.dir}/.wst/tasks/deploy.ts`);
+  assertMatch(deploy, /environment: z\.string\(\)\.describe\("Taskfile variable ENVIRONMENT"\),/);
+  assertMatch(deploy, /sources: \["platform\/src\/\*\*\/\*\.go"\],/);
+  assertMatch(deploy, /outputs: \["platform\/bin\/app"\],/);
+  assertMatch(deploy, /run: \["bash", "basename"\],/);
+  // The plan lists the inferred permissions and what did not convert, with file:line.
+  assertMatch(
+    run.stdout,
+    /deploy {2}\.wst\/tasks\/deploy\.ts {2}\(run: bash, basename; env: API_TOKEN; tasks: seed:status, fails\)/,
+  );
+  assertMatch(
+    run.stdout,
+    /Taskfile\.yml:\d+: Optional include "extra": "\.\/missing\/Taskfile\.yml" does not exist/,
+  );
+  assertMatch(
+    run.stdout,
+    /Taskfile\.yml:\d+: Template \{\{OS\}\} has no wst form: left as written/,
+  );
+  const info = await Deno.readTextFile(`${ws.dir}/.wst/tasks/platform_info.ts`);
+  assertMatch(info, /\/\/ TODO\(Taskfile\.yml:\d+\): Template \{\{OS\}\} has no wst form/);
+});
+
+Deno.test("wst import taskfile: the generated modules pass deno check and deno fmt --check", async () => {
+  await using ws = await workspace(TASKFILE_PROJECT);
+  const run = await wst(["import", "taskfile", "--root", ws.dir]);
+  assertEquals(run.code, 0, run.stderr);
+  const modules = MODULES.map((m) => `${ws.dir}/${m}`);
+  const check = await new Deno.Command(Deno.execPath(), {
+    args: ["check", "--quiet", "--config", `${REPO_ROOT}/deno.json`, ...modules],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(check.code, 0, new TextDecoder().decode(check.stderr));
+  const fmt = await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--check", ...modules],
+    cwd: ws.dir,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(fmt.code, 0, new TextDecoder().decode(fmt.stderr));
+});
+
+Deno.test("converted Taskfile tasks print what go-task prints (run against the #14 contract)", async () => {
+  await using ws = await workspace(TASKFILE_PROJECT);
+  assertEquals((await wst(["import", "taskfile", "--root", ws.dir])).code, 0);
+  const base = ws.dir.split("/").pop();
+  // task default: a task: call, whose deps run first; vars, | default, global env, a bash script.
+  assertEquals(
+    (await runImported(ws.dir, "default")).stdout,
+    "lint args:\nunit example.com level=info stage=dev\nCOUNTED 2\nheredoc hello 'example.com'\n",
+  );
+  // task test:changed:unit HOST=h LEVEL=debug: global vars and | default are flags.
+  assertEquals(
+    (await runImported(ws.dir, "test:changed:unit", { args: { host: "h", level: "debug" } }))
+      .stdout.split("\n")[1],
+    "unit h level=debug stage=dev",
+  );
+  // task lint -- -k 'a b': CLI_ARGS keeps each argument a word.
+  assertEquals(
+    (await runImported(ws.dir, "lint", { argv: ["-k", "a b"] })).stdout,
+    "lint args: -k a b\n",
+  );
+  // task deploy ENVIRONMENT=prod: dir, ignore_error on a command and on a task call, vars passed.
+  assertEquals(
+    (await runImported(ws.dir, "deploy", { args: { environment: "prod" } })).stdout,
+    "deploying prod from platform\nafter the failure prod\nseed status verbose=yes in seed\n" +
+      "about to fail\ndeployed\n",
+  );
+  // deps inside an include resolve in its namespace; a task constant stays.
+  assertEquals(
+    (await runImported(ws.dir, "seed:build")).stdout,
+    "seed status verbose=no in seed\nseed build\n",
+  );
+  // A nested include with its own dir; a reference relative to the includer's namespace.
+  assertEquals(
+    (await runImported(ws.dir, "ingress:check")).stdout,
+    "renew in tls\ningress checked in ingress\n",
+  );
+  // An include without dir runs in the including Taskfile's folder (go-task's rule).
+  assertEquals((await runImported(ws.dir, "docs:build")).stdout, `docs built in ${base}\n`);
+  // dotenv: the file's value reaches the command.
+  assertEquals((await runImported(ws.dir, "secret")).stdout, "token=from-dotenv\n");
+  // The alias of an include names the same tasks.
+  assertEquals((await runImported(ws.dir, "s:status")).stdout, "seed status verbose=no in seed\n");
+});
+
+Deno.test("wst import taskfile --dry-run writes nothing and --json prints the plan", async () => {
+  await using ws = await workspace(TASKFILE_PROJECT);
+  const before = await files(ws.dir);
+  const run = await wst(["import", "taskfile", "--dry-run", "--json", "--root", ws.dir]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(await files(ws.dir), before);
+  const plan = JSON.parse(run.stdout);
+  assertEquals(plan.dryRun, true);
+  assertEquals(plan.tasks.length, MODULES.length);
+  const unit = plan.tasks.find((t: { task: string }) => t.task === "test:changed:unit");
+  assertEquals(unit.file, ".wst/tasks/test__changed__unit.ts");
+  assertEquals(unit.permissions.run, ["bash", "tr", "cat"]);
+  assertMatch(plan.todos[0].at, /^Taskfile\.yml:\d+$/);
+});
+
+Deno.test("wst import taskfile never replaces an existing module without --force, and writes nothing then", async () => {
+  await using ws = await workspace({
+    ...TASKFILE_PROJECT,
+    ".wst/tasks/lint.ts": "// mine\n",
+  });
+  const refused = await wst(["import", "taskfile", "--root", ws.dir]);
+  assertEquals(refused.code, 2);
+  assertMatch(refused.stderr, /\.wst\/tasks\/lint\.ts exists: use --force to replace/);
+  assertEquals(await Deno.readTextFile(`${ws.dir}/.wst/tasks/lint.ts`), "// mine\n");
+  assertEquals((await files(ws.dir)).filter((f) => f.endsWith(".ts")), [".wst/tasks/lint.ts"]);
+  const forced = await wst(["import", "taskfile", "--force", "--root", ws.dir]);
+  assertEquals(forced.code, 0, forced.stderr);
+  assertMatch(await Deno.readTextFile(`${ws.dir}/.wst/tasks/lint.ts`), /name: "lint"/);
+});
+
+Deno.test("wst import taskfile reports a malformed Taskfile with file:line and exit 2", async () => {
+  await using ws = await workspace({ "Taskfile.yml": "version: '3'\ntasks:\n  a: [\n" });
+  const run = await wst(["import", "taskfile", "--root", ws.dir]);
+  assertEquals(run.code, 2);
+  assertMatch(run.stderr, /Taskfile\.yml:\d+:\d+: Invalid YAML/);
+  const missing = await wst(["import", "taskfile", "--root", `${ws.dir}/nowhere`]);
+  assertEquals(missing.code, 2);
+});
+
+// Needs the namespaces, graph and script parts of issue #14 (built on other branches): task
+// names with ":", namespaces from .wst/config.json, deps, ctx.script and ctx.argv at run time.
+Deno.test("the converted multi-folder Taskfile's tasks list and run under their original names (#14)", async () => {
+  await using ws = await workspace(TASKFILE_PROJECT);
+  assertEquals((await wst(["import", "taskfile", "--root", ws.dir])).code, 0);
+  const list = await wst(["list", "--json", "--root", ws.dir]);
+  assertEquals(list.code, 0, list.stderr);
+  const names = JSON.parse(list.stdout).tasks.map((t: { name: string }) => t.name);
+  for (
+    const name of [
+      "test:changed:unit",
+      "seed:status",
+      "seed:build",
+      "ingress:tls:renew",
+      "docs:build",
+    ]
+  ) {
+    assert(names.includes(name), `${name} in ${names.join(", ")}`);
+  }
+  const run = await wst(["default", "--root", ws.dir]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(
+    run.stdout,
+    "lint args:\nunit example.com level=info stage=dev\nCOUNTED 2\nheredoc hello 'example.com'\n",
+  );
+  const deploy = await wst(["deploy", "--environment", "prod", "--root", ws.dir]);
+  assertEquals(deploy.code, 0, deploy.stderr);
+  assertMatch(deploy.stdout, /seed status verbose=yes in seed\n/);
+});
