@@ -40,6 +40,7 @@ export async function importCommand(
     ? await planTaskfile(this.root, file)
     : planJustfile(await dumpJustfile(file, flags.just ?? "just"), {
       source: shown,
+      text: await Deno.readTextFile(file),
       root: this.root,
     });
   const result = await writeImport(this.root, plan, {

@@ -49,9 +49,33 @@ const MARK = /\u0000(\d+)\u0000/g;
  * messages; `root`: the import root (absolute), where dotenv files are read.
  * @returns The plan.
  */
-export function planJustfile(dump: unknown, options: { source: string; root: string }): ImportPlan {
+export function planJustfile(
+  dump: unknown,
+  options: { source: string; root: string; text?: string },
+): ImportPlan {
   const d = dump as Dump;
-  const at = (what: string) => `${options.source} (${what})`;
+  // just's dump has no positions: a recipe's or a variable's line is where its name starts a
+  // line of the file (a search, not a parse), else the file with the recipe named.
+  const lines = (options.text ?? "").split("\n");
+  const at = (what: string) => {
+    const name = /^(?:recipe |alias |mod |set )?(.*?)(?: :=)?$/.exec(what)![1]!.replace(
+      /[.*+?^${}()|[\]\\]/g,
+      "\\$&",
+    );
+    const pattern = what.startsWith("recipe ")
+      ? new RegExp(`^@?${name}(?=[\\s:])`)
+      : what.startsWith("set ")
+      ? new RegExp(`^set\\s+${name}\\b`)
+      : what.startsWith("alias ") || what.startsWith("mod ")
+      ? new RegExp(`^${what.split(" ")[0]}\\s+${name}\\b`)
+      : new RegExp(`^(?:export\\s+)?${name}\\s*:=`);
+    const index = lines.findIndex((line) => pattern.test(line));
+    return index === -1 ? `${options.source} (${what})` : `${options.source}:${index + 1}`;
+  };
+  const lineAfter = (where: string, n: number) => {
+    const m = /^(.*):(\d+)$/.exec(where);
+    return m ? `${m[1]}:${Number(m[2]) + n}` : `${where} line ${n}`;
+  };
   const plan: ImportPlan = {
     kind: "justfile",
     source: options.source,
@@ -101,6 +125,7 @@ export function planJustfile(dump: unknown, options: { source: string; root: str
   for (const recipe of Object.values(d.recipes ?? {})) {
     plan.tasks.push(
       convertRecipe(recipe, {
+        lineAfter,
         d,
         at,
         dotenv,
@@ -115,6 +140,7 @@ export function planJustfile(dump: unknown, options: { source: string; root: str
 }
 
 interface RecipeInput {
+  lineAfter: (where: string, n: number) => string;
   d: Dump;
   at: (what: string) => string;
   dotenv: string[];
@@ -258,7 +284,7 @@ function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
         exprs.push({ kind: "var", name });
       } else {
         todos.push({
-          at: `${where} line ${lineNo}`,
+          at: input.lineAfter(where, lineNo),
           message: `Interpolation ${JSON.stringify(expr)} has no wst form: left out of the line`,
         });
         continue;
@@ -310,7 +336,9 @@ function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
       argv: variadic !== undefined,
       ignoreError: false,
       echo: false,
-      ...(program === undefined ? {} : { interpreter: [program] }),
+      ...(program === undefined
+        ? {}
+        : { interpreter: interpreter[0] === "/usr/bin/env" ? ["env", program] : [program] }),
     });
   } else {
     recipe.body.forEach((fragments, i) => {
@@ -336,7 +364,7 @@ function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
       steps.push({
         kind: "script",
         source: replaced.source,
-        at: `${where} line ${i + 1}`,
+        at: input.lineAfter(where, i + 1),
         ...(cwd === "" ? {} : { cwd }),
         env: stepEnv(replaced.refs),
         argv: replaced.refs.some((r) => r.kind === "argv"),

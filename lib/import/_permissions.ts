@@ -30,7 +30,9 @@ export function inferPermissions(
       tasks.add(step.name);
       continue;
     }
-    run.add(step.kind === "script" && step.interpreter ? step.interpreter[0]! : "bash");
+    run.add("bash");
+    // A shebang recipe's interpreter (`/usr/bin/env python3` runs env, then python3).
+    for (const program of step.kind === "script" ? step.interpreter ?? [] : []) run.add(program);
     for (const program of programsOf(step.source)) run.add(program);
     for (const name of envReadsOf(step.source, Object.keys(step.env))) env.add(name);
     const cwd = step.kind === "script" ? step.cwd ?? "" : "";
