@@ -85,7 +85,10 @@ export function planJustfile(
   };
   const settings = d.settings ?? {};
   for (const [key, value] of Object.entries(settings)) {
-    if (["dotenv_load", "export", "quiet", "working_directory"].includes(key)) continue;
+    if (
+      ["dotenv_load", "dotenv_filename", "dotenv_path", "export", "quiet", "working_directory"]
+        .includes(key)
+    ) continue;
     const isDefault = value === false || value === null ||
       (Array.isArray(value) && value.length === 0);
     if (
