@@ -51,6 +51,8 @@ export async function loadImported(root: string): Promise<Map<string, Loaded>> {
 export interface HarnessRun {
   stdout: string;
   logs: string[];
+  /** What the task threw, if it failed (the output up to then is kept). */
+  error?: unknown;
 }
 
 /**
@@ -115,7 +117,11 @@ export async function runImported(
     await task.definition.run(ctx, task.definition.args.parse(args));
     out.logs.push(...logs.map((l) => `${l.level}: ${l.message}`));
   };
-  await run(name, options.args ?? {}, options.argv ?? []);
+  try {
+    await run(name, options.args ?? {}, options.argv ?? []);
+  } catch (err) {
+    out.error = err;
+  }
   return out;
 }
 

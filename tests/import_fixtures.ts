@@ -27,6 +27,10 @@ includes:
   extra:
     taskfile: ./missing/Taskfile.yml
     optional: true
+  tools:
+    taskfile: ./Tools.yml
+    vars:
+      TOOL: shfmt
 
 tasks:
   default:
@@ -91,6 +95,33 @@ tasks:
   platform-info:
     cmds:
       - echo "os={{OS}}"
+
+  cleanup-demo:
+    desc: Cleans up after itself, failed or not
+    cmds:
+      - echo start
+      - defer: echo "cleanup {{.TASK}}"
+      - defer: { task: fails, ignore_error: true }
+      - echo "work in $(basename "{{.ROOT_DIR}}")"
+      - exit 2
+
+  guarded:
+    desc: Checks before it runs
+    set: [pipefail]
+    preconditions:
+      - sh: test -f .env
+        msg: No .env here
+      - test -d platform
+    cmds:
+      - false | echo piped; echo "status=$?"
+
+  refuses:
+    desc: Needs a file that is not there
+    preconditions:
+      - sh: test -f nope.txt
+        msg: Needs nope.txt
+    cmds:
+      - echo never
 `,
   ".env": "API_TOKEN=from-dotenv\n",
   "platform/src/main.go": "package main\n",
@@ -133,7 +164,21 @@ tasks:
   build:
     desc: Build the docs
     cmds:
-      - echo "docs built in $(basename "$PWD")"
+      - echo "docs built in $(basename "$PWD"), root $(basename "{{.ROOT_DIR}}")"
+`,
+  "Tools.yml": `version: '3'
+vars:
+  TOOL: shellcheck
+tasks:
+  lint:
+    desc: Lint with a tool
+    cmds:
+      - echo "tool {{.TOOL}}"
+      - task: version
+  version:
+    desc: The tool's version
+    cmds:
+      - echo v1
 `,
 };
 

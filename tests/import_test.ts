@@ -19,13 +19,18 @@ async function files(dir: string, under = ""): Promise<string[]> {
 }
 
 const MODULES = [
+  ".wst/tasks/cleanup_demo.ts",
   ".wst/tasks/default.ts",
   ".wst/tasks/deploy.ts",
   ".wst/tasks/fails.ts",
+  ".wst/tasks/guarded.ts",
   ".wst/tasks/lint.ts",
   ".wst/tasks/platform_info.ts",
+  ".wst/tasks/refuses.ts",
   ".wst/tasks/secret.ts",
   ".wst/tasks/test__changed__unit.ts",
+  ".wst/tasks/tools__lint.ts",
+  ".wst/tasks/tools__version.ts",
   "docs/.wst/tasks/build.ts",
   "platform/ingress/.wst/tasks/check.ts",
   "platform/ingress/tls/.wst/tasks/renew.ts",
@@ -142,8 +147,23 @@ Deno.test("converted Taskfile tasks print what go-task prints (run against the #
     (await runImported(ws.dir, "ingress:check")).stdout,
     "renew in tls\ningress checked in ingress\n",
   );
-  // An include without dir runs in the including Taskfile's folder (go-task's rule).
-  assertEquals((await runImported(ws.dir, "docs:build")).stdout, `docs built in ${base}\n`);
+  // An include without dir runs in the including Taskfile's folder (go-task's rule); ROOT_DIR.
+  assertEquals(
+    (await runImported(ws.dir, "docs:build")).stdout,
+    `docs built in ${base}, root ${base}\n`,
+  );
+  // An include sharing its includer's folder: names "tools:<task>", its vars, its own references.
+  assertEquals((await runImported(ws.dir, "tools:lint")).stdout, "tool shfmt\nv1\n");
+  // defer: the cleanups run when the task fails, last first; TASK is the task's name.
+  const cleanup = await runImported(ws.dir, "cleanup-demo");
+  assertEquals(cleanup.stdout, `start\nwork in ${base}\nabout to fail\ncleanup cleanup-demo\n`);
+  assertMatch(String(cleanup.error), /exit code 2/);
+  // preconditions pass, then set: [pipefail] holds in the command.
+  assertEquals((await runImported(ws.dir, "guarded")).stdout, "piped\nstatus=1\n");
+  // A failed precondition stops the task with its message before any command.
+  const refused = await runImported(ws.dir, "refuses");
+  assertEquals(refused.stdout, "");
+  assertMatch(String(refused.error), /Needs nope\.txt/);
   // dotenv: the file's value reaches the command.
   assertEquals((await runImported(ws.dir, "secret")).stdout, "token=from-dotenv\n");
   // The alias of an include names the same tasks.

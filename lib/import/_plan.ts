@@ -43,8 +43,10 @@ export type StepPlan =
     readonly ignoreError: boolean;
     /** Log the command before running it (go-task and just echo commands unless silent). */
     readonly echo: boolean;
-    /** A shebang recipe's interpreter line: the script is run by that program instead of bash. */
+    /** A shebang recipe's interpreter (declared in `run`; the script runs it). */
     readonly interpreter?: readonly string[];
+    /** go-task's `defer:`: runs when the task ends, failed or not, last deferred first. */
+    readonly defer?: boolean;
   }
   | {
     readonly kind: "task";
@@ -52,6 +54,7 @@ export type StepPlan =
     readonly at: string;
     readonly args: Readonly<Record<string, ValueSource>>;
     readonly ignoreError: boolean;
+    readonly defer?: boolean;
   }
   | {
     /** A precondition: the script must exit 0, else the task fails with the message. */

@@ -82,6 +82,10 @@ function renderStep(step: StepPlan, n: number, commandName: string): string[] {
   return lines;
 }
 
+function isDeferred(step: StepPlan): boolean {
+  return step.kind !== "check" && step.defer === true;
+}
+
 /** What one generated module needs besides `defineTask`. */
 function needs(plan: TaskPlan) {
   const steps = plan.steps;
@@ -105,10 +109,10 @@ function needs(plan: TaskPlan) {
  *
  * @param plan The task.
  * @param options `tool`: the importer's name for the header (`wst import taskfile`);
- * `rootDir`: the import root relative to the task's folder (for `ROOT_DIR`).
+ * `depth`: how many folders the task's folder is below the import root (for `ROOT_DIR`).
  * @returns The module's source (formatted for `deno fmt` by the caller).
  */
-export function renderTask(plan: TaskPlan, options: { tool: string; rootDir: string }): string {
+export function renderTask(plan: TaskPlan, options: { tool: string; depth: number }): string {
   const need = needs(plan);
   const out: string[] = [
     `// Converted by \`${options.tool}\` from ${plan.at} (task ${str(plan.name)}).`,
@@ -149,8 +153,33 @@ export function renderTask(plan: TaskPlan, options: { tool: string; rootDir: str
   }
   const params = `ctx${need.argsUsed ? ", args" : ""}`;
   out.push(`  run: async (${params}) => {`);
-  if (need.rootDir) out.push(`    const rootDir = \`\${ctx.root}/${options.rootDir || "."}\`;`);
-  plan.steps.forEach((step, n) => out.push(...renderStep(step, n + 1, "command")));
+  if (need.rootDir) {
+    out.push(
+      options.depth === 0
+        ? "    const rootDir = ctx.root;"
+        : `    const rootDir = ctx.root.split("/").slice(0, -${options.depth}).join("/");`,
+    );
+  }
+  const steps = plan.steps.map((step, n) => {
+    const lines = renderStep(step, n + 1, "command");
+    if (!isDeferred(step)) return lines;
+    // go-task's defer: registered when reached, run when the task ends, last first.
+    return [
+      "    deferred.unshift(async () => {",
+      ...lines.map((l) => `  ${l}`),
+      "    });",
+    ];
+  });
+  if (plan.steps.some(isDeferred)) {
+    out.push(
+      "    const deferred: (() => Promise<unknown>)[] = [];",
+      "    try {",
+      ...steps.flat().map((l) => `  ${l}`),
+      "    } finally {",
+      "      for (const step of deferred) await step();",
+      "    }",
+    );
+  } else out.push(...steps.flat());
   out.push("  },", "});", "");
   return out.join("\n");
 }

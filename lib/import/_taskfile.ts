@@ -215,7 +215,6 @@ const TASK_KEYS = new Set([
   "shopt",
   "run",
   "method",
-  "label",
 ]);
 
 async function convertUnit(
@@ -639,7 +638,13 @@ function convertTask(input: TaskInput): TaskPlan {
       task.cmds !== undefined ? "cmds" : "cmd",
       ...(task.cmds !== undefined ? [i] : []),
     );
-    const obj = typeof cmd === "string" ? { cmd } : asObj(cmd) ?? {};
+    let obj = typeof cmd === "string" ? { cmd } : asObj(cmd) ?? {};
+    // `defer: <command>` or `defer: { task: … }`: the same step, run when the task ends.
+    const deferred = obj.defer !== undefined;
+    if (deferred) {
+      const { defer, ...rest } = obj;
+      obj = { ...rest, ...(typeof defer === "string" ? { cmd: defer } : asObj(defer) ?? {}) };
+    }
     for (const k of Object.keys(obj)) {
       if (!["cmd", "task", "vars", "silent", "ignore_error"].includes(k)) {
         todos.push({
@@ -681,6 +686,7 @@ function convertTask(input: TaskInput): TaskPlan {
         at: where,
         args: callArgs,
         ignoreError,
+        ...(deferred ? { defer: true } : {}),
       });
       continue;
     }
@@ -694,6 +700,7 @@ function convertTask(input: TaskInput): TaskPlan {
       argv: t.argv,
       ignoreError,
       echo: !(silent || obj.silent === true),
+      ...(deferred ? { defer: true } : {}),
     });
   }
 

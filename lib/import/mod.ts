@@ -15,7 +15,7 @@ import type { ImportPlan, ImportTodo, PermissionPlan } from "./_plan.ts";
 import { planTaskfile } from "./_taskfile.ts";
 import { planJustfile } from "./_justfile.ts";
 import { renderTask } from "./_render.ts";
-import { joinRelative, moduleFileName, relativePath } from "./_paths.ts";
+import { joinRelative, moduleFileName } from "./_paths.ts";
 
 export type { ImportPlan, ImportTodo } from "./_plan.ts";
 export { planJustfile, planTaskfile, renderTask };
@@ -138,7 +138,7 @@ export async function writeImport(
   if (options.dryRun) return result;
 
   const rendered = plan.tasks.map((t) =>
-    renderTask(t, { tool: options.tool, rootDir: relativePath(resolvePath(root, t.dir), root) })
+    renderTask(t, { tool: options.tool, depth: t.dir === "" ? 0 : t.dir.split("/").length })
   );
   const deno = options.deno ?? findDeno();
   let formatted = rendered;
