@@ -1,7 +1,13 @@
 // justfile → task plans, from `just --dump --dump-format json` (just's own
 // parser: wst never parses a justfile itself).
 import type { ArgPlan, ImportPlan, ImportTodo, StepPlan, TaskPlan, ValueSource } from "./_plan.ts";
-import { argNameOf, envNameOf, replaceTemplates, type TemplateRef } from "./_shell.ts";
+import {
+  argNameOf,
+  envNameOf,
+  replaceTemplates,
+  type TemplateRef,
+  uniqueArgName,
+} from "./_shell.ts";
 import { inferPermissions } from "./_permissions.ts";
 import { oneLine } from "./_taskfile.ts";
 
@@ -201,7 +207,7 @@ function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
       });
     }
     args.set(p.name, {
-      name: argNameOf(p.name),
+      name: uniqueArgName(argNameOf(p.name), args.values()),
       from: p.name,
       ...(def === undefined ? {} : { default: def }),
       description: `Recipe parameter ${p.name}`,
@@ -214,7 +220,7 @@ function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
     const assigned = input.d.assignments[name];
     if (assigned === undefined || typeof assigned.value !== "string") return undefined;
     const plan: ArgPlan = {
-      name: argNameOf(name),
+      name: uniqueArgName(argNameOf(name), args.values()),
       from: name,
       default: assigned.value,
       description: `justfile variable ${name}`,

@@ -59,5 +59,6 @@ export function inferPermissions(
     env: [...env].sort(),
     net: programs.some((p) => NETWORK_CLIENTS.has(p.split("/").pop()!)) ? ["*"] : [],
     tasks: [...tasks],
+    interactive: false,
   };
 }

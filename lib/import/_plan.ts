@@ -98,6 +98,8 @@ export interface PermissionPlan {
   readonly env: readonly string[];
   readonly net: readonly string[];
   readonly tasks: readonly string[];
+  /** The task reads the user's terminal (go-task's `interactive: true`). */
+  readonly interactive: boolean;
 }
 
 /** Everything an import would write. */

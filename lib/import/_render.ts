@@ -146,6 +146,7 @@ export function renderTask(plan: TaskPlan, options: { tool: string; depth: numbe
     const values = plan.permissions[kind];
     if (values.length > 0) out.push(`    ${kind}: ${list(values)},`);
   }
+  if (plan.permissions.interactive) out.push("    interactive: true,");
   out.push("  },");
   if (plan.steps.length === 0) {
     out.push("  // No commands.", "  run: () => {},", "});", "");

@@ -61,6 +61,20 @@ export function argNameOf(name: string): string {
 }
 
 /**
+ * An argument name no other argument of the task has: `host`, else `host2`, `host3` ….
+ *
+ * @param name The wanted name.
+ * @param taken The task's arguments so far.
+ * @returns The name.
+ */
+export function uniqueArgName(name: string, taken: Iterable<{ name: string }>): string {
+  const names = new Set([...taken].map((a) => a.name));
+  let unique = name;
+  for (let n = 2; names.has(unique); n++) unique = `${name}${n}`;
+  return unique;
+}
+
+/**
  * The quoting at each offset of a script: 0 none, 1 single quotes, 2 double
  * quotes, 3 the body of a heredoc that expands (`<<EOF`), 4 the body of one that
  * does not (`<<'EOF'`). Comments are skipped; best effort, as a reader would.
