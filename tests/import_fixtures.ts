@@ -31,6 +31,7 @@ includes:
     taskfile: ./Tools.yml
     vars:
       TOOL: shfmt
+      LEVEL: error
 
 tasks:
   default:
@@ -168,12 +169,12 @@ tasks:
 `,
   "Tools.yml": `version: '3'
 vars:
-  TOOL: shellcheck
+  LEVEL: warn
 tasks:
   lint:
     desc: Lint with a tool
     cmds:
-      - echo "tool {{.TOOL}}"
+      - echo "tool {{.TOOL}} level {{.LEVEL}}"
       - task: version
   version:
     desc: The tool's version

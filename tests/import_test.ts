@@ -152,8 +152,9 @@ Deno.test("converted Taskfile tasks print what go-task prints (run against the #
     (await runImported(ws.dir, "docs:build")).stdout,
     `docs built in ${base}, root ${base}\n`,
   );
-  // An include sharing its includer's folder: names "tools:<task>", its vars, its own references.
-  assertEquals((await runImported(ws.dir, "tools:lint")).stdout, "tool shfmt\nv1\n");
+  // An include sharing its includer's folder: names "tools:<task>", its own references; the
+  // include's vars fill in, the included Taskfile's own vars win (go-task's documented order).
+  assertEquals((await runImported(ws.dir, "tools:lint")).stdout, "tool shfmt level warn\nv1\n");
   // defer: the cleanups run when the task fails, last first; TASK is the task's name.
   const cleanup = await runImported(ws.dir, "cleanup-demo");
   assertEquals(cleanup.stdout, `start\nwork in ${base}\nabout to fail\ncleanup cleanup-demo\n`);

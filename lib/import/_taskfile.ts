@@ -173,7 +173,8 @@ async function convertUnit(
   const fileDir = resolvePath(unit.file, "..");
   planIncludes(root, unit, tf, at, plan, queue, usedFolders, fileDir);
 
-  const globalVars = { ...(asObj(tf.vars) ?? {}), ...unit.vars };
+  // go-task's documented order: the included Taskfile's own vars before the include's `vars:`.
+  const globalVars = { ...unit.vars, ...(asObj(tf.vars) ?? {}) };
   const globalEnv = asObj(tf.env) ?? {};
   const globalDotenv = asStrings(tf.dotenv);
   const shellSet = [
