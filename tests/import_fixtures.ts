@@ -214,6 +214,10 @@ count:
 where $SUFFIX="x":
     echo "in $(basename "$PWD") suffix=$SUFFIX"
 
+# Reads an exported variable from its env only
+greet-env:
+    echo "env $GREETING"
+
 # Uses the dotenv
 token:
     echo "token=$API_TOKEN"

@@ -45,6 +45,7 @@ Deno.test("wst import justfile converts every recipe through just --dump, listin
     "args.ts",
     "build.ts",
     "count.ts",
+    "greet_env.ts",
     "hello.ts",
     "helper.ts",
     "token.ts",
@@ -80,6 +81,9 @@ Deno.test("converted justfile recipes print what just prints (run against the #1
     // [just's arguments, task, flags, argv]
     [["hello"], "hello", {}, []],
     [["hello", "ada"], "hello", { who: "ada" }, []],
+    // A variable set on just's command line: the flag, and the exported env var with it.
+    [["GREETING=hi", "hello"], "hello", { greeting: "hi" }, []],
+    [["GREETING=hi", "greet-env"], "greet-env", { greeting: "hi" }, []],
     [["build"], "build", {}, []],
     [["args", "one", "two"], "args", {}, ["one", "two"]],
     [["count"], "count", {}, []],

@@ -237,7 +237,8 @@ function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
   }
   for (const a of Object.values(input.d.assignments)) {
     if (!(a.export || input.exportAll)) continue;
-    if (typeof a.value === "string") env[a.name] = { literal: a.value };
+    // Overridable like any variable (`just GREETING=x r`): the env follows the flag.
+    if (typeof a.value === "string") env[a.name] = { arg: varArg(a.name)! };
     else {todos.push({
         at: input.at(`${a.name} :=`),
         message: `Exported variable ${JSON.stringify(a.name)} is an expression: not passed`,
