@@ -239,3 +239,27 @@ Deno.test("the converted multi-folder Taskfile's tasks list and run under their 
   assertEquals(deploy.code, 0, deploy.stderr);
   assertMatch(deploy.stdout, /seed status verbose=yes in seed\n/);
 });
+
+Deno.test("a converted command gets values as env vars: a value is never shell code, and the script keeps its bytes", async () => {
+  await using ws = await workspace({
+    "Taskfile.yml": `version: '3'
+tasks:
+  greet:
+    cmds:
+      - echo hello {{.NAME}} '{{.NAME}}'
+  escapes:
+    cmds:
+      - |
+        x=\`echo back\`; y="a\\\\b"; echo "$x \${y} \${UNSET:-dflt}" '$HOME'
+`,
+  });
+  assertEquals((await wst(["import", "taskfile", "--root", ws.dir])).code, 0);
+  // go-task would run "echo INJECTED" here (it splices the value into the script).
+  const hostile = "x; echo INJECTED $(id -u)";
+  assertEquals(
+    (await runImported(ws.dir, "greet", { args: { name: hostile } })).stdout,
+    `hello x; echo INJECTED $(id -u) ${hostile}\n`,
+  );
+  // Backticks, backslashes, \${…} and quotes reach bash exactly as written in the Taskfile.
+  assertEquals((await runImported(ws.dir, "escapes")).stdout, "back a\\b dflt $HOME\n");
+});
