@@ -23,7 +23,7 @@ includes:
   ingress:
     taskfile: ./platform/ingress
     dir: ./platform/ingress
-  docs: ./docs
+  handbook: ./docs
   extra:
     taskfile: ./missing/Taskfile.yml
     optional: true

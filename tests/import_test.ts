@@ -50,7 +50,7 @@ Deno.test("wst import taskfile writes a module per task in its include's folder 
       s: "platform/kustomize/seed",
       ingress: "platform/ingress",
       "ingress:tls": "platform/ingress/tls",
-      docs: "docs",
+      handbook: "docs",
     },
   });
   // Names verbatim, descriptions from desc or summary's first line.
@@ -149,7 +149,7 @@ Deno.test("converted Taskfile tasks print what go-task prints (run against the #
   );
   // An include without dir runs in the including Taskfile's folder (go-task's rule); ROOT_DIR.
   assertEquals(
-    (await runImported(ws.dir, "docs:build")).stdout,
+    (await runImported(ws.dir, "handbook:build")).stdout,
     `docs built in ${base}, root ${base}\n`,
   );
   // An include sharing its includer's folder: names "tools:<task>", its own references; the
@@ -262,4 +262,39 @@ tasks:
   );
   // Backticks, backslashes, \${…} and quotes reach bash exactly as written in the Taskfile.
   assertEquals((await runImported(ws.dir, "escapes")).stdout, "back a\\b dflt $HOME\n");
+});
+
+Deno.test("wst import taskfile renames what wst cannot take as a name, and says so", async () => {
+  await using ws = await workspace({
+    "Taskfile.yml": `version: '3'
+includes:
+  docs: ./docs
+tasks:
+  list:
+    cmds:
+      - task: docs:Build
+  Deploy.All:
+    deps: [list]
+    cmds:
+      - echo deployed
+`,
+    "docs/Taskfile.yml": "version: '3'\ntasks:\n  Build:\n    cmds:\n      - echo docs\n",
+  });
+  const run = await wst(["import", "taskfile", "--root", ws.dir]);
+  assertEquals(run.code, 0, run.stderr);
+  // "list" and a namespace "docs" would be the CLI's own commands; "Deploy.All" is not a name.
+  assertMatch(
+    run.stdout,
+    /Taskfile\.yml:5: Task name "list" is not a wst name: renamed to "list-task"/,
+  );
+  assertMatch(
+    run.stdout,
+    /Taskfile\.yml:3: Namespace "docs" is not a wst name: renamed to "docs-task"/,
+  );
+  assertMatch(run.stdout, /Task name "Deploy\.All" is not a wst name: renamed to "deploy-all"/);
+  assertEquals(JSON.parse(await Deno.readTextFile(`${ws.dir}/.wst/config.json`)), {
+    namespaces: { "docs-task": "docs" },
+  });
+  // References follow the renames.
+  assertEquals((await runImported(ws.dir, "deploy-all")).stdout, "docs\ndeployed\n");
 });

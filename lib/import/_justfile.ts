@@ -10,6 +10,7 @@ import {
 } from "./_shell.ts";
 import { inferPermissions } from "./_permissions.ts";
 import { oneLine } from "./_taskfile.ts";
+import { wstName } from "./_paths.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -318,7 +319,7 @@ function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
   for (const dep of priorDeps) {
     if (dep.arguments.length > 0) {
       steps.push(depCall(dep, where, todos));
-    } else deps.push(dep.recipe);
+    } else deps.push(wstName(dep.recipe, { topLevel: true }));
   }
   if (recipe.shebang) {
     const lines = recipe.body.map((fragments, i) => lineText(fragments, i + 1));
@@ -390,8 +391,17 @@ function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
     dotenv: input.dotenv,
     cwd,
   });
+  const name = wstName(recipe.name, { topLevel: true });
+  if (name !== recipe.name) {
+    todos.push({
+      at: where,
+      message: `Recipe name ${JSON.stringify(recipe.name)} is not a wst name: renamed to ${
+        JSON.stringify(name)
+      }`,
+    });
+  }
   return {
-    name: recipe.name,
+    name,
     dir: "",
     namespace: "",
     file: "",
@@ -423,5 +433,11 @@ function depCall(
       }: pass them by flag name in the runTask call`,
     });
   }
-  return { kind: "task", name: dep.recipe, at: where, args, ignoreError: false };
+  return {
+    kind: "task",
+    name: wstName(dep.recipe, { topLevel: true }),
+    at: where,
+    args,
+    ignoreError: false,
+  };
 }

@@ -1,5 +1,6 @@
 // Posix-style relative paths between folders of the import root (both absolute).
 import { resolvePath } from "../_path.ts";
+import { RESERVED_NAMES } from "../task/names.ts";
 
 /**
  * The path from folder `from` to `to`, with `..` segments where needed; ""
@@ -47,4 +48,24 @@ export function moduleFileName(name: string, taken: Set<string>): string {
   for (let n = 2; taken.has(file); n++) file = `${base}_${n}.ts`;
   taken.add(file);
   return file;
+}
+
+/**
+ * A name wst accepts for a task or a namespace: `:`-separated segments of
+ * `[a-z0-9][a-z0-9_-]*` (issue #14's rule), the first not one of the CLI's
+ * own commands when the name is seen from the root. Valid names come back
+ * unchanged; others are lower-cased, with other characters as `-`, and a
+ * reserved first segment gets `-task` (`list` → `list-task`).
+ *
+ * @param name The name in the source.
+ * @param options `topLevel`: the name is seen from the root (not inside a namespace).
+ * @returns The name to use.
+ */
+export function wstName(name: string, options: { topLevel: boolean }): string {
+  const segments = name.split(":").map((segment) => {
+    const clean = segment.toLowerCase().replace(/[^a-z0-9_-]/g, "-").replace(/^[^a-z0-9]+/, "");
+    return clean === "" ? "task" : clean;
+  });
+  if (options.topLevel && RESERVED_NAMES.has(segments[0]!)) segments[0] = `${segments[0]}-task`;
+  return segments.join(":");
 }

@@ -1,10 +1,10 @@
 // go-task Taskfile (v3) → task plans: the Taskfile and its includes, each task converted by
 // `_taskfile_task.ts`. Parsed with `yaml` for line numbers.
-import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
+import { isMap, LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors/mod.ts";
 import { resolvePath } from "../_path.ts";
 import type { ImportPlan, TaskPlan } from "./_plan.ts";
-import { joinRelative, relativePath } from "./_paths.ts";
+import { joinRelative, relativePath, wstName } from "./_paths.ts";
 import { asObj, asStrings, convertTask, type Unit } from "./_taskfile_task.ts";
 
 export { oneLine, readTaskTemplate } from "./_taskfile_task.ts";
@@ -121,8 +121,17 @@ async function readTaskfile(root: string, file: string) {
       message: "Expected a Taskfile (a map with version and tasks)",
     }]);
   }
+  type Ranged = { range?: [number, number, number] | null } | undefined;
   const at = (...path: (string | number)[]) => {
-    let node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    // A map key's own line (`status:`), else the value's (a list item).
+    const parent = path.length === 0 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+    const last = path[path.length - 1];
+    if (isMap(parent) && typeof last === "string") {
+      const pair = parent.items.find((p) => (p.key as { value?: unknown })?.value === last);
+      const range = (pair?.key as Ranged)?.range;
+      if (range) return `${shown}:${lineCounter.linePos(range[0]).line}`;
+    }
+    let node = doc.getIn(path, true) as Ranged;
     // A key whose value is empty has no value node: point at the map that holds it.
     for (let n = path.length - 1; node?.range === undefined && n >= 0; n--) {
       node = doc.getIn(path.slice(0, n), true) as typeof node;
@@ -130,7 +139,7 @@ async function readTaskfile(root: string, file: string) {
     const line = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
     return `${shown}:${line}`;
   };
-  return { value: value as Obj, at, isMap, isSeq };
+  return { value: value as Obj, at };
 }
 
 /** Top-level keys with a conversion; the rest are reported. */
@@ -278,7 +287,16 @@ function planIncludes(
         message: "excludes: every task of the include is converted; delete the excluded modules",
       });
     }
-    const full = unit.namespace === "" ? ns : `${unit.namespace}:${ns}`;
+    const name = wstName(ns, { topLevel: unit.namespace === "" });
+    if (name !== ns) {
+      plan.todos.push({
+        at: where,
+        message: `Namespace ${JSON.stringify(ns)} is not a wst name: renamed to ${
+          JSON.stringify(name)
+        }`,
+      });
+    }
+    const full = unit.namespace === "" ? name : `${unit.namespace}:${name}`;
     // Where the include's commands run: its dir, else the includer's own (go-task's rule).
     const runDir = include.dir !== undefined
       ? resolvePath(fileDir, String(include.dir))
@@ -295,7 +313,8 @@ function planIncludes(
       usedFolders.add(wanted);
       namespaces[full] = wanted;
       for (const alias of asStrings(include.aliases)) {
-        namespaces[unit.namespace === "" ? alias : `${unit.namespace}:${alias}`] = wanted;
+        const aliasName = wstName(alias, { topLevel: unit.namespace === "" });
+        namespaces[unit.namespace === "" ? aliasName : `${unit.namespace}:${aliasName}`] = wanted;
       }
       queue.push({
         file: target,
@@ -325,7 +344,7 @@ function planIncludes(
         file: target,
         namespace: unit.namespace,
         folder: unit.folder,
-        prefix: flatten ? unit.prefix : `${unit.prefix}${ns}:`,
+        prefix: flatten ? unit.prefix : `${unit.prefix}${name}:`,
         cwd: relativePath(resolvePath(root, unit.folder), runDir),
         vars,
         chain,

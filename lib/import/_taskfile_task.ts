@@ -8,7 +8,7 @@ import {
   type TemplateRef,
   uniqueArgName,
 } from "./_shell.ts";
-import { joinRelative, relativePath } from "./_paths.ts";
+import { joinRelative, relativePath, wstName } from "./_paths.ts";
 import { inferPermissions } from "./_permissions.ts";
 
 type Json = unknown;
@@ -108,7 +108,16 @@ export function convertTask(input: TaskInput): TaskPlan {
   const { unit, key, task, at } = input;
   const todos: ImportTodo[] = [];
   const notes: string[] = [];
-  const name = `${unit.prefix}${key}`;
+  const topLevel = unit.namespace === "";
+  const name = wstName(`${unit.prefix}${key}`, { topLevel });
+  if (name !== `${unit.prefix}${key}`) {
+    todos.push({
+      at: at(),
+      message: `Task name ${JSON.stringify(`${unit.prefix}${key}`)} is not a wst name: renamed to ${
+        JSON.stringify(name)
+      } (update its callers outside the Taskfiles)`,
+    });
+  }
   for (const k of Object.keys(task)) {
     if (!TASK_KEYS.has(k)) {
       todos.push({ at: at(k), message: `Task key ${JSON.stringify(k)} has no wst form` });
@@ -303,7 +312,10 @@ export function convertTask(input: TaskInput): TaskPlan {
     ...asStrings(task.shopt).map((o) => `shopt -s ${o}`),
   ];
   const prelude = [...input.shellSet, ...taskSet].map((l) => `${l}\n`).join("");
-  const qualify = (ref: string) => (ref.startsWith(":") ? ref : `${unit.prefix}${ref}`);
+  const qualify = (ref: string) =>
+    ref.startsWith(":")
+      ? `:${wstName(ref.slice(1), { topLevel: true })}`
+      : wstName(`${unit.prefix}${ref}`, { topLevel });
 
   const steps: StepPlan[] = [];
   for (const [i, pre] of (Array.isArray(task.preconditions) ? task.preconditions : []).entries()) {
