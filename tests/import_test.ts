@@ -298,3 +298,76 @@ tasks:
   // References follow the renames.
   assertEquals((await runImported(ws.dir, "deploy-all")).stdout, "docs\ndeployed\n");
 });
+
+// go-task's own tests state these outputs (task_test.go: TestIncludedVars and
+// TestIncludedVarsMultiLevel, on testdata/include_with_vars*); the Taskfiles here are
+// written for this test with the same structure.
+Deno.test("converted includes give what go-task's tests expect: include vars, a Taskfile included three times", async () => {
+  const included = (n: number) =>
+    `version: "3"
+vars:
+  FIRST: '{{.FIRST | default "default-first"}}'
+  SECOND: '{{.SECOND | default "default-second"}}'
+tasks:
+  show:
+    cmds:
+      - echo "FIRST is {{.FIRST}} ${n}"
+      - echo "SECOND is {{.SECOND}}"
+`;
+  await using ws = await workspace({
+    "Taskfile.yml": `version: "3"
+includes:
+  one:
+    taskfile: inc/One.yml
+    vars:
+      FIRST: one-first
+  two:
+    taskfile: inc/Two.yml
+    vars:
+      FIRST: two-first
+  three:
+    taskfile: inc/Three.yml
+  greeter:
+    taskfile: lib/Taskfile.yml
+    internal: true
+  foo:
+    taskfile: foo/Taskfile.yml
+  bar:
+    taskfile: bar/Taskfile.yml
+tasks:
+  vars:
+    cmds:
+      - task: one:show
+      - task: two:show
+      - task: three:show
+  greet:
+    cmds:
+      - task: greeter:hello
+      - task: foo:lib:hello
+      - task: bar:lib:hello
+`,
+    "inc/One.yml": included(1),
+    "inc/Two.yml": included(2),
+    "inc/Three.yml": included(3),
+    "lib/Taskfile.yml": `version: "3"
+vars:
+  WHO: '{{ .WHO | default "world" }}'
+tasks:
+  hello:
+    cmds:
+      - echo 'Hello {{.WHO}}'
+`,
+    "foo/Taskfile.yml":
+      'version: "3"\nincludes:\n  lib:\n    taskfile: ../lib/Taskfile.yml\n    vars:\n      WHO: "foo"\n',
+    "bar/Taskfile.yml":
+      'version: "3"\nincludes:\n  lib:\n    taskfile: ../lib/Taskfile.yml\n    vars:\n      WHO: "bar"\n',
+  });
+  const run = await wst(["import", "taskfile", "--root", ws.dir]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(
+    (await runImported(ws.dir, "vars")).stdout,
+    "FIRST is one-first 1\nSECOND is default-second\nFIRST is two-first 2\n" +
+      "SECOND is default-second\nFIRST is default-first 3\nSECOND is default-second\n",
+  );
+  assertEquals((await runImported(ws.dir, "greet")).stdout, "Hello world\nHello foo\nHello bar\n");
+});

@@ -5,7 +5,7 @@ import { ConfigError } from "../errors/mod.ts";
 import { resolvePath } from "../_path.ts";
 import type { ImportPlan, TaskPlan } from "./_plan.ts";
 import { joinRelative, relativePath, wstName } from "./_paths.ts";
-import { asObj, asStrings, convertTask, type Unit } from "./_taskfile_task.ts";
+import { asObj, asStrings, convertTask, readTaskTemplate, type Unit } from "./_taskfile_task.ts";
 
 export { oneLine, readTaskTemplate } from "./_taskfile_task.ts";
 
@@ -182,8 +182,7 @@ async function convertUnit(
   const fileDir = resolvePath(unit.file, "..");
   planIncludes(root, unit, tf, at, plan, queue, usedFolders, fileDir);
 
-  // go-task's documented order: the included Taskfile's own vars before the include's `vars:`.
-  const globalVars = { ...unit.vars, ...(asObj(tf.vars) ?? {}) };
+  const globalVars = fileVars(asObj(tf.vars) ?? {}, unit.vars);
   const globalEnv = asObj(tf.env) ?? {};
   const globalDotenv = asStrings(tf.dotenv);
   const shellSet = [
@@ -192,6 +191,15 @@ async function convertUnit(
   ];
   const tasks = asObj(tf.tasks) ?? {};
   for (const [key, raw] of Object.entries(tasks)) {
+    if (key.includes("*")) {
+      plan.todos.push({
+        at: at("tasks", key),
+        message: `Wildcard task ${
+          JSON.stringify(key)
+        } has no wst form: not converted (write a task with an argument instead)`,
+      });
+      continue;
+    }
     const task: Obj = typeof raw === "string" || Array.isArray(raw)
       ? { cmds: asStrings(raw) }
       : asObj(raw) ?? {};
@@ -201,6 +209,7 @@ async function convertUnit(
       key,
       task,
       at: (...path) => at("tasks", key, ...path),
+      fileAt: at,
       globalVars,
       globalEnv,
       globalDotenv,
@@ -208,6 +217,24 @@ async function convertUnit(
       silent: tf.silent === true,
     }));
   }
+}
+
+/**
+ * A Taskfile's vars as its tasks see them: go-task's documented order puts the
+ * included Taskfile's own vars before the include's `vars:`, so an include's
+ * value reaches a var only where the file defers to it
+ * (`X: '{{.X | default "d"}}'`, or a var the file does not set).
+ */
+function fileVars(own: Obj, given: Readonly<Obj>): Obj {
+  const vars: Obj = { ...given };
+  for (const [name, value] of Object.entries(own)) {
+    const self = typeof value === "string" ? /^\{\{(.*)\}\}$/.exec(value.trim()) : null;
+    const read = self ? readTaskTemplate(self[1]!.trim()) : undefined;
+    if (read?.kind === "var" && read.name === name) {
+      vars[name] = Object.hasOwn(given, name) ? given[name] : read.default ?? "";
+    } else vars[name] = value;
+  }
+  return vars;
 }
 
 function planIncludes(

@@ -8,7 +8,7 @@ import {
   type TemplateRef,
   uniqueArgName,
 } from "./_shell.ts";
-import { joinRelative, relativePath, wstName } from "./_paths.ts";
+import { joinRelative, wstName } from "./_paths.ts";
 import { inferPermissions } from "./_permissions.ts";
 
 type Json = unknown;
@@ -96,7 +96,10 @@ export interface TaskInput {
   unit: Unit;
   key: string;
   task: Obj;
+  /** `file:line` of a path in the task (`at("cmds", 0)`). */
   at: (...path: (string | number)[]) => string;
+  /** `file:line` of a path in its Taskfile (`fileAt("vars", "HOST")`). */
+  fileAt: (...path: (string | number)[]) => string;
   globalVars: Obj;
   globalEnv: Obj;
   globalDotenv: string[];
@@ -183,7 +186,7 @@ export function convertTask(input: TaskInput): TaskPlan {
     if (value === undefined) return undefined;
     if (typeof value === "object" && value !== null) {
       todos.push({
-        at: relativePath(input.root, unit.file),
+        at: input.fileAt("vars", v),
         message: `Variable ${JSON.stringify(v)} is computed (${
           JSON.stringify(value)
         }): it became a flag with an empty default; compute it in run()`,
@@ -193,7 +196,7 @@ export function convertTask(input: TaskInput): TaskPlan {
     const text = String(value);
     if (text.includes("{{")) {
       todos.push({
-        at: relativePath(input.root, unit.file),
+        at: input.fileAt("vars", v),
         message: `Variable ${JSON.stringify(v)}'s value ${
           JSON.stringify(text)
         } uses templates: kept as its literal default`,
@@ -268,7 +271,7 @@ export function convertTask(input: TaskInput): TaskPlan {
     const [scope, env] of [["file", input.globalEnv], ["task", asObj(task.env) ?? {}]] as const
   ) {
     for (const [k, v] of Object.entries(env)) {
-      const where = scope === "task" ? at("env", k) : relativePath(input.root, unit.file);
+      const where = scope === "task" ? at("env", k) : input.fileAt("env", k);
       if (typeof v === "object" && v !== null) {
         todos.push({
           at: where,
