@@ -114,8 +114,11 @@ export async function runImported(
         return { value: null, text: "", failed: false };
       },
     });
-    await task.definition.run(ctx, task.definition.args.parse(args));
-    out.logs.push(...logs.map((l) => `${l.level}: ${l.message}`));
+    try {
+      await task.definition.run(ctx, task.definition.args.parse(args));
+    } finally {
+      out.logs.push(...logs.map((l) => `${l.level}: ${l.message}`));
+    }
   };
   try {
     await run(name, options.args ?? {}, options.argv ?? []);

@@ -371,3 +371,50 @@ tasks:
   );
   assertEquals((await runImported(ws.dir, "greet")).stdout, "Hello world\nHello foo\nHello bar\n");
 });
+
+// go-task's TestDeferredCmds (testdata/deferred) states this order: deferred steps run last
+// first, a failing one does not stop the others, and a deferred call's vars are templates of
+// the caller's. The Taskfile is written for this test with the same structure.
+Deno.test("converted defer steps run as go-task's tests expect", async () => {
+  await using ws = await workspace({
+    "Taskfile.yml": `version: '3'
+tasks:
+  show:
+    - echo 'show ran {{.WORD}}'
+  main:
+    - defer: { task: show, vars: { WORD: 'first' } }
+    - defer: { task: show, vars: { WORD: 'second' }, silent: true }
+    - defer: echo 'plain defer'
+      silent: true
+    - defer: echo 'failing' && exit 2
+    - echo 'cmd ran'
+    - exit 1
+  parent:
+    vars:
+      VALUE: "from-parent"
+    cmds:
+      - defer:
+          task: child
+          vars:
+            VALUE: 'deferred {{.VALUE}}'
+      - task: child
+        vars:
+          VALUE: 'immediate {{.VALUE}}'
+  child:
+    cmds:
+      - echo "child {{.VALUE}}"
+`,
+  });
+  assertEquals((await wst(["import", "taskfile", "--root", ws.dir])).code, 0);
+  const main = await runImported(ws.dir, "main");
+  assertEquals(
+    main.stdout,
+    "cmd ran\nfailing\nplain defer\nshow ran second\nshow ran first\n",
+  );
+  assertMatch(String(main.error), /exit code 1/);
+  assertMatch(main.logs.join("\n"), /ignored error in deferred step/);
+  assertEquals(
+    (await runImported(ws.dir, "parent")).stdout,
+    "child immediate from-parent\nchild deferred from-parent\n",
+  );
+});

@@ -13,7 +13,9 @@ export interface ImportTodo {
 export type ValueSource =
   | { readonly literal: string }
   | { readonly arg: string }
-  | { readonly special: "root" | "task" | "rootDir" | "userDir" };
+  | { readonly special: "root" | "task" | "rootDir" | "userDir" }
+  /** Text with values in it (`"{{.HOST}}:8080"`): a JavaScript template literal, never shell. */
+  | { readonly parts: readonly (string | ValueSource)[] };
 
 /** One flag of a generated task (a zod string or boolean argument). */
 export interface ArgPlan {

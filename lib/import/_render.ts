@@ -12,6 +12,12 @@ const str = (text: string) => JSON.stringify(text);
 
 function value(source: ValueSource): string {
   if ("literal" in source) return str(source.literal);
+  if ("parts" in source) {
+    const body = source.parts.map((part) =>
+      typeof part === "string" ? templateLiteral(part).slice(1, -1) : `\${${value(part)}}`
+    );
+    return `\`${body.join("")}\``;
+  }
   if ("arg" in source) return `args.${source.arg}`;
   switch (source.special) {
     case "task":
@@ -82,6 +88,16 @@ function renderStep(step: StepPlan, n: number, commandName: string): string[] {
   return lines;
 }
 
+function usesRootDir(v: ValueSource): boolean {
+  return "special" in v
+    ? v.special === "rootDir"
+    : "parts" in v && v.parts.some((p) => typeof p !== "string" && usesRootDir(p));
+}
+
+function usesArgs(v: ValueSource): boolean {
+  return "arg" in v || ("parts" in v && v.parts.some((p) => typeof p !== "string" && usesArgs(p)));
+}
+
 function isDeferred(step: StepPlan): boolean {
   return step.kind !== "check" && step.defer === true;
 }
@@ -93,12 +109,10 @@ function needs(plan: TaskPlan) {
     subtaskError: steps.some((s) => s.kind === "task" && s.ignoreError),
     rootDir: steps.some((s) =>
       s.kind !== "task" &&
-      Object.values(s.env).some((v) => "special" in v && v.special === "rootDir")
+      Object.values(s.env).some(usesRootDir)
     ),
     ctxUsed: steps.length > 0,
-    argsUsed: steps.some((s) =>
-      Object.values(s.kind === "task" ? s.args : s.env).some((v) => "arg" in v)
-    ),
+    argsUsed: steps.some((s) => Object.values(s.kind === "task" ? s.args : s.env).some(usesArgs)),
   };
 }
 
@@ -177,7 +191,10 @@ export function renderTask(plan: TaskPlan, options: { tool: string; depth: numbe
       "    try {",
       ...steps.flat().map((l) => `  ${l}`),
       "    } finally {",
-      "      for (const step of deferred) await step();",
+      "      // As go-task: a failing deferred step is logged, and the others still run.",
+      "      for (const step of deferred) {",
+      "        await step().catch((err) => ctx.log.warn(`ignored error in deferred step: ${err}`));",
+      "      }",
       "    }",
     );
   } else out.push(...steps.flat());

@@ -201,7 +201,7 @@ async function convertUnit(
       continue;
     }
     const task: Obj = typeof raw === "string" || Array.isArray(raw)
-      ? { cmds: asStrings(raw) }
+      ? { cmds: Array.isArray(raw) ? raw : [raw] }
       : asObj(raw) ?? {};
     plan.tasks.push(convertTask({
       root,

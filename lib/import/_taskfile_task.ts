@@ -167,17 +167,7 @@ export function convertTask(input: TaskInput): TaskPlan {
     const self = /^\{\{(.*)\}\}$/.exec(text.trim());
     const read = self ? readTaskTemplate(self[1]!.trim()) : undefined;
     if (read?.kind === "var" && read.name === v) taskDefaults.set(v, read.default);
-    else {
-      if (text.includes("{{")) {
-        todos.push({
-          at: at("vars", v),
-          message: `Variable ${JSON.stringify(v)}'s value ${
-            JSON.stringify(text)
-          } uses templates: kept as written`,
-        });
-      }
-      constants.set(v, text);
-    }
+    else constants.set(v, text);
   }
   const args = new Map<string, ArgPlan>();
   const globalValue = (v: string): string | undefined => {
@@ -225,11 +215,43 @@ export function convertTask(input: TaskInput): TaskPlan {
   };
   /** Where a variable's value comes from: a task constant, a special variable, or a flag. */
   const valueOf = (v: string, fallback?: string): ValueSource => {
-    if (constants.has(v)) return { literal: constants.get(v)! };
+    if (constants.has(v)) {
+      const text = constants.get(v)!;
+      constants.delete(v); // a constant naming itself reads as a flag (go-task: empty)
+      const result = valueText(text, at("vars", v), "Variable " + JSON.stringify(v));
+      constants.set(v, text);
+      return result;
+    }
     if (SPECIAL[v] !== undefined && !args.has(v) && input.globalVars[v] === undefined) {
       return SPECIAL[v]!;
     }
     return { arg: addArg(v, fallback) };
+  };
+  /**
+   * A value given as text with templates (`"{{.HOST}}:8080"`): literal text,
+   * one variable's value, or the two joined (a JavaScript template literal in
+   * the module, never shell). A template with no wst form stays as text, reported.
+   */
+  const valueText = (text: string, where: string, what: string): ValueSource => {
+    const parts: (string | ValueSource)[] = [];
+    let last = 0;
+    for (const m of text.matchAll(TEMPLATE)) {
+      const read = readTaskTemplate(m[1]!.trim());
+      if (read?.kind !== "var") {
+        todos.push({
+          at: where,
+          message: `${what}'s template ${m[0]} has no wst form: passed as written`,
+        });
+        continue;
+      }
+      if (m.index! > last) parts.push(text.slice(last, m.index));
+      parts.push(valueOf(read.name, read.default));
+      last = m.index! + m[0].length;
+    }
+    if (last < text.length) parts.push(text.slice(last));
+    if (parts.length === 0) return { literal: "" };
+    if (parts.length === 1) return typeof parts[0] === "string" ? { literal: parts[0] } : parts[0]!;
+    return { parts };
   };
   const requires = asObj(task.requires);
   for (const [i, r] of (Array.isArray(requires?.vars) ? requires.vars : []).entries()) {
@@ -281,22 +303,7 @@ export function convertTask(input: TaskInput): TaskPlan {
         });
         continue;
       }
-      const text = String(v);
-      const ref = /^\{\{(.*)\}\}$/.exec(text.trim());
-      const read = ref ? readTaskTemplate(ref[1]!.trim()) : undefined;
-      if (read?.kind === "var") {
-        staticEnv[k] = valueOf(read.name, read.default);
-      } else {
-        if (text.includes("{{")) {
-          todos.push({
-            at: where,
-            message: `Env ${JSON.stringify(k)}'s value ${
-              JSON.stringify(text)
-            } uses templates: passed as written`,
-          });
-        }
-        staticEnv[k] = { literal: text };
-      }
+      staticEnv[k] = valueText(String(v), where, `Env ${JSON.stringify(k)}`);
     }
   }
 
@@ -365,21 +372,7 @@ export function convertTask(input: TaskInput): TaskPlan {
     if (obj.task !== undefined) {
       const callArgs: Record<string, ValueSource> = {};
       for (const [k, v] of Object.entries(asObj(obj.vars) ?? {})) {
-        const text = String(v);
-        const ref = /^\{\{(.*)\}\}$/.exec(text.trim());
-        const read = ref ? readTaskTemplate(ref[1]!.trim()) : undefined;
-        if (read?.kind === "var") callArgs[k] = valueOf(read.name, read.default);
-        else {
-          if (text.includes("{{")) {
-            todos.push({
-              at: where,
-              message: `Variable ${JSON.stringify(k)} = ${
-                JSON.stringify(text)
-              } uses templates: passed as written`,
-            });
-          }
-          callArgs[k] = { literal: text };
-        }
+        callArgs[k] = valueText(String(v), where, `Variable ${JSON.stringify(k)}`);
       }
       steps.push({
         kind: "task",
