@@ -7,6 +7,8 @@
 import { testContext } from "../lib/task/testing.ts";
 import type { ScriptOptions } from "../lib/task/context.ts";
 import { SubtaskFailedError, WstError } from "../lib/errors/mod.ts";
+import { REPO_ROOT } from "../scripts/runtime_flags.ts";
+import { assert, assertEquals } from "./assert.ts";
 
 interface Loaded {
   // deno-lint-ignore no-explicit-any
@@ -149,4 +151,35 @@ async function script(
     throw new WstError(`The script failed with exit code ${result.code}`);
   }
   return { code: result.code };
+}
+
+/** The files under `dir`, relative to it, sorted. */
+export async function files(dir: string, under = ""): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(`${dir}/${under}`)) {
+    const path = under === "" ? entry.name : `${under}/${entry.name}`;
+    if (entry.isDirectory) found.push(...await files(dir, path));
+    else found.push(path);
+  }
+  return found.sort();
+}
+
+/** Every generated module under `dir` passes `deno check` (wst's import map) and `deno fmt --check`. */
+export async function assertModulesCheck(dir: string): Promise<void> {
+  const modules = (await files(dir)).filter((f) => /(^|\/)\.wst\/tasks\/[^/]+\.ts$/.test(f))
+    .map((f) => `${dir}/${f}`);
+  assert(modules.length > 0, `no modules under ${dir}`);
+  const check = await new Deno.Command(Deno.execPath(), {
+    args: ["check", "--quiet", "--config", `${REPO_ROOT}/deno.json`, ...modules],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(check.code, 0, new TextDecoder().decode(check.stderr));
+  const fmt = await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--check", ...modules],
+    cwd: dir,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(fmt.code, 0, new TextDecoder().decode(fmt.stderr));
 }

@@ -4,7 +4,7 @@
 import { assertEquals, assertMatch } from "./assert.ts";
 import { workspace, wst } from "./_cli.ts";
 import { JUSTFILE } from "./import_fixtures.ts";
-import { runImported } from "./_import_harness.ts";
+import { assertModulesCheck, runImported } from "./_import_harness.ts";
 import { REPO_ROOT } from "../scripts/runtime_flags.ts";
 
 /** The pinned just (tools/just), installed from npm on first use by scripts/just.sh. */
@@ -96,6 +96,7 @@ Deno.test("converted justfile recipes print what just prints (run against the #1
     const actual = (await runImported(ws.dir, task, { args: flags, argv })).stdout;
     assertEquals(actual, expected, `just ${args.join(" ")}`);
   }
+  await assertModulesCheck(ws.dir);
   // The values are what a reader expects, not only equal.
   assertEquals(await just(ws.dir, ["hello", "ada"]), "built\nhello ada hello\nquiet line\n");
 });

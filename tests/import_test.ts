@@ -5,18 +5,7 @@
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { workspace, wst } from "./_cli.ts";
 import { TASKFILE_PROJECT } from "./import_fixtures.ts";
-import { runImported } from "./_import_harness.ts";
-import { REPO_ROOT } from "../scripts/runtime_flags.ts";
-
-async function files(dir: string, under = ""): Promise<string[]> {
-  const found: string[] = [];
-  for await (const entry of Deno.readDir(`${dir}/${under}`)) {
-    const path = under === "" ? entry.name : `${under}/${entry.name}`;
-    if (entry.isDirectory) found.push(...await files(dir, path));
-    else found.push(path);
-  }
-  return found.sort();
-}
+import { assertModulesCheck, files, runImported } from "./_import_harness.ts";
 
 const MODULES = [
   ".wst/tasks/cleanup_demo.ts",
@@ -95,20 +84,7 @@ Deno.test("wst import taskfile: the generated modules pass deno check and deno f
   await using ws = await workspace(TASKFILE_PROJECT);
   const run = await wst(["import", "taskfile", "--root", ws.dir]);
   assertEquals(run.code, 0, run.stderr);
-  const modules = MODULES.map((m) => `${ws.dir}/${m}`);
-  const check = await new Deno.Command(Deno.execPath(), {
-    args: ["check", "--quiet", "--config", `${REPO_ROOT}/deno.json`, ...modules],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assertEquals(check.code, 0, new TextDecoder().decode(check.stderr));
-  const fmt = await new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--check", ...modules],
-    cwd: ws.dir,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assertEquals(fmt.code, 0, new TextDecoder().decode(fmt.stderr));
+  await assertModulesCheck(ws.dir);
 });
 
 Deno.test("converted Taskfile tasks print what go-task prints (run against the #14 contract)", async () => {
@@ -417,4 +393,5 @@ tasks:
     (await runImported(ws.dir, "parent")).stdout,
     "child immediate from-parent\nchild deferred from-parent\n",
   );
+  await assertModulesCheck(ws.dir);
 });
