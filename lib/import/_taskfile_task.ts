@@ -234,6 +234,11 @@ export function convertTask(input: TaskInput): TaskPlan {
    */
   const valueText = (text: string, where: string, what: string): ValueSource => {
     const parts: (string | ValueSource)[] = [];
+    const pushText = (piece: string) => {
+      const previous = parts[parts.length - 1];
+      if (typeof previous === "string") parts[parts.length - 1] = previous + piece;
+      else parts.push(piece);
+    };
     let last = 0;
     for (const m of text.matchAll(TEMPLATE)) {
       const read = readTaskTemplate(m[1]!.trim());
@@ -244,11 +249,14 @@ export function convertTask(input: TaskInput): TaskPlan {
         });
         continue;
       }
-      if (m.index! > last) parts.push(text.slice(last, m.index));
-      parts.push(valueOf(read.name, read.default));
+      if (m.index! > last) pushText(text.slice(last, m.index));
+      const value = valueOf(read.name, read.default);
+      // A constant's text joins the text around it.
+      if ("literal" in value) pushText(value.literal);
+      else parts.push(value);
       last = m.index! + m[0].length;
     }
-    if (last < text.length) parts.push(text.slice(last));
+    if (last < text.length) pushText(text.slice(last));
     if (parts.length === 0) return { literal: "" };
     if (parts.length === 1) return typeof parts[0] === "string" ? { literal: parts[0] } : parts[0]!;
     return { parts };
