@@ -1,6 +1,7 @@
 // Shell-side helpers of the importers: template expressions become env
 // references (a value never becomes shell code), and a script's binaries and
 // env vars are inferred for its permissions (best effort, shown for review).
+import { RESERVED_ARG_NAMES } from "../task/names.ts";
 
 /** Env names a variable may not take as is: the shell or every child reads them. */
 const RESERVED_ENV = new Set([
@@ -38,9 +39,6 @@ export function envNameOf(name: string): string {
     : plain;
 }
 
-/** Words no flag may be named: every command has these flags. */
-const RESERVED_ARGS = new Set(["root", "json", "verbose", "trust", "help", "h", "version"]);
-
 /**
  * The camelCase argument name of a variable or parameter: `DOCKER_IMAGE` →
  * `dockerImage` (flag `--docker-image`), `ROOT` → `rootVar` (`--root` is wst's).
@@ -57,7 +55,7 @@ export function argNameOf(name: string): string {
       : lower.charAt(0).toUpperCase() + lower.slice(1);
   }).join("");
   if (!/^[A-Za-z]/.test(camel)) camel = `v${camel}`;
-  return RESERVED_ARGS.has(camel) ? `${camel}Var` : camel;
+  return RESERVED_ARG_NAMES.has(camel) ? `${camel}Var` : camel;
 }
 
 /**

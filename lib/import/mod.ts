@@ -284,7 +284,9 @@ export async function dumpJustfile(justfile: string, just: string): Promise<unkn
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new UsageError(
-        `Cannot run ${JSON.stringify(just)}: not found: install just, or give its path with --just`,
+        `Cannot run ${
+          JSON.stringify(just)
+        }: not found: install just, or give its path with --just (a wst checkout has one: sh scripts/just.sh --path)`,
       );
     }
     throw err;
