@@ -132,3 +132,31 @@ Deno.test("a converted justfile recipe runs through wst and prints what just pri
   assertEquals(run.code, 0, run.stderr);
   assertEquals(run.stdout, await just(ws.dir, ["hello", "ada"]));
 });
+
+Deno.test("justfile modules become namespaces: a module in its own folder, one beside its parent", async () => {
+  await using ws = await workspace({
+    justfile: "mod web\nmod tools 'tools.just'\n\n# Everything\nall: web::build\n    echo all\n",
+    "web/justfile":
+      '# Build the web app\nbuild: prepare\n    echo web build in $(basename "$PWD")\n\nprepare:\n    echo prepare\n',
+    "tools.just": 'lint:\n    echo lint in $(basename "$PWD")\n',
+  });
+  const run = await wst(["import", "justfile", "--just", await justBinary(), "--root", ws.dir]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(JSON.parse(await Deno.readTextFile(`${ws.dir}/.wst/config.json`)), {
+    namespaces: { web: "web" },
+  });
+  assertEquals(
+    (await runImported(ws.dir, "web:build")).stdout,
+    await just(ws.dir, ["web", "build"]),
+  );
+  assertEquals(
+    (await runImported(ws.dir, "tools:lint")).stdout,
+    await just(ws.dir, ["tools", "lint"]),
+  );
+  assertEquals(await just(ws.dir, ["web", "build"]), "prepare\nweb build in web\n");
+  // A dependency on a module's recipe (web::build) is web:build.
+  assertEquals(
+    (await runImported(ws.dir, "all")).stdout,
+    await just(ws.dir, ["all"]),
+  );
+});

@@ -10,7 +10,8 @@ import {
 } from "./_shell.ts";
 import { inferPermissions } from "./_permissions.ts";
 import { oneLine } from "./_taskfile.ts";
-import { wstName } from "./_paths.ts";
+import { joinRelative, relativePath, wstName } from "./_paths.ts";
+import { resolvePath } from "../_path.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -36,6 +37,7 @@ interface Recipe {
 }
 
 interface Dump {
+  source?: string;
   assignments: Record<string, { name: string; value: unknown; export: boolean; private: boolean }>;
   recipes: Record<string, Recipe>;
   aliases: Record<string, { name: string; target: string }>;
@@ -60,10 +62,55 @@ export function planJustfile(
   dump: unknown,
   options: { source: string; root: string; text?: string },
 ): ImportPlan {
-  const d = dump as Dump;
+  const plan: ImportPlan = {
+    kind: "justfile",
+    source: options.source,
+    tasks: [],
+    namespaces: {},
+    todos: [],
+  };
+  const rootFile = (dump as { source?: unknown }).source;
+  const rootDir = typeof rootFile === "string" ? resolvePath(rootFile, "..") : options.root;
+  convertModule(dump as Dump, plan, {
+    root: options.root,
+    source: options.source,
+    text: options.text ?? "",
+    namespace: "",
+    folder: relativePath(options.root, rootDir),
+    prefix: "",
+    cwd: "",
+    usedFolders: new Set([relativePath(options.root, rootDir)]),
+  });
+  return plan;
+}
+
+/** Where a justfile's (or a module's) recipes go. */
+interface ModuleInput {
+  root: string;
+  /** The justfile, relative to the root (for messages). */
+  source: string;
+  text: string;
+  /** Its namespace ("" for the root's). */
+  namespace: string;
+  /** The folder whose `.wst/tasks/` gets its recipes, relative to the root. */
+  folder: string;
+  /** Name prefix when it shares its parent's folder (`tools:`). */
+  prefix: string;
+  /** Where its recipes run, relative to `folder`. */
+  cwd: string;
+  usedFolders: Set<string>;
+}
+
+/**
+ * Converts one justfile's dump into the plan, and its modules (`mod x`) as
+ * namespaces: a module in a folder of its own gets an alias to it (its
+ * recipes run there, as just runs them), one beside its parent gets
+ * `x:`-prefixed names in its parent's folder.
+ */
+function convertModule(d: Dump, plan: ImportPlan, options: ModuleInput): void {
   // just's dump has no positions: a recipe's or a variable's line is where its name starts a
   // line of the file (a search, not a parse), else the file with the recipe named.
-  const lines = (options.text ?? "").split("\n");
+  const lines = options.text.split("\n");
   const at = (what: string) => {
     const name = /^(?:recipe |alias |mod |set )?(.*?)(?: :=)?$/.exec(what)![1]!.replace(
       /[.*+?^${}()|[\]\\]/g,
@@ -82,13 +129,6 @@ export function planJustfile(
   const lineAfter = (where: string, n: number) => {
     const m = /^(.*):(\d+)$/.exec(where);
     return m ? `${m[1]}:${Number(m[2]) + n}` : `${where} line ${n}`;
-  };
-  const plan: ImportPlan = {
-    kind: "justfile",
-    source: options.source,
-    tasks: [],
-    namespaces: {},
-    todos: [],
   };
   const settings = d.settings ?? {};
   for (const [key, value] of Object.entries(settings)) {
@@ -111,13 +151,8 @@ export function planJustfile(
       });
     }
   }
-  for (const name of Object.keys(d.modules ?? {})) {
-    plan.todos.push({
-      at: at(`mod ${name}`),
-      message: `Module ${
-        JSON.stringify(name)
-      } is not followed: import its justfile from its own folder`,
-    });
+  for (const [name, module] of Object.entries(d.modules ?? {})) {
+    convertSubmodule(name, module as Dump, plan, options, at(`mod ${name}`));
   }
   for (const alias of Object.values(d.aliases ?? {})) {
     plan.todos.push({
@@ -131,10 +166,13 @@ export function planJustfile(
     ? [String(settings.dotenv_path ?? settings.dotenv_filename ?? ".env")]
     : [];
   const exportAll = settings.export === true;
-  const cwd = typeof settings.working_directory === "string" ? settings.working_directory : "";
+  const cwd = typeof settings.working_directory === "string"
+    ? joinRelative(options.cwd, settings.working_directory)
+    : options.cwd;
   for (const recipe of Object.values(d.recipes ?? {})) {
     plan.tasks.push(
       convertRecipe(recipe, {
+        module: options,
         lineAfter,
         d,
         at,
@@ -146,10 +184,52 @@ export function planJustfile(
       }),
     );
   }
-  return plan;
+}
+
+function convertSubmodule(
+  name: string,
+  module: Dump,
+  plan: ImportPlan,
+  parent: ModuleInput,
+  where: string,
+): void {
+  const file = typeof module.source === "string" ? module.source : undefined;
+  if (file === undefined) {
+    plan.todos.push({
+      at: where,
+      message: `Module ${JSON.stringify(name)} has no source file: not converted`,
+    });
+    return;
+  }
+  const alias = wstName(name, { topLevel: parent.namespace === "" });
+  const dir = resolvePath(file, "..");
+  const folder = relativePath(parent.root, dir);
+  const own = parent.prefix === "" && !folder.startsWith("..") && !parent.usedFolders.has(folder);
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(file);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  const full = parent.namespace === "" ? alias : `${parent.namespace}:${alias}`;
+  if (own) {
+    parent.usedFolders.add(folder);
+    (plan.namespaces as Record<string, string>)[full] = folder;
+  }
+  convertModule(module, plan, {
+    root: parent.root,
+    source: relativePath(parent.root, file),
+    text,
+    namespace: own ? full : parent.namespace,
+    folder: own ? folder : parent.folder,
+    prefix: own ? "" : `${parent.prefix}${alias}:`,
+    cwd: own ? "" : relativePath(resolvePath(parent.root, parent.folder), dir),
+    usedFolders: parent.usedFolders,
+  });
 }
 
 interface RecipeInput {
+  module: ModuleInput;
   lineAfter: (where: string, n: number) => string;
   d: Dump;
   at: (what: string) => string;
@@ -318,8 +398,8 @@ function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
   const deps: string[] = [];
   for (const dep of priorDeps) {
     if (dep.arguments.length > 0) {
-      steps.push(depCall(dep, where, todos));
-    } else deps.push(wstName(dep.recipe, { topLevel: true }));
+      steps.push(depCall(dep, where, todos, input.module));
+    } else deps.push(recipeRef(dep.recipe, input.module));
   }
   if (recipe.shebang) {
     const lines = recipe.body.map((fragments, i) => lineText(fragments, i + 1));
@@ -384,15 +464,15 @@ function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
       });
     });
   }
-  for (const dep of afterDeps) steps.push(depCall(dep, where, todos));
+  for (const dep of afterDeps) steps.push(depCall(dep, where, todos, input.module));
   const permissions = inferPermissions(steps, {
     root: input.root,
-    folder: "",
+    folder: input.module.folder,
     dotenv: input.dotenv,
     cwd,
   });
-  const name = wstName(recipe.name, { topLevel: true });
-  if (name !== recipe.name) {
+  const name = recipeRef(recipe.name, input.module);
+  if (name !== `${input.module.prefix}${recipe.name}`) {
     todos.push({
       at: where,
       message: `Recipe name ${JSON.stringify(recipe.name)} is not a wst name: renamed to ${
@@ -402,8 +482,8 @@ function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
   }
   return {
     name,
-    dir: "",
-    namespace: "",
+    dir: input.module.folder,
+    namespace: input.module.namespace,
     file: "",
     at: where,
     description: oneLine(recipe.doc ?? `Converted from ${where}`),
@@ -419,10 +499,19 @@ function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
   };
 }
 
+/** A recipe's task name, or a reference to one, in its module's folder and namespace. */
+function recipeRef(recipe: string, module: ModuleInput): string {
+  // `web::build` (a module's recipe) is `web:build` in wst.
+  return wstName(`${module.prefix}${recipe.replaceAll("::", ":")}`, {
+    topLevel: module.namespace === "",
+  });
+}
+
 function depCall(
   dep: { recipe: string; arguments: unknown[] },
   where: string,
   todos: ImportTodo[],
+  module: ModuleInput,
 ): StepPlan {
   const args: Record<string, ValueSource> = {};
   if (dep.arguments.length > 0) {
@@ -435,7 +524,7 @@ function depCall(
   }
   return {
     kind: "task",
-    name: wstName(dep.recipe, { topLevel: true }),
+    name: recipeRef(dep.recipe, module),
     at: where,
     args,
     ignoreError: false,
