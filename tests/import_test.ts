@@ -184,6 +184,18 @@ Deno.test("wst import taskfile reports a malformed Taskfile with file:line and e
   assertMatch(run.stderr, /Taskfile\.yml:\d+:\d+: Invalid YAML/);
   const missing = await wst(["import", "taskfile", "--root", `${ws.dir}/nowhere`]);
   assertEquals(missing.code, 2);
+  // A Taskfile outside the root would put modules outside it: refused, nothing written.
+  await Deno.mkdir(`${ws.dir}/sub`);
+  const outside = await wst([
+    "import",
+    "taskfile",
+    "--file",
+    `${ws.dir}/Taskfile.yml`,
+    "--root",
+    `${ws.dir}/sub`,
+  ]);
+  assertEquals(outside.code, 2);
+  assertMatch(outside.stderr, /expected a file inside the root .*: use --root/);
 });
 
 // Needs the namespaces, graph and script parts of issue #14 (built on other branches): task

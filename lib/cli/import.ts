@@ -35,7 +35,14 @@ export async function importCommand(
     "../import/mod.ts"
   );
   const file = await sourceFile(this, kind, flags.file);
-  const shown = file.startsWith(`${this.root}/`) ? file.slice(this.root.length + 1) : file;
+  if (!file.startsWith(`${this.root}/`)) {
+    throw new UsageError(
+      `Cannot import ${JSON.stringify(file)}: expected a file inside the root ${
+        JSON.stringify(this.root)
+      }: use --root to point at its repository`,
+    );
+  }
+  const shown = file.slice(this.root.length + 1);
   const plan = kind === "taskfile"
     ? await planTaskfile(this.root, file)
     : planJustfile(await dumpJustfile(file, flags.just ?? "just"), {
