@@ -17,7 +17,16 @@ export interface ImportFlags extends GlobalFlags {
 
 /** The file each importer reads by default, first found wins. */
 const DEFAULT_FILES: Record<string, readonly string[]> = {
-  taskfile: ["Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml"],
+  taskfile: [
+    "Taskfile.yml",
+    "taskfile.yml",
+    "Taskfile.yaml",
+    "taskfile.yaml",
+    "Taskfile.dist.yml",
+    "taskfile.dist.yml",
+    "Taskfile.dist.yaml",
+    "taskfile.dist.yaml",
+  ],
   justfile: ["justfile", "Justfile", ".justfile"],
 };
 

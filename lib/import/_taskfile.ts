@@ -9,6 +9,18 @@ import { asObj, asStrings, convertTask, readTaskTemplate, type Unit } from "./_t
 
 export { oneLine, readTaskTemplate } from "./_taskfile_task.ts";
 
+/** The names go-task looks for in a folder, in its order. */
+const TASKFILE_NAMES = [
+  "Taskfile.yml",
+  "taskfile.yml",
+  "Taskfile.yaml",
+  "taskfile.yaml",
+  "Taskfile.dist.yml",
+  "taskfile.dist.yml",
+  "Taskfile.dist.yaml",
+  "taskfile.dist.yaml",
+];
+
 type Json = unknown;
 type Obj = Record<string, Json>;
 
@@ -262,9 +274,7 @@ function planIncludes(
     let target = resolvePath(fileDir, taskfile);
     const candidates = /\.ya?ml$/.test(taskfile)
       ? [target]
-      : ["Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml"].map((n) =>
-        `${target}/${n}`
-      );
+      : TASKFILE_NAMES.map((n) => `${target}/${n}`);
     const found = candidates.find((c) => {
       try {
         return Deno.statSync(c).isFile;
