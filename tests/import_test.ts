@@ -407,3 +407,34 @@ tasks:
   );
   await assertModulesCheck(ws.dir);
 });
+
+Deno.test("a converted status: skips the commands while every status command succeeds", async () => {
+  await using ws = await workspace({
+    "Taskfile.yml": `version: '3'
+tasks:
+  build:
+    dir: out
+    preconditions:
+      - test -d .
+    status:
+      - test -f app
+      - grep -q '{{.RELEASE}}' app
+    cmds:
+      - echo "building {{.RELEASE}}"
+      - echo '{{.RELEASE}}' > app
+`,
+    "out/.keep": "",
+  });
+  assertEquals((await wst(["import", "taskfile", "--root", ws.dir])).code, 0);
+  const first = await runImported(ws.dir, "build", { args: { release: "1.0" } });
+  assertEquals(first.stdout, "building 1.0\n");
+  const again = await runImported(ws.dir, "build", { args: { release: "1.0" } });
+  assertEquals(again.stdout, "");
+  assertMatch(again.logs.join("\n"), /Task "build" is up to date/);
+  // A status command that fails (another version) runs the commands again.
+  assertEquals(
+    (await runImported(ws.dir, "build", { args: { release: "2.0" } })).stdout,
+    "building 2.0\n",
+  );
+  await assertModulesCheck(ws.dir);
+});

@@ -33,9 +33,11 @@ export function inferPermissions(
     run.add("bash");
     // A shebang recipe's interpreter (`/usr/bin/env python3` runs env, then python3).
     for (const program of step.kind === "script" ? step.interpreter ?? [] : []) run.add(program);
-    for (const program of programsOf(step.source)) run.add(program);
-    for (const name of envReadsOf(step.source, Object.keys(step.env))) env.add(name);
-    const cwd = step.kind === "script" ? step.cwd ?? "" : "";
+    for (const source of step.kind === "status" ? step.sources : [step.source]) {
+      for (const program of programsOf(source)) run.add(program);
+      for (const name of envReadsOf(source, Object.keys(step.env))) env.add(name);
+    }
+    const cwd = step.cwd ?? "";
     if (cwd.startsWith("..")) scope.add(cwd);
   }
   if (options.cwd.startsWith("..")) scope.add(options.cwd);

@@ -64,6 +64,15 @@ export type StepPlan =
     readonly source: string;
     readonly at: string;
     readonly message: string;
+    readonly cwd?: string;
+    readonly env: Readonly<Record<string, ValueSource>>;
+  }
+  | {
+    /** go-task's `status:`: when every script exits 0 the task is up to date and stops here. */
+    readonly kind: "status";
+    readonly sources: readonly string[];
+    readonly at: string;
+    readonly cwd?: string;
     readonly env: Readonly<Record<string, ValueSource>>;
   };
 

@@ -65,8 +65,33 @@ function renderStep(step: StepPlan, n: number, commandName: string): string[] {
     ];
   }
   const name = `${commandName}${n}`;
+  if (step.kind === "status") {
+    const options = [
+      ...(step.cwd === undefined ? [] : [`cwd: ${str(step.cwd)}`]),
+      ...(Object.keys(step.env).length > 0 ? [`env: ${record(step.env, `${i}    `)}`] : []),
+      "ignoreError: true",
+    ];
+    return [
+      `${i}// ${step.at} (status: up to date when every command succeeds)`,
+      `${i}const status = [${step.sources.map(templateLiteral).join(", ")}];`,
+      `${i}let upToDate = true;`,
+      `${i}for (const source of status) {`,
+      `${i}  const { code } = await ctx.script(source, {`,
+      ...options.map((o) => `${i}    ${o},`),
+      `${i}  });`,
+      `${i}  if (code !== 0) {`,
+      `${i}    upToDate = false;`,
+      `${i}    break;`,
+      `${i}  }`,
+      `${i}}`,
+      `${i}if (upToDate) {`,
+      `${i}  ctx.log.info(\`Task \${JSON.stringify(ctx.task)} is up to date\`);`,
+      `${i}  return;`,
+      `${i}}`,
+    ];
+  }
   const options: string[] = [];
-  if (step.kind === "script" && step.cwd !== undefined) options.push(`cwd: ${str(step.cwd)}`);
+  if (step.cwd !== undefined) options.push(`cwd: ${str(step.cwd)}`);
   if (Object.keys(step.env).length > 0) options.push(`env: ${record(step.env, `${i}  `)}`);
   if (step.kind === "script" && step.argv) options.push("args: ctx.argv");
   if (step.kind === "script" && step.ignoreError) options.push("ignoreError: true");
@@ -88,6 +113,10 @@ function renderStep(step: StepPlan, n: number, commandName: string): string[] {
   return lines;
 }
 
+function envOf(step: StepPlan): Readonly<Record<string, ValueSource>> {
+  return step.kind === "task" ? step.args : step.env;
+}
+
 function usesRootDir(v: ValueSource): boolean {
   return "special" in v
     ? v.special === "rootDir"
@@ -99,7 +128,7 @@ function usesArgs(v: ValueSource): boolean {
 }
 
 function isDeferred(step: StepPlan): boolean {
-  return step.kind !== "check" && step.defer === true;
+  return (step.kind === "script" || step.kind === "task") && step.defer === true;
 }
 
 /** What one generated module needs besides `defineTask`. */
@@ -112,7 +141,7 @@ function needs(plan: TaskPlan) {
       Object.values(s.env).some(usesRootDir)
     ),
     ctxUsed: steps.length > 0,
-    argsUsed: steps.some((s) => Object.values(s.kind === "task" ? s.args : s.env).some(usesArgs)),
+    argsUsed: steps.some((s) => Object.values(envOf(s)).some(usesArgs)),
   };
 }
 

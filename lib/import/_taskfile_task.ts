@@ -84,6 +84,7 @@ const TASK_KEYS = new Set([
   "generates",
   "dotenv",
   "preconditions",
+  "status",
   "set",
   "shopt",
   "run",
@@ -345,8 +346,19 @@ export function convertTask(input: TaskInput): TaskPlan {
       source: prelude + t.source,
       at: where,
       message: oneLine(String(obj.msg ?? `Precondition failed: ${String(obj.sh)}`)),
+      ...(cwd === "" ? {} : { cwd }),
       env: { ...staticEnv, ...t.env },
     });
+  }
+  // status: after the preconditions, before the commands (go-task's order).
+  if (Array.isArray(task.status) && task.status.length > 0) {
+    const env: Record<string, ValueSource> = { ...staticEnv };
+    const sources = task.status.map((line, i) => {
+      const t = template(String(line), at("status", i));
+      Object.assign(env, t.env);
+      return prelude + t.source;
+    });
+    steps.push({ kind: "status", sources, at: at("status"), ...(cwd === "" ? {} : { cwd }), env });
   }
   const cmds = task.cmds ?? (task.cmd !== undefined ? [task.cmd] : []);
   for (const [i, cmd] of (Array.isArray(cmds) ? cmds : [cmds]).entries()) {
