@@ -438,3 +438,41 @@ tasks:
   );
   await assertModulesCheck(ws.dir);
 });
+
+Deno.test("a converted if: runs a command or a whole task only when its condition succeeds", async () => {
+  await using ws = await workspace({
+    "Taskfile.yml": `version: '3'
+tasks:
+  deploy:
+    cmds:
+      - cmd: echo "to {{.TARGET}}"
+        if: '[ "{{.TARGET}}" != "" ]'
+      - task: notify
+        if: test -f notify.txt
+      - echo done
+  notify:
+    if: '[ "$QUIET" != 1 ]'
+    cmds:
+      - echo notified
+`,
+    "notify.txt": "",
+  });
+  assertEquals((await wst(["import", "taskfile", "--root", ws.dir])).code, 0);
+  assertEquals((await runImported(ws.dir, "deploy")).stdout, "notified\ndone\n");
+  assertEquals(
+    (await runImported(ws.dir, "deploy", { args: { target: "prod" } })).stdout,
+    "to prod\nnotified\ndone\n",
+  );
+  // The task-level if: of notify reads QUIET (declared in its env permission).
+  Deno.env.set("QUIET", "1");
+  try {
+    const quiet = await runImported(ws.dir, "deploy");
+    assertEquals(quiet.stdout, "done\n");
+    assertMatch(quiet.logs.join("\n"), /Task "notify" skipped: its condition is not met/);
+  } finally {
+    Deno.env.delete("QUIET");
+  }
+  await Deno.remove(`${ws.dir}/notify.txt`);
+  assertEquals((await runImported(ws.dir, "deploy")).stdout, "done\n");
+  await assertModulesCheck(ws.dir);
+});

@@ -1,9 +1,25 @@
 // The permissions of a generated task, inferred from its steps (best effort;
 // the importer prints them for review).
 import { resolvePath } from "../_path.ts";
-import type { PermissionPlan, StepPlan } from "./_plan.ts";
+import type { Condition, PermissionPlan, StepPlan } from "./_plan.ts";
 import { envReadsOf, NETWORK_CLIENTS, programsOf } from "./_shell.ts";
 import { joinRelative } from "./_paths.ts";
+
+/** The shell scripts a step runs: its own, its status checks, its `if:` condition. */
+function scriptsOf(step: StepPlan): Condition[] {
+  switch (step.kind) {
+    case "skip":
+      return [step.when];
+    case "status":
+      return step.sources.map((source) => ({ ...step, source }));
+    case "task":
+      return step.when === undefined ? [] : [step.when];
+    default: {
+      const own: Condition = step;
+      return step.kind === "script" && step.when !== undefined ? [own, step.when] : [own];
+    }
+  }
+}
 
 /**
  * What a task with these steps declares: read and write its root (and the
@@ -26,19 +42,15 @@ export function inferPermissions(
   const tasks = new Set<string>();
   const scope = new Set<string>(["."]);
   for (const step of steps) {
-    if (step.kind === "task") {
-      tasks.add(step.name);
-      continue;
+    if (step.kind === "task") tasks.add(step.name);
+    for (const script of scriptsOf(step)) {
+      run.add("bash");
+      for (const program of programsOf(script.source)) run.add(program);
+      for (const name of envReadsOf(script.source, Object.keys(script.env))) env.add(name);
+      if ((script.cwd ?? "").startsWith("..")) scope.add(script.cwd!);
     }
-    run.add("bash");
     // A shebang recipe's interpreter (`/usr/bin/env python3` runs env, then python3).
     for (const program of step.kind === "script" ? step.interpreter ?? [] : []) run.add(program);
-    for (const source of step.kind === "status" ? step.sources : [step.source]) {
-      for (const program of programsOf(source)) run.add(program);
-      for (const name of envReadsOf(source, Object.keys(step.env))) env.add(name);
-    }
-    const cwd = step.cwd ?? "";
-    if (cwd.startsWith("..")) scope.add(cwd);
   }
   if (options.cwd.startsWith("..")) scope.add(options.cwd);
   for (const file of options.dotenv) {

@@ -49,6 +49,8 @@ export type StepPlan =
     readonly interpreter?: readonly string[];
     /** go-task's `defer:`: runs when the task ends, failed or not, last deferred first. */
     readonly defer?: boolean;
+    /** go-task's `if:`: the step runs only when this script exits 0. */
+    readonly when?: Condition;
   }
   | {
     readonly kind: "task";
@@ -57,6 +59,7 @@ export type StepPlan =
     readonly args: Readonly<Record<string, ValueSource>>;
     readonly ignoreError: boolean;
     readonly defer?: boolean;
+    readonly when?: Condition;
   }
   | {
     /** A precondition: the script must exit 0, else the task fails with the message. */
@@ -68,6 +71,12 @@ export type StepPlan =
     readonly env: Readonly<Record<string, ValueSource>>;
   }
   | {
+    /** go-task's task-level `if:`: unless the script exits 0 the task is skipped. */
+    readonly kind: "skip";
+    readonly when: Condition;
+    readonly at: string;
+  }
+  | {
     /** go-task's `status:`: when every script exits 0 the task is up to date and stops here. */
     readonly kind: "status";
     readonly sources: readonly string[];
@@ -75,6 +84,13 @@ export type StepPlan =
     readonly cwd?: string;
     readonly env: Readonly<Record<string, ValueSource>>;
   };
+
+/** A shell condition (go-task's `if:`), with the env its templates need. */
+export interface Condition {
+  readonly source: string;
+  readonly cwd?: string;
+  readonly env: Readonly<Record<string, ValueSource>>;
+}
 
 /** One generated task module. */
 export interface TaskPlan {

@@ -1,7 +1,7 @@
 // A task plan → the TypeScript of its module. Scripts are template literals
 // holding the source byte for byte (only `\`, `` ` `` and `${` escaped); values
 // reach them as env vars, never spliced into the shell text.
-import type { StepPlan, TaskPlan, ValueSource } from "./_plan.ts";
+import type { Condition, StepPlan, TaskPlan, ValueSource } from "./_plan.ts";
 
 /** A JavaScript template literal whose value is exactly `text`. */
 export function templateLiteral(text: string): string {
@@ -44,7 +44,32 @@ function list(items: readonly string[]): string {
   return `[${items.map(str).join(", ")}]`;
 }
 
+/** `(await ctx.script(<condition>, { …, ignoreError: true })).code`. */
+function conditionCall(when: Condition, i: string): string {
+  const options = [
+    ...(when.cwd === undefined ? [] : [`cwd: ${str(when.cwd)}`]),
+    ...(Object.keys(when.env).length > 0 ? [`env: ${record(when.env, `${i}  `)}`] : []),
+    "ignoreError: true",
+  ];
+  return `(await ctx.script(${templateLiteral(when.source)}, {\n${
+    options.map((o) => `${i}  ${o},`).join("\n")
+  }\n${i}})).code`;
+}
+
+/** A step, wrapped in its `if:` condition when it has one. */
 function renderStep(step: StepPlan, n: number, commandName: string): string[] {
+  const lines = renderBareStep(step, n, commandName);
+  const when = step.kind === "script" || step.kind === "task" ? step.when : undefined;
+  if (when === undefined) return lines;
+  const i = "    ";
+  return [
+    `${i}if (${conditionCall(when, i)} === 0) {`,
+    ...lines.map((l) => `  ${l}`),
+    `${i}}`,
+  ];
+}
+
+function renderBareStep(step: StepPlan, n: number, commandName: string): string[] {
   const i = "    ";
   if (step.kind === "task") {
     const hasArgs = Object.keys(step.args).length > 0;
@@ -65,6 +90,15 @@ function renderStep(step: StepPlan, n: number, commandName: string): string[] {
     ];
   }
   const name = `${commandName}${n}`;
+  if (step.kind === "skip") {
+    return [
+      `${i}// ${step.at} (if: the task runs only when this succeeds)`,
+      `${i}if (${conditionCall(step.when, i)} !== 0) {`,
+      `${i}  ctx.log.info(\`Task \${JSON.stringify(ctx.task)} skipped: its condition is not met\`);`,
+      `${i}  return;`,
+      `${i}}`,
+    ];
+  }
   if (step.kind === "status") {
     const options = [
       ...(step.cwd === undefined ? [] : [`cwd: ${str(step.cwd)}`]),
@@ -113,8 +147,12 @@ function renderStep(step: StepPlan, n: number, commandName: string): string[] {
   return lines;
 }
 
-function envOf(step: StepPlan): Readonly<Record<string, ValueSource>> {
-  return step.kind === "task" ? step.args : step.env;
+/** Every value a step passes (its env or args, and its condition's env). */
+function valuesOf(step: StepPlan): ValueSource[] {
+  if (step.kind === "skip") return Object.values(step.when.env);
+  const own = Object.values(step.kind === "task" ? step.args : step.env);
+  const when = step.kind === "script" || step.kind === "task" ? step.when : undefined;
+  return when === undefined ? own : [...own, ...Object.values(when.env)];
 }
 
 function usesRootDir(v: ValueSource): boolean {
@@ -136,12 +174,9 @@ function needs(plan: TaskPlan) {
   const steps = plan.steps;
   return {
     subtaskError: steps.some((s) => s.kind === "task" && s.ignoreError),
-    rootDir: steps.some((s) =>
-      s.kind !== "task" &&
-      Object.values(s.env).some(usesRootDir)
-    ),
+    rootDir: steps.some((s) => valuesOf(s).some(usesRootDir)),
     ctxUsed: steps.length > 0,
-    argsUsed: steps.some((s) => Object.values(envOf(s)).some(usesArgs)),
+    argsUsed: steps.some((s) => valuesOf(s).some(usesArgs)),
   };
 }
 

@@ -1,6 +1,6 @@
 // One go-task task → a task plan: variables (go-task's precedence), templates, commands,
 // calls, deps, and every key either converted or reported with its `file:line`.
-import type { ArgPlan, ImportTodo, StepPlan, TaskPlan, ValueSource } from "./_plan.ts";
+import type { ArgPlan, Condition, ImportTodo, StepPlan, TaskPlan, ValueSource } from "./_plan.ts";
 import {
   argNameOf,
   envNameOf,
@@ -85,12 +85,16 @@ const TASK_KEYS = new Set([
   "dotenv",
   "preconditions",
   "status",
+  "if",
   "set",
   "shopt",
   "run",
   "method",
   "interactive",
 ]);
+
+/** Command keys with a conversion; a command with any other is reported and left out. */
+const COMMAND_KEYS = ["cmd", "task", "vars", "silent", "ignore_error", "if"];
 
 export interface TaskInput {
   root: string;
@@ -296,6 +300,15 @@ export function convertTask(input: TaskInput): TaskPlan {
     return { ...replaced, ...envOf(replaced.refs) };
   };
 
+  /** A shell condition (`if:`) in the task's dir, its templates as env references. */
+  const condition = (text: string, where: string): Condition => {
+    const t = template(text, where);
+    return {
+      source: prelude + t.source,
+      ...(cwd === "" ? {} : { cwd }),
+      env: { ...staticEnv, ...t.env },
+    };
+  };
   // Env: the Taskfile's and the task's, literal or one variable.
   const staticEnv: Record<string, ValueSource> = {};
   for (
@@ -350,6 +363,9 @@ export function convertTask(input: TaskInput): TaskPlan {
       env: { ...staticEnv, ...t.env },
     });
   }
+  if (task.if !== undefined) {
+    steps.unshift({ kind: "skip", when: condition(String(task.if), at("if")), at: at("if") });
+  }
   // status: after the preconditions, before the commands (go-task's order).
   if (Array.isArray(task.status) && task.status.length > 0) {
     const env: Record<string, ValueSource> = { ...staticEnv };
@@ -374,7 +390,7 @@ export function convertTask(input: TaskInput): TaskPlan {
       obj = { ...rest, ...(typeof defer === "string" ? { cmd: defer } : asObj(defer) ?? {}) };
     }
     for (const k of Object.keys(obj)) {
-      if (!["cmd", "task", "vars", "silent", "ignore_error"].includes(k)) {
+      if (!COMMAND_KEYS.includes(k)) {
         todos.push({
           at: where,
           message: `Command key ${
@@ -386,9 +402,10 @@ export function convertTask(input: TaskInput): TaskPlan {
       }
     }
     if (
-      Object.keys(obj).some((k) => !["cmd", "task", "vars", "silent", "ignore_error"].includes(k))
+      Object.keys(obj).some((k) => !COMMAND_KEYS.includes(k))
     ) continue;
     const ignoreError = ignoreAll || obj.ignore_error === true;
+    const when = obj.if === undefined ? undefined : condition(String(obj.if), where);
     if (obj.task !== undefined) {
       const callArgs: Record<string, ValueSource> = {};
       for (const [k, v] of Object.entries(asObj(obj.vars) ?? {})) {
@@ -401,6 +418,7 @@ export function convertTask(input: TaskInput): TaskPlan {
         args: callArgs,
         ignoreError,
         ...(deferred ? { defer: true } : {}),
+        ...(when === undefined ? {} : { when }),
       });
       continue;
     }
@@ -415,6 +433,7 @@ export function convertTask(input: TaskInput): TaskPlan {
       ignoreError,
       echo: !(silent || obj.silent === true),
       ...(deferred ? { defer: true } : {}),
+      ...(when === undefined ? {} : { when }),
     });
   }
 
