@@ -4,6 +4,7 @@
 // the root's .wst/config.json. It stands in for the script and graph parts (built
 // separately) so that converted tasks can be compared with go-task's and just's
 // documented output in this branch; tests/import_test.ts runs the same through the CLI.
+import { build$, CommandBuilder } from "dax";
 import { testContext } from "../lib/task/testing.ts";
 import type { ScriptOptions } from "../lib/task/context.ts";
 import { SubtaskFailedError, WstError } from "../lib/errors/mod.ts";
@@ -97,7 +98,15 @@ export async function runImported(
     for (const name of Object.keys(declared)) {
       if (!(task.definition.permissions?.env ?? []).includes(name)) delete declared[name];
     }
+    // ctx.$ as the runtime builds it: the task's root, PATH and the declared env only.
+    const $ = build$({
+      commandBuilder: new CommandBuilder().clearEnv().env({
+        PATH: Deno.env.get("PATH") ?? "",
+        ...declared,
+      }).cwd(folder),
+    });
     const { ctx, logs } = testContext({
+      $,
       root: folder,
       task: task.definition.name,
       argv,

@@ -476,3 +476,30 @@ tasks:
   assertEquals((await runImported(ws.dir, "deploy")).stdout, "done\n");
   await assertModulesCheck(ws.dir);
 });
+
+Deno.test("a converted sh: variable is computed once by its script, at the start of the task", async () => {
+  await using ws = await workspace({
+    "Taskfile.yml": `version: '3'
+vars:
+  GREETING:
+    sh: echo hello
+tasks:
+  show:
+    vars:
+      WHO:
+        sh: echo "w-{{.NAME}}"
+    env:
+      STAMP:
+        sh: printf stamp
+    cmds:
+      - echo "{{.GREETING}} {{.WHO}} $STAMP"
+      - echo "again {{.WHO}}"
+`,
+  });
+  assertEquals((await wst(["import", "taskfile", "--root", ws.dir])).code, 0);
+  assertEquals(
+    (await runImported(ws.dir, "show", { args: { name: "x" } })).stdout,
+    "hello w-x stamp\nagain w-x\n",
+  );
+  await assertModulesCheck(ws.dir);
+});

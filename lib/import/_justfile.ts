@@ -493,6 +493,7 @@ function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
     outputs: [],
     dotenv: input.dotenv,
     steps,
+    computed: [],
     permissions,
     todos,
     notes,

@@ -15,7 +15,18 @@ export type ValueSource =
   | { readonly arg: string }
   | { readonly special: "root" | "task" | "rootDir" | "userDir" }
   /** Text with values in it (`"{{.HOST}}:8080"`): a JavaScript template literal, never shell. */
-  | { readonly parts: readonly (string | ValueSource)[] };
+  | { readonly parts: readonly (string | ValueSource)[] }
+  /** The output of a `sh:` variable, computed at the start of `run` (its `computed` entry). */
+  | { readonly computed: string };
+
+/** A `sh:` variable: a script whose output (trailing newline trimmed) is the value. */
+export interface ComputedPlan {
+  readonly name: string;
+  readonly at: string;
+  readonly source: string;
+  readonly cwd?: string;
+  readonly env: Readonly<Record<string, ValueSource>>;
+}
 
 /** One flag of a generated task (a zod string or boolean argument). */
 export interface ArgPlan {
@@ -111,6 +122,8 @@ export interface TaskPlan {
   readonly outputs: readonly string[];
   readonly dotenv: readonly string[];
   steps: StepPlan[];
+  /** `sh:` variables, computed in this order before the steps. */
+  readonly computed: readonly ComputedPlan[];
   readonly permissions: PermissionPlan;
   readonly todos: ImportTodo[];
   /** Notes for review that are not failures to convert (inferred permissions, run: once…). */

@@ -19,6 +19,7 @@ function value(source: ValueSource): string {
     return `\`${body.join("")}\``;
   }
   if ("arg" in source) return `args.${source.arg}`;
+  if ("computed" in source) return computedName(source.computed);
   switch (source.special) {
     case "task":
       return "ctx.task";
@@ -29,6 +30,15 @@ function value(source: ValueSource): string {
     default:
       return "Deno.cwd()";
   }
+}
+
+/** The local constant holding a `sh:` variable's value (`HOST` → `shHost`, `env X` → `shEnvX`). */
+function computedName(id: string): string {
+  return `sh${
+    id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) =>
+      w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()
+    ).join("")
+  }`;
 }
 
 function record(entries: Readonly<Record<string, ValueSource>>, indent: string): string {
@@ -174,9 +184,11 @@ function needs(plan: TaskPlan) {
   const steps = plan.steps;
   return {
     subtaskError: steps.some((s) => s.kind === "task" && s.ignoreError),
-    rootDir: steps.some((s) => valuesOf(s).some(usesRootDir)),
+    rootDir: steps.some((s) => valuesOf(s).some(usesRootDir)) ||
+      plan.computed.some((c) => Object.values(c.env).some(usesRootDir)),
     ctxUsed: steps.length > 0,
-    argsUsed: steps.some((s) => valuesOf(s).some(usesArgs)),
+    argsUsed: steps.some((s) => valuesOf(s).some(usesArgs)) ||
+      plan.computed.some((c) => Object.values(c.env).some(usesArgs)),
   };
 }
 
@@ -237,6 +249,18 @@ export function renderTask(plan: TaskPlan, options: { tool: string; depth: numbe
       options.depth === 0
         ? "    const rootDir = ctx.root;"
         : `    const rootDir = ctx.root.split("/").slice(0, -${options.depth}).join("/");`,
+    );
+  }
+  for (const c of plan.computed) {
+    const options = [
+      ...(c.cwd === undefined ? [] : [`.cwd(\`\${ctx.root}/${c.cwd}\`)`]),
+      ...(Object.keys(c.env).length > 0 ? [`.env(${record(c.env, "    ")})`] : []),
+    ];
+    out.push(
+      `    // ${c.at} (sh: its output is the value)`,
+      `    const ${computedName(c.name)} = await ctx.$\`bash -c \${${templateLiteral(c.source)}}\`${
+        options.join("")
+      }.text();`,
     );
   }
   const steps = plan.steps.map((step, n) => {

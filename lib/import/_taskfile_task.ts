@@ -1,6 +1,14 @@
 // One go-task task → a task plan: variables (go-task's precedence), templates, commands,
 // calls, deps, and every key either converted or reported with its `file:line`.
-import type { ArgPlan, Condition, ImportTodo, StepPlan, TaskPlan, ValueSource } from "./_plan.ts";
+import type {
+  ArgPlan,
+  ComputedPlan,
+  Condition,
+  ImportTodo,
+  StepPlan,
+  TaskPlan,
+  ValueSource,
+} from "./_plan.ts";
 import {
   argNameOf,
   envNameOf,
@@ -150,6 +158,21 @@ export function convertTask(input: TaskInput): TaskPlan {
       : summaryLine ?? `Converted from ${at()} (task "${name}")`,
   );
 
+  const ignoreAll = task.ignore_error === true;
+  const silent = input.silent || task.silent === true;
+  const dir = task.dir === undefined ? "" : String(task.dir);
+  if (dir.includes("{{")) {
+    todos.push({
+      at: at("dir"),
+      message: `dir ${JSON.stringify(dir)} uses templates: used as written`,
+    });
+  }
+  const cwd = joinRelative(unit.cwd, dir);
+  const taskSet = [
+    ...asStrings(task.set).map((o) => `set -o ${o}`),
+    ...asStrings(task.shopt).map((o) => `shopt -s ${o}`),
+  ];
+  const prelude = [...input.shellSet, ...taskSet].map((l) => `${l}\n`).join("");
   // Variables (go-task's order): a constant in the task's own vars beats the command line, so
   // it stays a constant; `X: '{{.X | default "v"}}'` there, a global var (or an include's), and a
   // template's `| default` become flags with defaults; anything else named is a flag defaulting
@@ -157,7 +180,13 @@ export function convertTask(input: TaskInput): TaskPlan {
   const taskVars = asObj(task.vars) ?? {};
   const constants = new Map<string, string>();
   const taskDefaults = new Map<string, string | undefined>();
+  const shVars = new Map<string, { sh: string; at: string }>();
   for (const [v, value] of Object.entries(taskVars)) {
+    const sh = (value as { sh?: unknown } | null)?.sh;
+    if (typeof sh === "string") {
+      shVars.set(v, { sh, at: at("vars", v) });
+      continue;
+    }
     if (typeof value === "object" && value !== null) {
       todos.push({
         at: at("vars", v),
@@ -219,7 +248,30 @@ export function convertTask(input: TaskInput): TaskPlan {
     return plan.name;
   };
   /** Where a variable's value comes from: a task constant, a special variable, or a flag. */
+  const computed: ComputedPlan[] = [];
+  const computing = new Set<string>();
+  /** A `sh:` variable's value: its script runs once, at the start of `run`. */
+  const computedValue = (id: string, sh: string, where: string): ValueSource => {
+    if (!computing.has(id)) {
+      computing.add(id);
+      const t = template(sh, where);
+      computed.push({
+        name: id,
+        at: where,
+        source: prelude + t.source,
+        ...(cwd === "" ? {} : { cwd }),
+        env: { ...staticEnv, ...t.env },
+      });
+    }
+    return { computed: id };
+  };
+  const globalSh = (v: string) => (input.globalVars[v] as { sh?: unknown } | null)?.sh;
   const valueOf = (v: string, fallback?: string): ValueSource => {
+    const sh = shVars.get(v);
+    if (sh !== undefined) return computedValue(v, sh.sh, sh.at);
+    if (!taskDefaults.has(v) && typeof globalSh(v) === "string") {
+      return computedValue(v, globalSh(v) as string, input.fileAt("vars", v));
+    }
     if (constants.has(v)) {
       const text = constants.get(v)!;
       constants.delete(v); // a constant naming itself reads as a flag (go-task: empty)
@@ -316,6 +368,11 @@ export function convertTask(input: TaskInput): TaskPlan {
   ) {
     for (const [k, v] of Object.entries(env)) {
       const where = scope === "task" ? at("env", k) : input.fileAt("env", k);
+      const sh = (v as { sh?: unknown } | null)?.sh;
+      if (typeof sh === "string") {
+        staticEnv[k] = computedValue(`env ${k}`, sh, where);
+        continue;
+      }
       if (typeof v === "object" && v !== null) {
         todos.push({
           at: where,
@@ -329,21 +386,6 @@ export function convertTask(input: TaskInput): TaskPlan {
     }
   }
 
-  const ignoreAll = task.ignore_error === true;
-  const silent = input.silent || task.silent === true;
-  const dir = task.dir === undefined ? "" : String(task.dir);
-  if (dir.includes("{{")) {
-    todos.push({
-      at: at("dir"),
-      message: `dir ${JSON.stringify(dir)} uses templates: used as written`,
-    });
-  }
-  const cwd = joinRelative(unit.cwd, dir);
-  const taskSet = [
-    ...asStrings(task.set).map((o) => `set -o ${o}`),
-    ...asStrings(task.shopt).map((o) => `shopt -s ${o}`),
-  ];
-  const prelude = [...input.shellSet, ...taskSet].map((l) => `${l}\n`).join("");
   const qualify = (ref: string) =>
     ref.startsWith(":")
       ? `:${wstName(ref.slice(1), { topLevel: true })}`
@@ -487,12 +529,30 @@ export function convertTask(input: TaskInput): TaskPlan {
     outputs: globs("generates"),
     dotenv,
     steps,
+    computed,
     permissions: {
-      ...inferPermissions(steps, { root: input.root, folder: unit.folder, dotenv, cwd }),
+      ...inferPermissions([...computed.map(asCheck), ...steps], {
+        root: input.root,
+        folder: unit.folder,
+        dotenv,
+        cwd,
+      }),
       interactive: task.interactive === true,
     },
     todos,
     notes,
+  };
+}
+
+/** A `sh:` variable's script, seen as a step for the permissions it needs. */
+function asCheck(c: ComputedPlan): StepPlan {
+  return {
+    kind: "check",
+    source: c.source,
+    at: c.at,
+    message: "",
+    env: c.env,
+    ...(c.cwd === undefined ? {} : { cwd: c.cwd }),
   };
 }
 
