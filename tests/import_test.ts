@@ -503,3 +503,32 @@ tasks:
   );
   await assertModulesCheck(ws.dir);
 });
+
+Deno.test("converted platforms: run a command or a task only on the named systems", async () => {
+  const os = Deno.build.os;
+  const other = os === "windows" ? "linux" : "windows";
+  const arch = Deno.build.arch === "aarch64" ? "arm64" : "amd64";
+  await using ws = await workspace({
+    "Taskfile.yml": `version: '3'
+tasks:
+  build:
+    cmds:
+      - cmd: echo here
+        platforms: [${os}]
+      - cmd: echo elsewhere
+        platforms: [${other}, ${other}/${arch}]
+      - cmd: echo this arch
+        platforms: [${os}/${arch}]
+      - task: windows-only
+  windows-only:
+    platforms: [${other}]
+    cmds:
+      - echo never
+`,
+  });
+  assertEquals((await wst(["import", "taskfile", "--root", ws.dir])).code, 0);
+  const run = await runImported(ws.dir, "build");
+  assertEquals(run.stdout, "here\nthis arch\n");
+  assertMatch(run.logs.join("\n"), /Task "windows-only" skipped/);
+  await assertModulesCheck(ws.dir);
+});

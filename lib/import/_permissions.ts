@@ -9,7 +9,7 @@ import { joinRelative } from "./_paths.ts";
 function scriptsOf(step: StepPlan): Condition[] {
   switch (step.kind) {
     case "skip":
-      return [step.when];
+      return step.when === undefined ? [] : [step.when];
     case "status":
       return step.sources.map((source) => ({ ...step, source }));
     case "task":

@@ -62,6 +62,8 @@ export type StepPlan =
     readonly defer?: boolean;
     /** go-task's `if:`: the step runs only when this script exits 0. */
     readonly when?: Condition;
+    /** go-task's `platforms:` (`linux`, `darwin/arm64`): the step runs only there. */
+    readonly platforms?: readonly string[];
   }
   | {
     readonly kind: "task";
@@ -71,6 +73,7 @@ export type StepPlan =
     readonly ignoreError: boolean;
     readonly defer?: boolean;
     readonly when?: Condition;
+    readonly platforms?: readonly string[];
   }
   | {
     /** A precondition: the script must exit 0, else the task fails with the message. */
@@ -82,9 +85,10 @@ export type StepPlan =
     readonly env: Readonly<Record<string, ValueSource>>;
   }
   | {
-    /** go-task's task-level `if:`: unless the script exits 0 the task is skipped. */
+    /** go-task's task-level `if:` / `platforms:`: unless met, the task is skipped. */
     readonly kind: "skip";
-    readonly when: Condition;
+    readonly when?: Condition;
+    readonly platforms?: readonly string[];
     readonly at: string;
   }
   | {

@@ -68,15 +68,17 @@ function conditionCall(when: Condition, i: string): string {
 
 /** A step, wrapped in its `if:` condition when it has one. */
 function renderStep(step: StepPlan, n: number, commandName: string): string[] {
-  const lines = renderBareStep(step, n, commandName);
-  const when = step.kind === "script" || step.kind === "task" ? step.when : undefined;
-  if (when === undefined) return lines;
+  let lines = renderBareStep(step, n, commandName);
   const i = "    ";
-  return [
-    `${i}if (${conditionCall(when, i)} === 0) {`,
-    ...lines.map((l) => `  ${l}`),
-    `${i}}`,
-  ];
+  const when = step.kind === "script" || step.kind === "task" ? step.when : undefined;
+  if (when !== undefined) {
+    lines = [`${i}if (${conditionCall(when, i)} === 0) {`, ...lines.map((l) => `  ${l}`), `${i}}`];
+  }
+  const platforms = step.kind === "script" || step.kind === "task" ? step.platforms : undefined;
+  if (platforms !== undefined) {
+    lines = [`${i}if (onPlatform(${list(platforms)})) {`, ...lines.map((l) => `  ${l}`), `${i}}`];
+  }
+  return lines;
 }
 
 function renderBareStep(step: StepPlan, n: number, commandName: string): string[] {
@@ -101,9 +103,14 @@ function renderBareStep(step: StepPlan, n: number, commandName: string): string[
   }
   const name = `${commandName}${n}`;
   if (step.kind === "skip") {
+    const test = step.when !== undefined
+      ? `${conditionCall(step.when, i)} !== 0`
+      : `!onPlatform(${list(step.platforms ?? [])})`;
     return [
-      `${i}// ${step.at} (if: the task runs only when this succeeds)`,
-      `${i}if (${conditionCall(step.when, i)} !== 0) {`,
+      `${i}// ${step.at} (${
+        step.when !== undefined ? "if" : "platforms"
+      }: the task runs only then)`,
+      `${i}if (${test}) {`,
       `${i}  ctx.log.info(\`Task \${JSON.stringify(ctx.task)} skipped: its condition is not met\`);`,
       `${i}  return;`,
       `${i}}`,
@@ -159,7 +166,7 @@ function renderBareStep(step: StepPlan, n: number, commandName: string): string[
 
 /** Every value a step passes (its env or args, and its condition's env). */
 function valuesOf(step: StepPlan): ValueSource[] {
-  if (step.kind === "skip") return Object.values(step.when.env);
+  if (step.kind === "skip") return Object.values(step.when?.env ?? {});
   const own = Object.values(step.kind === "task" ? step.args : step.env);
   const when = step.kind === "script" || step.kind === "task" ? step.when : undefined;
   return when === undefined ? own : [...own, ...Object.values(when.env)];
@@ -287,5 +294,24 @@ export function renderTask(plan: TaskPlan, options: { tool: string; depth: numbe
     );
   } else out.push(...steps.flat());
   out.push("  },", "});", "");
+  if (plan.steps.some(usesPlatforms)) out.push(...ON_PLATFORM);
   return out.join("\n");
 }
+
+function usesPlatforms(step: StepPlan): boolean {
+  return step.kind !== "check" && step.kind !== "status" && step.platforms !== undefined;
+}
+
+/** go-task's platform names (GOOS, GOARCH, GOOS/GOARCH) against the running one. */
+const ON_PLATFORM = [
+  "/** Whether this machine is one of go-task's `platforms` (`linux`, `arm64`, `darwin/arm64`). */",
+  "function onPlatform(platforms: string[]): boolean {",
+  "  const os = Deno.build.os;",
+  '  const arch = ({ x86_64: "amd64", aarch64: "arm64" } as Record<string, string>)[Deno.build.arch];',
+  "  return platforms.some((platform) => {",
+  '    const [first, second] = platform.split("/");',
+  "    return second === undefined ? first === os || first === arch : first === os && second === arch;",
+  "  });",
+  "}",
+  "",
+];

@@ -27,6 +27,7 @@ const TASK_KEYS = new Set([
   "preconditions",
   "status",
   "if",
+  "platforms",
   "set",
   "shopt",
   "run",
@@ -35,7 +36,7 @@ const TASK_KEYS = new Set([
 ]);
 
 /** Command keys with a conversion; a command with any other is reported and left out. */
-const COMMAND_KEYS = ["cmd", "task", "vars", "silent", "ignore_error", "if"];
+const COMMAND_KEYS = ["cmd", "task", "vars", "silent", "ignore_error", "if", "platforms"];
 
 export function convertTask(input: TaskInput): TaskPlan {
   const { unit, key, task, at } = input;
@@ -114,6 +115,9 @@ export function convertTask(input: TaskInput): TaskPlan {
       env: { ...staticEnv, ...t.env },
     });
   }
+  if (task.platforms !== undefined) {
+    steps.unshift({ kind: "skip", platforms: asStrings(task.platforms), at: at("platforms") });
+  }
   if (task.if !== undefined) {
     steps.unshift({ kind: "skip", when: condition(String(task.if), at("if")), at: at("if") });
   }
@@ -157,6 +161,7 @@ export function convertTask(input: TaskInput): TaskPlan {
     ) continue;
     const ignoreError = ignoreAll || obj.ignore_error === true;
     const when = obj.if === undefined ? undefined : condition(String(obj.if), where);
+    const onPlatforms = obj.platforms === undefined ? {} : { platforms: asStrings(obj.platforms) };
     if (obj.task !== undefined) {
       const callArgs: Record<string, ValueSource> = {};
       for (const [k, v] of Object.entries(asObj(obj.vars) ?? {})) {
@@ -170,6 +175,7 @@ export function convertTask(input: TaskInput): TaskPlan {
         ignoreError,
         ...(deferred ? { defer: true } : {}),
         ...(when === undefined ? {} : { when }),
+        ...onPlatforms,
       });
       continue;
     }
@@ -185,6 +191,7 @@ export function convertTask(input: TaskInput): TaskPlan {
       echo: !(silent || obj.silent === true),
       ...(deferred ? { defer: true } : {}),
       ...(when === undefined ? {} : { when }),
+      ...onPlatforms,
     });
   }
 
