@@ -532,3 +532,33 @@ tasks:
   assertMatch(run.logs.join("\n"), /Task "windows-only" skipped/);
   await assertModulesCheck(ws.dir);
 });
+
+Deno.test("a converted for: runs its command or call once per item", async () => {
+  await using ws = await workspace({
+    "Taskfile.yml": `version: '3'
+vars:
+  LIST: one,two
+tasks:
+  each:
+    cmds:
+      - for: [a, 'b c']
+        cmd: echo "item {{.ITEM}}"
+      - for: { var: LIST, split: ',', as: WORD }
+        task: show
+        vars: { WORD: '{{.WORD}}!' }
+  show:
+    cmds:
+      - echo "show {{.WORD}}"
+`,
+  });
+  assertEquals((await wst(["import", "taskfile", "--root", ws.dir])).code, 0);
+  assertEquals(
+    (await runImported(ws.dir, "each")).stdout,
+    "item a\nitem b c\nshow one!\nshow two!\n",
+  );
+  assertEquals(
+    (await runImported(ws.dir, "each", { args: { list: "x" } })).stdout,
+    "item a\nitem b c\nshow x!\n",
+  );
+  await assertModulesCheck(ws.dir);
+});

@@ -13,7 +13,7 @@ export interface ImportTodo {
 export type ValueSource =
   | { readonly literal: string }
   | { readonly arg: string }
-  | { readonly special: "root" | "task" | "rootDir" | "userDir" }
+  | { readonly special: "root" | "task" | "rootDir" | "userDir" | "item" }
   /** Text with values in it (`"{{.HOST}}:8080"`): a JavaScript template literal, never shell. */
   | { readonly parts: readonly (string | ValueSource)[] }
   /** The output of a `sh:` variable, computed at the start of `run` (its `computed` entry). */
@@ -64,6 +64,8 @@ export type StepPlan =
     readonly when?: Condition;
     /** go-task's `platforms:` (`linux`, `darwin/arm64`): the step runs only there. */
     readonly platforms?: readonly string[];
+    /** go-task's `for:`: the step runs once per item (`{ special: "item" }` in its values). */
+    readonly loop?: Loop;
   }
   | {
     readonly kind: "task";
@@ -74,6 +76,7 @@ export type StepPlan =
     readonly defer?: boolean;
     readonly when?: Condition;
     readonly platforms?: readonly string[];
+    readonly loop?: Loop;
   }
   | {
     /** A precondition: the script must exit 0, else the task fails with the message. */
@@ -99,6 +102,11 @@ export type StepPlan =
     readonly cwd?: string;
     readonly env: Readonly<Record<string, ValueSource>>;
   };
+
+/** What a `for:` loops over: fixed values, or a variable's value split into items. */
+export type Loop =
+  | { readonly values: readonly string[] }
+  | { readonly from: ValueSource; readonly split?: string };
 
 /** A shell condition (go-task's `if:`), with the env its templates need. */
 export interface Condition {

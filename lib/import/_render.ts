@@ -27,6 +27,8 @@ function value(source: ValueSource): string {
       return "ctx.root";
     case "rootDir":
       return "rootDir";
+    case "item":
+      return "item";
     default:
       return "Deno.cwd()";
   }
@@ -73,6 +75,15 @@ function renderStep(step: StepPlan, n: number, commandName: string): string[] {
   const when = step.kind === "script" || step.kind === "task" ? step.when : undefined;
   if (when !== undefined) {
     lines = [`${i}if (${conditionCall(when, i)} === 0) {`, ...lines.map((l) => `  ${l}`), `${i}}`];
+  }
+  const loop = step.kind === "script" || step.kind === "task" ? step.loop : undefined;
+  if (loop !== undefined) {
+    const items = "values" in loop
+      ? list(loop.values)
+      : `${value(loop.from)}.split(${
+        loop.split === undefined ? "/\\s+/" : str(loop.split)
+      }).filter((item) => item !== "")`;
+    lines = [`${i}for (const item of ${items}) {`, ...lines.map((l) => `  ${l}`), `${i}}`];
   }
   const platforms = step.kind === "script" || step.kind === "task" ? step.platforms : undefined;
   if (platforms !== undefined) {
@@ -169,7 +180,12 @@ function valuesOf(step: StepPlan): ValueSource[] {
   if (step.kind === "skip") return Object.values(step.when?.env ?? {});
   const own = Object.values(step.kind === "task" ? step.args : step.env);
   const when = step.kind === "script" || step.kind === "task" ? step.when : undefined;
-  return when === undefined ? own : [...own, ...Object.values(when.env)];
+  const loop = step.kind === "script" || step.kind === "task" ? step.loop : undefined;
+  return [
+    ...own,
+    ...Object.values(when?.env ?? {}),
+    ...(loop !== undefined && "from" in loop ? [loop.from] : []),
+  ];
 }
 
 function usesRootDir(v: ValueSource): boolean {

@@ -1,6 +1,6 @@
 // One go-task task → a task plan: variables (go-task's precedence), templates, commands,
 // calls, deps, and every key either converted or reported with its `file:line`.
-import type { ComputedPlan, ImportTodo, StepPlan, TaskPlan, ValueSource } from "./_plan.ts";
+import type { ComputedPlan, ImportTodo, Loop, StepPlan, TaskPlan, ValueSource } from "./_plan.ts";
 import { joinRelative, wstName } from "./_paths.ts";
 import { asObj, asStrings, type Json, type TaskInput, taskValues } from "./_taskfile_vars.ts";
 
@@ -36,7 +36,7 @@ const TASK_KEYS = new Set([
 ]);
 
 /** Command keys with a conversion; a command with any other is reported and left out. */
-const COMMAND_KEYS = ["cmd", "task", "vars", "silent", "ignore_error", "if", "platforms"];
+const COMMAND_KEYS = ["cmd", "task", "vars", "silent", "ignore_error", "if", "platforms", "for"];
 
 export function convertTask(input: TaskInput): TaskPlan {
   const { unit, key, task, at } = input;
@@ -91,7 +91,7 @@ export function convertTask(input: TaskInput): TaskPlan {
     ...asStrings(task.shopt).map((o) => `shopt -s ${o}`),
   ];
   const prelude = [...input.shellSet, ...taskSet].map((l) => `${l}\n`).join("");
-  const { args, computed, valueText, template, condition, staticEnv } = taskValues(input, {
+  const { args, computed, valueOf, valueText, template, condition, staticEnv } = taskValues(input, {
     todos,
     cwd,
     prelude,
@@ -162,10 +162,35 @@ export function convertTask(input: TaskInput): TaskPlan {
     const ignoreError = ignoreAll || obj.ignore_error === true;
     const when = obj.if === undefined ? undefined : condition(String(obj.if), where);
     const onPlatforms = obj.platforms === undefined ? {} : { platforms: asStrings(obj.platforms) };
+    // for: a list, or a variable split into items; the item is ITEM (or `as:`).
+    let loopVar: string | undefined;
+    let loop: Loop | undefined;
+    if (obj.for !== undefined) {
+      const spec = asObj(obj.for);
+      if (Array.isArray(obj.for)) {
+        loop = { values: asStrings(obj.for) };
+        loopVar = "ITEM";
+      } else if (typeof spec?.var === "string") {
+        loopVar = typeof spec.as === "string" ? spec.as : "ITEM";
+        loop = {
+          from: valueOf(spec.var),
+          ...(typeof spec.split === "string" ? { split: spec.split } : {}),
+        };
+      } else {
+        todos.push({
+          at: where,
+          message: `for: ${
+            JSON.stringify(obj.for)
+          } has no wst form (lists and { var } only): the command is left out of run()`,
+        });
+        continue;
+      }
+    }
+    const looping = loop === undefined ? {} : { loop };
     if (obj.task !== undefined) {
       const callArgs: Record<string, ValueSource> = {};
       for (const [k, v] of Object.entries(asObj(obj.vars) ?? {})) {
-        callArgs[k] = valueText(String(v), where, `Variable ${JSON.stringify(k)}`);
+        callArgs[k] = valueText(String(v), where, `Variable ${JSON.stringify(k)}`, loopVar);
       }
       steps.push({
         kind: "task",
@@ -176,10 +201,11 @@ export function convertTask(input: TaskInput): TaskPlan {
         ...(deferred ? { defer: true } : {}),
         ...(when === undefined ? {} : { when }),
         ...onPlatforms,
+        ...looping,
       });
       continue;
     }
-    const t = template(String(obj.cmd ?? ""), where);
+    const t = template(String(obj.cmd ?? ""), where, loopVar);
     steps.push({
       kind: "script",
       source: prelude + t.source,
@@ -192,6 +218,7 @@ export function convertTask(input: TaskInput): TaskPlan {
       ...(deferred ? { defer: true } : {}),
       ...(when === undefined ? {} : { when }),
       ...onPlatforms,
+      ...looping,
     });
   }
 

@@ -88,10 +88,11 @@ export interface TaskValues {
   readonly computed: ComputedPlan[];
   readonly valueOf: (v: string, fallback?: string) => ValueSource;
   /** A value given as text with templates (`"{{.HOST}}:8080"`). */
-  readonly valueText: (text: string, where: string, what: string) => ValueSource;
+  readonly valueText: (text: string, where: string, what: string, loop?: string) => ValueSource;
   readonly template: (
     text: string,
     where: string,
+    loop?: string,
   ) => { source: string; env: Record<string, ValueSource>; argv: boolean };
   readonly condition: (text: string, where: string) => Condition;
   readonly staticEnv: Record<string, ValueSource>;
@@ -223,7 +224,12 @@ export function taskValues(
    * one variable's value, or the two joined (a JavaScript template literal in
    * the module, never shell). A template with no wst form stays as text, reported.
    */
-  const valueText = (text: string, where: string, what: string): ValueSource => {
+  const valueText = (
+    text: string,
+    where: string,
+    what: string,
+    loop?: string,
+  ): ValueSource => {
     const parts: (string | ValueSource)[] = [];
     const pushText = (piece: string) => {
       const previous = parts[parts.length - 1];
@@ -241,7 +247,9 @@ export function taskValues(
         continue;
       }
       if (m.index! > last) pushText(text.slice(last, m.index));
-      const value = valueOf(read.name, read.default);
+      const value: ValueSource = read.name === loop
+        ? { special: "item" }
+        : valueOf(read.name, read.default);
       // A constant's text joins the text around it.
       if ("literal" in value) pushText(value.literal);
       else parts.push(value);
@@ -269,21 +277,23 @@ export function taskValues(
 
   const envOf = (
     refs: readonly TemplateRef[],
+    loop?: string,
   ): { env: Record<string, ValueSource>; argv: boolean } => {
     const env: Record<string, ValueSource> = {};
     let argv = false;
     for (const ref of refs) {
       if (ref.kind === "argv") argv = true;
+      else if (ref.name === loop) env[envNameOf(ref.name)] = { special: "item" };
       else env[envNameOf(ref.name)] = valueOf(ref.name, ref.default);
     }
     return { env, argv };
   };
-  const template = (text: string, where: string) => {
+  const template = (text: string, where: string, loop?: string) => {
     const replaced = replaceTemplates(text, { pattern: TEMPLATE, read: readTaskTemplate });
     for (const expr of replaced.unconverted) {
       todos.push({ at: where, message: `Template ${expr} has no wst form: left as written` });
     }
-    return { ...replaced, ...envOf(replaced.refs) };
+    return { ...replaced, ...envOf(replaced.refs, loop) };
   };
 
   /** A shell condition (`if:`) in the task's dir, its templates as env references. */
