@@ -104,6 +104,16 @@ function convertModule(d: Dump, plan: ImportPlan, options: ModuleInput): void {
     ? [String(settings.dotenv_path ?? settings.dotenv_filename ?? ".env")]
     : [];
   const exportAll = settings.export === true;
+  for (const a of Object.values(d.assignments ?? {})) {
+    if ((a.export || exportAll) && typeof a.value !== "string") {
+      plan.todos.push({
+        at: at(`${a.name} :=`),
+        message: `Exported variable ${
+          JSON.stringify(a.name)
+        } is an expression: not passed to any recipe; compute it in run()`,
+      });
+    }
+  }
   const cwd = typeof settings.working_directory === "string"
     ? joinRelative(options.cwd, settings.working_directory)
     : options.cwd;

@@ -156,11 +156,8 @@ export function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
   for (const a of Object.values(input.d.assignments)) {
     if (!(a.export || input.exportAll)) continue;
     // Overridable like any variable (`just GREETING=x r`): the env follows the flag.
+    // An expression's value is reported once for the file (convertModule), not per recipe.
     if (typeof a.value === "string") env[a.name] = { arg: varArg(a.name)! };
-    else {todos.push({
-        at: input.at(`${a.name} :=`),
-        message: `Exported variable ${JSON.stringify(a.name)} is an expression: not passed`,
-      });}
   }
 
   const attributes = recipe.attributes.map((
