@@ -188,6 +188,8 @@ export const JUSTFILE = `set dotenv-load
 
 export GREETING := "hello"
 name := "world"
+rev := \`echo abc\`
+export STAMP := \`printf s1\`
 
 # Say hello to someone
 hello who=name: build
@@ -217,6 +219,10 @@ where $SUFFIX="x":
 # Reads an exported variable from its env only
 greet-env:
     echo "env $GREETING"
+
+# Shows backtick values
+computed:
+    echo {{rev}} "$STAMP"
 
 # Uses the dotenv
 token:

@@ -44,6 +44,7 @@ Deno.test("wst import justfile converts every recipe through just --dump, listin
   assertEquals(modules.sort(), [
     "args.ts",
     "build.ts",
+    "computed.ts",
     "count.ts",
     "greet_env.ts",
     "hello.ts",
@@ -90,6 +91,7 @@ Deno.test("converted justfile recipes print what just prints (run against the #1
     [["where"], "where", {}, []],
     [["where", "y"], "where", { suffix: "y" }, []],
     [["token"], "token", {}, []],
+    [["computed"], "computed", {}, []],
   ];
   for (const [args, task, flags, argv] of cases) {
     const expected = await just(ws.dir, args);

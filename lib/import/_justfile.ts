@@ -105,7 +105,8 @@ function convertModule(d: Dump, plan: ImportPlan, options: ModuleInput): void {
     : [];
   const exportAll = settings.export === true;
   for (const a of Object.values(d.assignments ?? {})) {
-    if ((a.export || exportAll) && typeof a.value !== "string") {
+    const backtick = Array.isArray(a.value) && a.value[0] === "evaluate";
+    if ((a.export || exportAll) && typeof a.value !== "string" && !backtick) {
       plan.todos.push({
         at: at(`${a.name} :=`),
         message: `Exported variable ${

@@ -1,5 +1,12 @@
 // One just recipe → a task plan: parameters, variables, dependencies, linewise and shebang bodies.
-import type { ArgPlan, ImportTodo, StepPlan, TaskPlan, ValueSource } from "./_plan.ts";
+import type {
+  ArgPlan,
+  ComputedPlan,
+  ImportTodo,
+  StepPlan,
+  TaskPlan,
+  ValueSource,
+} from "./_plan.ts";
 import {
   argNameOf,
   envNameOf,
@@ -146,6 +153,20 @@ export function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
     args.set(name, plan);
     return plan.name;
   };
+  // A backtick variable (x := `cmd`) is computed once at the start of run (ctx.$, like go-task's sh:).
+  const computed: ComputedPlan[] = [];
+  const backtick = (name: string): ValueSource | undefined => {
+    const value = input.d.assignments[name]?.value;
+    if (!Array.isArray(value) || value[0] !== "evaluate" || typeof value[1] !== "string") {
+      return undefined;
+    }
+    if (!computed.some((c) => c.name === name)) {
+      computed.push({ name, at: input.at(`${name} :=`), source: value[1], env: {} });
+    }
+    return { computed: name };
+  };
+  const valueOfVar = (name: string): ValueSource =>
+    args.has(name) ? { arg: args.get(name)!.name } : backtick(name) ?? { literal: "" };
   // Exported parameters and variables are the env of every line.
   const env: Record<string, ValueSource> = {};
   for (const p of recipe.parameters) {
@@ -158,6 +179,7 @@ export function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
     // Overridable like any variable (`just GREETING=x r`): the env follows the flag.
     // An expression's value is reported once for the file (convertModule), not per recipe.
     if (typeof a.value === "string") env[a.name] = { arg: varArg(a.name)! };
+    else if (backtick(a.name) !== undefined) env[a.name] = backtick(a.name)!;
   }
 
   const attributes = recipe.attributes.map((
@@ -205,7 +227,10 @@ export function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
       const name = Array.isArray(expr) && expr[0] === "variable" ? String(expr[1]) : undefined;
       if (name !== undefined && variadic?.name === name) {
         exprs.push({ kind: "argv" });
-      } else if (name !== undefined && (args.has(name) || varArg(name) !== undefined)) {
+      } else if (
+        name !== undefined &&
+        (args.has(name) || varArg(name) !== undefined || backtick(name) !== undefined)
+      ) {
         exprs.push({ kind: "var", name });
       } else {
         todos.push({
@@ -223,7 +248,7 @@ export function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
   const stepEnv = (refs: readonly TemplateRef[]) => {
     const e: Record<string, ValueSource> = { ...env };
     for (const ref of refs) {
-      if (ref.kind === "var") e[envNameOf(ref.name)] = { arg: args.get(ref.name)!.name };
+      if (ref.kind === "var") e[envNameOf(ref.name)] = valueOfVar(ref.name);
     }
     return e;
   };
@@ -299,7 +324,7 @@ export function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
     });
   }
   for (const dep of afterDeps) steps.push(depCall(dep, where, todos, input.module));
-  const permissions = inferPermissions(steps, {
+  const permissions = inferPermissions([...computed.map(asCheck), ...steps], {
     root: input.root,
     folder: input.module.folder,
     dotenv: input.dotenv,
@@ -327,11 +352,16 @@ export function convertRecipe(recipe: Recipe, input: RecipeInput): TaskPlan {
     outputs: [],
     dotenv: input.dotenv,
     steps,
-    computed: [],
+    computed,
     permissions,
     todos,
     notes,
   };
+}
+
+/** A backtick variable's command, seen as a step for the permissions it needs. */
+function asCheck(c: ComputedPlan): StepPlan {
+  return { kind: "check", source: c.source, at: c.at, message: "", env: c.env };
 }
 
 /** A recipe's task name, or a reference to one, in its module's folder and namespace. */
