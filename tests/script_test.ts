@@ -610,3 +610,27 @@ Deno.test("a script's output is escaped on its way to the terminal, colour kept"
   assertEquals(run.stdout, "out \\x1b]52;c;cHduZWQ=\\x07 \x1b[32mgreen\x1b[0m\n");
   assertMatch(run.stderr, /^err \\x1b\[2J$/m);
 });
+
+Deno.test("ctx.script's args are the script's positional parameters, as data: \"$@\" from ctx.argv", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/pos.ts": task({
+      name: "pos",
+      permissions: `{ run: ["bash"] }`,
+      run: `await ctx.script('printf "%s|" "$#" "$@"; echo', { args: ctx.argv });`,
+    }),
+  });
+  const run = await wst([
+    "pos",
+    "--root",
+    ws.dir,
+    "--confine",
+    "off",
+    "--",
+    "a b",
+    "$(touch x)",
+    "*",
+  ]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(run.stdout, "3|a b|$(touch x)|*|\n");
+  assertEquals(await Deno.stat(`${ws.dir}/x`).then(() => true, () => false), false);
+});

@@ -326,6 +326,51 @@ function switchFlag(brief: string) {
   return { kind: "boolean", brief, optional: true, withNegated: false } as const;
 }
 
+/** `wst import taskfile|justfile`: loaded (with yaml) only when run. */
+function importRoute(kind: "taskfile" | "justfile"): Command<CliContext> {
+  const source = kind === "taskfile" ? "Taskfile.yml" : "justfile";
+  return buildCommand({
+    func: guarded(async function (this: CliContext, flags: GlobalFlags) {
+      const { importCommand } = await import("./import.ts");
+      await importCommand.call(this, kind, flags);
+    }),
+    parameters: {
+      flags: {
+        ...GLOBAL_FLAG_SPECS,
+        file: {
+          kind: "parsed",
+          parse: String,
+          brief: `The ${kind} to convert (default: ${source} in the root)`,
+          optional: true,
+          placeholder: "path",
+        },
+        dryRun: switchFlag(
+          "Write nothing; print the plan: modules, permissions, what cannot convert",
+        ),
+        force: switchFlag("Replace existing modules and conflicting namespace aliases"),
+        ...(kind === "justfile"
+          ? {
+            just: {
+              kind: "parsed",
+              parse: String,
+              brief: "The just binary that dumps the justfile (default: just on PATH)",
+              optional: true,
+              placeholder: "path",
+            },
+          }
+          : {}),
+      },
+      positional: { kind: "tuple", parameters: [] },
+      // deno-lint-ignore no-explicit-any
+    } as any,
+    docs: {
+      brief: kind === "taskfile"
+        ? "Convert a go-task Taskfile (and its includes) into task modules and namespaces"
+        : "Convert a justfile (through just --dump) into task modules",
+    },
+  }) as Command<CliContext>;
+}
+
 function buildApp(tasks: readonly RegistryEntry[]) {
   const routes: Record<string, Command<CliContext> | RouteMap<CliContext>> = {
     list: fixedCommand(
@@ -397,6 +442,10 @@ function buildApp(tasks: readonly RegistryEntry[]) {
           "Approve what local tasks reach beyond the repository (paths outside, run, env, net)",
       },
     }) as Command<CliContext>,
+    import: buildRouteMap({
+      routes: { taskfile: importRoute("taskfile"), justfile: importRoute("justfile") },
+      docs: { brief: "Convert a go-task Taskfile or a justfile into task modules" },
+    }),
     completions: fixedCommand(
       completionsCommand,
       "Print a shell completion script (bash, zsh or fish)",

@@ -563,3 +563,4 @@ export function toWstError(err: unknown): WstError {
 }
 
 export { flagName, formatPath, formatZodIssues } from "./zod_issues.ts";
+

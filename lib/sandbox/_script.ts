@@ -26,7 +26,8 @@ export const SCRIPT_SHELL = "bash";
 const OUTER = [
   `trap 'trap - TERM; kill -TERM -- -$$ 2>/dev/null; exit 143' TERM INT HUP`,
   // `0<&0`: the script keeps the outer bash's stdin (a background job's default is /dev/null).
-  `"$BASH" --noprofile --norc -e -o pipefail -c "$1" "$2" 0<&0 &`,
+  // `"\${@:3}"`: the script's own positional parameters (`options.args`), as data.
+  `"$BASH" --noprofile --norc -e -o pipefail -c "$1" "$2" "\${@:3}" 0<&0 &`,
   `wait $!`,
 ].join("\n");
 
@@ -92,7 +93,14 @@ export async function runScript(
   for (const [name, value] of Object.entries(options.env ?? {})) env[name] = String(value);
   let child: Deno.ChildProcess;
   try {
-    child = spawn(bash, { cwd, env, source, task: run.task, interactive: run.interactive });
+    child = spawn(bash, {
+      cwd,
+      env,
+      source,
+      task: run.task,
+      interactive: run.interactive,
+      args: (options.args ?? []).map(String),
+    });
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound) || !/cwd/.test(err.message)) throw err;
     throw new WstError(
@@ -144,11 +152,12 @@ function spawn(
     source: string;
     task: string;
     interactive: boolean;
+    args: readonly string[];
   },
 ): Deno.ChildProcess {
   const { cwd, env, source, task } = options;
   return new Command(bash, {
-    args: ["--noprofile", "--norc", "-c", OUTER, task, source, task],
+    args: ["--noprofile", "--norc", "-c", OUTER, task, source, task, ...options.args],
     cwd,
     env,
     clearEnv: true,

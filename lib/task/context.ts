@@ -71,6 +71,12 @@ export interface ScriptOptions {
   env?: Record<string, string>;
   /** Resolve with the exit code instead of throwing when the script fails. */
   ignoreError?: boolean;
+  /**
+   * The script's positional parameters (`$1`…, `"$@"`), as `bash -c <source> bash <args…>`
+   * gives them: values reach the script as data, never as shell code (`wst import` turns
+   * go-task's `{{.CLI_ARGS}}` and just's variadic parameters into `"$@"` with `ctx.argv`).
+   */
+  args?: readonly string[];
 }
 
 /** What {@linkcode TaskContext.script} resolves to. */

@@ -20,6 +20,7 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   "completions",
   "docs",
   "trust",
+  "import",
   "help",
   "version",
 ]);
