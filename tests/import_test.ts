@@ -36,7 +36,6 @@ Deno.test("wst import taskfile writes a module per task in its include's folder 
   assertEquals(JSON.parse(await Deno.readTextFile(`${ws.dir}/.wst/config.json`)), {
     namespaces: {
       seed: "platform/kustomize/seed",
-      s: "platform/kustomize/seed",
       ingress: "platform/ingress",
       "ingress:tls": "platform/ingress/tls",
       handbook: "docs",
@@ -64,9 +63,10 @@ Deno.test("wst import taskfile writes a module per task in its include's folder 
   assertMatch(deploy, /outputs: \["platform\/bin\/app"\],/);
   assertMatch(deploy, /run: \["bash", "basename"\],/);
   // The plan lists the inferred permissions and what did not convert, with file:line.
+  // deploy calls seed:status, which runs with what both declare: deploy declares its folder too.
   assertMatch(
     run.stdout,
-    /deploy {2}\.wst\/tasks\/deploy\.ts {2}\(run: bash, basename; env: API_TOKEN; tasks: seed:status, fails\)/,
+    /deploy {2}\.wst\/tasks\/deploy\.ts {2}\(run: bash, basename; env: API_TOKEN; tasks: seed:status, fails; read\/write: \., platform\/kustomize\/seed\)/,
   );
   assertMatch(
     run.stdout,
@@ -144,7 +144,10 @@ Deno.test("converted Taskfile tasks print what go-task prints (run against the #
   // dotenv: the file's value reaches the command.
   assertEquals((await runImported(ws.dir, "secret")).stdout, "token=from-dotenv\n");
   // The alias of an include names the same tasks.
-  assertEquals((await runImported(ws.dir, "s:status")).stdout, "seed status verbose=no in seed\n");
+  assertEquals(
+    (await runImported(ws.dir, "seed:status")).stdout,
+    "seed status verbose=no in seed\n",
+  );
 });
 
 Deno.test("wst import taskfile --dry-run writes nothing and --json prints the plan", async () => {
@@ -212,7 +215,7 @@ Deno.test("the converted multi-folder Taskfile's tasks list and run under their 
       "seed:status",
       "seed:build",
       "ingress:tls:renew",
-      "docs:build",
+      "handbook:build",
     ]
   ) {
     assert(names.includes(name), `${name} in ${names.join(", ")}`);

@@ -40,6 +40,8 @@ export async function runGraph(
     runner: RunnerFlags;
     tasks: readonly RegistryEntry[];
     confine: ConfineMode;
+    /** Run the target's deps only (a task started with `ctx.runTask` runs itself). */
+    depsOnly?: boolean;
   },
 ): Promise<void> {
   const jobs = jobsFlag(options.runner.jobs);
@@ -66,7 +68,9 @@ export async function runGraph(
     return;
   }
 
-  const many = plan.order.length > 1;
+  // Names before lines only where tasks may run at once: a chain of deps (or --jobs 1) runs one
+  // task at a time, and its output reads as the tasks' own, as just's and go-task's do.
+  const many = jobs > 1 && plan.levels.some((level) => level.length > 1);
   const statuses = new Map<string, StepStatus>();
   const failures: { name: string; error: unknown }[] = [];
   let result: SandboxResult | undefined;
@@ -75,6 +79,7 @@ export async function runGraph(
     failFast: options.runner.failFast === true,
     signal: ctx.signal,
     run: async (name, signal) => {
+      if (options.depsOnly && name === target.name) return;
       const entry = byName.get(name)!;
       const root = rootOf(entry);
       const args = argsOf(name);
@@ -120,6 +125,7 @@ export async function runGraph(
     },
   });
 
+  if (options.depsOnly && failures.length === 0 && !ctx.signal.aborted) return;
   if (result !== undefined) {
     printResult(ctx, result.value, result.text);
     if (result.failed) ctx.exit = ExitCode.TaskFailed;

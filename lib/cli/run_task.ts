@@ -427,12 +427,24 @@ export async function runEntry(
       const where = relativeTo(ctx.root, request.root);
       const prefix = `[${where === "." ? request.name : `${where}:${request.name}`}] `;
       try {
+        if ((sub.deps?.length ?? 0) > 0) {
+          // Its deps run first, as go-task's `task:` calls run the called task's deps.
+          const { runGraph } = await import("./_graph.ts");
+          await runGraph(ctx, sub, {
+            args: {},
+            runner: { ...(ctx.runner?.jobs === undefined ? {} : { jobs: ctx.runner.jobs }) },
+            tasks: registry.tasks,
+            confine: options.confine,
+            depsOnly: true,
+          });
+        }
         return await runEntry(ctx, sub, {
           root: inWorkspace ? taskRoot(ctx.root, sub) : request.root,
           args: request.args,
           argv: request.argv,
           reporter: prefixed(options.reporter, prefix),
-          output: (stream, line) => options.output(stream, prefix + line),
+          // Its logs carry its name; its scripts' output is the caller's, as a `task:` call's is.
+          output: options.output,
           caller: { name: entry.name, root: options.root, permissions },
           confine: options.confine,
         });

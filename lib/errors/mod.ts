@@ -563,4 +563,3 @@ export function toWstError(err: unknown): WstError {
 }
 
 export { flagName, formatPath, formatZodIssues } from "./zod_issues.ts";
-

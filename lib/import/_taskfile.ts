@@ -349,9 +349,15 @@ function planIncludes(
     if (ownFolder) {
       usedFolders.add(wanted);
       namespaces[full] = wanted;
-      for (const alias of asStrings(include.aliases)) {
-        const aliasName = wstName(alias, { topLevel: unit.namespace === "" });
-        namespaces[unit.namespace === "" ? aliasName : `${unit.namespace}:${aliasName}`] = wanted;
+      // wst gives a folder one namespace, so that each task has one name (docs/adr/0014).
+      const aliases = asStrings(include.aliases);
+      if (aliases.length > 0) {
+        plan.todos.push({
+          at: at("includes", ns, "aliases"),
+          message: `Include aliases ${
+            aliases.map((a) => JSON.stringify(a)).join(", ")
+          } are not kept: a folder has one namespace in wst ("${full}")`,
+        });
       }
       queue.push({
         file: target,

@@ -16,6 +16,7 @@ import { planTaskfile } from "./_taskfile.ts";
 import { planJustfile } from "./_justfile.ts";
 import { renderTask } from "./_render.ts";
 import { joinRelative, moduleFileName } from "./_paths.ts";
+import { widenCallers } from "./_callers.ts";
 
 export type { ImportPlan, ImportTodo } from "./_plan.ts";
 export { planJustfile, planTaskfile, renderTask };
@@ -119,6 +120,8 @@ export async function writeImport(
       }: use --force to replace, or move them aside`,
     );
   }
+  // A task a call starts runs with what both declare: callers declare what their callees need.
+  widenCallers(plan.tasks);
   const result: ImportResult = {
     kind: plan.kind,
     source: plan.source,
