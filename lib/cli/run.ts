@@ -43,6 +43,10 @@ export async function runInvocation(
       await runTaskCommand(ctx, entry, { flags: {}, positionals: {} });
       return ctx.exit;
     }
+    if (invocation.command === "list" && invocation.rest.length === 0 && !invocation.help) {
+      const { runList } = await import("./list.ts");
+      return await runList(ctx);
+    }
     const { runApp } = await import("./main.ts");
     return await runApp(invocation, ctx);
   } catch (err) {
