@@ -4,7 +4,8 @@
 //
 // - the same hello-world recipe (`echo hello`) run by `deno task hello`,
 //   `just hello` (the pinned binary of tools/just, installed by scripts/just.sh)
-//   and `wst hello` (a local task module);
+//   and `wst hello` (a local task module; confined by bubblewrap where it works,
+//   docs/adr/0009, and with `--confine off`);
 // - `wst list` on 100 local tasks (bench/_tasks_tree.ts), all in the root's
 //   `.wst/tasks/` ("flat") and 10 in each of 10 folders ("folders": listed only
 //   where wst discovers namespaces; the row says how many tasks it listed),
@@ -56,6 +57,11 @@ const cases: Case[] = [
   { label: "deno task hello", argv: [Deno.execPath(), "task", "-q", "hello"], cwd: flat },
   { label: "just hello", argv: [justBinary, "hello"], cwd: flat },
   { label: "wst hello (local task)", argv: [...wst, "hello", "--root", flat], target: 2.5 },
+  {
+    label: "wst hello, --confine off",
+    argv: [...wst, "hello", "--root", flat, "--confine", "off"],
+    target: 2.5,
+  },
   {
     label: `wst list, ${TASKS_SHAPE.tasks} tasks, 1 folder, warm`,
     argv: [...wst, "list", "--root", flat],
