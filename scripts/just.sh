@@ -23,7 +23,7 @@ if ! just=$(find_just); then
   (cd "$tool" && npm install --no-save --no-audit --no-fund --loglevel=error >&2)
   just=$(find_just) || { echo "wst: no just binary for this platform in tools/just" >&2; exit 1; }
 fi
-if [ "${1-}" = "--path" ]; then
+if [ "${1-}" = "--path" ] || [ "${1-}" = "--print-binary" ]; then
   echo "$just"
   exit 0
 fi

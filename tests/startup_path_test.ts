@@ -52,7 +52,8 @@ for (
     "cli.ts", // every command starts here
     "lib/cli/run.ts", // the run path, loaded by cli.ts
     "lib/cli/run_task.ts", // a direct run of a built-in task
-    "lib/cli/main.ts", // the full parser: wst list, describe, completions
+    "lib/cli/list.ts", // wst list with nothing to parse (runList)
+    "lib/cli/main.ts", // the full parser: describe, help, completions, tasks with flags
   ]
 ) {
   Deno.test(`the start-up path: ${entry} loads no zod, yaml, dax or node: module`, async () => {

@@ -43,6 +43,15 @@ export async function runInvocation(
       await runTaskCommand(ctx, entry, { flags: {}, positionals: {} });
       return ctx.exit;
     }
+    if (
+      invocation.command === "list" && invocation.rest.length === 0 && !invocation.help &&
+      invocation.argv.length === 0 && invocation.watch === undefined &&
+      Object.keys(invocation.runner ?? {}).length === 0
+    ) {
+      // Nothing to parse (the parser reports what `list` does not take).
+      const { runList } = await import("./list.ts");
+      return await runList(ctx);
+    }
     const local = await directLocalEntry(invocation, ctx.root, ctx.signal);
     if (local.entry !== undefined) {
       const { runTaskCommand } = await import("./run_task.ts");

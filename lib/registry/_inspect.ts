@@ -57,6 +57,13 @@ const CHILD_MARGIN_MS = 5_000;
 export const LOCK_OUT_OF_DATE = /lockfile is out of date/i;
 /** Children running at once while culprits are searched for. */
 const RETRY_PARALLEL = 2;
+/**
+ * At most this many workers describe modules at once in the child, however
+ * many cores there are: each holds its own copy of wst's worker runtime, zod
+ * and the module (~12 MB), and the child's memory grew with the cores (a
+ * 19-module listing once peaked at 286 MiB).
+ */
+export const MAX_PARALLEL = 4;
 
 /** The load limits, from the environment. */
 export function loadLimits(
@@ -245,7 +252,7 @@ async function runChild(
     root,
     files: indices.map((i) => files[i]!),
     timeoutMs: limits.timeoutMs,
-    parallel: Math.max(2, navigator.hardwareConcurrency || 2),
+    parallel: Math.min(MAX_PARALLEL, Math.max(2, navigator.hardwareConcurrency || 2)),
   };
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(JSON.stringify(request))).catch(() => {});
