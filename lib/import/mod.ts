@@ -9,7 +9,7 @@
  * @module
  */
 import { UsageError, WstError } from "../errors/mod.ts";
-import { writeTextFileAtomic } from "../fs/mod.ts";
+import { pathExists, writeTextFileAtomic } from "../fs/mod.ts";
 import { resolvePath } from "../_path.ts";
 import type { ImportPlan, ImportTodo, PermissionPlan } from "./_plan.ts";
 import { planTaskfile } from "./_taskfile.ts";
@@ -110,7 +110,7 @@ export async function writeImport(
   }
   const existing: string[] = [];
   for (const task of plan.tasks) {
-    if (await exists(resolvePath(root, task.file))) existing.push(task.file);
+    if (await pathExists(resolvePath(root, task.file))) existing.push(task.file);
   }
   if (!options.force && (existing.length > 0 || conflicts.length > 0)) {
     const what = [...existing.map((f) => `${f} exists`), ...conflicts];
@@ -165,16 +165,6 @@ export async function writeImport(
     );
   }
   return unformatted === undefined ? result : { ...result, unformatted };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
 }
 
 async function readConfig(

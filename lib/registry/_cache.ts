@@ -177,10 +177,22 @@ export function writeCache(
     folders: prints.folders,
     ...content,
   };
+  writeCacheFile(path, cache);
+}
+
+/**
+ * Writes one of wst's cache files (the user's only: mode 0600 in a 0700
+ * folder): a temporary file of a unique name renamed over it, so two runs at
+ * once leave a whole file. A cache that cannot be written is left alone.
+ *
+ * @param path The cache file.
+ * @param value What it holds, as JSON.
+ */
+export function writeCacheFile(path: string, value: unknown): void {
   const tmp = `${path}.${crypto.randomUUID()}.tmp`;
   try {
     Deno.mkdirSync(path.slice(0, path.lastIndexOf(SEP)), { recursive: true, mode: 0o700 });
-    Deno.writeTextFileSync(tmp, `${JSON.stringify(cache)}\n`, { mode: 0o600 });
+    Deno.writeTextFileSync(tmp, `${JSON.stringify(value)}\n`, { mode: 0o600 });
     Deno.renameSync(tmp, path);
   } catch {
     try {

@@ -7,7 +7,7 @@
 // RACY_MS of its own walk is not trusted (a change in the same millisecond
 // would not show), nor one from another format or root.
 import { resolvePath, SEP } from "../_path.ts";
-import { cacheHome } from "./_cache.ts";
+import { cacheHome, writeCacheFile } from "./_cache.ts";
 
 /** What a walk found: folders with `.wst/tasks/`, and folders whose `.wst` is a link. */
 export interface WalkResult {
@@ -110,16 +110,5 @@ export async function writeWalk(
   const path = await walkCachePath(root);
   if (path === undefined) return;
   const cache: WalkCache = { format: FORMAT, root, ...walk };
-  const tmp = `${path}.${crypto.randomUUID()}.tmp`;
-  try {
-    Deno.mkdirSync(path.slice(0, path.lastIndexOf(SEP)), { recursive: true, mode: 0o700 });
-    Deno.writeTextFileSync(tmp, `${JSON.stringify(cache)}\n`, { mode: 0o600 });
-    Deno.renameSync(tmp, path);
-  } catch {
-    try {
-      Deno.removeSync(tmp);
-    } catch {
-      // never written
-    }
-  }
+  writeCacheFile(path, cache);
 }
