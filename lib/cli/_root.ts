@@ -36,8 +36,11 @@ export function resolveRoot(invocation: Pick<Invocation, "root" | "base">): stri
  * with a `.wst/` folder from this one up to the top of its git work tree (the
  * nearest folder holding `.git`, included); outside a work tree, up to the
  * user's home folder (excluded, unless the walk starts there) or the top of
- * the file system. Undefined when there is none: the caller then uses the
- * folder itself, as before namespaces.
+ * the file system. The walk never climbs into a folder that others may write
+ * to (world-writable or sticky: `/tmp`, `/var/tmp`, `/dev/shm`) or that is not
+ * the user's own, and takes a `.wst/` only when it is the user's own: another
+ * user's `.wst/` above the folder can never become the root and replace its
+ * tasks. Undefined when there is none: the caller then uses the folder itself.
  *
  * @param start An absolute, real folder.
  * @param home The user's home folder (default: `$HOME`, `%USERPROFILE%`).
@@ -47,11 +50,12 @@ export function findRoot(
   start: string,
   home: string | undefined = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE"),
 ): string | undefined {
+  const uid = Deno.uid();
   let outermost: string | undefined;
   let dir = start;
   for (;;) {
-    if (dir !== start && dir === home) return outermost;
-    if (isDir(`${dir}${SEP}.wst`)) outermost = dir;
+    if (dir !== start && (dir === home || !ownFolder(dir, uid))) return outermost;
+    if (isOwnDir(`${dir}${SEP}.wst`, uid)) outermost = dir;
     if (exists(`${dir}${SEP}.git`)) return outermost;
     const cut = dir.lastIndexOf(SEP);
     if (cut < 0) return outermost;
@@ -61,9 +65,22 @@ export function findRoot(
   }
 }
 
-function isDir(path: string): boolean {
+/** A folder the walk may climb into: the user's, and no one else may write to it. */
+function ownFolder(dir: string, uid: number | null): boolean {
+  if (uid === null) return true; // Windows: no owners or modes to go by
   try {
-    return Deno.lstatSync(path).isDirectory;
+    const info = Deno.statSync(dir);
+    const mode = info.mode ?? 0;
+    return info.uid === uid && (mode & 0o1002) === 0;
+  } catch {
+    return false;
+  }
+}
+
+function isOwnDir(path: string, uid: number | null): boolean {
+  try {
+    const info = Deno.lstatSync(path);
+    return info.isDirectory && (uid === null || info.uid === uid);
   } catch {
     return false;
   }

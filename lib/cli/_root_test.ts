@@ -46,3 +46,30 @@ Deno.test("resolveRoot(): --root wins over the walk; without a marker the folder
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("findRoot() never climbs into a folder others may write to, nor takes another user's .wst/", async () => {
+  const dir = await tree([
+    ".wst/tasks",
+    "shared/.wst/tasks",
+    "shared/mine/.wst/tasks",
+    "shared/mine/a",
+  ]);
+  try {
+    const home = `${dir}/home-elsewhere`;
+    // A sticky, world-writable folder (as /tmp is) above the user's project: not searched.
+    await Deno.chmod(`${dir}/shared`, 0o1777);
+    assertEquals(findRoot(`${dir}/shared/mine/a`, home), `${dir}/shared/mine`);
+    await Deno.chmod(`${dir}/shared`, 0o755);
+    assertEquals(findRoot(`${dir}/shared/mine/a`, home), dir);
+    if (Deno.uid() === 0) {
+      // Someone else's .wst/ (here: nobody's) is never the root, nor is a folder of theirs climbed.
+      await Deno.chown(`${dir}/shared/.wst`, 65534, 65534);
+      await Deno.chown(dir, 65534, 65534);
+      assertEquals(findRoot(`${dir}/shared/mine/a`, home), `${dir}/shared/mine`);
+      await Deno.chown(dir, 0, 0);
+      assertEquals(findRoot(`${dir}/shared/mine/a`, home), dir);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
