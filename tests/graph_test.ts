@@ -444,6 +444,35 @@ Deno.test("a failed run of a task with sources records nothing: the next run run
   assertEquals(await runs(ws.dir, "build"), 2);
 });
 
+Deno.test("a symbolic link planted on the state's path is never written through (security review)", async () => {
+  await using outside = await workspace({ "config.json": `{"auths":{"x":"secret"}}\n` });
+  await using ws = await workspace({
+    "log/.keep": "",
+    "out/.keep": "",
+    "src/a.txt": "alpha\n",
+    ".wst/tasks/build.ts": BUILD,
+    ".wst/tasks/_banner.ts": `export const banner = "v1 ";\n`,
+  });
+  await Deno.mkdir(`${ws.dir}/.wst/cache`);
+  await Deno.symlink(outside.dir, `${ws.dir}/.wst/cache/up-to-date`);
+  // The state file's name, planted as a link: renaming over it would not follow it, still refused.
+  await Deno.symlink(`${outside.dir}/config.json`, `${outside.dir}/build.json`);
+  for (const attempt of [1, 2]) {
+    const run = await wst(["build", "--root", ws.dir]);
+    assertEquals(run.code, 0, run.stderr);
+    assertMatch(
+      run.stderr,
+      /Cannot record that "build" is up to date \(\.wst\/cache\/up-to-date is a symbolic link/,
+    );
+    assertEquals(await runs(ws.dir, "build"), attempt, "never skipped through the link");
+  }
+  assertEquals(await Deno.readTextFile(`${outside.dir}/config.json`), `{"auths":{"x":"secret"}}\n`);
+  assertEquals([...Deno.readDirSync(outside.dir)].map((e) => e.name).sort(), [
+    "build.json",
+    "config.json",
+  ]);
+});
+
 Deno.test("two runs at once of a task with sources both succeed and leave one whole state file", async () => {
   await using ws = await workspace({
     "log/.keep": "",

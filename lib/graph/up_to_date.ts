@@ -122,6 +122,13 @@ export async function whyRun(
  * @param task The task's full name.
  */
 export async function recordRun(root: string, current: UpToDateKey, task: string): Promise<void> {
+  const link = linkOnStatePath(root);
+  if (link !== undefined) {
+    // wst writes with the user's rights: a link planted in the repository must not aim that write.
+    throw new Deno.errors.PermissionDenied(
+      `${link} is a symbolic link: wst keeps its state in a real folder inside the root only`,
+    );
+  }
   const dir = `${root}${SEP}${STATE_DIR.replaceAll("/", SEP)}`;
   await Deno.mkdir(dir, { recursive: true });
   const state: State = { format: FORMAT, task, key: current.key, parts: { ...current.parts } };
@@ -136,6 +143,7 @@ export async function recordRun(root: string, current: UpToDateKey, task: string
 }
 
 async function readState(root: string, task: string): Promise<State | undefined> {
+  if (linkOnStatePath(root, task) !== undefined) return undefined; // never up to date through a link
   let text: string;
   try {
     text = await Deno.readTextFile(statePath(root, task));
@@ -152,6 +160,35 @@ async function readState(root: string, task: string): Promise<State | undefined>
   } catch {
     return undefined; // unreadable: the task runs and writes a good one
   }
+}
+
+/**
+ * The first symbolic link (or other non-folder) on the way to the state of a
+ * root (`.wst`, `.wst/cache`, `.wst/cache/up-to-date`, and the task's file when
+ * given), as a path relative to the root; undefined when there is none (parts
+ * that do not exist yet are fine: wst makes them).
+ */
+function linkOnStatePath(root: string, task?: string): string | undefined {
+  const parts = STATE_DIR.split("/");
+  let path = root;
+  for (const [i, part] of [...parts, ...(task === undefined ? [] : [fileName(task)])].entries()) {
+    path = `${path}${SEP}${part}`;
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.lstatSync(path);
+    } catch {
+      return undefined;
+    }
+    const last = i === parts.length;
+    if (info.isSymlink || (!last && !info.isDirectory)) {
+      return [...parts, fileName(task ?? "")].slice(0, i + 1).join("/");
+    }
+  }
+  return undefined;
+}
+
+function fileName(task: string): string {
+  return `${task.replaceAll(":", "~")}.json`;
 }
 
 /** `<root>/.wst/cache/up-to-date/<task>.json`, `:` in a namespaced name as `~`. */
