@@ -120,7 +120,7 @@ export function readPins(folder: string): FolderPins | undefined {
   const folderUrl = toFileUrl(folder);
   for (const [key, value] of Object.entries(imports as Record<string, unknown>)) {
     const at = `imports[${quote(key)}]`;
-    if (key === "@wst/wst" || key.startsWith("@wst/wst/")) {
+    if (mapsWst(key)) {
       problem(configPath, `${at}: ${quote(key)} is wst's own module and cannot be mapped`);
     } else if (typeof value !== "string") {
       problem(configPath, `${at}: Expected a string, found ${quote(value)}`, key);
@@ -389,4 +389,14 @@ function toFileUrl(path: string): string {
 async function sha256(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Whether an import map key would map wst's own module: `@wst/wst`, a path
+ * under it, or a prefix key (ending in "/") that covers it (`@wst/`, `@`).
+ */
+function mapsWst(key: string): boolean {
+  const own = "@wst/wst";
+  return key === own || key.startsWith(`${own}/`) ||
+    (key.endsWith("/") && `${own}/`.startsWith(key));
 }

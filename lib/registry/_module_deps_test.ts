@@ -53,6 +53,7 @@ Deno.test("readPins() keeps pinned npm packages and paths inside the folder, nam
         "std": "jsr:@std/path@1",
         "remote": "https://example.com/x.ts",
         "@wst/wst": "./fake.ts",
+        "@wst/": "./fake/",
         "fs": "node:fs",
       },
     }),
@@ -77,6 +78,8 @@ Deno.test("readPins() keeps pinned npm packages and paths inside the folder, nam
       messages,
       /imports\["@wst\/wst"\]: "@wst\/wst" is wst's own module and cannot be mapped/,
     );
+    // A prefix key covering it would map it too (security review).
+    assertMatch(messages, /imports\["@wst\/"\]: "@wst\/" is wst's own module and cannot be mapped/);
     assert(pins.problems.every((p) => p.file === `${folder}/deno.json`));
   } finally {
     await Deno.remove(folder.slice(0, -"/.wst".length), { recursive: true });
