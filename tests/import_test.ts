@@ -180,6 +180,25 @@ Deno.test("wst import taskfile never replaces an existing module without --force
   assertMatch(await Deno.readTextFile(`${ws.dir}/.wst/tasks/lint.ts`), /name: "lint"/);
 });
 
+Deno.test("wst import taskfile never writes through a symbolic link on a module's path, even with --force", async () => {
+  // A hostile repository: the include's folder holds a committed link `.wst -> <outside>`.
+  await using ws = await workspace(TASKFILE_PROJECT);
+  const outside = await Deno.makeTempDir({ prefix: "wst-import-outside-" });
+  try {
+    await Deno.symlink(outside, `${ws.dir}/docs/.wst`);
+    const refused = await wst(["import", "taskfile", "--force", "--root", ws.dir]);
+    assertEquals(refused.code, 2, refused.stderr);
+    assertMatch(
+      refused.stderr,
+      /docs\/\.wst is a symbolic link: wst import writes only into real folders under the root/,
+    );
+    assertEquals([...Deno.readDirSync(outside)], []);
+    assertEquals((await files(ws.dir)).filter((f) => f.endsWith(".ts")), []);
+  } finally {
+    await Deno.remove(outside, { recursive: true });
+  }
+});
+
 Deno.test("wst import taskfile reports a malformed Taskfile with file:line and exit 2", async () => {
   await using ws = await workspace({ "Taskfile.yml": "version: '3'\ntasks:\n  a: [\n" });
   const run = await wst(["import", "taskfile", "--root", ws.dir]);

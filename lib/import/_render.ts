@@ -10,6 +10,18 @@ export function templateLiteral(text: string): string {
 
 const str = (text: string) => JSON.stringify(text);
 
+/**
+ * Text for a `//` comment: line breaks (JavaScript's: `\n`, `\r`, U+2028,
+ * U+2029) escaped, so that a file name or a message from the source cannot end
+ * the comment and become code.
+ */
+export function comment(text: string): string {
+  return text.replace(
+    /[\n\r\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 function value(source: ValueSource): string {
   if ("literal" in source) return str(source.literal);
   if ("parts" in source) {
@@ -101,9 +113,9 @@ function renderBareStep(step: StepPlan, n: number, commandName: string): string[
         record(step.args, `${i}  `)
       },\n${i}});`
       : `await ctx.runTask(${str(step.name)});`;
-    if (!step.ignoreError) return [`${i}// ${step.at}`, `${i}${call}`];
+    if (!step.ignoreError) return [`${i}// ${comment(step.at)}`, `${i}${call}`];
     return [
-      `${i}// ${step.at} (ignore_error)`,
+      `${i}// ${comment(step.at)} (ignore_error)`,
       `${i}try {`,
       `${i}  ${call.replaceAll(`\n${i}`, `\n${i}  `)}`,
       `${i}} catch (err) {`,
@@ -118,7 +130,7 @@ function renderBareStep(step: StepPlan, n: number, commandName: string): string[
       ? `${conditionCall(step.when, i)} !== 0`
       : `!onPlatform(${list(step.platforms ?? [])})`;
     return [
-      `${i}// ${step.at} (${
+      `${i}// ${comment(step.at)} (${
         step.when !== undefined ? "if" : "platforms"
       }: the task runs only then)`,
       `${i}if (${test}) {`,
@@ -134,7 +146,7 @@ function renderBareStep(step: StepPlan, n: number, commandName: string): string[
       "ignoreError: true",
     ];
     return [
-      `${i}// ${step.at} (status: up to date when every command succeeds)`,
+      `${i}// ${comment(step.at)} (status: up to date when every command succeeds)`,
       `${i}const status = [${step.sources.map(templateLiteral).join(", ")}];`,
       `${i}let upToDate = true;`,
       `${i}for (const source of status) {`,
@@ -161,7 +173,10 @@ function renderBareStep(step: StepPlan, n: number, commandName: string): string[
   const opts = options.length === 0
     ? ""
     : `, {\n${options.map((o) => `${i}  ${o},`).join("\n")}\n${i}}`;
-  const lines = [`${i}// ${step.at}`, `${i}const ${name} = ${templateLiteral(step.source)};`];
+  const lines = [
+    `${i}// ${comment(step.at)}`,
+    `${i}const ${name} = ${templateLiteral(step.source)};`,
+  ];
   if (step.kind === "check") {
     lines.push(
       `${i}if ((await ctx.script(${name}${opts})).code !== 0) {`,
@@ -228,11 +243,13 @@ function needs(plan: TaskPlan) {
 export function renderTask(plan: TaskPlan, options: { tool: string; depth: number }): string {
   const need = needs(plan);
   const out: string[] = [
-    `// Converted by \`${options.tool}\` from ${plan.at} (task ${str(plan.name)}).`,
+    `// Converted by \`${options.tool}\` from ${comment(plan.at)} (task ${
+      comment(str(plan.name))
+    }).`,
     "// Review the permissions: they were inferred from the commands (best effort).",
   ];
-  for (const todo of plan.todos) out.push(`// TODO(${todo.at}): ${todo.message}`);
-  for (const note of plan.notes) out.push(`// NOTE: ${note}`);
+  for (const todo of plan.todos) out.push(`// TODO(${comment(todo.at)}): ${comment(todo.message)}`);
+  for (const note of plan.notes) out.push(`// NOTE: ${comment(note)}`);
   out.push(
     `import { defineTask${need.subtaskError ? ", SubtaskFailedError" : ""} } from "@wst/wst";`,
     `import { z } from "zod";`,
@@ -276,11 +293,13 @@ export function renderTask(plan: TaskPlan, options: { tool: string; depth: numbe
   }
   for (const c of plan.computed) {
     const options = [
-      ...(c.cwd === undefined ? [] : [`.cwd(\`\${ctx.root}/${c.cwd}\`)`]),
+      ...(c.cwd === undefined
+        ? []
+        : [`.cwd(\`\${ctx.root}/${templateLiteral(c.cwd).slice(1, -1)}\`)`]),
       ...(Object.keys(c.env).length > 0 ? [`.env(${record(c.env, "    ")})`] : []),
     ];
     out.push(
-      `    // ${c.at} (sh: its output is the value)`,
+      `    // ${comment(c.at)} (sh: its output is the value)`,
       `    const ${computedName(c.name)} = await ctx.$\`bash -c \${${templateLiteral(c.source)}}\`${
         options.join("")
       }.text();`,

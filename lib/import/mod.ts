@@ -108,6 +108,24 @@ export async function writeImport(
     }
     aliases[alias] = folder;
   }
+  // A folder on the way that is a symbolic link would carry the writes out of the root.
+  const refusals = new Set<string>();
+  for (
+    const file of [
+      ...plan.tasks.map((t) => t.file),
+      ...(Object.keys(plan.namespaces).length > 0 ? [configPath] : []),
+    ]
+  ) {
+    const refusal = await unwritable(root, file);
+    if (refusal !== undefined) refusals.add(refusal);
+  }
+  if (refusals.size > 0) {
+    throw new UsageError(
+      `Cannot import ${plan.source}: ${
+        [...refusals].join("; ")
+      }: wst import writes only into real folders under the root`,
+    );
+  }
   const existing: string[] = [];
   for (const task of plan.tasks) {
     if (await pathExists(resolvePath(root, task.file))) existing.push(task.file);
@@ -165,6 +183,30 @@ export async function writeImport(
     );
   }
   return unformatted === undefined ? result : { ...result, unformatted };
+}
+
+/**
+ * Why `rel` cannot be written under `root`: its first component that is a
+ * symbolic link (the file itself included: writing would replace the link),
+ * or a `..` out of the root; undefined when it can. Components that do not exist yet end the walk: they will be
+ * created as real folders.
+ */
+async function unwritable(root: string, rel: string): Promise<string | undefined> {
+  let at = "";
+  for (const part of rel.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") return `${rel} is outside the root`;
+    at = at === "" ? part : `${at}/${part}`;
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.lstat(resolvePath(root, at));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return undefined;
+      throw err;
+    }
+    if (info.isSymlink) return `${at} is a symbolic link`;
+  }
+  return undefined;
 }
 
 async function readConfig(
