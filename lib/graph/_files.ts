@@ -10,8 +10,9 @@ const SKIPPED = new Set([".git"]);
 /**
  * The files under `root` that match any of the globs, as paths relative to
  * `root` with `/` separators, sorted. Symbolic links are listed, never
- * followed (their target text is what a key hashes), and `.git` and
- * `.wst/cache` are never searched.
+ * followed (their target text is what a key hashes): a glob whose folder is
+ * reached through a link matches nothing, as a link to a folder matches
+ * nothing under it. `.git` and `.wst/cache` are never searched.
  *
  * @param root Absolute folder the globs are relative to.
  * @param globs Globs relative to it (checked: no absolute path, no `..`).
@@ -25,7 +26,7 @@ export async function matchFiles(root: string, globs: readonly string[]): Promis
     const base = scan.isGlob ? scan.base : "";
     if (!scan.isGlob) {
       // A plain path: the file itself, or every file under the folder it names.
-      const info = await lstatOrUndefined(`${root}${SEP}${glob}`);
+      const info = await lstatInside(root, glob.replace(/\/+$/, ""));
       if (info === undefined) continue;
       if (!info.isDirectory) {
         found.add(glob.replace(/\/+$/, ""));
@@ -34,6 +35,7 @@ export async function matchFiles(root: string, globs: readonly string[]): Promis
       await walk(root, glob.replace(/\/+$/, ""), () => true, found);
       continue;
     }
+    if (base !== "" && !(await lstatInside(root, base))?.isDirectory) continue;
     await walk(root, base, isMatch, found);
   }
   return [...found].sort();
@@ -52,7 +54,7 @@ export async function missingOutput(
 ): Promise<string | undefined> {
   for (const glob of globs) {
     if (!picomatch.scan(glob).isGlob) {
-      if (await lstatOrUndefined(`${root}${SEP}${glob}`) === undefined) return glob;
+      if (await lstatInside(root, glob.replace(/\/+$/, "")) === undefined) return glob;
       continue;
     }
     if ((await matchFiles(root, [glob])).length === 0) return glob;
@@ -87,15 +89,28 @@ async function walk(
   }
 }
 
-async function lstatOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
-  try {
-    return await Deno.lstat(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) {
-      return undefined;
+/**
+ * What `rel` is under `root`, without following a symbolic link on the way:
+ * undefined when it does not exist or a folder on its path is a link (the
+ * path then leaves the root, or may). The last component may be a link.
+ */
+async function lstatInside(root: string, rel: string): Promise<Deno.FileInfo | undefined> {
+  let path = root;
+  let info: Deno.FileInfo | undefined;
+  for (const part of rel.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (info?.isSymlink) return undefined;
+    path = `${path}${SEP}${part}`;
+    try {
+      info = await Deno.lstat(path);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) {
+        return undefined;
+      }
+      throw err;
     }
-    throw err;
   }
+  return info ?? await Deno.lstat(root);
 }
 
 /** Static imports and re-exports, side-effect imports and literal dynamic imports. */

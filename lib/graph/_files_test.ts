@@ -41,6 +41,25 @@ Deno.test("matchFiles() matches globs and plain paths, never .git or .wst/cache"
   }
 });
 
+Deno.test("matchFiles() never follows a symbolic link out of the root, on a glob's folder or a plain path's", async () => {
+  const dir = await tree({ "src/a.ts": "" });
+  const outside = await tree({ "secret.ts": "", "deep/key.ts": "" });
+  try {
+    await Deno.symlink(outside, `${dir}/out`);
+    await Deno.symlink(`${outside}/secret.ts`, `${dir}/src/link.ts`);
+    // The link itself is listed (its target text is hashed); nothing behind it is.
+    assertEquals(await matchFiles(dir, ["**/*.ts"]), ["src/a.ts", "src/link.ts"]);
+    assertEquals(await matchFiles(dir, ["out/**/*.ts"]), []);
+    assertEquals(await matchFiles(dir, ["out/deep/*.ts"]), []);
+    assertEquals(await matchFiles(dir, ["out/secret.ts", "out/deep"]), []);
+    assertEquals(await matchFiles(dir, ["out"]), ["out"]);
+    assertEquals(await missingOutput(dir, ["out/secret.ts"]), "out/secret.ts");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(outside, { recursive: true });
+  }
+});
+
 Deno.test("localModuleGraph() follows relative imports inside the boundary only", async () => {
   const dir = await tree({
     "ws/.wst/tasks/build.ts":

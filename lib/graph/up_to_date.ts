@@ -209,6 +209,8 @@ async function hashFile(path: string): Promise<string> {
   try {
     const info = await Deno.lstat(path);
     if (info.isSymlink) return `link:${await hashText(await Deno.readLink(path))}`;
+    // A FIFO or a device would block or never end: its kind is what is hashed.
+    if (!info.isFile) return "special";
     return await sha256Hex(await Deno.readFile(path));
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return "missing";
