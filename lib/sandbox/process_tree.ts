@@ -99,7 +99,7 @@ export const confinedRunners: Set<number> = new Set();
  * processes wst's children started there, including those whose parent died
  * of a terminal's Ctrl-C before wst heard it (left to init or a subreaper,
  * out of the tree). The other processes of the job (`wst … | tee log`: the
- * shell's children, like the root) are not. A process in another group (a
+ * shell's children, like the root) and their descendants are not. A process in another group (a
  * detached one) is found through the tree.
  *
  * @param table From {@linkcode processTable}.
@@ -109,8 +109,24 @@ export const confinedRunners: Set<number> = new Set();
 export function groupMembers(table: ReadonlyMap<number, ProcessInfo>, root: number): ProcessInfo[] {
   const leader = table.get(root);
   if (leader?.pgrp !== root) return [];
+  const siblings = new Set(
+    [...table.values()].filter((info) =>
+      info.pgrp === root && info.ppid === leader.ppid && info.pid !== root
+    )
+      .map((info) => info.pid),
+  );
+  // A member below a sibling is that sibling's (`wst … | xargs cmd`: cmd), not wst's.
+  const underSibling = (info: ProcessInfo): boolean => {
+    for (let at = table.get(info.ppid), hops = 0; at !== undefined && hops < 64; hops++) {
+      if (at.pid === root) return false;
+      if (siblings.has(at.pid)) return true;
+      at = table.get(at.ppid);
+    }
+    return false;
+  };
   return [...table.values()].filter((info) =>
-    info.pgrp === root && info.pid !== root && info.ppid !== leader.ppid && info.state !== "Z"
+    info.pgrp === root && info.pid !== root && !siblings.has(info.pid) && info.state !== "Z" &&
+    !underSibling(info)
   );
 }
 

@@ -32,12 +32,22 @@ Deno.test("descendants() walks the tree below the roots, leaving out zombies and
   assertEquals(descendants(table, [10], new Set([14])).map((p) => p.pid), [11, 12]);
 });
 
-Deno.test("groupMembers() is the root's process group, without its shell's other children, only when the root leads it", () => {
-  // 10 leads group 10 (its shell is 5); 11 was left to init; 13 is its pipeline's `tee`.
+Deno.test("groupMembers() is the root's process group, without its shell's other children or theirs, only when the root leads it", () => {
+  // 10 leads group 10 (its shell is 5); 11 was left to init; 13 is its pipeline's `xargs`,
+  // 14 the command xargs runs and 15 that command's child; 16 is wst's child's child.
   const table = new Map(
-    [info(10, 5, 10), info(11, 1, 10), info(12, 1, 12), info(13, 5, 10)].map((p) => [p.pid, p]),
+    [
+      info(10, 5, 10),
+      info(11, 1, 10),
+      info(12, 1, 12),
+      info(13, 5, 10),
+      info(14, 13, 10),
+      info(15, 14, 10),
+      info(17, 10, 10),
+      info(16, 17, 10),
+    ].map((p) => [p.pid, p]),
   );
-  assertEquals(groupMembers(table, 10).map((p) => p.pid), [11]);
+  assertEquals(groupMembers(table, 10).map((p) => p.pid), [11, 17, 16]);
   assertEquals(groupMembers(table, 12).map((p) => p.pid), []);
   const led = new Map([info(10, 1, 5), info(11, 10, 5)].map((p) => [p.pid, p]));
   assertEquals(groupMembers(led, 10), []);
