@@ -366,3 +366,23 @@ Deno.test("a namespaced task's deps and ctx.runTask resolve in its namespace, ':
   // The root's lint ran with the workspace root as its own root.
   assertEquals(JSON.parse(run.stdout).value.root, ws.dir);
 });
+
+Deno.test("a namespaced dep runs in its own folder, confined or not: its relative paths are its own", async () => {
+  await using ws = await workspace({
+    ...TREE,
+    ".wst/tasks/all.ts": `export default {
+  name: "all",
+  description: "Runs a namespaced dep",
+  deps: ["platform:ingress:check"],
+  permissions: { read: ["."] },
+  run: () => ({ cwd: Deno.cwd() }),
+};
+`,
+  });
+  for (const confine of ["auto", "off"]) {
+    const run = await wst(["all", "--confine", confine, "--verbose", "--json", "--root", ws.dir]);
+    assertEquals(run.code, 0, `--confine ${confine}: ${run.stderr}`);
+    assertMatch(run.stderr, /ingress data/);
+    assertEquals(JSON.parse(run.stdout).cwd, ws.dir);
+  }
+});

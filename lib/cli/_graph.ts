@@ -71,6 +71,10 @@ export async function runGraph(
   // Names before lines only where tasks may run at once: a chain of deps (or --jobs 1) runs one
   // task at a time, and its output reads as the tasks' own, as just's and go-task's do.
   const many = jobs > 1 && plan.levels.some((level) => level.length > 1);
+  // An unconfined task's relative paths are relative to the process's folder, one for all: each
+  // task gets its own root as that folder when one task runs at a time or all share the root.
+  const oneCwd = !many ||
+    new Set(plan.levels.flat().map((name) => rootOf(byName.get(name)!))).size === 1;
   const statuses = new Map<string, StepStatus>();
   const failures: { name: string; error: unknown }[] = [];
   let result: SandboxResult | undefined;
@@ -99,6 +103,7 @@ export async function runGraph(
           reporter.debug(`${name} runs: ${options.runner.force ? "--force" : why.reason}`);
         }
         const output = taskOutput(ctx);
+        if (ctx.chdirToRoot && oneCwd) Deno.chdir(root);
         const done = await runEntry(stepCtx, entry, {
           root,
           args,
