@@ -273,7 +273,7 @@ Deno.test("--dry-run prints the levels it would run and runs nothing", async () 
   for (const name of ["a", "b", "c", "d"]) assertEquals(await runs(ws.dir, name), 0);
 });
 
-Deno.test("a runner flag after the task's name is the task's own when it has that argument", async () => {
+Deno.test("a runner flag after the task's name is the task's own when it has that argument; before a command of wst's, refused", async () => {
   await using ws = await workspace({
     ".wst/tasks/deploy.ts": `import { defineTask } from "@wst/wst";
 import { z } from "zod";
@@ -292,6 +292,13 @@ export default defineTask({
   assertEquals(wsts.code, 0, wsts.stderr);
   assertEquals(json(wsts).dryRun, true);
   assertEquals(json(wsts).levels, [["deploy"]]);
+  // Before a command of wst's own, a runner flag would do nothing: it is refused.
+  const list = await wst(["--dry-run", "list", "--root", ws.dir]);
+  assertEquals(list.code, 2, list.stderr);
+  assertMatch(list.stderr, /--dry-run is for running a task: it does not apply to "list"/);
+  const jobs = await wst(["--jobs", "2", "describe", "deploy", "--root", ws.dir]);
+  assertEquals(jobs.code, 2, jobs.stderr);
+  assertMatch(jobs.stderr, /--jobs is for running a task: it does not apply to "describe"/);
 });
 
 Deno.test("wst describe shows a task's deps, sources and outputs", async () => {

@@ -13,6 +13,7 @@ import type { RegistryProblem } from "../registry/mod.ts";
 import type { Invocation } from "./_argv.ts";
 import type { RunContext } from "./_context.ts";
 import { resolveRoot } from "./_root.ts";
+import { RESERVED_NAMES } from "../task/names.ts";
 
 export { escapeControls } from "../reporter/mod.ts";
 
@@ -75,6 +76,18 @@ export function openInvocation(
   };
   try {
     if (invocation.error !== undefined) throw new UsageError(invocation.error);
+    const given = Object.keys(invocation.runner ?? {})[0];
+    if (
+      given !== undefined && invocation.command !== undefined &&
+      RESERVED_NAMES.has(invocation.command)
+    ) {
+      // `wst --dry-run list`: the flag would be silently ignored.
+      throw new UsageError(
+        `--${
+          given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+        } is for running a task: it does not apply to ${JSON.stringify(invocation.command)}`,
+      );
+    }
     return { ctx: { ...ctx, root: resolveRoot(invocation) } };
   } catch (err) {
     return { code: reportError(ctx, err) };
