@@ -15,14 +15,26 @@ import { resolvePath, SEP } from "../_path.ts";
 
 const NotCapable = Deno.errors.NotCapable;
 const PermissionDenied = Deno.errors.PermissionDenied;
-const RealCommand = Deno.Command;
+// `Deno.Command` is loaded on first use (~3 ms: the process extension and the streams it needs):
+// its getter is kept, not called, so a task that starts no process never pays for it.
+const commandProperty = Object.getOwnPropertyDescriptor(Deno, "Command");
+const realCommand = (): typeof Deno.Command =>
+  commandProperty?.get !== undefined
+    ? commandProperty.get.call(Deno)
+    : commandProperty?.value ?? Deno.Command;
 const realStat = Deno.stat.bind(Deno);
 const realEnvGet = Deno.env.get.bind(Deno.env);
 const realEnvHas = Deno.env.has.bind(Deno.env);
 const realEnvToObject = Deno.env.toObject.bind(Deno.env);
 
-/** The original `Deno.Command`, for wst's own children (`ctx.script`'s bash). */
-export const Command: typeof Deno.Command = RealCommand;
+/**
+ * The original `Deno.Command`, for wst's own children (`ctx.script`'s bash).
+ *
+ * @returns The class.
+ */
+export function command(): typeof Deno.Command {
+  return realCommand();
+}
 
 /** Refusals dax must pass on: `instanceof PermissionDenied` holds for them. */
 const passOn = new WeakSet<object>();
@@ -57,17 +69,26 @@ export function guardChildren(
   const declared = (command: string) =>
     command.includes("/") ? paths.has(resolvePath(options.root, command)) : names.has(command);
 
-  class GuardedCommand extends RealCommand {
-    constructor(command: string | URL, commandOptions?: Deno.CommandOptions) {
-      const name = command instanceof URL ? decodeURIComponent(command.pathname) : String(command);
-      if (!declared(name)) throw runRefusal(name);
-      super(command, commandOptions);
-    }
-  }
+  let guarded: typeof Deno.Command | undefined;
+  const guardedCommand = () => {
+    guarded ??= class GuardedCommand extends realCommand() {
+      constructor(command: string | URL, commandOptions?: Deno.CommandOptions) {
+        const name = command instanceof URL
+          ? decodeURIComponent(command.pathname)
+          : String(command);
+        if (!declared(name)) throw runRefusal(name);
+        super(command, commandOptions);
+      }
+    };
+    return guarded;
+  };
+  // A getter, as Deno's own is: the real class is loaded only when the task uses it.
   Object.defineProperty(Deno, "Command", {
-    value: GuardedCommand,
+    get: guardedCommand,
+    set: () => {
+      throw new TypeError("Deno.Command cannot be replaced in a task");
+    },
     configurable: false,
-    writable: false,
   });
 
   const pathDirs = new Set(

@@ -10,7 +10,7 @@ import {
 } from "../errors/mod.ts";
 import type { ScriptOptions, ScriptResult } from "../task/context.ts";
 import { resolvePath, SEP } from "../_path.ts";
-import { Command } from "./_child_guard.ts";
+import { command } from "./_child_guard.ts";
 import { beforeStep } from "./_abort_gate.ts";
 
 /** The shell every script runs with. */
@@ -156,6 +156,7 @@ function spawn(
   },
 ): Deno.ChildProcess {
   const { cwd, env, source, task } = options;
+  const Command = command();
   return new Command(bash, {
     args: ["--noprofile", "--norc", "-c", OUTER, task, source, task, ...options.args],
     cwd,
