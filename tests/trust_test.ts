@@ -389,3 +389,30 @@ export default defineTask({
   }]);
   assertMatch(outside.stderr, /run the same command on a terminal to be asked/);
 });
+
+Deno.test("a graph asks for every approval before its first task runs: a dep never runs ahead of a refused task", async () => {
+  await using state = await stateHome();
+  await using ws = await workspace({
+    ".wst/tasks/codegen.ts": `import { defineTask } from "@wst/wst";
+export default defineTask({
+  name: "codegen",
+  description: "Writes gen.txt",
+  permissions: { write: ["gen.txt"] },
+  run: () => Deno.writeTextFile("gen.txt", "generated\\n"),
+});
+`,
+    ".wst/tasks/needs.ts": taskModule("needs", REACHES_OUT).replace(
+      "args: z.object({}),",
+      'args: z.object({}),\n  deps: ["codegen"],',
+    ),
+  });
+  const refused = await wst(["needs", "--root", ws.dir], { env: state.env });
+  assertEquals(refused.code, 3, refused.stderr);
+  assert(refused.stderr.includes(`wst trust needs --root ${ws.dir}`), refused.stderr);
+  assertEquals(await exists(`${ws.dir}/gen.txt`), false);
+  const approved = await wst(["trust", "needs", "--root", ws.dir], { env: state.env });
+  assertEquals(approved.code, 0, approved.stderr);
+  const ran = await wst(["needs", "--root", ws.dir], { env: state.env });
+  assertEquals(ran.code, 0, ran.stderr);
+  assertEquals(await Deno.readTextFile(`${ws.dir}/gen.txt`), "generated\n");
+});

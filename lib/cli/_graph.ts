@@ -14,7 +14,14 @@ import { resolvePath } from "../_path.ts";
 import type { RunnerFlags } from "./_argv.ts";
 import { printResult, type RunContext } from "./_context.ts";
 import { errorLine } from "./_invocation.ts";
-import { asSubtaskFailure, jobsFlag, permissionsForRun, runEntry, taskOutput } from "./run_task.ts";
+import {
+  asSubtaskFailure,
+  checkTrust,
+  jobsFlag,
+  permissionsForRun,
+  runEntry,
+  taskOutput,
+} from "./run_task.ts";
 
 /** How one task of a graph ended, as `--json` and the log report it. */
 export type StepStatus = "ran" | "up-to-date" | "failed" | "not-run";
@@ -78,6 +85,18 @@ export async function runGraph(
   const statuses = new Map<string, StepStatus>();
   const failures: { name: string; error: unknown }[] = [];
   let result: SandboxResult | undefined;
+  // Every task that needs the user's approval has it before the first one runs: a dep that ran
+  // before its dependent's approval was refused would already have done its work.
+  for (const level of plan.levels) {
+    for (const name of level) {
+      if (options.depsOnly && name === target.name) continue;
+      const entry = byName.get(name)!;
+      if (entry.source !== "local") continue;
+      const root = rootOf(entry);
+      const own = await permissionsForRun(ctx, entry, { root, args: argsOf(name) });
+      await checkTrust(ctx, entry, own, { root });
+    }
+  }
   const outcomes = await runPlan(plan, {
     jobs,
     failFast: options.runner.failFast === true,

@@ -316,6 +316,35 @@ function withEnvDefaults(
  *   permissions when the caller computed them already.
  * @returns What the task returned.
  */
+/**
+ * Lets a local task's run go ahead when it needs no approval or has it (on a
+ * terminal, asks); a built-in task never needs one. A graph checks every
+ * task of the plan so before the first one runs.
+ *
+ * @param ctx The CLI context (`--trust`, the workspace root).
+ * @param entry The task.
+ * @param permissions The run's permissions.
+ * @param options The task's root; whether a task's `ctx.runTask` started it.
+ * @throws {TrustRequiredError} When the run needs an approval it did not get (exit 3).
+ */
+export async function checkTrust(
+  ctx: Pick<RunContext, "trusted" | "root">,
+  entry: RegistryEntry,
+  permissions: Permissions,
+  options: { root: string; subtask?: boolean },
+): Promise<void> {
+  if (entry.source !== "local") return;
+  // Loaded only here: a built-in task never needs the user's approval.
+  const { ensureTrusted } = await import("../trust/mod.ts");
+  await ensureTrusted(entry, permissions, options.root, {
+    trusted: ctx.trusted === true,
+    approvable: knownPermissions(entry, false),
+    // `wst trust <name>` names a task of the workspace from its root; a subtask's name is its
+    // registry's at its own root.
+    ...(options.subtask ? {} : { commandRoot: ctx.root }),
+  });
+}
+
 export async function runEntry(
   ctx: RunContext,
   entry: RegistryEntry,
@@ -377,17 +406,7 @@ export async function runEntry(
     ctx.reporter.debug(`${entry.name}: its own permissions are ${describeScope(own)}`);
   }
   ctx.reporter.debug(`${entry.name} runs with ${describeScope(permissions)}`);
-  if (entry.source === "local") {
-    // Loaded only here: a built-in task never needs the user's approval.
-    const { ensureTrusted } = await import("../trust/mod.ts");
-    await ensureTrusted(entry, permissions, options.root, {
-      trusted: ctx.trusted === true,
-      approvable: knownPermissions(entry, false),
-      // `wst trust <name>` names a task of the workspace from its root; a subtask's name is its
-      // registry's at its own root.
-      ...(caller === undefined ? { commandRoot: ctx.root } : {}),
-    });
-  }
+  await checkTrust(ctx, entry, permissions, { root: options.root, subtask: caller !== undefined });
   return await runSandboxed(task, {
     root: options.root,
     args,
