@@ -218,6 +218,20 @@ Deno.test("wst import taskfile reports a malformed Taskfile with file:line and e
   ]);
   assertEquals(outside.code, 2);
   assertMatch(outside.stderr, /expected a file inside the root .*: use --root/);
+  // A byte that is not UTF-8 is refused with its place: decoded, it would change silently.
+  await Deno.writeFile(
+    `${ws.dir}/Taskfile.yml`,
+    new Uint8Array([
+      ...new TextEncoder().encode("version: '3'\ntasks:\n  a:\n    cmds: [printf caf"),
+      0xe9,
+      0x5d,
+      0x0a,
+    ]),
+  );
+  const latin1 = await wst(["import", "taskfile", "--root", ws.dir]);
+  assertEquals(latin1.code, 2, latin1.stderr);
+  assertMatch(latin1.stderr, /Taskfile\.yml:4:22: Cannot read the file: it is not valid UTF-8/);
+  assertEquals((await files(ws.dir)).filter((f) => f.endsWith(".ts")), []);
 });
 
 // Needs the namespaces, graph and script parts of issue #14 (built on other branches): task

@@ -5,4 +5,11 @@
  */
 export { type AtomicWriteOptions, syncFile, syncFolderOf, writeTextFileAtomic } from "./atomic.ts";
 export { sha256Hex } from "./hash.ts";
-export { pathExists, readDirSorted, readTextFileOrNull, readTextFileOrNullSync } from "./read.ts";
+export {
+  decodeUtf8,
+  pathExists,
+  readDirSorted,
+  readTextFileOrNull,
+  readTextFileOrNullSync,
+  type Utf8Position,
+} from "./read.ts";

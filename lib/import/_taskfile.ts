@@ -2,6 +2,7 @@
 // `_taskfile_task.ts`. Parsed with `yaml` for line numbers.
 import { isMap, LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors/mod.ts";
+import { decodeUtf8 } from "../fs/read.ts";
 import { resolvePath } from "../_path.ts";
 import type { ImportPlan, TaskPlan } from "./_plan.ts";
 import { joinRelative, relativePath, wstName } from "./_paths.ts";
@@ -107,10 +108,20 @@ function checkCalls(plan: ImportPlan): void {
 
 /** Reads a Taskfile; returns its value and a function giving a path's line. */
 async function readTaskfile(root: string, file: string) {
-  const text = await Deno.readTextFile(file);
+  const shown = relativePath(root, file);
+  // Scripts are kept byte for byte: a byte that is not UTF-8 would become U+FFFD silently.
+  const decoded = decodeUtf8(await Deno.readFile(file));
+  if (!decoded.ok) {
+    throw new ConfigError([{
+      file: shown,
+      ...decoded.at,
+      path: "",
+      message: "Cannot read the file: it is not valid UTF-8 (a converted script keeps its bytes)",
+    }]);
+  }
+  const text = decoded.text;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const shown = relativePath(root, file);
   if (doc.errors.length > 0) {
     throw new ConfigError(doc.errors.map((e) => {
       const pos = lineCounter.linePos(e.pos[0]);
