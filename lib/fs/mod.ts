@@ -4,7 +4,7 @@
  * @module
  */
 export { type AtomicWriteOptions, syncFile, syncFolderOf, writeTextFileAtomic } from "./atomic.ts";
-export { sha256Hex } from "./hash.ts";
+export { sha256FileHex, sha256Hex } from "./hash.ts";
 export {
   decodeUtf8,
   pathExists,

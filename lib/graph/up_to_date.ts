@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { sha256Hex } from "../fs/hash.ts";
+import { sha256FileHex, sha256Hex } from "../fs/hash.ts";
 import { SEP } from "../_path.ts";
 import { localModuleGraph, matchFiles, missingOutput } from "./_files.ts";
 
@@ -211,7 +211,7 @@ async function hashFile(path: string): Promise<string> {
     if (info.isSymlink) return `link:${await hashText(await Deno.readLink(path))}`;
     // A FIFO or a device would block or never end: its kind is what is hashed.
     if (!info.isFile) return "special";
-    return await sha256Hex(await Deno.readFile(path));
+    return await sha256FileHex(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return "missing";
     throw err;

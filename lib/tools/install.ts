@@ -1,5 +1,5 @@
 import { WstError } from "../errors/mod.ts";
-import { sha256Hex } from "../fs/mod.ts";
+import { sha256FileHex } from "../fs/mod.ts";
 import type { Shell } from "../task/context.ts";
 import type { ToolSpec } from "./catalog.ts";
 import type { LockedTool } from "./lock.ts";
@@ -100,7 +100,7 @@ async function findMember(dir: string, name: string): Promise<string> {
 
 /** Hex SHA-256 of a file. */
 export async function sha256File(path: string): Promise<string> {
-  return await sha256Hex(await Deno.readFile(path));
+  return await sha256FileHex(path);
 }
 
 /**
