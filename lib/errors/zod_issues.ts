@@ -31,6 +31,13 @@ export function formatZodIssues(
     const where = style === "flag" && typeof head === "string"
       ? `${flagName(head)}${rest === "" || rest.startsWith("[") ? rest : `.${rest}`}`
       : formatPath(issue.path);
+    // A flag the task needs and the command line lacks: said as such, not as a type.
+    if (
+      style === "flag" && issue.path.length === 1 && issue.code === "invalid_type" &&
+      /received undefined$/.test(issue.message)
+    ) {
+      return `${where} is required${issue.expected === "string" ? "" : ` (${issue.expected})`}`;
+    }
     return where ? `${where}: ${issue.message}` : issue.message;
   }).join("\n");
 }
