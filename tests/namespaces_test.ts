@@ -288,6 +288,12 @@ Deno.test("a bad .wst/config.json exits 2 naming the file, the place and what is
     assertEquals(json.code, 2);
     assertEquals(JSON.parse(json.stdout).error.kind, "config");
   }
+  // Help still helps: it says what is wrong and shows the built-in tasks.
+  await using ws = await workspace({ ...TREE, ".wst/config.json": "{" });
+  const help = await wst(["--help", "--root", ws.dir]);
+  assertEquals(help.code, 0, help.stderr);
+  assertMatch(help.stderr, /warning: \.wst\/config\.json.*Expected JSON/);
+  assertMatch(help.stdout, /validate-config/);
 });
 
 Deno.test("a namespaced task reaching beyond its folder needs approval, given from the workspace root", async () => {

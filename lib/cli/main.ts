@@ -12,8 +12,9 @@ import { parametersFromSchema } from "./_flags.ts";
 import { completionsCommand, SHELLS } from "./completions.ts";
 import { describeCommand, listCommand, namespaceChoices } from "./list.ts";
 import { SCHEMA_NAMES, schemaCommand } from "./schema.ts";
-import { ExitCode, UsageError } from "../errors/mod.ts";
+import { ConfigError, ExitCode, UsageError } from "../errors/mod.ts";
 import {
+  builtinTasks,
   type CacheMode,
   knownPermissions,
   loadRegistry,
@@ -29,7 +30,7 @@ import {
 } from "./_context.ts";
 import { commandArgv, type Invocation } from "./_argv.ts";
 import { RESERVED_NAMES } from "../task/names.ts";
-import { escapeControls, problemLine, reportError } from "./_invocation.ts";
+import { errorLine, escapeControls, problemLine, reportError } from "./_invocation.ts";
 import { safeJson } from "../reporter/mod.ts";
 
 /** The version printed by `wst --version`. */
@@ -78,6 +79,14 @@ export async function runApp(
   const registry = loaded ?? await loadRegistry(context.root, {
     signal: context.signal,
     cache: cacheMode(invocation),
+  }).catch((err) => {
+    // Help still helps when the workspace's configuration is broken: it says so, and shows the
+    // built-in tasks (a run or a listing reports the error and exits 2).
+    if (!(err instanceof ConfigError) || !(invocation.help || invocation.command === undefined)) {
+      throw err;
+    }
+    context.reporter.warn(errorLine(err));
+    return { tasks: builtinTasks(), problems: [] } satisfies Registry;
   });
   const stdout = context.process.stdout.write;
   // What Stricli writes (help, usage errors) holds task-controlled text: argument descriptions,
