@@ -124,6 +124,16 @@ Deno.test("inspection: --help with a looping module exits normally, lists the go
   assertEquals(run.code, 0, run.stderr);
   assertMatch(run.stdout, /\bgood\b.*A good task/);
   assertMatch(run.stderr, /\.wst\/tasks\/load_loop\.ts: The task module did not load within 2 s/);
+  // Describing a task that is not there names the module that did not load, too.
+  const describe = await wst(["describe", "load-loop", "--root", ws.root], {
+    ...ws.env,
+    WST_LOAD_TIMEOUT: "2",
+  });
+  assertEquals(describe.code, 2, describe.stderr);
+  assertMatch(
+    describe.stderr,
+    /\.wst\/tasks\/load_loop\.ts: The task module did not load within 2 s/,
+  );
 });
 
 Deno.test("inspection: when the loading process dies with several modules unanswered, each culprit is found", async () => {

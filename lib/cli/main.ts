@@ -121,7 +121,8 @@ export async function runApp(
   }
   if (
     invocation.help || command === undefined ||
-    (command !== "__complete" && !isKnown(registry.tasks, command))
+    (command !== "__complete" && !isKnown(registry.tasks, command)) ||
+    (command === "describe" && argv[1] !== undefined && !isKnown(registry.tasks, argv[1]))
   ) {
     // Help lists the tasks, and the one asked for may be in a module that did not load: say why.
     for (const problem of registry.problems) ctx.reporter.warn(problemLine(problem));
