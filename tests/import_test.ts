@@ -598,3 +598,40 @@ tasks:
   );
   await assertModulesCheck(ws.dir);
 });
+
+Deno.test("a global var whose value reads other vars is computed from them unless its flag is given", async () => {
+  await using ws = await workspace({
+    "Taskfile.yml": `version: '3'
+vars:
+  REGISTRY: registry.example.com
+  IMAGE: '{{.REGISTRY}}/team/app'
+  LOOP: 'x{{.LOOP}}'
+tasks:
+  build:
+    cmds:
+      - echo building {{.IMAGE}}:{{.TAG | default "latest"}}
+  loop:
+    cmds:
+      - echo "[{{.LOOP}}]"
+`,
+  });
+  const run = await wst(["import", "taskfile", "--root", ws.dir]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(
+    (await runImported(ws.dir, "build")).stdout,
+    "building registry.example.com/team/app:latest\n",
+  );
+  assertEquals(
+    (await runImported(ws.dir, "build", { args: { registry: "ghcr.io", tag: "v2" } })).stdout,
+    "building ghcr.io/team/app:v2\n",
+  );
+  assertEquals(
+    (await runImported(ws.dir, "build", { args: { image: "mine", tag: "v2" } })).stdout,
+    "building mine:v2\n",
+  );
+  // A var that reads itself reads "" (as in go-task, where it is not yet defined).
+  assertEquals((await runImported(ws.dir, "loop")).stdout, "[x]\n");
+  const build = await Deno.readTextFile(`${ws.dir}/.wst/tasks/build.ts`);
+  assertMatch(build, /image: z\.string\(\)\.optional\(\)/);
+  assert(!build.includes("TODO"), build);
+});

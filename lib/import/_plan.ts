@@ -12,7 +12,8 @@ export interface ImportTodo {
 /** Where a value comes from at run time. */
 export type ValueSource =
   | { readonly literal: string }
-  | { readonly arg: string }
+  /** A flag's value; `fallback` when it is not given (a var whose value reads other vars). */
+  | { readonly arg: string; readonly fallback?: ValueSource }
   | { readonly special: "root" | "task" | "rootDir" | "userDir" | "item" }
   /** Text with values in it (`"{{.HOST}}:8080"`): a JavaScript template literal, never shell. */
   | { readonly parts: readonly (string | ValueSource)[] }
@@ -34,8 +35,10 @@ export interface ArgPlan {
   readonly name: string;
   /** The variable or parameter it comes from (`DOCKER_IMAGE`). */
   readonly from: string;
-  /** The default value; undefined for a required flag. */
+  /** The default value; undefined for a required flag (or an optional one). */
   readonly default?: string;
+  /** Not required, and no default: its value's `fallback` applies where it is read. */
+  readonly optional?: boolean;
   readonly description: string;
 }
 

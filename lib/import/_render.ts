@@ -30,7 +30,11 @@ function value(source: ValueSource): string {
     );
     return `\`${body.join("")}\``;
   }
-  if ("arg" in source) return `args.${source.arg}`;
+  if ("arg" in source) {
+    return source.fallback === undefined
+      ? `args.${source.arg}`
+      : `(args.${source.arg} ?? ${value(source.fallback)})`;
+  }
   if ("computed" in source) return computedName(source.computed);
   switch (source.special) {
     case "task":
@@ -204,9 +208,9 @@ function valuesOf(step: StepPlan): ValueSource[] {
 }
 
 function usesRootDir(v: ValueSource): boolean {
-  return "special" in v
-    ? v.special === "rootDir"
-    : "parts" in v && v.parts.some((p) => typeof p !== "string" && usesRootDir(p));
+  if ("special" in v) return v.special === "rootDir";
+  if ("arg" in v) return v.fallback !== undefined && usesRootDir(v.fallback);
+  return "parts" in v && v.parts.some((p) => typeof p !== "string" && usesRootDir(p));
 }
 
 function usesArgs(v: ValueSource): boolean {
@@ -262,7 +266,11 @@ export function renderTask(plan: TaskPlan, options: { tool: string; depth: numbe
   else {
     out.push("  args: z.object({");
     for (const arg of plan.args) {
-      const def = arg.default === undefined ? "" : `.default(${str(arg.default)})`;
+      const def = arg.default !== undefined
+        ? `.default(${str(arg.default)})`
+        : arg.optional
+        ? ".optional()"
+        : "";
       out.push(`    ${arg.name}: z.string()${def}.describe(${str(arg.description)}),`);
     }
     out.push("  }),");

@@ -153,15 +153,15 @@ export function taskValues(
       return "";
     }
     const text = String(value);
-    if (text.includes("{{")) {
-      todos.push({
-        at: input.fileAt("vars", v),
-        message: `Variable ${JSON.stringify(v)}'s value ${
-          JSON.stringify(text)
-        } uses templates: kept as its literal default`,
-      });
-    }
-    return text;
+    // A value with templates (`IMAGE: '{{.REGISTRY}}/app'`) is computed where it is read
+    // (`templatedGlobal`): the flag has no default of its own.
+    return text.includes("{{") ? undefined : text;
+  };
+  /** A global var's value that reads other vars: the flag's fallback when it is not given. */
+  const templatedGlobal = (v: string): string | undefined => {
+    if (taskDefaults.has(v)) return undefined;
+    const value = input.globalVars[v];
+    return typeof value === "string" && value.includes("{{") ? value : undefined;
   };
   const addArg = (v: string, fallback?: string, required = false) => {
     const existing = args.get(v);
@@ -172,12 +172,14 @@ export function taskValues(
       return existing.name;
     }
     const declared = globalValue(v);
-    const def = required ? undefined : declared ?? fallback ?? "";
+    const optional = !required && templatedGlobal(v) !== undefined;
+    const def = required || optional ? undefined : declared ?? fallback ?? "";
     const plan: ArgPlan = {
       name: uniqueArgName(argNameOf(v), args.values()),
       from: v,
       ...(def === undefined ? {} : { default: def }),
-      description: `Taskfile variable ${v}`,
+      ...(optional ? { optional: true } : {}),
+      description: `Taskfile variable ${v}${optional ? ` (default: ${templatedGlobal(v)})` : ""}`,
     };
     args.set(v, plan);
     return plan.name;
@@ -217,8 +219,26 @@ export function taskValues(
     if (SPECIAL[v] !== undefined && !args.has(v) && input.globalVars[v] === undefined) {
       return SPECIAL[v]!;
     }
+    const text = templatedGlobal(v);
+    if (text !== undefined && expanding.has(v)) return { literal: "" };
+    if (text !== undefined) {
+      // Read where it is used, from the other vars' values then: `args.image ?? `${…}/app``.
+      expanding.add(v);
+      try {
+        const name = addArg(v, fallback);
+        if (args.get(v)?.optional !== true) return { arg: name };
+        return {
+          arg: name,
+          fallback: valueText(text, input.fileAt("vars", v), "Variable " + JSON.stringify(v)),
+        };
+      } finally {
+        expanding.delete(v);
+      }
+    }
     return { arg: addArg(v, fallback) };
   };
+  /** Templated vars being expanded: one that reads itself, through others or not, reads "". */
+  const expanding = new Set<string>();
   /**
    * A value given as text with templates (`"{{.HOST}}:8080"`): literal text,
    * one variable's value, or the two joined (a JavaScript template literal in
