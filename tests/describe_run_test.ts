@@ -68,9 +68,11 @@ Deno.test("describe <task> with bad arguments fails as the run does (exit 2)", a
   await using ws = await workspace({ ".wst/tasks/reader.ts": READER });
   const described = await wst(["describe", "reader", "--file", "x", "--root", ws.dir, "--json"]);
   assertEquals(described.code, 2, described.stderr);
-  assertMatch(JSON.parse(described.stdout).error.message, /--dir: .*expected string/);
+  const message = JSON.parse(described.stdout).error.message;
+  assertMatch(message, /--dir is required/);
   const ran = await wst(["reader", "--file", "x", "--root", ws.dir, "--json"]);
   assertEquals(ran.code, 2, ran.stderr);
+  assertMatch(JSON.parse(ran.stdout).error.message, /flag --dir/);
 });
 
 Deno.test("sandbox refuses permissions-from-argv: permissions see no command line, clock or randomness, so the run gets what describe shows", async () => {

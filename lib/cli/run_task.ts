@@ -444,7 +444,10 @@ export async function runEntry(
         );
       }
       const where = relativeTo(ctx.root, request.root);
-      const prefix = `[${where === "." ? request.name : `${where}:${request.name}`}] `;
+      // A workspace task by its full name (`seed:status`); another root's by its folder.
+      const prefix = `[${
+        inWorkspace ? sub.name : where === "." ? request.name : `${where}:${request.name}`
+      }] `;
       try {
         if ((sub.deps?.length ?? 0) > 0) {
           // Its deps run first, as go-task's `task:` calls run the called task's deps.
