@@ -1,5 +1,7 @@
 import { parse } from "yaml";
+import picomatch from "picomatch";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { aiGatewayFileSchema, parseConfig } from "../lib/config/mod.ts";
 import { builtinTasks } from "../lib/registry/mod.ts";
 import { flagName } from "../lib/errors/mod.ts";
 import {
@@ -277,4 +279,36 @@ Deno.test("the CI template and both dev containers install bubblewrap and requir
     );
     assertEquals(json.runArgs, ["--security-opt", "seccomp=unconfined"], file);
   }
+});
+
+Deno.test("the ai-gateway.yaml template is valid and protects what agents read and what CI runs", async () => {
+  const text = await Deno.readTextFile(new URL("../templates/ai-gateway.yaml", import.meta.url));
+  const { data, warnings } = parseConfig("ai-gateway.yaml", text, aiGatewayFileSchema);
+  assertEquals(warnings, []);
+  const { guardrails } = data.ai_gateway;
+  assertEquals(guardrails.max_files_per_diff, 10);
+  assertEquals(guardrails.require_tests, true);
+  assertEquals(guardrails.max_file_size_kb, 1024);
+  // As wst guard matches: the whole path from the root against each glob, dot files included.
+  const globs = guardrails.protected_paths ?? [];
+  const protectedBy = (path: string) => globs.filter((g) => picomatch(g, { dot: true })(path));
+  const agentPaths = [
+    "AGENTS.md",
+    "services/api/AGENTS.md",
+    "CLAUDE.md",
+    ".ai/projects/billing/metadata.json",
+    ".kiro/specs/billing/tasks.md",
+    "codev/specs/0001-billing.md",
+    ".claude/settings.json",
+    ".cursor/rules/style.mdc",
+    ".github/workflows/mr-checks.yml",
+    "ai-gateway.yaml",
+    "config/secrets/token.txt",
+    ".git/hooks/pre-commit",
+  ];
+  assertEquals(agentPaths.filter((p) => protectedBy(p).length === 0), [], "unprotected");
+  const ordinary = ["src/app.ts", "docs/agents.md", "tests/app_test.ts", ".github/dependabot.yml"];
+  assertEquals(ordinary.filter((p) => protectedBy(p).length > 0), [], "protected by mistake");
+  // A YAML comment says why the agent files are protected.
+  assertMatch(text, /An agent that may rewrite\s+#?\s*its own instructions/);
 });
