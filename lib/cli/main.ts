@@ -12,6 +12,7 @@ import { parametersFromSchema } from "./_flags.ts";
 import { completionsCommand, SHELLS } from "./completions.ts";
 import { describeCommand, listCommand, namespaceChoices } from "./list.ts";
 import { SCHEMA_NAMES, schemaCommand } from "./schema.ts";
+import { GUARD_FLAGS, type GuardFlags } from "./guard.ts";
 import { ConfigError, ExitCode, UsageError } from "../errors/mod.ts";
 import {
   builtinTasks,
@@ -33,8 +34,9 @@ import { RESERVED_NAMES } from "../task/names.ts";
 import { errorLine, escapeControls, problemLine, reportError } from "./_invocation.ts";
 import { safeJson } from "../reporter/mod.ts";
 
-/** The version printed by `wst --version`. */
-export const VERSION = "0.1.0";
+import { VERSION } from "./_version.ts";
+
+export { VERSION };
 
 function isKnown(tasks: readonly RegistryEntry[], name: string): boolean {
   return RESERVED_NAMES.has(name) || tasks.some((t) => t.name === name);
@@ -381,6 +383,40 @@ function importRoute(kind: "taskfile" | "justfile"): Command<CliContext> {
   }) as Command<CliContext>;
 }
 
+/**
+ * `wst guard` in the command tree: for `--help` and completion. A run goes
+ * straight from the command line to lib/cli/guard.ts (see `runInvocation`).
+ */
+function guardCommand(): Command<CliContext> {
+  const flags = Object.fromEntries(
+    Object.entries(GUARD_FLAGS).map(([name, spec]) => [
+      name,
+      spec.value === undefined ? switchFlag(spec.brief) : {
+        kind: "parsed",
+        parse: String,
+        brief: spec.brief,
+        optional: true,
+        placeholder: spec.value,
+      },
+    ]),
+  );
+  return buildCommand({
+    func: guarded(async function (this: CliContext, flags: GlobalFlags & GuardFlags) {
+      const { runGuard } = await import("./guard.ts");
+      this.exit = await runGuard(this, flags, VERSION);
+    }),
+    // deno-lint-ignore no-explicit-any
+    parameters: {
+      flags: { ...GLOBAL_FLAG_SPECS, ...flags },
+      positional: { kind: "tuple", parameters: [] },
+    } as any,
+    docs: {
+      brief: "Check a git change against the guard-rails of ai-gateway.yaml " +
+        "(exit 1: a limit broken, 2: configuration or git problem)",
+    },
+  }) as Command<CliContext>;
+}
+
 function buildApp(tasks: readonly RegistryEntry[]) {
   const routes: Record<string, Command<CliContext> | RouteMap<CliContext>> = {
     list: fixedCommand(
@@ -456,6 +492,7 @@ function buildApp(tasks: readonly RegistryEntry[]) {
       routes: { taskfile: importRoute("taskfile"), justfile: importRoute("justfile") },
       docs: { brief: "Convert a go-task Taskfile or a justfile into task modules" },
     }),
+    guard: guardCommand(),
     completions: fixedCommand(
       completionsCommand,
       "Print a shell completion script (bash, zsh or fish)",

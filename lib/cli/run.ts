@@ -1,6 +1,7 @@
 // The one run path of the CLI: a scanned command line in, an exit code out.
 import { type Invocation, parseArgv } from "./_argv.ts";
 import { type MainOptions, openInvocation, reportError } from "./_invocation.ts";
+import { UsageError } from "../errors/mod.ts";
 import { directEntry, directLocalEntry } from "./_direct.ts";
 import type { RunContext } from "./_context.ts";
 import { inGithubActions, stopCommands, stopCommandsToken } from "../ci/github.ts";
@@ -37,6 +38,15 @@ export async function runInvocation(
   const ctx = { ...opened.ctx, stopCommands: markers };
   if (markers !== undefined) ctx.process.stderr.write(markers.start);
   try {
+    if (invocation.command === "guard" && !invocation.help) {
+      // Straight from the command line: a pre-commit hook should not wait for the command tree.
+      const { parseGuardArgs, runGuard } = await import("./guard.ts");
+      const { VERSION } = await import("./_version.ts");
+      if (invocation.argv.length > 0 || invocation.watch !== undefined) {
+        throw new UsageError("wst guard takes no -- arguments and no --watch");
+      }
+      return await runGuard(ctx, parseGuardArgs(invocation.rest), VERSION);
+    }
     const entry = directEntry(invocation);
     if (entry !== undefined) {
       const { runTaskCommand } = await import("./run_task.ts");

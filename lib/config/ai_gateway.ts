@@ -25,6 +25,12 @@ export const aiGatewayFileSchema = z.lazy(() =>
         allowed_file_types: z.optional(z.array(text())).check(z.describe(
           "Globs of file names a change may touch",
         )),
+        source_globs: z.optional(z.array(text())).check(z.describe(
+          "Globs of paths that count as source for require_tests (default: TypeScript/JavaScript, Python, Go, shell)",
+        )),
+        test_globs: z.optional(z.array(text())).check(z.describe(
+          "Globs of paths that count as tests for require_tests (default: *_test.*, *.test.*, *.spec.*, test_*.py, tests/ …)",
+        )),
       }),
       bmad: z.optional(z.strictObject({
         enabled: z.boolean(),

@@ -40,7 +40,8 @@ export type ErrorKind =
   | "sandbox-denied"
   | "trust-required"
   | "interrupted"
-  | "script-failed";
+  | "script-failed"
+  | "git";
 
 /**
  * Base class of every error wst reports, and the error of a task that ran
@@ -58,6 +59,7 @@ export type ErrorKind =
  * | `TrustRequiredError` | `trust-required` | 3 |
  * | `InterruptedError` | `interrupted` | 130 |
  * | `ScriptFailedError` | `script-failed` | 1 |
+ * | `GitError` | `git` | 2 |
  *
  * @example Fail a task with a clean message (exit code 1)
  * ```ts
@@ -134,6 +136,36 @@ export class UsageError extends WstError {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, options);
     this.name = "UsageError";
+  }
+}
+
+/**
+ * Git could not give a complete, trustworthy answer: a missing base (a shallow
+ * clone), a failed command, output too large to read whole. Whatever needed
+ * the answer fails closed with {@linkcode ExitCode.Usage}, never passes.
+ *
+ * @example
+ * ```ts
+ * import { GitError } from "./mod.ts";
+ * const err = new GitError("The base origin/main is not in this clone");
+ * console.assert(err.exitCode === 2);
+ * ```
+ */
+export class GitError extends WstError {
+  /** Always {@linkcode ExitCode.Usage}. */
+  override readonly exitCode: ExitCode = ExitCode.Usage;
+  /** Always `git`. */
+  override readonly kind: ErrorKind = "git";
+
+  /**
+   * Creates a git error (exit code 2).
+   *
+   * @param message What git could not do, and what to do about it.
+   * @param options An optional cause.
+   */
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = "GitError";
   }
 }
 

@@ -6,6 +6,7 @@ import {
   type ConfigIssue,
   type DefinitionProblem,
   type ErrorKind,
+  GitError,
   InterruptedError,
   type ReachLists,
   SandboxDeniedError,
@@ -107,6 +108,9 @@ export function decodeError(wire: WireError, relative: (path: string) => string)
       break;
     case "config":
       error = new ConfigError(wire.issues ?? []);
+      break;
+    case "git":
+      error = new GitError(wire.message);
       break;
     case "task-definition":
       error = new TaskDefinitionError(relative(wire.file ?? ""), wire.problems ?? []);

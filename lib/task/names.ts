@@ -21,6 +21,7 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   "docs",
   "trust",
   "import",
+  "guard",
   "help",
   "version",
 ]);

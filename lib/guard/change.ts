@@ -1,0 +1,475 @@
+// Which change `wst guard` checks, read from git in batch: one diff, one
+// `cat-file --batch-check` for every size, one `cat-file --batch` for the few
+// blobs whose content matters (symlink targets, possible LFS pointers).
+import { GitError, UsageError } from "../errors/mod.ts";
+import { git, type GitResult, parseRaw, type RawEntry, text } from "./_git.ts";
+import type { Change, ChangeStatus, EntryKind, Side } from "./types.ts";
+
+/** git's empty tree: the base of a repository with no commits yet. */
+const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+/** What to compare. */
+export interface ChangeOptions {
+  /** A folder inside the repository. */
+  readonly cwd: string;
+  /** `--base`: the change starts where HEAD (or `head`) and this ref meet. */
+  readonly base?: string | undefined;
+  /** `--head`: a commit; default the working tree. */
+  readonly head?: string | undefined;
+  /** `--staged`: the index instead of the working tree. */
+  readonly staged?: boolean | undefined;
+  /** Reads the environment (`GITHUB_BASE_REF`). */
+  readonly env: (name: string) => string | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The change, read whole. */
+export interface ReadChange {
+  /** The repository's top folder. */
+  readonly top: string;
+  readonly base: Side;
+  readonly head: Side;
+  /** Every changed path, submodules' insides included. */
+  readonly changes: Change[];
+  /** What the reader should know (renames not looked for …). */
+  readonly notes: string[];
+}
+
+interface Repo {
+  readonly top: string;
+  readonly shallow: boolean;
+  readonly objects: string;
+  readonly index: string;
+}
+
+/**
+ * Reads the change between the base and the head.
+ *
+ * @param options What to compare.
+ * @returns The changed paths with their kinds and sizes.
+ * @throws {GitError} When git cannot answer completely (fail closed).
+ */
+export async function readChange(options: ChangeOptions): Promise<ReadChange> {
+  if (options.staged === true && options.head !== undefined) {
+    throw new UsageError("--staged checks the index: it takes no --head");
+  }
+  for (const [flag, value] of [["--base", options.base], ["--head", options.head]] as const) {
+    if (value !== undefined && (value === "" || value.startsWith("-"))) {
+      throw new UsageError(`${flag} takes a ref or commit, not ${JSON.stringify(value)}`);
+    }
+  }
+  const [repo, refs] = await Promise.all([
+    openRepo(options),
+    options.base === undefined ? listRefs(options) : Promise.resolve(undefined),
+  ]);
+  const head: Side = options.head !== undefined
+    ? { ref: options.head }
+    : { ref: options.staged === true ? "index" : "working tree" };
+  const base = await resolveBase(repo, refs, options);
+  const headCommit = options.head === undefined ? undefined : await commitOf(repo, options.head);
+  const notes: string[] = [];
+  let entries: RawEntry[];
+  let scratch: Record<string, string> | undefined;
+  let tmp: string | undefined;
+  try {
+    if (headCommit !== undefined) {
+      entries = await diff(repo.top, ["diff-tree", base.commit!, headCommit], {}, notes);
+    } else if (options.staged === true) {
+      entries = await diff(repo.top, ["diff-index", "--cached", base.commit!], {}, notes);
+    } else {
+      // The working tree as git would commit it (`git add -A`: staged, unstaged and untracked
+      // files that are not ignored), added to a copy of the index whose new objects go to a
+      // folder of wst's: the repository is not touched. Clean filters (Git LFS) apply, so an
+      // LFS file is its pointer, as it would be committed.
+      tmp = await Deno.makeTempDir({ prefix: "wst-guard-" });
+      await Deno.mkdir(`${tmp}/objects`);
+      try {
+        await Deno.copyFile(repo.index, `${tmp}/index`);
+      } catch (err) {
+        if (!(err instanceof Deno.errors.NotFound)) throw err;
+      }
+      scratch = {
+        GIT_INDEX_FILE: `${tmp}/index`,
+        GIT_OBJECT_DIRECTORY: `${tmp}/objects`,
+        GIT_ALTERNATE_OBJECT_DIRECTORIES: repo.objects,
+      };
+      await git(["add", "-A", "--", "."], { cwd: repo.top, env: scratch, signal: options.signal });
+      entries = await diff(repo.top, ["diff-index", "--cached", base.commit!], scratch, notes);
+    }
+    const changes = await describe(repo.top, "", entries, scratch ?? {}, options.signal);
+    return {
+      top: repo.top,
+      base,
+      head: headCommit === undefined ? head : { ...head, commit: headCommit },
+      changes,
+      notes,
+    };
+  } finally {
+    if (tmp !== undefined) await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+}
+
+async function openRepo(options: ChangeOptions): Promise<Repo> {
+  const out = await git(
+    ["rev-parse", "--show-toplevel", "--is-shallow-repository", "--git-path", "objects"],
+    { cwd: options.cwd, signal: options.signal, ok: [128] },
+  );
+  if (out.code !== 0) {
+    throw new GitError(`${options.cwd} is not inside a git work tree: ${out.stderr.trim()}`);
+  }
+  const [top, shallow, objects] = text(out).split("\n");
+  const index = await git(["rev-parse", "--git-path", "index"], {
+    cwd: top!,
+    signal: options.signal,
+  });
+  const absolute = (path: string) => path.startsWith("/") ? path : `${top}/${path}`;
+  return {
+    top: top!,
+    shallow: shallow === "true",
+    objects: absolute(objects!),
+    index: absolute(text(index).trim()),
+  };
+}
+
+interface RefInfo {
+  readonly name: string;
+  readonly upstream: string;
+  readonly symref: string;
+}
+
+async function listRefs(options: ChangeOptions): Promise<RefInfo[]> {
+  const out = await git(
+    ["for-each-ref", "--format=%(refname)%00%(upstream)%00%(symref)", "refs/heads", "refs/remotes"],
+    { cwd: options.cwd, signal: options.signal },
+  );
+  return text(out).split("\n").filter((l) => l.length > 0).map((line) => {
+    const [name = "", upstream = "", symref = ""] = line.split("\0");
+    return { name, upstream, symref };
+  });
+}
+
+/**
+ * The default base: in a GitHub pull request, its base branch on origin;
+ * otherwise the upstream of the default branch (origin/HEAD's branch, else
+ * main or master); in a repository with no remote, the local default branch.
+ */
+function defaultBase(refs: readonly RefInfo[], env: ChangeOptions["env"]): Side {
+  const has = new Set(refs.map((r) => r.name));
+  const remotes = refs.filter((r) => r.name.startsWith("refs/remotes/"));
+  const pr = env("GITHUB_BASE_REF");
+  if (pr !== undefined && pr !== "") {
+    return {
+      ref: `refs/remotes/origin/${pr}`,
+      reason: `the pull request's base (GITHUB_BASE_REF)`,
+    };
+  }
+  const originHead = refs.find((r) => r.name === "refs/remotes/origin/HEAD")?.symref ??
+    remotes.find((r) => r.name.endsWith("/HEAD") && r.symref !== "")?.symref;
+  const branch = originHead?.replace(/^refs\/remotes\/[^/]+\//, "") ??
+    ["main", "master"].find((b) =>
+      has.has(`refs/remotes/origin/${b}`) || (remotes.length === 0 && has.has(`refs/heads/${b}`))
+    );
+  if (branch === undefined) {
+    throw new GitError(
+      remotes.length === 0
+        ? "No base to compare with: no remote, and no local main or master branch; pass --base <ref>"
+        : "No base to compare with: cannot tell the default branch (no origin/HEAD, origin/main " +
+          "or origin/master); pass --base <ref>",
+    );
+  }
+  if (remotes.length === 0) {
+    return { ref: `refs/heads/${branch}`, reason: `no remote: the local default branch ${branch}` };
+  }
+  const upstream = refs.find((r) => r.name === `refs/heads/${branch}`)?.upstream;
+  if (upstream !== undefined && upstream !== "" && has.has(upstream)) {
+    return { ref: upstream, reason: `the upstream of the default branch ${branch}` };
+  }
+  const fallback = originHead ?? `refs/remotes/origin/${branch}`;
+  return { ref: fallback, reason: `the default branch ${branch} on its remote` };
+}
+
+async function resolveBase(
+  repo: Repo,
+  refs: readonly RefInfo[] | undefined,
+  options: ChangeOptions,
+): Promise<Side> {
+  const chosen: Side = refs === undefined ? { ref: options.base! } : defaultBase(refs, options.env);
+  const headRev = options.head ?? "HEAD";
+  const out = await git(["merge-base", headRev, chosen.ref], {
+    cwd: repo.top,
+    signal: options.signal,
+    ok: [1, 128],
+  });
+  if (out.code === 0) {
+    return { ...chosen, ref: shortRef(chosen.ref), commit: text(out).trim() };
+  }
+  // Why there is no merge base: each reason is an error, never an empty change.
+  const [headOk, baseOk] = await Promise.all([
+    exists(repo.top, headRev, options.signal),
+    exists(repo.top, chosen.ref, options.signal),
+  ]);
+  const shallow = repo.shallow
+    ? " This is a shallow clone: fetch the history (git fetch --unshallow, or fetch-depth: 0 " +
+      "in actions/checkout)."
+    : "";
+  if (!headOk && options.head === undefined && refs !== undefined) {
+    // No commits yet: everything in the index or the working tree is the change.
+    return { ref: "(no commits yet)", commit: EMPTY_TREE, reason: "the repository has no commits" };
+  }
+  if (!headOk) {
+    throw new GitError(`The head ${headRev} is not a commit in this repository.${shallow}`);
+  }
+  if (!baseOk) {
+    throw new GitError(
+      `The base ${shortRef(chosen.ref)} is not a commit in this repository.${shallow}`,
+    );
+  }
+  throw new GitError(
+    `${headRev} and the base ${shortRef(chosen.ref)} have no commit in common` +
+      (repo.shallow
+        ? `: the history where they meet is not here.${shallow}`
+        : ": pass the commit to compare with as --base"),
+  );
+}
+
+async function exists(cwd: string, rev: string, signal?: AbortSignal): Promise<boolean> {
+  const out = await git(["rev-parse", "--verify", "-q", `${rev}^{commit}`], {
+    cwd,
+    signal,
+    ok: [1, 128],
+  });
+  return out.code === 0;
+}
+
+async function commitOf(repo: Repo, rev: string): Promise<string> {
+  const out = await git(["rev-parse", "--verify", "-q", `${rev}^{commit}`], {
+    cwd: repo.top,
+    ok: [1, 128],
+  });
+  if (out.code !== 0) {
+    throw new GitError(
+      `The head ${rev} is not a commit in this repository` +
+        (repo.shallow ? " (a shallow clone: fetch the history)" : ""),
+    );
+  }
+  return text(out).trim();
+}
+
+function shortRef(ref: string): string {
+  return ref.replace(/^refs\/(heads|remotes)\//, "");
+}
+
+async function diff(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  notes: string[],
+): Promise<RawEntry[]> {
+  const out: GitResult = await git(
+    [args[0]!, "-r", "-z", "--raw", "-M", "--no-ext-diff", "--no-textconv", ...args.slice(1), "--"],
+    { cwd, env },
+  );
+  if (/rename detection was skipped|exhaustive rename detection was skipped/.test(out.stderr)) {
+    notes.push(
+      "git skipped rename detection (too many files, diff.renameLimit): each rename counts as a " +
+        "deletion and an addition",
+    );
+  }
+  return parseRaw(out.stdout);
+}
+
+const KINDS: Record<string, EntryKind> = {
+  "100644": "file",
+  "100755": "executable",
+  "120000": "symlink",
+  "160000": "submodule",
+};
+
+const STATUS: Record<string, ChangeStatus> = {
+  A: "added",
+  C: "added",
+  D: "deleted",
+  M: "modified",
+  R: "renamed",
+  T: "type-changed",
+};
+
+/** Git LFS's pointer files are under 1024 bytes and start with this line. */
+const LFS_PREFIX = "version https://git-lfs.github.com/spec/v1\n";
+
+/**
+ * Turns raw entries into changes: kinds, sizes (one `cat-file --batch-check`),
+ * symlink targets and LFS pointers (one `cat-file --batch` for those few), and
+ * the insides of submodules whose commits are here.
+ */
+async function describe(
+  top: string,
+  prefix: string,
+  entries: readonly RawEntry[],
+  env: Record<string, string>,
+  signal: AbortSignal | undefined,
+): Promise<Change[]> {
+  for (const e of entries) {
+    if (e.status === "U") {
+      throw new GitError(`${prefix}${e.path} has unresolved merge conflicts: resolve them first`);
+    }
+    if (STATUS[e.status] === undefined) {
+      throw new GitError(
+        `git reported ${prefix}${e.path} with status ${e.status}, which wst cannot check`,
+      );
+    }
+  }
+  const blobs = [
+    ...new Set(
+      entries.filter((e) => e.status !== "D" && e.newMode !== "160000").map((e) => e.newId),
+    ),
+  ];
+  const sizes = await blobSizes(top, blobs, env, signal);
+  const wanted = entries.filter((e) => {
+    if (e.status === "D") return false;
+    if (e.newMode === "120000") return true;
+    const size = sizes.get(e.newId) ?? 0;
+    return e.newMode !== "160000" && size >= LFS_PREFIX.length + 60 && size < 1024;
+  }).map((e) => e.newId);
+  const contents = await blobContents(top, [...new Set(wanted)], env, signal);
+  const changes: Change[] = [];
+  for (const e of entries) {
+    const status = STATUS[e.status]!;
+    const deleted = status === "deleted";
+    const mode = deleted ? e.oldMode : e.newMode;
+    const kind = KINDS[mode] ?? "file";
+    const path = prefix + e.path;
+    const oldPath = e.oldPath === undefined ? {} : { oldPath: prefix + e.oldPath };
+    if (deleted || kind === "submodule") {
+      changes.push({ status, path, ...oldPath, kind });
+      if (kind === "submodule" && !deleted) {
+        changes.push(...await submoduleChange(top, prefix, e, signal));
+      }
+      continue;
+    }
+    const size = sizes.get(e.newId)!;
+    const content = contents.get(e.newId);
+    const change: Change = { status, path, ...oldPath, kind, size, measured: "content" };
+    if (kind === "symlink" && content !== undefined) {
+      changes.push({ ...change, target: new TextDecoder().decode(content) });
+      continue;
+    }
+    const lfs = content === undefined ? undefined : lfsPointerSize(content);
+    changes.push(lfs === undefined ? change : { ...change, measured: "lfs-pointer", lfsSize: lfs });
+  }
+  return changes;
+}
+
+/** The object size a Git LFS pointer names, or undefined when the bytes are not one. */
+export function lfsPointerSize(content: Uint8Array): number | undefined {
+  const body = new TextDecoder().decode(content);
+  if (!body.startsWith(LFS_PREFIX)) return undefined;
+  if (!/^oid sha256:[0-9a-f]{64}$/m.test(body)) return undefined;
+  const size = /^size (\d+)$/m.exec(body);
+  return size === null ? undefined : Number(size[1]);
+}
+
+async function blobSizes(
+  cwd: string,
+  ids: readonly string[],
+  env: Record<string, string>,
+  signal: AbortSignal | undefined,
+): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  if (ids.length === 0) return sizes;
+  const out = await git(["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], {
+    cwd,
+    env,
+    signal,
+    stdin: new TextEncoder().encode(ids.join("\n") + "\n"),
+  });
+  const lines = text(out).split("\n");
+  for (const [i, id] of ids.entries()) {
+    const [name, type, size] = (lines[i] ?? "").split(" ");
+    if (name !== id || type !== "blob" || size === undefined) {
+      throw new GitError(
+        `git cannot read object ${id} (${lines[i] ?? "no answer"}): a partial or broken clone; ` +
+          "wst does not check a change it cannot read",
+      );
+    }
+    sizes.set(id, Number(size));
+  }
+  return sizes;
+}
+
+async function blobContents(
+  cwd: string,
+  ids: readonly string[],
+  env: Record<string, string>,
+  signal: AbortSignal | undefined,
+): Promise<Map<string, Uint8Array>> {
+  const contents = new Map<string, Uint8Array>();
+  if (ids.length === 0) return contents;
+  const out = await git(["cat-file", "--batch"], {
+    cwd,
+    env,
+    signal,
+    stdin: new TextEncoder().encode(ids.join("\n") + "\n"),
+  });
+  const bytes = out.stdout;
+  const decoder = new TextDecoder();
+  let at = 0;
+  for (const id of ids) {
+    const eol = bytes.indexOf(10, at);
+    const header = decoder.decode(bytes.subarray(at, eol < 0 ? bytes.length : eol));
+    const [name, , size] = header.split(" ");
+    if (eol < 0 || name !== id || size === undefined) {
+      throw new GitError(`git cannot read object ${id} (${header || "no answer"})`);
+    }
+    const start = eol + 1;
+    const end = start + Number(size);
+    if (end > bytes.length) throw new GitError(`git's answer for object ${id} was cut short`);
+    contents.set(id, bytes.slice(start, end));
+    at = end + 1; // the newline after the content
+  }
+  return contents;
+}
+
+/**
+ * The files a submodule bump changes, under the submodule's path: read in the
+ * submodule's own repository when both commits are there. A submodule wst
+ * cannot look into is an error: its new commit could hold anything.
+ */
+async function submoduleChange(
+  top: string,
+  prefix: string,
+  e: RawEntry,
+  signal: AbortSignal | undefined,
+): Promise<Change[]> {
+  const where = `${top}/${e.path}`;
+  const name = prefix + e.path;
+  const cannot = (why: string) =>
+    new GitError(
+      `Submodule ${name} changed (${short(e.oldId)} -> ${short(e.newId)}) and wst cannot look ` +
+        `inside: ${why}. Run git submodule update --init ${e.path}, or check it on its own`,
+    );
+  let inside: string;
+  try {
+    const out = await git(["rev-parse", "--show-toplevel"], { cwd: where, signal, ok: [128] });
+    inside = text(out).trim();
+    if (out.code !== 0 || inside !== where) throw cannot("it is not checked out");
+  } catch (err) {
+    if (err instanceof GitError && err.message.startsWith("Submodule")) throw err;
+    throw cannot("it is not checked out");
+  }
+  const from = e.status === "A" || /^0+$/.test(e.oldId) ? EMPTY_TREE : e.oldId;
+  for (const commit of from === EMPTY_TREE ? [e.newId] : [e.oldId, e.newId]) {
+    const ok = await git(["cat-file", "-e", `${commit}^{commit}`], {
+      cwd: where,
+      signal,
+      ok: [1, 128],
+    });
+    if (ok.code !== 0) throw cannot(`commit ${short(commit)} is not in it`);
+  }
+  const entries = await diff(where, ["diff-tree", from, e.newId], {}, []);
+  return describe(where, `${name}/`, entries, {}, signal);
+}
+
+function short(id: string): string {
+  return id.slice(0, 12);
+}
