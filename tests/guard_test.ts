@@ -190,7 +190,7 @@ Deno.test("require_tests: source with no test fails; with a test, or docs only, 
   await using r = await repo({ require_tests: true });
   await r.write("src/app.ts");
   await r.write("tool.py");
-  let report = await r.check();
+  const report = await r.check();
   assertEquals(report.violations.map((v) => [v.rule, v.actual]), [["require_tests", 2]]);
   assertMatch(report.violations[0]!.message, /src\/app\.ts, tool\.py/);
   await r.write("src/app_test.ts");
@@ -436,7 +436,7 @@ Deno.test("wst guard: exit 0 clean, 1 violations (text grouped by rule, or one J
   assertEquals(text.code, 1, text.stderr);
   assertMatch(
     text.stdout,
-    /^wst guard: 2 violations .*\n\nmax_files_per_diff \(limit: 1 files\)\n  The change touches 2 files.*\n\nprotected_paths \(limit: secret\.md\)\n  Adds protected secret\.md \(secret\.md\)\n$/,
+    /^wst guard: 2 violations .*\n\nmax_files_per_diff \(limit: 1 file\)\n {2}The change touches 2 files.*\n\nprotected_paths \(limit: secret\.md\)\n {2}Adds protected secret\.md \(secret\.md\)\n$/,
   );
   const json = await wst(["guard", "--json"], { cwd: r.dir });
   assertEquals(json.code, 1);

@@ -405,10 +405,10 @@ function guardCommand(): Command<CliContext> {
       const { runGuard } = await import("./guard.ts");
       this.exit = await runGuard(this, flags, VERSION);
     }),
-    // deno-lint-ignore no-explicit-any
     parameters: {
       flags: { ...GLOBAL_FLAG_SPECS, ...flags },
       positional: { kind: "tuple", parameters: [] },
+      // deno-lint-ignore no-explicit-any
     } as any,
     docs: {
       brief: "Check a git change against the guard-rails of ai-gateway.yaml " +

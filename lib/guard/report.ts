@@ -53,6 +53,6 @@ function side(s: Side): string {
 function limit(v: Violation): string {
   if (Array.isArray(v.limit)) return v.limit.join(", ");
   if (v.rule === "max_file_size_kb") return `${v.limit} KiB`;
-  if (v.rule === "max_files_per_diff") return `${v.limit} files`;
+  if (v.rule === "max_files_per_diff") return `${v.limit} file${v.limit === 1 ? "" : "s"}`;
   return "a test with every source change";
 }
