@@ -4,6 +4,7 @@ import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { aiGatewayFileSchema, parseConfig } from "../lib/config/mod.ts";
 import { builtinTasks } from "../lib/registry/mod.ts";
 import { flagName } from "../lib/errors/mod.ts";
+import { GUARD_FLAGS } from "../lib/cli/guard.ts";
 import {
   devcontainerCommand,
   exists,
@@ -42,9 +43,12 @@ Deno.test("every wst command in the CI template uses a real task and real flags"
   const commands = [...text.matchAll(/\/wst ([a-z-]+)((?:[^\n]|\\\n)*)/g)];
   assert(commands.length >= 3, "expected the template to run wst");
   for (const [, name, rest] of commands) {
+    // `wst guard` is a command of wst itself, not a task.
     const task = tasks.get(name!);
-    assert(task, `unknown task ${name}`);
-    const props = Object.keys((task.argsSchema.properties ?? {}) as Record<string, unknown>);
+    assert(task || name === "guard", `unknown task ${name}`);
+    const props = task
+      ? Object.keys((task.argsSchema.properties ?? {}) as Record<string, unknown>)
+      : Object.keys(GUARD_FLAGS);
     const known = new Set(props.map(flagName));
     for (const [flag] of rest!.matchAll(/--[a-z-]+/g)) {
       assert(known.has(flag), `${name} has no flag ${flag}`);
@@ -97,8 +101,9 @@ Deno.test("every curl download is checked with sha256sum -c before it is used, a
       );
     }
   }
-  // wst twice (discover, check) and go-task in the CI template; wst in the dev container.
-  assertEquals(downloads, 4);
+  // wst three times (discover, check, guard) and go-task in the CI template; wst in the dev
+  // container.
+  assertEquals(downloads, 5);
 });
 
 Deno.test("go-task is pinned to a version and its tarball to a SHA-256, not taskfile.dev's installer", async () => {
@@ -166,7 +171,7 @@ Deno.test("the go-task step fails closed on the placeholder or a wrong sum, and 
 
 Deno.test("the CI template's wst install fails closed on the placeholder or a wrong sum, also for a cached binary", async () => {
   const workflow = await readWorkflow(WORKFLOW);
-  for (const job of ["discover", "check"]) {
+  for (const job of ["discover", "check", "guard"]) {
     const { run } = findStep(workflow, job, "Install wst");
     const dir = await Deno.makeTempDir({ prefix: "wst-install-" });
     try {
@@ -311,4 +316,30 @@ Deno.test("the ai-gateway.yaml template is valid and protects what agents read a
   assertEquals(ordinary.filter((p) => protectedBy(p).length > 0), [], "protected by mistake");
   // A YAML comment says why the agent files are protected.
   assertMatch(text, /An agent that may rewrite\s+#?\s*its own instructions/);
+});
+
+Deno.test("the CI template's guard job checks a pull request against its base and uploads the SARIF", async () => {
+  const workflow = await readWorkflow(WORKFLOW);
+  const guard = workflow.jobs.guard!;
+  assertEquals(guard.if, "github.event_name == 'pull_request'");
+  assertEquals(guard.permissions, { "contents": "read", "security-events": "write" });
+  const checkout = guard.steps.find((s) => s.uses?.startsWith("actions/checkout@"));
+  assertEquals(checkout?.with?.["fetch-depth"], 0, "guard fails closed on a shallow clone");
+  const run = findStep(workflow, "guard", "Check the change against the guardrails");
+  assertEquals(run.run, '~/.local/bin/wst guard --base "origin/$BASE_REF" --sarif guard.sarif');
+  assertEquals(run.env, { BASE_REF: "${{ github.base_ref }}" });
+  const upload = guard.steps.at(-1)!;
+  assertMatch(upload.uses ?? "", /^github\/codeql-action\/upload-sarif@[0-9a-f]{40}$/);
+  assertMatch(upload.if ?? "", /^always\(\)/, "the violations are uploaded when the guard fails");
+  assertEquals(upload.with?.sarif_file, "guard.sarif");
+  assert(guard.steps.indexOf(run) < guard.steps.indexOf(upload));
+});
+
+Deno.test("every action in the CI template is pinned to a full commit SHA, with its version beside it", async () => {
+  const text = await Deno.readTextFile(WORKFLOW);
+  const uses = [...text.matchAll(/^\s*(?:- )?uses: (.*)$/gm)].map((m) => m[1]!);
+  assert(uses.length >= 8, "expected the template's actions");
+  for (const use of uses) {
+    assertMatch(use, /^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  }
 });
