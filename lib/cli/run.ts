@@ -39,13 +39,16 @@ export async function runInvocation(
   if (markers !== undefined) ctx.process.stderr.write(markers.start);
   try {
     if (invocation.command === "guard" && !invocation.help) {
-      // Straight from the command line: a pre-commit hook should not wait for the command tree.
-      const { parseGuardArgs, runGuard } = await import("./guard.ts");
-      const { VERSION } = await import("./_version.ts");
+      // Straight from the command line, from one bundled file: a pre-commit hook should not wait
+      // for the command tree or for ~200 modules (docs/adr/0018).
       if (invocation.argv.length > 0 || invocation.watch !== undefined) {
         throw new UsageError("wst guard takes no -- arguments and no --watch");
       }
-      return await runGuard(ctx, parseGuardArgs(invocation.rest), VERSION);
+      const [{ guardMain }, { VERSION }] = await Promise.all([
+        loadGuard(),
+        import("./_version.ts"),
+      ]);
+      return await guardMain(ctx, invocation.rest, VERSION);
     }
     const entry = directEntry(invocation);
     if (entry !== undefined) {
@@ -100,4 +103,17 @@ export async function runInvocation(
 function githubStopCommands(options: MainOptions): RunContext["stopCommands"] {
   const env = options.env ?? ((name: string) => Deno.env.get(name));
   return inGithubActions(env) ? stopCommands(stopCommandsToken()) : undefined;
+}
+
+/** The module of `wst guard`: its bundle, built on first use; the sources in a compiled binary. */
+async function loadGuard(): Promise<typeof import("./_guard_main.ts")> {
+  if (!Deno.build.standalone) {
+    const { BUNDLE_CACHE, bundleUrl } = await import("../registry/_bundle_cache.ts");
+    const url = bundleUrl("lib/cli/_guard_main.ts", {
+      task: "guard",
+      cache: { ...BUNDLE_CACHE, plain: true },
+    });
+    return await import(url);
+  }
+  return await import("./_guard_main.ts");
 }

@@ -58,15 +58,22 @@ export async function readChange(options: ChangeOptions): Promise<ReadChange> {
       throw new UsageError(`${flag} takes a ref or commit, not ${JSON.stringify(value)}`);
     }
   }
-  const [repo, refs] = await Promise.all([
-    openRepo(options),
-    options.base === undefined ? listRefs(options) : Promise.resolve(undefined),
+  // Three questions at once: where the repository is, where the change starts, what the head is.
+  const opening = openRepo(options);
+  opening.catch(() => {}); // awaited below; a failure is reported from there
+  const [repo, base, headCommit] = await Promise.all([
+    opening,
+    (async () =>
+      resolveBase(
+        opening,
+        options.base === undefined ? await listRefs(options) : undefined,
+        options,
+      ))(),
+    options.head === undefined ? undefined : commitOf(opening, options.cwd, options.head),
   ]);
   const head: Side = options.head !== undefined
     ? { ref: options.head }
     : { ref: options.staged === true ? "index" : "working tree" };
-  const base = await resolveBase(repo, refs, options);
-  const headCommit = options.head === undefined ? undefined : await commitOf(repo, options.head);
   const notes: string[] = [];
   let entries: RawEntry[];
   let scratch: Record<string, string> | undefined;
@@ -111,24 +118,23 @@ export async function readChange(options: ChangeOptions): Promise<ReadChange> {
 
 async function openRepo(options: ChangeOptions): Promise<Repo> {
   const out = await git(
-    ["rev-parse", "--show-toplevel", "--is-shallow-repository", "--git-path", "objects"],
+    [
+      "rev-parse",
+      "--show-toplevel",
+      "--is-shallow-repository",
+      "--path-format=absolute",
+      "--git-path",
+      "objects",
+      "--git-path",
+      "index",
+    ],
     { cwd: options.cwd, signal: options.signal, ok: [128] },
   );
   if (out.code !== 0) {
     throw new GitError(`${options.cwd} is not inside a git work tree: ${out.stderr.trim()}`);
   }
-  const [top, shallow, objects] = text(out).split("\n");
-  const index = await git(["rev-parse", "--git-path", "index"], {
-    cwd: top!,
-    signal: options.signal,
-  });
-  const absolute = (path: string) => path.startsWith("/") ? path : `${top}/${path}`;
-  return {
-    top: top!,
-    shallow: shallow === "true",
-    objects: absolute(objects!),
-    index: absolute(text(index).trim()),
-  };
+  const [top, shallow, objects, index] = text(out).split("\n");
+  return { top: top!, shallow: shallow === "true", objects: objects!, index: index! };
 }
 
 interface RefInfo {
@@ -189,20 +195,21 @@ function defaultBase(refs: readonly RefInfo[], env: ChangeOptions["env"]): Side 
 }
 
 async function resolveBase(
-  repo: Repo,
+  opening: Promise<Repo>,
   refs: readonly RefInfo[] | undefined,
   options: ChangeOptions,
 ): Promise<Side> {
   const chosen: Side = refs === undefined ? { ref: options.base! } : defaultBase(refs, options.env);
   const headRev = options.head ?? "HEAD";
   const out = await git(["merge-base", headRev, chosen.ref], {
-    cwd: repo.top,
+    cwd: options.cwd,
     signal: options.signal,
     ok: [1, 128],
   });
   if (out.code === 0) {
     return { ...chosen, ref: shortRef(chosen.ref), commit: text(out).trim() };
   }
+  const repo = await opening;
   // Why there is no merge base: each reason is an error, never an empty change.
   const [headOk, baseOk] = await Promise.all([
     exists(repo.top, headRev, options.signal),
@@ -241,12 +248,13 @@ async function exists(cwd: string, rev: string, signal?: AbortSignal): Promise<b
   return out.code === 0;
 }
 
-async function commitOf(repo: Repo, rev: string): Promise<string> {
+async function commitOf(opening: Promise<Repo>, cwd: string, rev: string): Promise<string> {
   const out = await git(["rev-parse", "--verify", "-q", `${rev}^{commit}`], {
-    cwd: repo.top,
+    cwd,
     ok: [1, 128],
   });
   if (out.code !== 0) {
+    const repo = await opening;
     throw new GitError(
       `The head ${rev} is not a commit in this repository` +
         (repo.shallow ? " (a shallow clone: fetch the history)" : ""),

@@ -88,11 +88,14 @@ export async function ensureBundle(
     const dir = await Deno.makeTempDir({ prefix: "wst-bundle-" });
     try {
       const entry = `${dir}/entry.ts`;
+      const source = JSON.stringify(new URL(module, cache.root).href);
       await Deno.writeTextFile(
         entry,
-        `import { serve } from ${JSON.stringify(cache.runtime.href)};\n` +
-          `import task from ${JSON.stringify(new URL(module, cache.root).href)};\n` +
-          `serve(task, ${JSON.stringify(module)});\n`,
+        cache.plain === true
+          ? `export * from ${source};\n`
+          : `import { serve } from ${JSON.stringify(cache.runtime.href)};\n` +
+            `import task from ${source};\n` +
+            `serve(task, ${JSON.stringify(module)});\n`,
       );
       const current = await snapshot(module, await sourcesOf(entry, cache), cache);
       const bundle = `${stem}-${current.hash.slice(0, 16)}.js`;
@@ -308,6 +311,7 @@ async function prune(stem: string, keep: string, cache: BundleCacheOptions): Pro
 
 if (import.meta.main) {
   // _bundle_cache.ts runs: <module> --root <url> --cache-dir <url> --runtime <url> [--self-url <url>]
+  // [--plain]
   const [module, ...rest] = Deno.args;
   const option = (name: string) => {
     const i = rest.indexOf(name);
@@ -323,6 +327,7 @@ if (import.meta.main) {
       cacheDir: new URL(cacheDir),
       runtime: new URL(runtime),
       ...(selfUrl === undefined ? {} : { selfUrl: new URL(selfUrl) }),
+      ...(rest.includes("--plain") ? { plain: true } : {}),
     }
     : BUNDLE_CACHE;
   try {

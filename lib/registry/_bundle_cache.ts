@@ -20,6 +20,11 @@ export interface BundleCacheOptions {
    * default the bundle's own URL in the cache folder.
    */
   readonly selfUrl?: URL;
+  /**
+   * Bundle the module as it is (its exports), not as a task served by the
+   * worker runtime: a command's code the CLI loads in one file (`wst guard`).
+   */
+  readonly plain?: boolean;
 }
 
 /** wst's own bundle cache: `lib/registry/_bundles/` in the checkout (gitignored). */
@@ -223,6 +228,7 @@ function build(module: string, task: string, cache: BundleCacheOptions): string 
       "--runtime",
       cache.runtime.href,
       ...(cache.selfUrl === undefined ? [] : ["--self-url", cache.selfUrl.href]),
+      ...(cache.plain === true ? ["--plain"] : []),
     ],
     stdin: "null",
     stdout: "piped",
