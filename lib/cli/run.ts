@@ -105,15 +105,18 @@ function githubStopCommands(options: MainOptions): RunContext["stopCommands"] {
   return inGithubActions(env) ? stopCommands(stopCommandsToken()) : undefined;
 }
 
-/** The module of `wst guard`: its bundle, built on first use; the sources in a compiled binary. */
+/**
+ * The module of `wst guard`: its bundle (built on first use; embedded in a
+ * compiled binary), else its sources.
+ */
 async function loadGuard(): Promise<typeof import("./_guard_main.ts")> {
-  if (!Deno.build.standalone) {
-    const { BUNDLE_CACHE, bundleUrl } = await import("../registry/_bundle_cache.ts");
-    const url = bundleUrl("lib/cli/_guard_main.ts", {
-      task: "guard",
-      cache: { ...BUNDLE_CACHE, plain: true },
-    });
-    return await import(url);
+  const { GUARD_BUNDLE, bundleUrl } = await import("../registry/_bundle_cache.ts");
+  let url: string | undefined;
+  try {
+    url = bundleUrl(GUARD_BUNDLE.module, { task: "guard", cache: GUARD_BUNDLE.cache });
+  } catch {
+    // A bundle cache it cannot write (a read-only checkout): the sources work, only slower.
   }
-  return await import("./_guard_main.ts");
+  // A literal specifier in the fallback, so that `deno compile` embeds the sources too.
+  return url === undefined ? await import("./_guard_main.ts") : await import(url);
 }

@@ -14,6 +14,7 @@ import {
   BUNDLE_CACHE,
   type BundleCacheOptions,
   bundleStem,
+  GUARD_BUNDLE,
   isFresh,
   readStamp,
   sourcePath,
@@ -139,11 +140,19 @@ export async function ensureAllBundles(
   cache: BundleCacheOptions = BUNDLE_CACHE,
   options: { jobs?: number } = {},
 ): Promise<Array<{ module: string; url: string; outcome: BundleOutcome; ms: number }>> {
-  const results = await runPool(manifest.tasks.map((task) => task.module), {
+  // With wst's own cache, `wst guard`'s bundle too.
+  const modules = [
+    ...manifest.tasks.map((task) => task.module),
+    ...(cache === BUNDLE_CACHE ? [GUARD_BUNDLE.module] : []),
+  ];
+  const results = await runPool(modules, {
     jobs: options.jobs ?? navigator.hardwareConcurrency,
     work: async (module) => {
       const started = performance.now();
-      const { url, outcome } = await ensureBundle(module, cache);
+      const { url, outcome } = await ensureBundle(
+        module,
+        module === GUARD_BUNDLE.module ? GUARD_BUNDLE.cache : cache,
+      );
       return { module, url, outcome, ms: performance.now() - started };
     },
   });

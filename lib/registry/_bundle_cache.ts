@@ -34,6 +34,12 @@ export const BUNDLE_CACHE: BundleCacheOptions = {
   runtime: new URL("../sandbox/_worker_runtime.ts", import.meta.url),
 };
 
+/** `wst guard`'s code, bundled as a plain module (docs/adr/0018). */
+export const GUARD_BUNDLE: { readonly module: string; readonly cache: BundleCacheOptions } = {
+  module: "lib/cli/_guard_main.ts",
+  cache: { ...BUNDLE_CACHE, plain: true },
+};
+
 /** The builder, run in a child process when a stamp is not fresh. */
 const BUILDER_URL = new URL("./_bundle_build.ts", import.meta.url);
 
