@@ -35,3 +35,15 @@ Deno.test("pathText() keeps UTF-8 and shows other bytes as \\xNN", () => {
   assertEquals(pathText(bytes("é/ü")), "é/ü");
   assertEquals(pathText(bytes("a", [0xff, 0xc3], "b", [0xc3, 0xa9])), "a\\xFF\\xC3bé");
 });
+
+Deno.test("git() fails closed on output over its cap, never returns part of it", async () => {
+  const { git } = await import("./_git.ts");
+  const whole = await git(["version"], { cwd: "." });
+  assertEquals(new TextDecoder().decode(whole.stdout).startsWith("git version "), true);
+  const { rejects } = await import("node:assert/strict");
+  await rejects(() => git(["version"], { cwd: ".", maxBytes: 5 }), (err: Error) => {
+    return err instanceof GitError &&
+      /printed more than .* too large to read completely/.test(err.message);
+  });
+  await rejects(() => git(["no-such-command"], { cwd: "." }), GitError);
+});
