@@ -101,8 +101,9 @@ export function agentsSection(tasks: readonly DocTask[]): string {
     "",
     "Arguments and permissions of each: `docs/tasks.md`, or `wst describe <task> --json`.",
     "",
-    "Before you ask for review, run `wst guard`: it checks your change against the guard-rails " +
-    "of `ai-gateway.yaml` (exit 1 and the violations when one is broken; `--json` for data).",
+    // Two lines, as `deno fmt` wraps Markdown at 100 columns.
+    "Before you ask for review, run `wst guard`: it checks your change against the guard-rails of",
+    "`ai-gateway.yaml` (exit 1 and the violations when one is broken; `--json` for data).",
     "",
     AGENTS_END,
   ].join("\n");
