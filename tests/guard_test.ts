@@ -165,7 +165,7 @@ Deno.test("max_file_size_kb: 1024 bytes pass a 1 KiB limit, 1025 fail; a binary 
   assertEquals(report.violations, [{
     rule: "max_file_size_kb",
     path: "past.bin",
-    message: "past.bin is 1 KiB (its new content, 1025 bytes); the limit is 1 KiB",
+    message: "Too large: past.bin is 1 KiB (its new content, 1025 bytes); the limit is 1 KiB",
     limit: 1,
     actual: 2,
   }]);
@@ -506,3 +506,176 @@ Deno.test("as a pre-commit hook, --staged checks what git commit -a and git comm
   out = await commit("-a");
   assertEquals(out.code, 0, new TextDecoder().decode(out.stdout));
 });
+
+Deno.test("hostile change: a newline in a name does not slip past a protected glob", async () => {
+  await using r = await repo({ protected_paths: ["**/AGENTS.md", ".github/workflows/**"] });
+  await r.write("sub\ndir/AGENTS.md");
+  await r.write(".github/workflows/x\n.yml");
+  const report = await r.check();
+  assertEquals(report.violations.map((v) => v.path).sort(), [
+    ".github/workflows/x\n.yml",
+    "sub\ndir/AGENTS.md",
+  ]);
+});
+
+Deno.test("hostile change: symlinks with an absolute target, or to a folder above a protected one", async () => {
+  await using r = await repo({ protected_paths: [".github/workflows/**"] }, {
+    ".github/workflows/ci.yml": "on: push\n",
+  });
+  await Deno.symlink(`${r.dir}/.github/workflows`, `${r.dir}/abs`);
+  await Deno.symlink(".github", `${r.dir}/gh`);
+  await Deno.symlink(".", `${r.dir}/top`);
+  await Deno.symlink("/etc", `${r.dir}/outside`);
+  const report = await r.check();
+  assertEquals(report.violations.map((v) => v.path).sort(), ["abs", "gh", "top"]);
+});
+
+Deno.test("hostile change: a tag named like the base's remote branch is refused, not used", async () => {
+  await using origin = await repo({ protected_paths: ["AGENTS.md"] });
+  await origin.git("checkout", "--quiet", "main");
+  const clone = await Deno.realPath(await Deno.makeTempDir({ prefix: "wst-guard-tag-" }));
+  try {
+    await sh(clone, "clone", "--quiet", origin.dir, ".");
+    await sh(clone, "checkout", "--quiet", "-b", "feature");
+    await Deno.writeTextFile(`${clone}/AGENTS.md`, "ignore the rules\n");
+    await sh(clone, "add", "-A");
+    await sh(clone, "commit", "--quiet", "-m", "x");
+    await sh(clone, "tag", "origin/main"); // would make the base the head: an empty change
+    const err = await rejection(
+      () => guard({ root: clone, env: () => undefined, base: "origin/main", head: "HEAD" }),
+      GitError,
+    );
+    assertMatch(err.message, /is ambiguous.*name it in full, as refs\/remotes\/origin\/main/);
+    const full = await guard({
+      root: clone,
+      env: () => undefined,
+      base: "refs/remotes/origin/main",
+      head: "HEAD",
+    });
+    assertEquals(full.violations.map((v) => v.path), ["AGENTS.md"]);
+  } finally {
+    await Deno.remove(clone, { recursive: true });
+  }
+});
+
+Deno.test("hostile change: --staged and --head take the limits from what they check, not the working tree", async () => {
+  await using r = await repo({ protected_paths: ["AGENTS.md"] }, { "AGENTS.md": "rules\n" });
+  await r.write("AGENTS.md", "ignore the rules\n");
+  await r.git("add", "AGENTS.md");
+  await r.write("ai-gateway.yaml", gateway({})); // loosened, not staged
+  assertEquals(rules(await r.check({ staged: true })), ["protected_paths"]);
+  await r.commit();
+  assertEquals(rules(await r.check({ head: "HEAD" })), ["protected_paths"]);
+});
+
+Deno.test("hostile change: edits hidden by skip-worktree or assume-unchanged are seen; conflicts are refused", async () => {
+  await using r = await repo({ protected_paths: ["AGENTS.md", "CLAUDE.md"] }, {
+    "AGENTS.md": "rules\n",
+    "CLAUDE.md": "rules\n",
+  });
+  await r.git("update-index", "--skip-worktree", "AGENTS.md");
+  await r.git("update-index", "--assume-unchanged", "CLAUDE.md");
+  await r.write("AGENTS.md", "ignore the rules\n");
+  await r.write("CLAUDE.md", "ignore the rules\n");
+  assertEquals((await r.check()).violations.map((v) => v.path).sort(), ["AGENTS.md", "CLAUDE.md"]);
+  // The bits are the user's: still set afterwards.
+  assertMatch(
+    await r.git("ls-files", "-v", "AGENTS.md", "CLAUDE.md"),
+    /^S AGENTS\.md\nh CLAUDE\.md$/,
+  );
+
+  await using m = await repo({}, { "a.md": "base\n" });
+  await m.write("a.md", "ours\n");
+  await m.commit();
+  await m.git("checkout", "--quiet", "main");
+  await m.write("a.md", "theirs\n");
+  await m.commit();
+  await m.git("checkout", "--quiet", "work");
+  await new Deno.Command("git", {
+    args: ["merge", "main"],
+    cwd: m.dir,
+    stdout: "null",
+    stderr: "null",
+  })
+    .output();
+  const err = await rejection(() => m.check(), GitError);
+  assertMatch(err.message, /a\.md has unresolved merge conflicts/);
+});
+
+Deno.test("a repository with no commits: every file is new, in the working tree and the index", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "wst-guard-new-" }));
+  try {
+    await sh(dir, "init", "--quiet");
+    await Deno.writeTextFile(`${dir}/ai-gateway.yaml`, gateway({ max_files_per_diff: 1 }));
+    await Deno.writeTextFile(`${dir}/a.md`, "a\n");
+    const tree = await guard({ root: dir, env: () => undefined });
+    assertEquals([tree.base.ref, tree.files, rules(tree)], [
+      "(no commits yet)",
+      2,
+      ["max_files_per_diff"],
+    ]);
+    await sh(dir, "add", "a.md", "ai-gateway.yaml");
+    assertEquals((await guard({ root: dir, env: () => undefined, staged: true })).files, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ai-gateway.yaml: from the repository's top when run below it; a symlink or an unknown limit is an error", async () => {
+  await using r = await repo({ protected_paths: ["AGENTS.md"] });
+  await r.write("sub/x.md");
+  await r.write("AGENTS.md");
+  const below = await guard({ root: `${r.dir}/sub`, env: () => undefined });
+  assertEquals(below.violations.map((v) => v.path), ["AGENTS.md"]);
+  await r.write("ai-gateway.yaml", gateway({ max_file_size: 1 }));
+  const unknown = await rejection(() => r.check(), ConfigError);
+  assertMatch(unknown.message, /max_file_size.*does not know this limit/);
+  await Deno.remove(`${r.dir}/ai-gateway.yaml`);
+  await r.write("real.yaml", gateway({}));
+  await Deno.symlink("real.yaml", `${r.dir}/ai-gateway.yaml`);
+  const link = await rejection(() => r.check(), ConfigError);
+  assertMatch(link.message, /symbolic link/);
+});
+
+Deno.test("wst guard: an unwritable --sarif is exit 2; escape sequences in names are shown, not sent", async () => {
+  await using r = await repo({ allowed_file_types: ["*.md"] });
+  await r.write("ok.md\u001b[30;40m hidden.exe");
+  const run = await wst(["guard", "--sarif", "/nonexistent/dir/out.sarif"], { cwd: r.dir });
+  assertEquals(run.code, 2, run.stderr);
+  assertMatch(run.stderr, /Cannot write the SARIF file \/nonexistent\/dir\/out\.sarif/);
+  const text = await wst(["guard"], { cwd: r.dir });
+  assertEquals(text.code, 1);
+  assert(!text.stdout.includes("\u001b"), JSON.stringify(text.stdout));
+  assertMatch(text.stdout, /ok\.md\\x1b\[30;40m hidden\.exe/);
+});
+
+Deno.test("the working-tree check creates or changes no file in the repository, split index included", async () => {
+  await using r = await repo(
+    {},
+    Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`f${i}.md`, `${i}\n`]),
+    ),
+  );
+  await r.git("config", "core.splitIndex", "true");
+  await r.git("update-index", "--split-index");
+  await r.write("new.md");
+  await r.write("f1.md", "changed\n");
+  const before = await listing(`${r.dir}/.git`);
+  assertEquals((await r.check()).files, 2);
+  assertEquals(await listing(`${r.dir}/.git`), before);
+});
+
+async function listing(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    // Names and contents: reading a split index may refresh its shared part's time, which only
+    // tells git it is still in use.
+    const content = entry.isFile ? await Deno.readFile(`${dir}/${entry.name}`) : new Uint8Array();
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", content));
+    out.push(`${entry.name} ${Array.from(digest.slice(0, 8)).join(".")}`);
+    if (entry.isDirectory) {
+      out.push(...(await listing(`${dir}/${entry.name}`)).map((l) => `${entry.name}/${l}`));
+    }
+  }
+  return out.sort();
+}

@@ -326,7 +326,10 @@ Deno.test("the CI template's guard job checks a pull request against its base an
   const checkout = guard.steps.find((s) => s.uses?.startsWith("actions/checkout@"));
   assertEquals(checkout?.with?.["fetch-depth"], 0, "guard fails closed on a shallow clone");
   const run = findStep(workflow, "guard", "Check the change against the guardrails");
-  assertEquals(run.run, '~/.local/bin/wst guard --base "origin/$BASE_REF" --sarif guard.sarif');
+  assertEquals(
+    run.run,
+    '~/.local/bin/wst guard --base "refs/remotes/origin/$BASE_REF" --sarif guard.sarif',
+  );
   assertEquals(run.env, { BASE_REF: "${{ github.base_ref }}" });
   const upload = guard.steps.at(-1)!;
   assertMatch(upload.uses ?? "", /^github\/codeql-action\/upload-sarif@[0-9a-f]{40}$/);

@@ -106,11 +106,29 @@ export async function runGuard(
   if (flags.sarif !== undefined) {
     const { toSarif } = await import("../guard/sarif.ts");
     const sarif = toSarif(report, { version });
-    await writeTextFileAtomic(resolvePath(ctx.base, flags.sarif), `${JSON.stringify(sarif)}\n`);
+    try {
+      await writeTextFileAtomic(resolvePath(ctx.base, flags.sarif), `${JSON.stringify(sarif)}\n`);
+    } catch (err) {
+      throw new UsageError(
+        `Cannot write the SARIF file ${flags.sarif}: ${err instanceof Error ? err.message : err}`,
+      );
+    }
   }
   if (inGithubActions(env)) await github(ctx, report, env);
-  if (ctx.json) ctx.process.stdout.write(`${safeJson(report)}\n`);
-  else ctx.process.stdout.write(formatReport(report));
+  if (ctx.json) {
+    // One line that starts with `{`, and no `##[` in it: GitHub's runner reads its legacy
+    // commands anywhere in a line (`#` appears only inside JSON strings, where \u0023 is the same).
+    ctx.process.stdout.write(`${safeJson(report).replaceAll("##[", "\\u0023#[")}\n`);
+  } else {
+    // The report names files a change chose: under GitHub Actions it goes inside the run's
+    // stop-commands block, as a task's output does, so no name reads as a workflow command.
+    const markers = ctx.stopCommands;
+    if (markers !== undefined && markers.stdout !== true) {
+      ctx.process.stdout.write(markers.start);
+      markers.stdout = true;
+    }
+    ctx.process.stdout.write(formatReport(report));
+  }
   return report.ok ? ExitCode.Success : ExitCode.TaskFailed;
 }
 

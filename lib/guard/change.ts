@@ -1,7 +1,7 @@
 // Which change `wst guard` checks, read from git in batch: one diff, one
 // `cat-file --batch-check` for every size, one `cat-file --batch` for the few
 // blobs whose content matters (symlink targets, possible LFS pointers).
-import { GitError, UsageError } from "../errors/mod.ts";
+import { GitError } from "../errors/mod.ts";
 import { git, type GitResult, parseRaw, type RawEntry, text } from "./_git.ts";
 import type { Change, ChangeStatus, EntryKind, Side } from "./types.ts";
 
@@ -43,21 +43,14 @@ interface Repo {
 }
 
 /**
- * Reads the change between the base and the head.
+ * Reads the change between the base and the head (the flags checked by the
+ * caller: `guard` in ./mod.ts).
  *
  * @param options What to compare.
  * @returns The changed paths with their kinds and sizes.
  * @throws {GitError} When git cannot answer completely (fail closed).
  */
 export async function readChange(options: ChangeOptions): Promise<ReadChange> {
-  if (options.staged === true && options.head !== undefined) {
-    throw new UsageError("--staged checks the index: it takes no --head");
-  }
-  for (const [flag, value] of [["--base", options.base], ["--head", options.head]] as const) {
-    if (value !== undefined && (value === "" || value.startsWith("-"))) {
-      throw new UsageError(`${flag} takes a ref or commit, not ${JSON.stringify(value)}`);
-    }
-  }
   // Three questions at once: where the repository is, where the change starts, what the head is.
   const opening = openRepo(options);
   opening.catch(() => {}); // awaited below; a failure is reported from there
@@ -100,7 +93,7 @@ export async function readChange(options: ChangeOptions): Promise<ReadChange> {
         GIT_OBJECT_DIRECTORY: `${tmp}/objects`,
         GIT_ALTERNATE_OBJECT_DIRECTORIES: repo.objects,
       };
-      await git(["add", "-A", "--", "."], { cwd: repo.top, env: scratch, signal: options.signal });
+      await snapshotWorkingTree(repo.top, scratch, options.signal);
       entries = await diff(repo.top, ["diff-index", "--cached", base.commit!], scratch, notes);
     }
     const changes = await describe(repo.top, "", entries, scratch ?? {}, options.signal);
@@ -113,6 +106,65 @@ export async function readChange(options: ChangeOptions): Promise<ReadChange> {
     };
   } finally {
     if (tmp !== undefined) await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+}
+
+/**
+ * Adds the working tree to the scratch index as `git add -A` would, after
+ * refusing unmerged paths (an add would take a file full of conflict markers as
+ * resolved) and clearing the assume-unchanged and skip-worktree bits of files
+ * that are there (git would not look at their edits). The index is written
+ * whole (no split index: its shared part lives in the repository), and loose
+ * objects are not compressed (a 200 MB file costs a copy, not a deflate).
+ */
+async function snapshotWorkingTree(
+  top: string,
+  scratch: Record<string, string>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const tagged = await git(["ls-files", "-v", "-z", "--stage"], { cwd: top, env: scratch, signal });
+  // git's update-index clears one kind of bit per run.
+  const hidden = { "--no-skip-worktree": [] as string[], "--no-assume-unchanged": [] as string[] };
+  for (const entry of text(tagged).split("\0")) {
+    if (entry === "") continue;
+    // `<tag> <mode> <object> <stage>\t<path>`: stage 1-3 is unmerged; a lower-case tag is
+    // assume-unchanged, S is skip-worktree.
+    const tab = entry.indexOf("\t");
+    const [tag = "", , , stage = "0"] = entry.slice(0, tab).split(" ");
+    const path = entry.slice(tab + 1);
+    if (stage !== "0") {
+      throw new GitError(`${path} has unresolved merge conflicts: resolve them first`);
+    }
+    const kind = tag === "S" || tag === "s"
+      ? "--no-skip-worktree"
+      : tag !== tag.toUpperCase()
+      ? "--no-assume-unchanged"
+      : undefined;
+    // A skip-worktree file that is not there is a sparse checkout's: not a deletion.
+    if (kind !== undefined && await present(`${top}/${path}`)) {
+      hidden[kind].push(path);
+      if (tag === "s") hidden["--no-assume-unchanged"].push(path); // both bits
+    }
+  }
+  const options = ["-c", "core.splitIndex=false", "-c", "core.looseCompression=0"];
+  for (const [flag, paths] of Object.entries(hidden)) {
+    if (paths.length === 0) continue;
+    await git([...options, "update-index", flag, "-z", "--stdin"], {
+      cwd: top,
+      env: scratch,
+      signal,
+      stdin: new TextEncoder().encode(paths.join("\0") + "\0"),
+    });
+  }
+  await git([...options, "add", "-A", "--", "."], { cwd: top, env: scratch, signal });
+}
+
+async function present(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -199,6 +251,13 @@ async function resolveBase(
   refs: readonly RefInfo[] | undefined,
   options: ChangeOptions,
 ): Promise<Side> {
+  const unborn: Side = {
+    ref: "(no commits yet)",
+    commit: EMPTY_TREE,
+    reason: "the repository has no commits: every file is new",
+  };
+  // A repository with no branch at all has no commits: its whole index or tree is the change.
+  if (refs !== undefined && options.head === undefined && refs.length === 0) return unborn;
   const chosen: Side = refs === undefined ? { ref: options.base! } : defaultBase(refs, options.env);
   const headRev = options.head ?? "HEAD";
   const out = await git(["merge-base", headRev, chosen.ref], {
@@ -206,6 +265,15 @@ async function resolveBase(
     signal: options.signal,
     ok: [1, 128],
   });
+  if (/\bis ambiguous\b/.test(out.stderr)) {
+    // A tag or branch named like the remote branch (a tag `origin/main`) would pick the base.
+    throw new GitError(
+      `The ref ${chosen.ref} is ambiguous (${
+        out.stderr.trim().split("\n")[0]
+      }): name it in full, ` +
+        `as refs/remotes/${shortRef(chosen.ref)} or refs/heads/…`,
+    );
+  }
   if (out.code === 0) {
     return { ...chosen, ref: shortRef(chosen.ref), commit: text(out).trim() };
   }
@@ -219,9 +287,16 @@ async function resolveBase(
     ? " This is a shallow clone: fetch the history (git fetch --unshallow, or fetch-depth: 0 " +
       "in actions/checkout)."
     : "";
-  if (!headOk && options.head === undefined && refs !== undefined) {
-    // No commits yet: everything in the index or the working tree is the change.
-    return { ref: "(no commits yet)", commit: EMPTY_TREE, reason: "the repository has no commits" };
+  if (!headOk && options.head === undefined) {
+    if (refs !== undefined) return unborn;
+    // No commits yet, and a base named: the change is everything since that commit.
+    if (baseOk) {
+      const commit = await git(["rev-parse", "--verify", `${chosen.ref}^{commit}`], {
+        cwd: repo.top,
+        signal: options.signal,
+      });
+      return { ref: shortRef(chosen.ref), commit: text(commit).trim() };
+    }
   }
   if (!headOk) {
     throw new GitError(`The head ${headRev} is not a commit in this repository.${shallow}`);

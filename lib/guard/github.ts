@@ -4,6 +4,11 @@
 import { annotation, markdownCell } from "../ci/github.ts";
 import type { GuardReport, Side, Violation } from "./types.ts";
 
+// deno-lint-ignore no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+// deno-lint-ignore no-control-regex
+const CONTROLS_BUT_LINE_BREAKS = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
 /**
  * One `::error file=…,title=…::message` workflow command per violation, escaped
  * as GitHub requires. A violation of the whole change (file count, tests) is
@@ -14,7 +19,21 @@ import type { GuardReport, Side, Violation } from "./types.ts";
  */
 export function guardAnnotations(report: GuardReport): string[] {
   return report.violations.map((v) =>
-    annotation("error", v.message, { file: v.path ?? report.config, title: `wst guard: ${v.rule}` })
+    annotation("error", visible(v.message), {
+      file: v.path ?? report.config,
+      title: `wst guard: ${v.rule}`,
+    })
+  );
+}
+
+/**
+ * Control characters a file name may hold (escape sequences, BEL, newlines)
+ * as `\xNN` text: GitHub's log and its Markdown show them, or act on them.
+ */
+function visible(text: string): string {
+  return text.replace(
+    CONTROLS,
+    (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
   );
 }
 
@@ -46,7 +65,7 @@ export function stepSummary(report: GuardReport): string {
     lines.push("| Rule | Path | Limit | Found |", "| --- | --- | --- | --- |");
     for (const v of report.violations) lines.push(row(v));
   }
-  for (const note of report.notes) lines.push("", `> ${markdownCell(note)}`);
+  for (const note of report.notes) lines.push("", `> ${markdownCell(visible(note))}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -74,7 +93,11 @@ function limit(value: Violation["limit"]): string {
  * code spans), and each line is its own span, joined by `<br>`.
  */
 function codeCell(text: string): string {
-  return text.split(/\r\n|\r|\n/).map(codeSpan).join("<br>");
+  const shown = text.replace(
+    CONTROLS_BUT_LINE_BREAKS,
+    (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
+  return shown.split(/\r\n|\r|\n/).map(codeSpan).join("<br>");
 }
 
 function codeSpan(text: string): string {

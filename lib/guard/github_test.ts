@@ -48,7 +48,7 @@ const VIOLATIONS: Violation[] = [
   { rule: "require_tests", message: "The change touches no test file", limit: true },
 ];
 
-Deno.test("guardAnnotations() writes one escaped ::error line per violation", () => {
+Deno.test("guardAnnotations() writes one escaped ::error line per violation; control characters of a name show as \\xNN", () => {
   const lines = guardAnnotations(report(VIOLATIONS));
   assertEquals(lines.length, VIOLATIONS.length);
   for (const line of lines) {
@@ -63,7 +63,7 @@ Deno.test("guardAnnotations() writes one escaped ::error line per violation", ()
   assertEquals(
     lines[1],
     "::error file=a%2Cb%3Ac/line%0Abreak.ts,title=wst guard%3A protected_paths::" +
-      '"a,b:c/line\\nbreak.ts" matches "**"%0Asecond line',
+      '"a,b:c/line\\nbreak.ts" matches "**"\\x0Asecond line',
   );
   assertEquals(
     lines[5]?.split("::")[1],
@@ -145,5 +145,23 @@ Deno.test("stepSummary() of a change that keeps every limit says so, without a t
       "> Rename detection skipped: too many files",
       "",
     ].join("\n"),
+  );
+});
+
+Deno.test("guardAnnotations() and stepSummary() show escape sequences and BEL in a name as text", () => {
+  const path = "ok.md\u001b[30;40m hidden\u0007.exe";
+  const r = report([{
+    rule: "allowed_file_types",
+    path,
+    message: `Not an allowed file type: ${path}`,
+    limit: ["*.md"],
+  }]);
+  // The message (what GitHub shows) and the summary; `file=` keeps the real name, to find the file.
+  const message = guardAnnotations(r)[0]!.split("::").slice(2).join("::");
+  for (const text of [message, stepSummary(r)]) {
+    assert(![...text].some((c) => c === "\u001b" || c === "\u0007"), JSON.stringify(text));
+  }
+  assert(
+    guardAnnotations(r)[0]!.endsWith("Not an allowed file type: ok.md\\x1B[30;40m hidden\\x07.exe"),
   );
 });

@@ -6,7 +6,7 @@
  */
 import { parseConfig } from "../config/load.ts";
 import { aiGatewayFileSchema } from "../config/ai_gateway.ts";
-import { ConfigError, type ConfigIssue } from "../errors/mod.ts";
+import { ConfigError, type ConfigIssue, UsageError } from "../errors/mod.ts";
 import { git } from "./_git.ts";
 import { type ChangeOptions, readChange } from "./change.ts";
 import { checkRules, type Guardrails } from "./rules.ts";
@@ -37,16 +37,22 @@ export interface GuardOptions extends Omit<ChangeOptions, "cwd"> {
  * @throws {GitError} When git cannot give the whole change.
  */
 export async function guard(options: GuardOptions): Promise<GuardReport> {
-  const [rails, change] = await Promise.all([
-    readRails(options),
-    readChange({ ...options, cwd: options.root }),
-  ]);
-  const { files, violations } = checkRules(change.changes, rails);
-  const notes = [...change.notes];
+  checkRefs(options);
   const root = await Deno.realPath(options.root);
-  const configPath = root === change.top
+  const [found, change] = await Promise.all([
+    readRails(root, options),
+    readChange({ ...options, cwd: root }),
+  ]);
+  // Run from a folder below the repository's top: the top's file, as git finds its own.
+  const config = found ??
+    (root === change.top ? undefined : await readRails(change.top, options)) ??
+    missing(root, change.top, options);
+  const rails = config.rails;
+  const { files, violations } = checkRules(change.changes, rails, change.top);
+  const notes = [...change.notes];
+  const configPath = config.folder === change.top
     ? CONFIG_FILE
-    : relativeToTop(change.top, `${root}/${CONFIG_FILE}`);
+    : relativeToTop(change.top, `${config.folder}/${CONFIG_FILE}`);
   if (
     configPath !== undefined && change.base.commit !== undefined &&
     change.changes.some((c) => c.path === configPath || c.oldPath === configPath)
@@ -54,7 +60,7 @@ export async function guard(options: GuardOptions): Promise<GuardReport> {
     const before = await baseRails(change.top, change.base.commit, configPath);
     if (before !== undefined) {
       notes.push(`The change edits ${CONFIG_FILE}: the base's limits apply too`);
-      violations.push(...checkRules(change.changes, before).violations);
+      violations.push(...checkRules(change.changes, before, change.top).violations);
     }
   }
   const unique = dedupe(violations);
@@ -70,22 +76,82 @@ export async function guard(options: GuardOptions): Promise<GuardReport> {
   };
 }
 
-async function readRails(options: GuardOptions): Promise<Guardrails> {
+function checkRefs(options: GuardOptions): void {
+  if (options.staged === true && options.head !== undefined) {
+    throw new UsageError("--staged checks the index: it takes no --head");
+  }
+  for (const [flag, value] of [["--base", options.base], ["--head", options.head]] as const) {
+    if (value !== undefined && (value === "" || value.startsWith("-"))) {
+      throw new UsageError(`${flag} takes a ref or commit, not ${JSON.stringify(value)}`);
+    }
+  }
+}
+
+function missing(root: string, top: string, options: GuardOptions): never {
+  const where = options.staged === true
+    ? "in the index"
+    : options.head !== undefined
+    ? `in ${options.head}`
+    : `in ${root}${root === top ? "" : ` or ${top}`}`;
+  throw new ConfigError([{
+    file: CONFIG_FILE,
+    path: "",
+    message: `Not found ${where}: wst guard reads its limits (ai_gateway.guardrails) from it`,
+  }]);
+}
+
+/**
+ * The guard-rails in force for the side being checked: the working tree's
+ * file, the index's (`--staged`: an unstaged edit cannot loosen what is
+ * committed), or the head commit's. A symbolic link is refused (an edit to its
+ * target would not show as an edit to the file). An unknown key under
+ * `guardrails` is an error: a misspelt limit would go unchecked.
+ *
+ * @returns The limits and the folder of the file, or undefined when there is none there.
+ */
+async function readRails(
+  folder: string,
+  options: GuardOptions,
+): Promise<{ rails: Guardrails; folder: string } | undefined> {
   let text: string;
-  try {
-    text = await Deno.readTextFile(`${options.root}/${CONFIG_FILE}`);
-  } catch (err) {
-    throw new ConfigError([{
-      file: CONFIG_FILE,
-      path: "",
-      message: err instanceof Deno.errors.NotFound
-        ? `Not found in ${options.root}: wst guard reads its limits (ai_gateway.guardrails) from it`
-        : `Cannot read it: ${err instanceof Error ? err.message : err}`,
-    }]);
+  if (options.staged === true || options.head !== undefined) {
+    const object = `${options.staged === true ? "" : options.head}:./${CONFIG_FILE}`;
+    const out = await git(["cat-file", "-p", object], { cwd: folder, ok: [128] });
+    if (out.code !== 0) return undefined;
+    text = new TextDecoder().decode(out.stdout);
+  } else {
+    try {
+      if ((await Deno.lstat(`${folder}/${CONFIG_FILE}`)).isSymlink) {
+        throw new ConfigError([{
+          file: CONFIG_FILE,
+          path: "",
+          message: "Is a symbolic link: wst guard reads only a regular file (an edit to the " +
+            "link's target would not count as an edit to the limits)",
+        }]);
+      }
+      text = await Deno.readTextFile(`${folder}/${CONFIG_FILE}`);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return undefined;
+      if (err instanceof ConfigError) throw err;
+      throw new ConfigError([{
+        file: CONFIG_FILE,
+        path: "",
+        message: `Cannot read it: ${err instanceof Error ? err.message : err}`,
+      }]);
+    }
   }
   const loaded = parseConfig(CONFIG_FILE, text, aiGatewayFileSchema);
+  const unknown = loaded.warnings.filter((w) => w.path.startsWith("ai_gateway.guardrails"));
+  if (unknown.length > 0) {
+    throw new ConfigError(unknown.map((w) => ({
+      ...w,
+      message: `${
+        w.message.replace(/ is ignored$/, "")
+      }: wst guard does not know this limit, and would not check it`,
+    })));
+  }
   for (const warning of loaded.warnings) options.warn?.(warning);
-  return loaded.data.ai_gateway.guardrails;
+  return { rails: loaded.data.ai_gateway.guardrails, folder };
 }
 
 /** The base's guard-rails, when the base has a valid `ai-gateway.yaml`. */

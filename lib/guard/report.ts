@@ -3,6 +3,9 @@
 import { escapeControls } from "../reporter/mod.ts";
 import type { GuardReport, RuleName, Side, Violation } from "./types.ts";
 
+// deno-lint-ignore no-control-regex
+const NAME_CONTROLS = /[\n\t\u001b]/g;
+
 const ORDER: readonly RuleName[] = [
   "max_files_per_diff",
   "protected_paths",
@@ -38,8 +41,13 @@ export function formatReport(report: GuardReport): string {
   }
   for (const note of report.notes) lines.push("", `note: ${note}`);
   // One line per entry: a newline or tab in a file name is shown escaped.
-  return lines.map((l) => escapeControls(l.replace(/[\n\t]/g, (c) => c === "\n" ? "\\n" : "\\t")))
-    .join("\n") + "\n";
+  // One line per entry: a newline, tab or escape sequence in a file name is shown escaped (no
+  // colours either: a name could hide text, black on black).
+  return lines.map((l) =>
+    escapeControls(
+      l.replace(NAME_CONTROLS, (c) => c === "\n" ? "\\n" : c === "\t" ? "\\t" : "\\x1b"),
+    )
+  ).join("\n") + "\n";
 }
 
 function side(s: Side): string {

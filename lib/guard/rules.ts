@@ -48,9 +48,14 @@ export interface RuleResult {
  *
  * @param changes The change.
  * @param rails The limits; an absent one is not checked.
+ * @param top The repository's top folder, for symlinks with an absolute target.
  * @returns The count and the violations, grouped in the order of the rules above.
  */
-export function checkRules(changes: readonly Change[], rails: Guardrails): RuleResult {
+export function checkRules(
+  changes: readonly Change[],
+  rails: Guardrails,
+  top?: string,
+): RuleResult {
   const violations: Violation[] = [];
   const files = changes.length;
   if (rails.max_files_per_diff !== undefined && files > rails.max_files_per_diff) {
@@ -62,7 +67,7 @@ export function checkRules(changes: readonly Change[], rails: Guardrails): RuleR
     });
   }
   if (rails.protected_paths !== undefined && rails.protected_paths.length > 0) {
-    violations.push(...protectedPaths(changes, rails.protected_paths));
+    violations.push(...protectedPaths(changes, rails.protected_paths, top));
   }
   if (rails.allowed_file_types !== undefined) {
     violations.push(...fileTypes(changes, rails.allowed_file_types));
@@ -81,16 +86,28 @@ export function checkRules(changes: readonly Change[], rails: Guardrails): RuleR
   return { files, violations };
 }
 
-const OPTIONS = { dot: true } as const;
+// `s`: a newline in a file name is matched like any other character (picomatch's `.` would not).
+const OPTIONS = { dot: true, flags: "s" } as const;
 
 /** One matcher per glob, so a report can name the glob that matched. */
 function matchers(globs: readonly string[]): [string, (path: string) => boolean][] {
   return globs.map((glob) => [glob, picomatch(glob, OPTIONS)]);
 }
 
-function protectedPaths(changes: readonly Change[], globs: readonly string[]): Violation[] {
+function protectedPaths(
+  changes: readonly Change[],
+  globs: readonly string[],
+  top: string | undefined,
+): Violation[] {
   const tests = matchers(globs);
   const hit = (path: string) => tests.find(([, test]) => test(path))?.[0];
+  // A glob's fixed folder (`.github/workflows` of `.github/workflows/**`): a link to it or to a
+  // folder above it reaches what the glob protects.
+  const bases = globs.map((glob) => [glob, picomatch.scan(glob).base] as const);
+  const above = (target: string) =>
+    target === "."
+      ? globs[0]
+      : bases.find(([, base]) => base === target || base.startsWith(`${target}/`))?.[0];
   const out: Violation[] = [];
   for (const change of changes) {
     const verb = change.status === "deleted"
@@ -127,10 +144,10 @@ function protectedPaths(changes: readonly Change[], globs: readonly string[]): V
       continue;
     }
     if (change.kind === "symlink" && change.target !== undefined && change.status !== "deleted") {
-      const target = linkTarget(change.path, change.target);
+      const target = linkTarget(change.path, change.target, top);
       if (target === undefined) continue;
-      // The target itself, or anything inside it when it is a folder.
-      const glob = hit(target) ?? hit(`${target}/x`);
+      // The target itself, anything inside it when it is a folder, or a folder above one.
+      const glob = hit(target) ?? hit(`${target}/x`) ?? above(target);
       if (glob !== undefined) {
         out.push({
           rule: "protected_paths",
@@ -146,16 +163,22 @@ function protectedPaths(changes: readonly Change[], globs: readonly string[]): V
 
 /**
  * Where a symlink at `path` (from the repository's top) points, as a path from
- * the top; undefined when it points outside the repository or is absolute.
+ * the top; undefined when it points outside the repository.
  *
  * @param path The link's path.
  * @param target What the link holds.
+ * @param top The repository's top folder, for an absolute target.
  * @returns The normalised path, `.` for the top.
  */
-export function linkTarget(path: string, target: string): string | undefined {
-  if (target.startsWith("/")) return undefined;
-  const parts = path.split("/").slice(0, -1);
-  for (const part of target.split("/")) {
+export function linkTarget(path: string, target: string, top?: string): string | undefined {
+  let parts = path.split("/").slice(0, -1);
+  let rest = target;
+  if (target.startsWith("/")) {
+    if (top === undefined || (target !== top && !target.startsWith(`${top}/`))) return undefined;
+    parts = [];
+    rest = target.slice(top.length);
+  }
+  for (const part of rest.split("/")) {
     if (part === "" || part === ".") continue;
     if (part === "..") {
       if (parts.length === 0) return undefined;
@@ -178,7 +201,7 @@ function fileTypes(changes: readonly Change[], globs: readonly string[]): Violat
     out.push({
       rule: "allowed_file_types",
       path: change.path,
-      message: `${change.path}: ${base} matches none of the allowed file types`,
+      message: `Not an allowed file type: ${change.path}`,
       limit: globs,
     });
   }
@@ -193,8 +216,8 @@ function fileSizes(changes: readonly Change[], kb: number): Violation[] {
     out.push({
       rule: "max_file_size_kb",
       path: change.path,
-      message: `${change.path} is ${kib(change.size)} KiB (${what}, ${change.size} bytes); ` +
-        `the limit is ${kb} KiB`,
+      message: `Too large: ${change.path} is ${kib(change.size)} KiB (${what}, ${change.size} ` +
+        `bytes); the limit is ${kb} KiB`,
       limit: kb,
       actual: Math.ceil(change.size / 1024),
     });

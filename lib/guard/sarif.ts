@@ -43,7 +43,7 @@ const RULES: Readonly<Record<RuleName, RuleText>> = {
   max_file_size_kb: {
     short: "File too large",
     full: "A file of the change is larger than guardrails.max_file_size_kb KiB " +
-      "(a Git LFS file is measured by the size its pointer names).",
+      "(a Git LFS file counts as its pointer, as git stores it).",
     help: "Make the file smaller, keep it out of the repository, or raise " +
       "guardrails.max_file_size_kb in ai-gateway.yaml.",
   },
