@@ -462,6 +462,10 @@ Deno.test("wst guard under GitHub Actions: ::error annotations after the run's o
     env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary },
   });
   assertEquals(run.code, 1, run.stderr);
+  // The report (file names a change chose) is inside the run's stop-commands block.
+  const token = /^::stop-commands::([0-9a-f]{32})\n/.exec(run.stdout)?.[1];
+  assert(token !== undefined, run.stdout);
+  assert(run.stdout.endsWith(`::${token}::\n`), run.stdout);
   const lines = run.stderr.trimEnd().split("\n");
   assertMatch(lines.at(-1)!, /^::error file=secret\.md,.*::Adds protected secret\.md/);
   assertMatch(await Deno.readTextFile(summary), /secret\.md/);
