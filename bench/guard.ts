@@ -143,6 +143,7 @@ const line = (name: string, ms: number, ratio?: string) =>
   `${name.padEnd(52)} ${ms.toFixed(1).padStart(7)} ms${ratio === undefined ? "" : `  ${ratio}`}`;
 const verdict = (ratio: number, target: number, of: string) =>
   `${ratio.toFixed(2)}x ${of} (target ≤ ${target}x: ${ratio <= target ? "met" : "NOT met"})`;
+// deno-lint-ignore no-console
 console.log(
   [
     `wst guard, median of ${RUNS} runs each, interleaved`,

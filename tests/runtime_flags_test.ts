@@ -2,7 +2,13 @@ import { assertEquals } from "./assert.ts";
 import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
 import { bundleFiles, compileArgs } from "../scripts/compile.ts";
 import { builtinTasks } from "../lib/registry/mod.ts";
-import { BUNDLE_CACHE, bundleStem, isFresh, readStamp } from "../lib/registry/_bundle_cache.ts";
+import {
+  BUNDLE_CACHE,
+  bundleStem,
+  GUARD_BUNDLE,
+  isFresh,
+  readStamp,
+} from "../lib/registry/_bundle_cache.ts";
 
 Deno.test("deno.json's wst task runs the entry point with exactly the runtime flags", async () => {
   const config = JSON.parse(await Deno.readTextFile(`${REPO_ROOT}/deno.json`));
@@ -31,12 +37,17 @@ Deno.test("compileArgs() uses the same flags, embeds the task modules and passes
   ]);
 });
 
-Deno.test("deno task compile embeds every built-in task's fresh bundle and its stamp, nothing else of the cache", async () => {
+Deno.test("deno task compile embeds every built-in task's fresh bundle and its stamp, and wst guard's, nothing else of the cache", async () => {
   const args = compileArgs({ output: "dist/wst", bundles: await bundleFiles() });
   const included = args.flatMap((arg, i) => (args[i - 1] === "--include" ? [arg] : []));
   const cached = included.filter((path) => path.startsWith("lib/registry/_bundles/"));
   const expected = [];
-  for (const task of builtinTasks()) {
+  // Every built-in task's, and wst guard's (a plain module: docs/adr/0018).
+  const modules = [
+    ...builtinTasks().map((task) => ({ name: task.name, file: task.file })),
+    { name: "guard", file: GUARD_BUNDLE.module },
+  ];
+  for (const task of modules) {
     const stamp = readStamp(task.file, BUNDLE_CACHE);
     assertEquals(stamp !== null && isFresh(stamp, BUNDLE_CACHE), true, `${task.name}'s stamp`);
     const stem = bundleStem(task.file);

@@ -4,7 +4,7 @@ import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { aiGatewayFileSchema, parseConfig } from "../lib/config/mod.ts";
 import { builtinTasks } from "../lib/registry/mod.ts";
 import { flagName } from "../lib/errors/mod.ts";
-import { GUARD_FLAGS } from "../lib/cli/guard.ts";
+import { GUARD_FLAGS } from "../lib/cli/_guard_flags.ts";
 import {
   devcontainerCommand,
   exists,

@@ -11,32 +11,9 @@ import type { GuardReport } from "../guard/types.ts";
 import { formatIssue } from "../errors/mod.ts";
 import { safeJson } from "../reporter/mod.ts";
 import type { RunContext } from "./_context.ts";
+import { GUARD_FLAGS, type GuardFlags } from "./_guard_flags.ts";
 
-/** The flags of `wst guard`, with their help text (the command tree shows the same). */
-export const GUARD_FLAGS = {
-  base: {
-    value: "ref",
-    brief: "Compare from where HEAD (or --head) and this ref meet " +
-      "(default: the merge-base with the upstream of the default branch)",
-  },
-  head: {
-    value: "ref",
-    brief: "Check this commit (default: the working tree, untracked files too)",
-  },
-  staged: { value: undefined, brief: "Check the index only (for a pre-commit hook)" },
-  sarif: {
-    value: "file",
-    brief: "Also write the violations as SARIF 2.1.0 (GitHub code scanning)",
-  },
-} as const;
-
-/** The parsed flags of `wst guard`. */
-export interface GuardFlags {
-  base?: string;
-  head?: string;
-  staged?: boolean;
-  sarif?: string;
-}
+export { GUARD_FLAGS, type GuardFlags } from "./_guard_flags.ts";
 
 /**
  * Parses what follows `guard` on the command line (wst's global flags are

@@ -12,7 +12,7 @@ import { parametersFromSchema } from "./_flags.ts";
 import { completionsCommand, SHELLS } from "./completions.ts";
 import { describeCommand, listCommand, namespaceChoices } from "./list.ts";
 import { SCHEMA_NAMES, schemaCommand } from "./schema.ts";
-import { GUARD_FLAGS, type GuardFlags } from "./guard.ts";
+import { GUARD_FLAGS, type GuardFlags } from "./_guard_flags.ts";
 import { ConfigError, ExitCode, UsageError } from "../errors/mod.ts";
 import {
   builtinTasks,
