@@ -158,6 +158,18 @@ async function planHook(
     "--show-toplevel",
   );
   if (found.code !== 0) {
+    // A linked worktree or a submodule: `.git` is a file naming a git folder elsewhere, which the
+    // sandbox does not show (and init would not write there anyway).
+    const link = (await Deno.readTextFile(`${root}/.git`).catch(() => "")).match(/^gitdir: (.+)$/m);
+    if (link !== null) {
+      throw new UsageError(
+        `Cannot install a pre-commit hook: "${root}/.git" points to "${link[1]}" (a linked ` +
+          "worktree or a submodule), outside the workspace root, and init writes only inside " +
+          `the root: add a pre-commit hook to the hooks folder git names (git rev-parse --git-path hooks, run there) that runs: ${
+            guardCommand(a.command, "")
+          } || exit $?`,
+      );
+    }
     throw new UsageError(
       `Cannot install a pre-commit hook: "${root}" is not in a git work tree (${
         gitMessage(found)

@@ -192,6 +192,22 @@ Deno.test("wst init --pre-commit-hook installs the hook under the task's declare
   assertMatch(again.stdout, /The pre-commit hook \.git\/hooks\/pre-commit already runs the guard/);
 });
 
+Deno.test("wst init --pre-commit-hook in a linked worktree (confined) names the git folder and the line to add", async () => {
+  await using r = await repo();
+  await sh(r.dir, "commit", "--quiet", "--allow-empty", "-m", "first");
+  await using other = await workspace({});
+  const tree = `${other.dir}/tree`;
+  await sh(r.dir, "worktree", "add", "--quiet", tree, "-b", "side");
+  const run = await wst(["init", "--pre-commit-hook", "--no-deno-json", "--root", tree]);
+  assertEquals(run.code, 2, run.stderr);
+  assertMatch(run.stderr, /\.git" points to ".*\.git\/worktrees\/tree" \(a linked worktree/);
+  assertMatch(run.stderr, /runs: wst guard --staged --root "\$PWD" \|\| exit \$\?/);
+  assertEquals(
+    await Deno.lstat(`${r.dir}/.git/hooks/pre-commit`).then(() => true, () => false),
+    false,
+  );
+});
+
 Deno.test("init --pre-commit-hook in a folder of the repository gives the guard that folder as root", async () => {
   await using r = await repo({ "it's here/deno.json": "{}\n" });
   const root = `${r.dir}/it's here`;
