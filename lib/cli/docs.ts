@@ -1,6 +1,6 @@
 import { agentsSection, tasksPage, withAgentsSection } from "../docs/mod.ts";
 import { UsageError, WstError } from "../errors/mod.ts";
-import { readTextFileOrNull, writeTextFileAtomic } from "../fs/mod.ts";
+import { pathExists, readTextFileOrNull, writeTextFileAtomic } from "../fs/mod.ts";
 import { type CliContext, type GlobalFlags, printResult } from "./_context.ts";
 
 /** The line that marks a page `wst docs` wrote (see `tasksPage`). */
@@ -31,7 +31,8 @@ export async function docsCommand(this: CliContext, flags: DocsFlags): Promise<v
     [DOCS_FILES.page]: tasksPage(tasks),
     [DOCS_FILES.agents]: withAgentsSection(
       await readTextFileOrNull(`${this.root}/${DOCS_FILES.agents}`) ?? "",
-      agentsSection(tasks),
+      // The guard's line where there are guard-rails to keep.
+      agentsSection(tasks, { guard: await pathExists(`${this.root}/ai-gateway.yaml`) }),
     ),
   };
   const stale: string[] = [];

@@ -85,8 +85,15 @@ export function tasksPage(tasks: readonly DocTask[]): string {
   return lines.join("\n");
 }
 
-/** The generated task table of AGENTS.md, between its markers. */
-export function agentsSection(tasks: readonly DocTask[]): string {
+/**
+ * The generated task table of AGENTS.md, between its markers; with `guard`
+ * (the workspace has an `ai-gateway.yaml`), the line that tells an agent to
+ * run `wst guard` before it asks for review.
+ */
+export function agentsSection(
+  tasks: readonly DocTask[],
+  options: { guard?: boolean } = {},
+): string {
   const rows = tasks.map((t) => [`\`${t.name}\``, t.source, cell(t.description)]);
   const widths = [0, 1, 2].map((i) =>
     Math.max(["task", "source", "description"][i]!.length, ...rows.map((r) => r[i]!.length))
@@ -101,10 +108,14 @@ export function agentsSection(tasks: readonly DocTask[]): string {
     "",
     "Arguments and permissions of each: `docs/tasks.md`, or `wst describe <task> --json`.",
     "",
-    // Two lines, as `deno fmt` wraps Markdown at 100 columns.
-    "Before you ask for review, run `wst guard`: it checks your change against the guard-rails of",
-    "`ai-gateway.yaml` (exit 1 and the violations when one is broken; `--json` for data).",
-    "",
+    ...(options.guard === true
+      ? [
+        // Two lines, as `deno fmt` wraps Markdown at 100 columns.
+        "Before you ask for review, run `wst guard`: it checks your change against the guard-rails of",
+        "`ai-gateway.yaml` (exit 1 and the violations when one is broken; `--json` for data).",
+        "",
+      ]
+      : []),
     AGENTS_END,
   ].join("\n");
 }

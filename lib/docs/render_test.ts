@@ -44,3 +44,11 @@ Deno.test("withAgentsSection() replaces only the generated section, or appends o
   assertEquals(withAgentsSection(next, section), next);
   assertEquals(withAgentsSection("# AGENTS\n", section), `# AGENTS\n\n## Tasks\n\n${section}\n`);
 });
+
+Deno.test("agentsSection() tells agents to run wst guard where the workspace has guard-rails", () => {
+  assertEquals(agentsSection([TASK]).includes("wst guard"), false);
+  assertMatch(
+    agentsSection([TASK], { guard: true }),
+    /^Before you ask for review, run `wst guard`: it checks your change against the guard-rails of\n`ai-gateway\.yaml`/m,
+  );
+});
