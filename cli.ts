@@ -40,4 +40,10 @@ const { runInvocation } = await import("./lib/cli/run.ts");
 const code = await runInvocation(invocation, { signal: controller.signal, chdirToRoot: true });
 if (reaper !== undefined) await reaper.kill();
 Deno.removeSignalListener("SIGINT", onInterrupt);
+// A Ctrl-C that reached wst only as its task finished (a script whose sleep died of the same
+// signal, on a loaded machine) still ends the run as interrupted, as a shell's job would.
+if (controller.signal.aborted && code === 0) {
+  Deno.stderr.writeSync(new TextEncoder().encode("Interrupted (Ctrl-C or SIGTERM)\n"));
+  Deno.exit(130);
+}
 Deno.exit(code);
