@@ -2,6 +2,7 @@
 // `cat-file --batch-check` for every size, one `cat-file --batch` for the few
 // blobs whose content matters (symlink targets, possible LFS pointers).
 import { GitError } from "../errors/mod.ts";
+import { pathExists } from "../fs/read.ts";
 import { git, type GitResult, parseRaw, type RawEntry, text } from "./_git.ts";
 import type { Change, ChangeStatus, EntryKind, Side } from "./types.ts";
 
@@ -141,7 +142,7 @@ async function snapshotWorkingTree(
       ? "--no-assume-unchanged"
       : undefined;
     // A skip-worktree file that is not there is a sparse checkout's: not a deletion.
-    if (kind !== undefined && await present(`${top}/${path}`)) {
+    if (kind !== undefined && await pathExists(`${top}/${path}`)) {
       hidden[kind].push(path);
       if (tag === "s") hidden["--no-assume-unchanged"].push(path); // both bits
     }
@@ -168,15 +169,6 @@ async function snapshotWorkingTree(
     });
   }
   await git([...options, "add", "-A", "--", "."], { cwd: top, env: scratch, signal });
-}
-
-async function present(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function openRepo(options: ChangeOptions): Promise<Repo> {
@@ -290,10 +282,12 @@ async function resolveBase(
   }
   const repo = await opening;
   // Why there is no merge base: each reason is an error, never an empty change.
-  const [headOk, baseOk] = await Promise.all([
-    exists(repo.top, headRev, options.signal),
-    exists(repo.top, chosen.ref, options.signal),
+  const [headCommit, baseCommit] = await Promise.all([
+    commitId(repo.top, headRev, options.signal),
+    commitId(repo.top, chosen.ref, options.signal),
   ]);
+  const headOk = headCommit !== undefined;
+  const baseOk = baseCommit !== undefined;
   const shallow = repo.shallow
     ? " This is a shallow clone: fetch the history (git fetch --unshallow, or fetch-depth: 0 " +
       "in actions/checkout)."
@@ -301,13 +295,7 @@ async function resolveBase(
   if (!headOk && options.head === undefined) {
     if (refs !== undefined) return unborn;
     // No commits yet, and a base named: the change is everything since that commit.
-    if (baseOk) {
-      const commit = await git(["rev-parse", "--verify", `${chosen.ref}^{commit}`], {
-        cwd: repo.top,
-        signal: options.signal,
-      });
-      return { ref: shortRef(chosen.ref), commit: text(commit).trim() };
-    }
+    if (baseOk) return { ref: shortRef(chosen.ref), commit: baseCommit };
   }
   if (!headOk) {
     throw new GitError(`The head ${headRev} is not a commit in this repository.${shallow}`);
@@ -325,28 +313,30 @@ async function resolveBase(
   );
 }
 
-async function exists(cwd: string, rev: string, signal?: AbortSignal): Promise<boolean> {
+/** The commit `rev` names, or undefined when it names none here. */
+async function commitId(
+  cwd: string,
+  rev: string,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   const out = await git(["rev-parse", "--verify", "-q", `${rev}^{commit}`], {
     cwd,
     signal,
     ok: [1, 128],
   });
-  return out.code === 0;
+  return out.code === 0 ? text(out).trim() : undefined;
 }
 
 async function commitOf(opening: Promise<Repo>, cwd: string, rev: string): Promise<string> {
-  const out = await git(["rev-parse", "--verify", "-q", `${rev}^{commit}`], {
-    cwd,
-    ok: [1, 128],
-  });
-  if (out.code !== 0) {
+  const commit = await commitId(cwd, rev);
+  if (commit === undefined) {
     const repo = await opening;
     throw new GitError(
       `The head ${rev} is not a commit in this repository` +
         (repo.shallow ? " (a shallow clone: fetch the history)" : ""),
     );
   }
-  return text(out).trim();
+  return commit;
 }
 
 function shortRef(ref: string): string {

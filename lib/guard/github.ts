@@ -6,8 +6,6 @@ import type { GuardReport, Side, Violation } from "./types.ts";
 
 // deno-lint-ignore no-control-regex
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
-// deno-lint-ignore no-control-regex
-const CONTROLS_BUT_LINE_BREAKS = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
 /**
  * One `::error file=…,title=…::message` workflow command per violation, escaped
@@ -93,11 +91,7 @@ function limit(value: Violation["limit"]): string {
  * code spans), and each line is its own span, joined by `<br>`.
  */
 function codeCell(text: string): string {
-  const shown = text.replace(
-    CONTROLS_BUT_LINE_BREAKS,
-    (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
-  );
-  return shown.split(/\r\n|\r|\n/).map(codeSpan).join("<br>");
+  return text.split(/\r\n|\r|\n/).map((line) => codeSpan(visible(line))).join("<br>");
 }
 
 function codeSpan(text: string): string {

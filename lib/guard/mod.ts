@@ -5,6 +5,7 @@
  * @module
  */
 import { parseConfig } from "../config/load.ts";
+import { relativeTo } from "../_path.ts";
 import { aiGatewayFileSchema } from "../config/ai_gateway.ts";
 import { ConfigError, type ConfigIssue, UsageError } from "../errors/mod.ts";
 import { git } from "./_git.ts";
@@ -50,9 +51,9 @@ export async function guard(options: GuardOptions): Promise<GuardReport> {
   const rails = config.rails;
   const { files, violations } = checkRules(change.changes, rails, change.top);
   const notes = [...change.notes];
-  const configPath = config.folder === change.top
-    ? CONFIG_FILE
-    : relativeToTop(change.top, `${config.folder}/${CONFIG_FILE}`);
+  const file = `${config.folder}/${CONFIG_FILE}`;
+  const fromTop = relativeTo(change.top, file);
+  const configPath = fromTop === file ? undefined : fromTop; // outside the repository: no base
   if (
     configPath !== undefined && change.base.commit !== undefined &&
     change.changes.some((c) => c.path === configPath || c.oldPath === configPath)
@@ -169,11 +170,6 @@ async function baseRails(
   } catch {
     return undefined; // the base's own file was broken: the new one's limits stand
   }
-}
-
-function relativeToTop(top: string, path: string): string | undefined {
-  if (path.startsWith(`${top}/`)) return path.slice(top.length + 1);
-  return undefined;
 }
 
 function dedupe(violations: readonly Violation[]): Violation[] {
