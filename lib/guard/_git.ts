@@ -87,7 +87,13 @@ export async function git(args: readonly string[], options: GitOptions): Promise
   })();
   const cap = options.maxBytes ?? MAX_OUTPUT;
   const [stdout, stderr] = await Promise.all([
-    readAll(child.stdout, cap, () => child.kill("SIGKILL")),
+    readAll(child.stdout, cap, () => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // It has ended already (a short output read after the exit): nothing to stop.
+      }
+    }),
     // (Not `new Response(…).text()`: it loads Deno's fetch extension, ~10 ms of a hook's run.)
     readAll(child.stderr, cap, () => {}).then((bytes) => new TextDecoder().decode(bytes)),
     writing,
