@@ -145,7 +145,7 @@ for (const confine of ["off", "auto"]) {
     const run = await interrupt(["script", "--root", ws.dir, "--confine", confine], {
       group: true,
     });
-    assertEquals([run.code, run.signal], [130, null], run.stderr);
+    assertEquals([run.code, run.signal], [130, null], run.stderr + "\nSTDOUT:" + run.stdout);
     assertMatch(run.stderr, /Task "script" was interrupted/);
     assertEquals(run.stdout, "");
   });

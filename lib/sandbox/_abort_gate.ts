@@ -124,10 +124,7 @@ export function abortFlag(): { shared: SharedArrayBuffer; raise: () => void } {
  * @throws {InterruptedError} When the run is aborting.
  */
 export function beforeStep(signal: AbortSignal): void {
-  const since = performance.now() - lastSignal;
-  if (!aborting(signal) && since < SETTLE_MS && flag !== undefined) {
-    Atomics.wait(flag, 0, 0, SETTLE_MS - since);
-  }
+  awaitVerdict(signal);
   if (aborting(signal)) {
     throw new InterruptedError("Interrupted: no further step starts once the run is aborting");
   }
@@ -135,4 +132,23 @@ export function beforeStep(signal: AbortSignal): void {
 
 function aborting(signal: AbortSignal): boolean {
   return signal.aborted || (flag !== undefined && Atomics.load(flag, 0) === 1);
+}
+
+/**
+ * Called when the task's run has returned, before its result goes to the
+ * host: shortly after a SIGINT or SIGTERM reached this process or killed one
+ * of its children, waits (blocking, at most `SETTLE_MS`) for the host to say
+ * whether the run is aborting. A task whose last child died of a terminal's
+ * Ctrl-C returns at once; without the wait its result could reach the host
+ * before the host's own listener heard the same Ctrl-C, and the run would end
+ * as a success (exit 0). The host turns a result that arrives once it aborted
+ * into an interruption.
+ *
+ * @param signal The task's `ctx.signal`.
+ */
+export function awaitVerdict(signal: AbortSignal): void {
+  const since = performance.now() - lastSignal;
+  if (!aborting(signal) && since < SETTLE_MS && flag !== undefined) {
+    Atomics.wait(flag, 0, 0, SETTLE_MS - since);
+  }
 }

@@ -21,7 +21,13 @@ import { table } from "../reporter/table.ts";
 import { constantWorld, INSPECT_PREFIX } from "./_constant_world.ts";
 import { runScript } from "./_script.ts";
 import { guardChildren } from "./_child_guard.ts";
-import { beforeStep, listenForSignals, takeAbortFlag, watchChildren } from "./_abort_gate.ts";
+import {
+  awaitVerdict,
+  beforeStep,
+  listenForSignals,
+  takeAbortFlag,
+  watchChildren,
+} from "./_abort_gate.ts";
 
 // A worker parses each schema a few times at most: zod's compiled fast path
 // (`new Function` per object schema) costs more to build than it saves (~3 ms).
@@ -325,7 +331,13 @@ async function run(
       );
     },
   };
-  const returned = await task.run(ctx, args);
+  let returned: unknown;
+  try {
+    returned = await task.run(ctx, args);
+  } finally {
+    // A child that died of the terminal's Ctrl-C may end the run before the host heard it.
+    awaitVerdict(signal);
+  }
   const value = returned === undefined ? null : returned;
   const text = task.render
     ? task.render(returned)
