@@ -43,6 +43,22 @@ export type ErrorKind =
   | "script-failed"
   | "git";
 
+/** Where a wst error keeps its class names (see {@linkcode WstError}'s `instanceof`). */
+const ERROR_CLASSES: unique symbol = Symbol.for("@wst/wst.error-classes") as never;
+
+/** The names of a class and of its ancestors up to `Error` (not included). */
+function classNames(target: abstract new (...args: never[]) => unknown): string[] {
+  const names: string[] = [];
+  for (
+    let at: unknown = target;
+    typeof at === "function" && at !== Error && at !== Function.prototype;
+    at = Object.getPrototypeOf(at)
+  ) {
+    names.push((at as { name: string }).name);
+  }
+  return names;
+}
+
 /**
  * Base class of every error wst reports, and the error of a task that ran
  * and failed (exit code 1). The set of error classes is closed: each class
@@ -69,6 +85,27 @@ export type ErrorKind =
  * ```
  */
 export class WstError extends Error {
+  /**
+   * `instanceof` holds across copies of this module: a task module's
+   * `@wst/wst` and the worker runtime's bundle each have their own classes,
+   * and an error thrown by one is checked by the other. Every wst error
+   * carries the names of its class and their ancestors (a symbol property);
+   * an object of another copy is an instance of a class when its names hold
+   * that class's name.
+   *
+   * @param value What is checked.
+   * @returns Whether `value` is an instance of this class, of any copy.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    try {
+      const classes = (value as { [ERROR_CLASSES]?: unknown } | null)?.[ERROR_CLASSES];
+      return Array.isArray(classes) && classes.includes(this.name) && value instanceof Error;
+    } catch {
+      return false; // a proxy that throws is no wst error
+    }
+  }
+
   /** The process exit code this error maps to. */
   readonly exitCode: ExitCode = ExitCode.TaskFailed;
   /** The machine-readable kind, used in `--json` output. */
@@ -88,6 +125,7 @@ export class WstError extends Error {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "WstError";
+    Object.defineProperty(this, ERROR_CLASSES, { value: classNames(new.target) });
   }
 
   /** The JSON object printed on stdout with `--json` when this error ends the run. */

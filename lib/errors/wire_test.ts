@@ -1,5 +1,11 @@
 import { assert, assertEquals } from "../../tests/assert.ts";
-import { InterruptedError, SandboxDeniedError, SubtaskFailedError } from "./mod.ts";
+import {
+  InterruptedError,
+  SandboxDeniedError,
+  SubtaskFailedError,
+  UsageError,
+  WstError,
+} from "./mod.ts";
 import { decodeError, encodeError } from "./wire.ts";
 
 Deno.test("a SubtaskFailedError crosses the worker boundary with its class, task and kind", () => {
@@ -23,4 +29,36 @@ Deno.test("a denial and an interruption keep their own classes on the wire", () 
   assert(
     decodeError(encodeError(new InterruptedError("stop")), (p) => p) instanceof InterruptedError,
   );
+});
+
+Deno.test("instanceof holds across copies of the errors module (a bundle's and a task's @wst/wst)", async () => {
+  // A second copy of the module, as the worker runtime's bundle has its own.
+  const copy: typeof import("./mod.ts") = await import(`./mod.ts?copy=${crypto.randomUUID()}`);
+  assertEquals(copy.UsageError === UsageError, false);
+  const foreign = new copy.UsageError("bad flag");
+  assertEquals(foreign instanceof UsageError, true);
+  assertEquals(foreign instanceof WstError, true);
+  assertEquals(foreign instanceof SandboxDeniedError, false);
+  const trust = new copy.TrustRequiredError({
+    task: "t",
+    file: "f.ts",
+    root: "/r",
+    needs: { read: [], write: [], run: [], env: [], net: [] } as never,
+    grown: false,
+    scope: "",
+    command: null,
+  });
+  assertEquals(trust instanceof SandboxDeniedError, true);
+  assertEquals(new UsageError("x") instanceof copy.WstError, true);
+  // The wire keeps the class of a foreign copy's error.
+  assertEquals(encodeError(foreign).kind, "usage");
+  // Look-alikes are not wst errors: a plain object with the mark, a proxy that throws.
+  const mark = Symbol.for("@wst/wst.error-classes");
+  assertEquals({ [mark]: ["UsageError"] } instanceof UsageError, false);
+  const hostile = new Proxy(new Error("x"), {
+    get() {
+      throw new Error("trap");
+    },
+  });
+  assertEquals(hostile instanceof WstError, false);
 });

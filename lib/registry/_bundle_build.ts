@@ -17,6 +17,7 @@ import {
   GUARD_BUNDLE,
   isFresh,
   readStamp,
+  RUNTIME_BUNDLE,
   sourcePath,
   type Stamp,
   stampUrl,
@@ -140,19 +141,18 @@ export async function ensureAllBundles(
   cache: BundleCacheOptions = BUNDLE_CACHE,
   options: { jobs?: number } = {},
 ): Promise<Array<{ module: string; url: string; outcome: BundleOutcome; ms: number }>> {
-  // With wst's own cache, `wst guard`'s bundle too.
-  const modules = [
-    ...manifest.tasks.map((task) => task.module),
-    ...(cache === BUNDLE_CACHE ? [GUARD_BUNDLE.module] : []),
-  ];
+  // With wst's own cache, `wst guard`'s bundle and the local tasks' worker runtime too.
+  const plain = new Map(
+    cache === BUNDLE_CACHE
+      ? [GUARD_BUNDLE, RUNTIME_BUNDLE].map((bundle) => [bundle.module, bundle.cache])
+      : [],
+  );
+  const modules = [...manifest.tasks.map((task) => task.module), ...plain.keys()];
   const results = await runPool(modules, {
     jobs: options.jobs ?? navigator.hardwareConcurrency,
     work: async (module) => {
       const started = performance.now();
-      const { url, outcome } = await ensureBundle(
-        module,
-        module === GUARD_BUNDLE.module ? GUARD_BUNDLE.cache : cache,
-      );
+      const { url, outcome } = await ensureBundle(module, plain.get(module) ?? cache);
       return { module, url, outcome, ms: performance.now() - started };
     },
   });

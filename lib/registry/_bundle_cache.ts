@@ -40,6 +40,20 @@ export const GUARD_BUNDLE: { readonly module: string; readonly cache: BundleCach
   cache: { ...BUNDLE_CACHE, plain: true },
 };
 
+/**
+ * The worker runtime alone, bundled as a plain module: a local task's worker
+ * imports it, then the task's module (docs/adr/0004). One file of ~80 kB
+ * instead of a graph of ~50 modules: ~55 ms less per local task run.
+ */
+export const RUNTIME_BUNDLE: { readonly module: string; readonly cache: BundleCacheOptions } = {
+  module: "lib/sandbox/_worker_runtime.ts",
+  cache: {
+    ...BUNDLE_CACHE,
+    plain: true,
+    selfUrl: new URL("../sandbox/_worker_runtime.ts", import.meta.url),
+  },
+};
+
 /** The builder, run in a child process when a stamp is not fresh. */
 const BUILDER_URL = new URL("./_bundle_build.ts", import.meta.url);
 

@@ -59,7 +59,7 @@ export function runnerCodeCache(
 /**
  * A private copy of the warm cache of a runner that runs a local task in a
  * worker: the runner bundle and wst's side of a local task (the worker
- * runtime, `@wst/wst` and the `zod` it maps), loaded by the host in a sandbox
+ * runtime, its bundle or its sources; `@wst/wst` and the `zod` it maps), loaded by the host in a sandbox
  * of the runner's own layout (wst's code only: never the repository's module,
  * which each run compiles anew). Keyed by the runner bundle and the size and modification
  * time of the two entries the runner bundle does not cover; a stale entry of
@@ -68,6 +68,7 @@ export function runnerCodeCache(
  * @param runner The runner bundle's path.
  * @param flags The runner's V8 flags.
  * @param wstDir wst's folder, the runner's working folder (its `deno.json`).
+ * @param runtime The worker runtime's `file:` URL (default: its sources).
  * @param sandboxed Turns the warming command into one that runs in a sandbox laid out as the
  *   runner's (its Deno cache the given folder): zod's modules are files of the Deno cache's
  *   `npm/`, and V8 keys its code cache by their paths, which are the sandbox's.
@@ -78,8 +79,12 @@ export function localRunnerCodeCache(
   flags: readonly string[],
   wstDir: string,
   sandboxed: Sandboxed,
+  runtime?: string,
 ): string | undefined {
-  const entries = [`${wstDir}/lib/sandbox/_worker_runtime.ts`, `${wstDir}/mod.ts`];
+  const entries = [
+    runtime === undefined ? `${wstDir}/lib/sandbox/_worker_runtime.ts` : filePath(runtime),
+    `${wstDir}/mod.ts`,
+  ];
   let key = 0;
   for (const entry of entries) {
     const info = lstatOrUndefined(entry);

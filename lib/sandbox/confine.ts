@@ -466,9 +466,13 @@ function runnerCommand(
   if (own === undefined) {
     // wst's side of a local task (the worker runtime, `@wst/wst`, zod) from a warm code cache too;
     // the repository's module is compiled in the sandbox, never outside it.
-    const denoDir = options.bwrap === undefined
-      ? undefined
-      : localRunnerCodeCache(runner, CACHED_FLAGS, WST_DIR, warmingSandbox(options.bwrap));
+    const denoDir = options.bwrap === undefined ? undefined : localRunnerCodeCache(
+      runner,
+      CACHED_FLAGS,
+      WST_DIR,
+      warmingSandbox(options.bwrap),
+      start.task.runtime,
+    );
     return {
       command: [
         exe,
@@ -530,7 +534,12 @@ function warmingSandbox(bwrap: string): Sandboxed {
 
 /** What the runner needs first: its task, the worker's permissions, the root. */
 export interface RunnerStart {
-  readonly task: { name: string; url: string; worker?: string | undefined };
+  readonly task: {
+    name: string;
+    url: string;
+    worker?: string | undefined;
+    runtime?: string | undefined;
+  };
   readonly permissions: Deno.PermissionOptionsObject;
   readonly root: string;
   /** The worker only inspects the task (computes its permissions): a constant world. */

@@ -14,12 +14,37 @@ import { abortFlag } from "./_abort_gate.ts";
 import { INSPECT_PREFIX } from "./_constant_world.ts";
 import { confinedChannel, type ConfineMode, findBwrap, type TaskChannel } from "./confine.ts";
 import type { ModuleDeps } from "../registry/_module_deps.ts";
+import { bundleUrl, RUNTIME_BUNDLE } from "../registry/_bundle_cache.ts";
 
 import { lineOutput, stderrOutput, type TaskOutput } from "./_output.ts";
 
 export type { TaskMeta } from "./_protocol.ts";
 
 const RUNTIME_URL = new URL("./_worker_runtime.ts", import.meta.url).href;
+let runtimeUrl: string | undefined;
+
+/**
+ * The worker runtime a local task's worker imports before its module: its
+ * bundle (built on first use, like a built-in task's), else its sources (a
+ * bundle cache this process cannot write: a read-only checkout, the
+ * inspection child). Both are wst's own code; the bundle loads ~55 ms faster.
+ *
+ * @returns The runtime's `file:` URL.
+ * @throws {InterruptedError} When Ctrl-C interrupts building the bundle.
+ */
+export function localRuntimeUrl(): string {
+  if (runtimeUrl !== undefined) return runtimeUrl;
+  try {
+    runtimeUrl = bundleUrl(RUNTIME_BUNDLE.module, {
+      task: "(the worker runtime)",
+      cache: RUNTIME_BUNDLE.cache,
+    });
+  } catch (err) {
+    if (err instanceof InterruptedError) throw err;
+    runtimeUrl = RUNTIME_URL;
+  }
+  return runtimeUrl;
+}
 /** wst's own folder: a local task module imports `@wst/wst` from it. */
 const WST_DIR = decodeURIComponent(new URL("../../", import.meta.url).pathname).replace(/\/$/, "");
 
@@ -53,6 +78,12 @@ export interface TaskModule {
    * runtime and the module itself.
    */
   readonly worker?: string | undefined;
+  /**
+   * `file:` URL of the worker runtime a module without a prebuilt entry
+   * imports; by default {@linkcode localRuntimeUrl}'s (a confined runner is
+   * given the host's).
+   */
+  readonly runtime?: string | undefined;
 }
 
 /** What a sandboxed run returns. */
@@ -333,7 +364,13 @@ function confinement(
     config: deps?.config,
   };
   const start = {
-    task: { name: task.name, url: task.url, worker: task.worker },
+    task: {
+      name: task.name,
+      url: task.url,
+      worker: task.worker,
+      // The runner cannot build the runtime's bundle in its sandbox: the host's, built here.
+      ...(task.worker === undefined ? { runtime: task.runtime ?? localRuntimeUrl() } : {}),
+    },
     permissions: worker,
     root: options.root,
   };
@@ -430,8 +467,8 @@ async function startSubtask(
   });
 }
 
-function workerSource(url: string, loadGrants: readonly string[]): string {
-  const source = `import { serveModule } from ${JSON.stringify(RUNTIME_URL)};\n` +
+function workerSource(url: string, loadGrants: readonly string[], runtime: string): string {
+  const source = `import { serveModule } from ${JSON.stringify(runtime)};\n` +
     `serveModule(${JSON.stringify(url)}, ${JSON.stringify(loadGrants)});\n`;
   return `data:application/typescript;base64,${btoa(unescape(encodeURIComponent(source)))}`;
 }
@@ -637,7 +674,7 @@ function startWorker(
   }
   const grants = loadGrants(task.url, permissions.read);
   const read = [...(Array.isArray(permissions.read) ? permissions.read : []), ...grants];
-  return new Worker(workerSource(task.url, grants), {
+  return new Worker(workerSource(task.url, grants, task.runtime ?? localRuntimeUrl()), {
     type: "module",
     name,
     deno: { permissions: grants.length === 0 ? permissions : { ...permissions, read } },
