@@ -78,9 +78,9 @@ export function encodeError(err: unknown, isOwnFile?: (url: string) => boolean):
     message = `${native.name}: ${message}`;
   }
   const wire: WireError = {
-    ...(error?.toJSON().error as Record<string, unknown> | undefined),
-    kind: error?.kind ?? "task-failed",
-    message: stripAnsi(message),
+    ...fieldsOf(error),
+    kind: typeof error?.kind === "string" ? error.kind : "task-failed",
+    message: stripAnsi(String(message)),
   } as WireError;
   delete (wire as { exitCode?: unknown }).exitCode;
   const stack = native?.stack === undefined ? undefined : stripAnsi(native.stack);
@@ -91,6 +91,22 @@ export function encodeError(err: unknown, isOwnFile?: (url: string) => boolean):
   if (location !== undefined) wire.location = location;
   else delete wire.location;
   return wire;
+}
+
+/**
+ * A wst error's own fields for the wire. An error of another copy of the
+ * classes (a task module's `@wst/wst`) is one by its mark alone, which task
+ * code can put on anything: what its `toJSON` gives is taken only when it is
+ * a plain record (the host checks every field again).
+ */
+function fieldsOf(error: WstError | undefined): Record<string, unknown> {
+  if (error === undefined) return {};
+  try {
+    const fields = (error.toJSON() as { error?: unknown }).error;
+    return typeof fields === "object" && fields !== null ? { ...fields } : {};
+  } catch {
+    return {};
+  }
 }
 
 /**

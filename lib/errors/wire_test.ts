@@ -62,3 +62,14 @@ Deno.test("instanceof holds across copies of the errors module (a bundle's and a
   });
   assertEquals(hostile instanceof WstError, false);
 });
+
+Deno.test("encodeError() takes an error marked as wst's without a toJSON as a task failure", () => {
+  const forged = Object.assign(new Error("forged"), {
+    [Symbol.for("@wst/wst.error-classes")]: ["SandboxDeniedError", "WstError"],
+  });
+  // The mark alone makes it one of wst's errors, as a copy's would be…
+  assert(forged instanceof WstError);
+  // …and encoding it neither throws nor invents fields: the kind it does not carry is a failure.
+  const wire = encodeError(forged);
+  assertEquals([wire.kind, wire.message], ["task-failed", "forged"]);
+});
