@@ -108,9 +108,13 @@ Deno.test("unknown tasks and bad flags exit 2; with --json stdout holds one erro
   const unknown = await wst(["lsit", "--json"]);
   assertEquals(unknown.code, 2);
   assertEquals(JSON.parse(unknown.stdout).error.kind, "usage");
+  // The parser's message reads as every other error does, once.
+  assertEquals(unknown.stderr.trim().split("\n"), [
+    "error: No command registered for `lsit`, did you mean `list`?",
+  ]);
   const badFlag = await wst(["validate-config", "--nope"]);
   assertEquals(badFlag.code, 2);
-  assertMatch(badFlag.stderr, /--nope/);
+  assertMatch(badFlag.stderr, /^error: No flag registered for --nope/);
   const badRoot = await wst(["list", "--root", "/definitely/not/here", "--json"]);
   assertEquals(badRoot.code, 2);
   assertMatch(JSON.parse(badRoot.stdout).error.message, /does not exist/);

@@ -67,6 +67,12 @@ export interface CliContext extends CommandContext, RunContext {
   readonly process: RunContext["process"];
   /** The tasks (loaded once per invocation). */
   readonly registry: Registry;
+  /**
+   * Called as a command starts: what the command line's parser wrote to
+   * stderr before (a usage error) was held back; from here on stderr passes
+   * straight through.
+   */
+  readonly commandStarted: () => void;
 }
 
 /** Flags every command has. */

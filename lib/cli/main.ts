@@ -93,13 +93,26 @@ export async function runApp(
   const stdout = context.process.stdout.write;
   // What Stricli writes (help, usage errors) holds task-controlled text: argument descriptions,
   // enum choices, defaults. JSON and escaped text pass through unchanged.
+  const toStderr = (text: string) => context.process.stderr.write(escapeControls(text));
+  // Before a command starts, Stricli's stderr is a usage error: held, then printed as wst prints
+  // errors (and put in the `--json` error). A command's own output (a task's) passes through,
+  // never kept: a task may print gigabytes.
+  const held = { text: "", passing: false };
   const stderr = {
-    write: captureStderr((text) => context.process.stderr.write(escapeControls(text))),
+    write: (text: string) => {
+      if (held.passing) toStderr(text);
+      else held.text += text;
+    },
   };
   const ctx = {
     ...context,
     registry,
     process: { stdout: { write: (text: string) => stdout(escapeControls(text)) }, stderr },
+    commandStarted: () => {
+      if (held.passing) return;
+      held.passing = true;
+      if (held.text !== "") toStderr(held.text);
+    },
   } as CliContext;
   const app = buildApp(ctx.registry.tasks);
   const argv = commandArgv(invocation);
@@ -160,24 +173,11 @@ export async function runApp(
   const code = Number(ctx.process.exitCode ?? 0);
   context.exit = ctx.exit;
   if (ctx.exit !== ExitCode.Success) return ctx.exit;
-  if (STRICLI_USAGE_CODES.has(code)) {
-    const message = (captured.get(ctx.process.stderr.write) ?? "").trim() || "Invalid arguments";
-    if (json) {
-      stdout(`${safeJson(new UsageError(message).toJSON())}\n`);
-    }
-    return ExitCode.Usage;
+  if (STRICLI_USAGE_CODES.has(code) && !held.passing) {
+    return reportError(ctx, new UsageError(held.text.trim() || "Invalid arguments"));
   }
+  ctx.commandStarted(); // whatever Stricli wrote otherwise, as it wrote it
   return code === 0 ? ExitCode.Success : ExitCode.TaskFailed;
-}
-
-// Text Stricli wrote to stderr, per context, to put in the `--json` error object.
-const captured = new WeakMap<(text: string) => void, string>();
-function captureStderr(stderr: (text: string) => void): (text: string) => void {
-  const write = (text: string) => {
-    captured.set(write, (captured.get(write) ?? "") + text);
-    stderr(text);
-  };
-  return write;
 }
 
 /** Wraps a command so a thrown error is reported once and sets the exit code. */
@@ -185,6 +185,7 @@ function guarded<A extends unknown[]>(
   fn: (this: CliContext, flags: GlobalFlags, ...args: A) => void | Promise<void>,
 ) {
   return async function (this: CliContext, flags: GlobalFlags, ...args: A): Promise<void> {
+    this.commandStarted();
     try {
       await fn.call(this, flags, ...args);
     } catch (err) {
