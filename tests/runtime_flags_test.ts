@@ -8,6 +8,7 @@ import {
   GUARD_BUNDLE,
   isFresh,
   readStamp,
+  RUNTIME_BUNDLE,
 } from "../lib/registry/_bundle_cache.ts";
 
 Deno.test("deno.json's wst task runs the entry point with exactly the runtime flags", async () => {
@@ -37,15 +38,17 @@ Deno.test("compileArgs() uses the same flags, embeds the task modules and passes
   ]);
 });
 
-Deno.test("deno task compile embeds every built-in task's fresh bundle and its stamp, and wst guard's, nothing else of the cache", async () => {
+Deno.test("deno task compile embeds every built-in task's fresh bundle and its stamp, wst guard's and the worker runtime's, nothing else of the cache", async () => {
   const args = compileArgs({ output: "dist/wst", bundles: await bundleFiles() });
   const included = args.flatMap((arg, i) => (args[i - 1] === "--include" ? [arg] : []));
   const cached = included.filter((path) => path.startsWith("lib/registry/_bundles/"));
   const expected = [];
-  // Every built-in task's, and wst guard's (a plain module: docs/adr/0018).
+  // Every built-in task's, wst guard's (a plain module: docs/adr/0018) and the worker runtime's,
+  // which local tasks' workers import (docs/adr/0004).
   const modules = [
     ...builtinTasks().map((task) => ({ name: task.name, file: task.file })),
     { name: "guard", file: GUARD_BUNDLE.module },
+    { name: "worker runtime", file: RUNTIME_BUNDLE.module },
   ];
   for (const task of modules) {
     const stamp = readStamp(task.file, BUNDLE_CACHE);
