@@ -97,3 +97,20 @@ Deno.test("wst list takes each namespace's tasks from the cache while its .wst/ 
   await Deno.writeTextFile(`${ws.dir}/.wst/_helper.ts`, "export const x = 1;\n");
   assertEquals(await descriptions(), ["Task a", "Task b, changed"]);
 });
+
+Deno.test("running or describing a task whose module does not load names that module, not an unknown command", async () => {
+  await using ws = await workspace({ ...BROKEN, ".wst/tasks/good.ts": task(1) });
+  for (const args of [["broken_syntax"], ["describe", "broken_syntax"]]) {
+    const run = await wst([...args, "--root", ws.dir]);
+    assertEquals(run.code, 1, run.stderr);
+    assertMatch(run.stderr, /^warning: \.wst\/tasks\/broken_syntax\.ts:\d+:\d+: Cannot load/m);
+    assertMatch(
+      run.stderr,
+      /^error: No task "broken_syntax": its module \.wst\/tasks\/broken_syntax\.ts does not load/m,
+    );
+  }
+  // A name no module has stays an unknown command (exit 2).
+  const unknown = await wst(["nothing_like_it", "--root", ws.dir]);
+  assertEquals(unknown.code, 2);
+  assertMatch(unknown.stderr, /No command registered for `nothing_like_it`/);
+});

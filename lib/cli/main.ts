@@ -13,7 +13,7 @@ import { completionsCommand, SHELLS } from "./completions.ts";
 import { describeCommand, listCommand, namespaceChoices } from "./list.ts";
 import { SCHEMA_NAMES, schemaCommand } from "./schema.ts";
 import { GUARD_FLAGS, type GuardFlags } from "./_guard_flags.ts";
-import { ConfigError, ExitCode, UsageError } from "../errors/mod.ts";
+import { ConfigError, ExitCode, UsageError, WstError } from "../errors/mod.ts";
 import {
   builtinTasks,
   type CacheMode,
@@ -21,6 +21,7 @@ import {
   loadRegistry,
   type Registry,
   type RegistryEntry,
+  type RegistryProblem,
   taskRoot,
 } from "../registry/mod.ts";
 import {
@@ -32,7 +33,6 @@ import {
 import { commandArgv, type Invocation } from "./_argv.ts";
 import { RESERVED_NAMES } from "../task/names.ts";
 import { errorLine, escapeControls, problemLine, reportError } from "./_invocation.ts";
-import { safeJson } from "../reporter/mod.ts";
 
 import { VERSION } from "./_version.ts";
 
@@ -40,6 +40,22 @@ export { VERSION };
 
 function isKnown(tasks: readonly RegistryEntry[], name: string): boolean {
   return RESERVED_NAMES.has(name) || tasks.some((t) => t.name === name);
+}
+
+/**
+ * The one module that did not load whose file is named like the task asked
+ * for (`.wst/tasks/deploy.ts` for `deploy` or `app:deploy`): a newcomer's
+ * syntax error, rather than a task that does not exist.
+ */
+function brokenModuleOf(
+  problems: readonly RegistryProblem[],
+  name: string,
+): RegistryProblem | undefined {
+  const last = name.slice(name.lastIndexOf(":") + 1);
+  const matches = problems.filter((p) =>
+    p.file.slice(p.file.lastIndexOf("/") + 1).replace(/\.[cm]?[jt]sx?$/, "") === last
+  );
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /**
@@ -141,6 +157,19 @@ export async function runApp(
   ) {
     // Help lists the tasks, and the one asked for may be in a module that did not load: say why.
     for (const problem of registry.problems) ctx.reporter.warn(problemLine(problem));
+  }
+  const asked = command === "describe" ? argv[1] : command;
+  const broken = asked === undefined || invocation.help || isKnown(registry.tasks, asked)
+    ? undefined
+    : brokenModuleOf(registry.problems, asked);
+  if (broken !== undefined) {
+    // Rather than the parser's "No command registered": the file that would have defined it.
+    return reportError(
+      ctx,
+      new WstError(
+        `No task ${JSON.stringify(asked)}: its module ${broken.file} does not load (above)`,
+      ),
+    );
   }
 
   // What follows `--` is a task's (`ctx.argv`): a command of wst's own takes none.
