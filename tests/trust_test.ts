@@ -327,6 +327,9 @@ Deno.test({
     assertMatch(no.stdout, /Task "reach" \("\.wst\/tasks\/reach\.ts" in ".*"\) reaches beyond/);
     assertMatch(no.stdout, /env +"HOME"/);
     assertMatch(no.stdout, /Run and remember\? \[y\/N\]/);
+    // Asked and refused: it says so, and does not tell the user to go to a terminal.
+    assertMatch(no.stdout, /Not approved: it did not run \(to approve it later: wst trust reach/);
+    assertEquals(/on a terminal/.test(no.stdout), false);
     assertEquals(await exists(`${state.dir}/wst/trust.json`), false);
 
     const yes = await wstOnTerminal(["reach", "--root", ws.dir, "--json"], "y", state.env);

@@ -402,6 +402,8 @@ export class TrustRequiredError extends SandboxDeniedError {
     grown: boolean;
     scope: string;
     command: string | null;
+    /** The user was asked on the terminal and said no. */
+    refused?: boolean;
   }) {
     super({
       task: details.task,
@@ -417,18 +419,21 @@ export class TrustRequiredError extends SandboxDeniedError {
     const needs = Object.entries(details.needs).map(([kind, list]) =>
       `${kind}: [${list.map(quote).join(", ")}]`
     ).join(", ");
-    this.message =
-      `Task ${JSON.stringify(details.task)} (${details.file}) ${
-        details.grown
-          ? "reaches further beyond the repository than you approved"
-          : "reaches beyond the repository and needs your approval"
-      }: ${needs}. ${
+    const what = `Task ${JSON.stringify(details.task)} (${details.file}) ${
+      details.grown
+        ? "reaches further beyond the repository than you approved"
+        : "reaches beyond the repository and needs your approval"
+    }: ${needs}.`;
+    this.message = details.refused === true
+      ? `${what} Not approved: it did not run` +
+        (details.command === null ? "" : ` (to approve it later: ${details.command})`)
+      : `${what} ${
         details.command === null
           ? "Its permissions come from the arguments given, which `wst trust` cannot take: " +
             "run the same command on a terminal to be asked"
           : `Approve it with: ${details.command} (or run it on a terminal to be asked`
       }${details.command === null ? " (" : "; "}--trust or WST_TRUST=1 approves one run ` +
-      "without recording it)";
+        "without recording it)";
   }
 
   /** The denial's fields, and the module, root, what needs approval and the command. */

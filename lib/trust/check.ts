@@ -72,6 +72,7 @@ export async function ensureTrusted(
   };
   let { approval, missing } = lookup();
   if (isEmptyReach(missing)) return;
+  let refused = false;
   const prompt = "prompt" in options ? options.prompt : terminalPromptIO();
   if (prompt !== undefined) {
     // One question at a time (tasks started in parallel), and none for what was just approved.
@@ -86,7 +87,10 @@ export async function ensureTrusted(
         missing,
         approval,
       };
-      if (!await askApproval(prompt, details)) return false;
+      if (!await askApproval(prompt, details)) {
+        refused = true;
+        return false;
+      }
       await recordApproval(path, realRoot, task, needed);
       return true;
     });
@@ -103,6 +107,7 @@ export async function ensureTrusted(
     grown: approval !== undefined,
     scope: describeReach(needed),
     command: trustWorks ? trustCommand(task.name, options.commandRoot ?? realRoot) : null,
+    refused,
   });
 }
 
