@@ -160,6 +160,28 @@ Deno.test("wst completions prints scripts, and __complete proposes tasks and fla
   assertEquals(tasks.stdout.trim(), "validate-config\nvalidate-kustomizations");
   const flags = await wst(["__complete", "validate-config", "--st"]);
   assertEquals(flags.stdout.trim(), "--strict");
+  // --confine's modes, as the next word or after "=".
+  const modes = await wst(["__complete", "validate-config", "--confine", ""]);
+  assertEquals([modes.code, modes.stdout], [0, "auto\nrequire\noff\n"]);
+  assertEquals((await wst(["__complete", "--confine=r"])).stdout, "require\n");
+});
+
+Deno.test("wst trust <TAB> proposes the local tasks, not the built-in ones", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/deploy.ts": `import { defineTask } from "@wst/wst";
+export default defineTask({ name: "deploy", description: "Deploys", run: () => {} });
+`,
+    ".wst/tasks/docs_site.ts": `import { defineTask } from "@wst/wst";
+export default defineTask({ name: "docs-site", description: "Builds the site", run: () => {} });
+`,
+  });
+  const list = await wst(["list", "--root", ws.dir]); // fills the registry cache completion reads
+  assertEquals(list.code, 0, list.stderr);
+  const all = await wst(["__complete", "trust", "", "--root", ws.dir]);
+  const names = all.stdout.split("\n").filter((w) => w !== "" && !w.startsWith("-"));
+  assertEquals(names.sort(), ["deploy", "docs-site"]);
+  const d = await wst(["__complete", "trust", "de", "--root", ws.dir]);
+  assertEquals(d.stdout, "deploy\n");
 });
 
 Deno.test("a local task from .wst/tasks runs with typed flags; one shadowing a built-in is refused", async () => {

@@ -31,6 +31,11 @@ export interface Invocation {
   /** `-h`, `--help` or `--help-all` somewhere before `--`. */
   readonly help: boolean;
   /**
+   * `wst __complete … --confine <partial>`: the word being completed is the
+   * value of a global flag the parser takes before Stricli sees the words.
+   */
+  readonly completing?: { readonly flag: "--confine"; readonly partial: string } | undefined;
+  /**
    * The folder the user ran the command in: relative paths they give resolve
    * against it. `INIT_CWD` when set (`deno task` and `npm run` set it to where
    * they were started; their own working folder is wst's), else the current
@@ -91,6 +96,18 @@ export function parseArgv(
   let watch: "before" | "after" | undefined;
   let error: string | undefined;
   const runner: { -readonly [K in keyof RunnerFlags]: RunnerFlags[K] } = {};
+  // Completion: the last word is the one being typed, possibly the value of `--confine`.
+  let completing: Invocation["completing"];
+  if (argv[0] === "__complete") {
+    const last = argv.at(-1) ?? "";
+    if (argv.at(-2) === "--confine" && argv.length > 2) {
+      completing = { flag: "--confine", partial: last };
+      argv = argv.slice(0, -2);
+    } else if (last.startsWith("--confine=")) {
+      completing = { flag: "--confine", partial: last.slice("--confine=".length) };
+      argv = argv.slice(0, -1);
+    }
+  }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--") {
@@ -145,6 +162,7 @@ export function parseArgv(
     argv: passthrough,
     root,
     ...(confine === undefined ? {} : { confine }),
+    ...(completing === undefined ? {} : { completing }),
     json,
     verbose,
     trust,

@@ -192,6 +192,12 @@ export async function runApp(
     );
   }
 
+  if (argv[0] === "__complete" && invocation.completing !== undefined) {
+    const partial = invocation.completing.partial;
+    const { CONFINE_MODES } = await import("../sandbox/confine.ts");
+    for (const mode of CONFINE_MODES) if (mode.startsWith(partial)) stdout(`${mode}\n`);
+    return ExitCode.Success;
+  }
   if (argv[0] === "__complete") {
     const proposals = await proposeCompletions(app, argv.slice(1), ctx);
     for (const p of proposals) stdout(`${p.completion}\n`);
@@ -509,7 +515,16 @@ function buildApp(tasks: readonly RegistryEntry[]) {
         },
         positional: {
           kind: "array",
-          parameter: { brief: "Local task to approve", placeholder: "task", parse: String },
+          parameter: {
+            brief: "Local task to approve",
+            placeholder: "task",
+            parse: String,
+            proposeCompletions(this: CliContext, partial: string) {
+              return this.registry.tasks
+                .filter((t) => t.source === "local" && t.name.startsWith(partial))
+                .map((t) => t.name);
+            },
+          },
         },
         // deno-lint-ignore no-explicit-any
       } as any,
