@@ -93,7 +93,6 @@ export async function runApp(
   context: RunContext,
   loaded?: Registry,
 ): Promise<number> {
-  const json = invocation.json;
   const registry = loaded ?? await loadRegistry(context.root, {
     signal: context.signal,
     cache: cacheMode(invocation),
