@@ -148,6 +148,39 @@ export default defineTask({ name: "${name}", description: "Throws", run() { thro
   assertEquals(denied.code, 3, denied.stderr);
 });
 
+Deno.test("an error a task shapes to break wst (bad fields, throwing getters) ends the run as a failure", async () => {
+  const thrower = (name: string, body: string) =>
+    `import { defineTask, ConfigError } from "@wst/wst";
+export default defineTask({ name: "${name}", description: "Throws", run() { ${body} } });
+`;
+  await using ws = await workspace({
+    // A real ConfigError whose wire fields are not what a ConfigError's are.
+    ".wst/tasks/fields.ts": thrower(
+      "fields",
+      `const e = new ConfigError([{ file: "a.yaml", path: "x", message: "shaped" }]);
+e.toJSON = () => ({ error: { kind: "config", message: "shaped", issues: "not a list" } });
+throw e;`,
+    ),
+    // An error whose every field throws when read.
+    ".wst/tasks/getters.ts": thrower(
+      "getters",
+      `const e = new Error("x");
+for (const key of ["message", "stack", "name"]) {
+  Object.defineProperty(e, key, { get() { throw new Error("trap"); } });
+}
+throw e;`,
+    ),
+  });
+  const fields = await wst(["fields", "--root", ws.dir, "--json"]);
+  assertEquals(fields.code, 1, fields.stderr);
+  const { error } = JSON.parse(fields.stdout);
+  assertEquals(error.kind, "task-failed");
+  assertMatch(error.message, /shaped/);
+  const getters = await wst(["getters", "--root", ws.dir]);
+  assertEquals(getters.code, 1, getters.stderr);
+  assertMatch(getters.stderr, /a value wst cannot read/);
+});
+
 Deno.test("Deno.exit, self.close and an unhandled rejection fail the task, at load or at run time", async () => {
   await using ws = await workspace({
     ".wst/tasks/exit.ts": task(`{ name: "exit", description: "Exits", run() { Deno.exit(0); } }`),

@@ -97,7 +97,7 @@ export function encodeError(err: unknown, isOwnFile?: (url: string) => boolean):
  * A wst error's own fields for the wire. An error of another copy of the
  * classes (a task module's `@wst/wst`) is one by its mark alone, which task
  * code can put on anything: what its `toJSON` gives is taken only when it is
- * a plain record (the host checks every field again).
+ * a plain record (the host decodes fields of the wrong shape as a plain failure).
  */
 function fieldsOf(error: WstError | undefined): Record<string, unknown> {
   if (error === undefined) return {};
@@ -112,11 +112,24 @@ function fieldsOf(error: WstError | undefined): Record<string, unknown> {
 /**
  * Decodes an error into its class.
  *
+ * A worker's error is task-controlled: fields of the wrong shape (a task's
+ * own `toJSON`) make a plain task failure with its message, never an
+ * exception in the host.
+ *
  * @param wire The encoded error.
  * @param relative Makes an absolute path relative for messages (to the workspace root).
  * @returns The error, with its location and stack.
  */
 export function decodeError(wire: WireError, relative: (path: string) => string): WstError {
+  try {
+    return decodeFields(wire, relative);
+  } catch {
+    const message = typeof wire?.message === "string" ? wire.message : "";
+    return new WstError(message || "The task failed with an error wst cannot read");
+  }
+}
+
+function decodeFields(wire: WireError, relative: (path: string) => string): WstError {
   let error: WstError;
   switch (wire.kind) {
     case "usage":

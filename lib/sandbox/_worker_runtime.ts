@@ -13,7 +13,7 @@ import { decodeError, encodeError, locate, stripAnsi } from "../errors/wire.ts";
 import type { SubtaskResult, TaskContext } from "../task/context.ts";
 import { asTaskDefinition, permissionsFor, taskMeta, type ValidTask } from "../task/describe.ts";
 import type { Progress, Reporter } from "../reporter/mod.ts";
-import type { HostMessage, WorkerMessage } from "./_protocol.ts";
+import type { HostMessage, WireError, WorkerMessage } from "./_protocol.ts";
 import { refusedOperation } from "./_denial.ts";
 import { formatZodIssues } from "../errors/zod_issues.ts";
 import * as z from "../zod.ts";
@@ -84,13 +84,17 @@ let failed = false;
 function fail(err: unknown): void {
   if (failed) return;
   failed = true;
-  const operation = refusedOperation(err);
-  const wire = encodeError(err, isTaskFile);
-  if (typeof err === "object" && err !== null && loadFailures.has(err)) wire.loading = true;
-  post({
-    type: "error",
-    error: operation === undefined ? wire : { ...wire, kind: "sandbox-denied", operation },
-  });
+  let error: WireError;
+  try {
+    const operation = refusedOperation(err);
+    const wire = encodeError(err, isTaskFile);
+    if (typeof err === "object" && err !== null && loadFailures.has(err)) wire.loading = true;
+    error = operation === undefined ? wire : { ...wire, kind: "sandbox-denied", operation };
+  } catch {
+    // What the task threw cannot be read (a getter that throws): the run still ends, as a failure.
+    error = { kind: "task-failed", message: "The task threw a value wst cannot read" };
+  }
+  post({ type: "error", error });
 }
 
 guard();

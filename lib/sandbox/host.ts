@@ -21,7 +21,8 @@ import { lineOutput, stderrOutput, type TaskOutput } from "./_output.ts";
 export type { TaskMeta } from "./_protocol.ts";
 
 const RUNTIME_URL = new URL("./_worker_runtime.ts", import.meta.url).href;
-let runtimeUrl: string | undefined;
+/** Set once the runtime's bundle could not be had here: this process uses the sources. */
+let runtimeFromSources = false;
 
 /**
  * The worker runtime a local task's worker imports before its module: its
@@ -33,17 +34,19 @@ let runtimeUrl: string | undefined;
  * @throws {InterruptedError} When Ctrl-C interrupts building the bundle.
  */
 export function localRuntimeUrl(): string {
-  if (runtimeUrl !== undefined) return runtimeUrl;
+  if (runtimeFromSources) return RUNTIME_URL;
   try {
-    runtimeUrl = bundleUrl(RUNTIME_BUNDLE.module, {
+    // Asked each time: it remembers, and notices when another process rebuilt the bundle and
+    // removed the one it had (a long `--watch`).
+    return bundleUrl(RUNTIME_BUNDLE.module, {
       task: "(the worker runtime)",
       cache: RUNTIME_BUNDLE.cache,
     });
   } catch (err) {
     if (err instanceof InterruptedError) throw err;
-    runtimeUrl = RUNTIME_URL;
+    runtimeFromSources = true;
+    return RUNTIME_URL;
   }
-  return runtimeUrl;
 }
 /** wst's own folder: a local task module imports `@wst/wst` from it. */
 const WST_DIR = decodeURIComponent(new URL("../../", import.meta.url).pathname).replace(/\/$/, "");
