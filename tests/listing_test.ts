@@ -102,7 +102,7 @@ Deno.test("running or describing a task whose module does not load names that mo
   await using ws = await workspace({ ...BROKEN, ".wst/tasks/good.ts": task(1) });
   for (const args of [["broken_syntax"], ["describe", "broken_syntax"]]) {
     const run = await wst([...args, "--root", ws.dir]);
-    assertEquals(run.code, 1, run.stderr);
+    assertEquals(run.code, 2, run.stderr);
     assertMatch(run.stderr, /^warning: \.wst\/tasks\/broken_syntax\.ts:\d+:\d+: Cannot load/m);
     assertMatch(
       run.stderr,

@@ -13,7 +13,7 @@ import { completionsCommand, SHELLS } from "./completions.ts";
 import { describeCommand, listCommand, namespaceChoices } from "./list.ts";
 import { SCHEMA_NAMES, schemaCommand } from "./schema.ts";
 import { GUARD_FLAGS, type GuardFlags } from "./_guard_flags.ts";
-import { ConfigError, ExitCode, UsageError, WstError } from "../errors/mod.ts";
+import { ConfigError, ExitCode, UsageError } from "../errors/mod.ts";
 import {
   builtinTasks,
   type CacheMode,
@@ -162,10 +162,11 @@ export async function runApp(
     ? undefined
     : brokenModuleOf(registry.problems, asked);
   if (broken !== undefined) {
-    // Rather than the parser's "No command registered": the file that would have defined it.
+    // Rather than the parser's "No command registered": the file that would have defined it. Still
+    // a usage error (exit 2), as a name no module has is.
     return reportError(
       ctx,
-      new WstError(
+      new UsageError(
         `No task ${JSON.stringify(asked)}: its module ${broken.file} does not load (above)`,
       ),
     );
