@@ -106,9 +106,14 @@ Deno.test("running or describing a task whose module does not load names that mo
     assertMatch(run.stderr, /^warning: \.wst\/tasks\/broken_syntax\.ts:\d+:\d+: Cannot load/m);
     assertMatch(
       run.stderr,
-      /^error: No task "broken_syntax": its module \.wst\/tasks\/broken_syntax\.ts does not load/m,
+      /^error: No task "broken_syntax": its module does not load: \.wst\/tasks\/broken_syntax\.ts:\d+:\d+: Cannot load/m,
     );
   }
+  // A task named with "-" whose file is named with "_" (build_site.ts for build-site); the error is
+  // whole in --json too.
+  const json = await wst(["broken-syntax", "--root", ws.dir, "--json"]);
+  assertEquals(json.code, 2, json.stderr);
+  assertMatch(JSON.parse(json.stdout).error.message, /broken_syntax\.ts:\d+:\d+: Cannot load/);
   // A name no module has stays an unknown command (exit 2).
   const unknown = await wst(["nothing_like_it", "--root", ws.dir]);
   assertEquals(unknown.code, 2);

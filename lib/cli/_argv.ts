@@ -110,7 +110,9 @@ export function parseArgv(
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === "--") {
+    // Completing, a last `--` is a flag being typed, not the end of wst's arguments.
+    const typed = argv[0] === "__complete" && i === argv.length - 1;
+    if (arg === "--" && !typed) {
       passthrough = argv.slice(i + 1);
       break;
     }

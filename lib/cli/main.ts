@@ -44,16 +44,21 @@ function isKnown(tasks: readonly RegistryEntry[], name: string): boolean {
 
 /**
  * The one module that did not load whose file is named like the task asked
- * for (`.wst/tasks/deploy.ts` for `deploy` or `app:deploy`): a newcomer's
- * syntax error, rather than a task that does not exist.
+ * for (`.wst/tasks/deploy.ts` for `deploy` or `app:deploy`, `build_site.ts`
+ * for `build-site`): a newcomer's syntax error, rather than a task that does
+ * not exist.
  */
 function brokenModuleOf(
   problems: readonly RegistryProblem[],
   name: string,
 ): RegistryProblem | undefined {
-  const last = name.slice(name.lastIndexOf(":") + 1);
+  const last = name.slice(name.lastIndexOf(":") + 1).replaceAll("_", "-");
   const matches = problems.filter((p) =>
-    p.file.slice(p.file.lastIndexOf("/") + 1).replace(/\.[cm]?[jt]sx?$/, "") === last
+    p.file.slice(p.file.lastIndexOf("/") + 1).replace(/\.[cm]?[jt]sx?$/, "").replaceAll(
+      "_",
+      "-",
+    ) ===
+      last
   );
   return matches.length === 1 ? matches[0] : undefined;
 }
@@ -167,7 +172,7 @@ export async function runApp(
     return reportError(
       ctx,
       new UsageError(
-        `No task ${JSON.stringify(asked)}: its module ${broken.file} does not load (above)`,
+        `No task ${JSON.stringify(asked)}: its module does not load: ${problemLine(broken)}`,
       ),
     );
   }
