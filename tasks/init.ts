@@ -63,13 +63,28 @@ export function guardCommand(command: string, rootInRepo = ""): string {
   return `${command} guard --staged --root ${root}`;
 }
 
-/** The pre-commit hook `init` writes. */
+/**
+ * The pre-commit hook `init` writes. When the command's program is not on
+ * the committer's `PATH` (`wst` from a checkout runs through `deno task` or
+ * `npm run`), the hook says so and how to fix it, instead of the shell's
+ * "wst: not found".
+ */
 export function hookScript(guard: string): string {
+  const program = /^[A-Za-z0-9_./-]+(?=\s)/.exec(guard)?.[0];
+  const check = program === undefined ? [] : [
+    `if ! command -v ${program} >/dev/null 2>&1; then`,
+    `  echo "wst guard did not run: ${program} is not on PATH. Put it there, or rewrite this hook with" >&2`,
+    `  echo "the command you run wst with: wst init --pre-commit-hook --force --command '<command>'" >&2`,
+    `  echo "(for example 'deno task --cwd /path/to/wst wst'). git commit --no-verify skips the hook once." >&2`,
+    "  exit 1",
+    "fi",
+  ];
   return [
     "#!/bin/sh",
     HOOK_MARKER,
     "# It checks the staged change against the guardrails of ai-gateway.yaml and stops a commit",
     "# that breaks one. Skip it once with `git commit --no-verify`; remove it by deleting this file.",
+    ...check,
     `exec ${guard}`,
     "",
   ].join("\n");

@@ -90,6 +90,24 @@ Deno.test("init --pre-commit-hook installs an executable hook that runs wst guar
   assertEquals(await sh(r.dir, "log", "--format=%s"), "a.ts");
   assertEquals((await r.calls()).length, 2);
 
+  // Where wst is not on the committer's PATH, the hook says how to fix it (not "wst: not found").
+  await Deno.writeTextFile(`${r.dir}/c.ts`, "c\n");
+  await sh(r.dir, "add", "c.ts");
+  const missing = await new Deno.Command("git", {
+    args: ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "c"],
+    cwd: r.dir,
+    env: { PATH: "/usr/bin:/bin" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(missing.code, 1, "no guard, no commit");
+  assertMatch(
+    new TextDecoder().decode(missing.stderr),
+    /wst guard did not run: wst is not on PATH\..*\n.*wst init --pre-commit-hook --force --command/,
+  );
+  assertEquals(await sh(r.dir, "log", "--format=%s"), "a.ts");
+  await sh(r.dir, "reset", "--quiet");
+
   // A second run leaves everything as it is.
   const second = await runTask(task, { preCommitHook: true }, { root: r.dir, $ });
   assertEquals(second.value.action, "unchanged");
