@@ -299,3 +299,14 @@ Deno.test("a relative --root is where the user is, under npm run and deno task -
     assertEquals(doc.files.map((f: { file: string }) => f.file), ["workspaces.yaml"], program);
   }
 });
+
+Deno.test("wst --version answers without looking at the folder's task modules", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/spin.ts": "while (true) {}\n", // would hold a listing for the load time limit
+  });
+  const { VERSION } = await import("../lib/cli/_version.ts");
+  for (const flag of ["--version", "-v"]) {
+    const run = await wst([flag, "--root", ws.dir], { env: { WST_LOAD_TIMEOUT: "60000" } });
+    assertEquals([run.code, run.stdout, run.stderr], [0, `${VERSION}\n`, ""]);
+  }
+});

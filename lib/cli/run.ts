@@ -1,7 +1,7 @@
 // The one run path of the CLI: a scanned command line in, an exit code out.
 import { type Invocation, parseArgv } from "./_argv.ts";
 import { type MainOptions, openInvocation, reportError } from "./_invocation.ts";
-import { UsageError } from "../errors/mod.ts";
+import { ExitCode, UsageError } from "../errors/mod.ts";
 import { directEntry, directLocalEntry } from "./_direct.ts";
 import type { RunContext } from "./_context.ts";
 import { inGithubActions, stopCommands, stopCommandsToken } from "../ci/github.ts";
@@ -49,6 +49,15 @@ export async function runInvocation(
         import("./_version.ts"),
       ]);
       return await guardMain(ctx, invocation.rest, VERSION);
+    }
+    if (
+      invocation.command === undefined && !invocation.help && invocation.rest.length === 1 &&
+      (invocation.rest[0] === "--version" || invocation.rest[0] === "-v")
+    ) {
+      // The version alone: no registry, so no task module of the folder is looked at or loaded.
+      const { VERSION } = await import("./_version.ts");
+      ctx.process.stdout.write(`${VERSION}\n`);
+      return ExitCode.Success;
     }
     const entry = directEntry(invocation);
     if (entry !== undefined) {
