@@ -110,7 +110,7 @@ Deno.test("unknown tasks and bad flags exit 2; with --json stdout holds one erro
   assertEquals(JSON.parse(unknown.stdout).error.kind, "usage");
   // The parser's message reads as every other error does, once.
   assertEquals(unknown.stderr.trim().split("\n"), [
-    "error: No command registered for `lsit`, did you mean `list`?",
+    "error: No command registered for `lsit`, did you mean `list`? (wst list shows every task)",
   ]);
   const badFlag = await wst(["validate-config", "--nope"]);
   assertEquals(badFlag.code, 2);

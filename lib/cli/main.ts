@@ -214,7 +214,15 @@ export async function runApp(
   context.exit = ctx.exit;
   if (ctx.exit !== ExitCode.Success) return ctx.exit;
   if (STRICLI_USAGE_CODES.has(code) && !held.passing) {
-    return reportError(ctx, new UsageError(held.text.trim() || "Invalid arguments"));
+    const message = held.text.trim() || "Invalid arguments";
+    return reportError(
+      ctx,
+      new UsageError(
+        message.startsWith("No command registered for")
+          ? `${message} (wst list shows every task)`
+          : message,
+      ),
+    );
   }
   ctx.commandStarted(); // whatever Stricli wrote otherwise, as it wrote it
   return code === 0 ? ExitCode.Success : ExitCode.TaskFailed;
