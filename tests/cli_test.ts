@@ -310,3 +310,38 @@ Deno.test("wst --version answers without looking at the folder's task modules", 
     assertEquals([run.code, run.stdout, run.stderr], [0, `${VERSION}\n`, ""]);
   }
 });
+
+Deno.test("wst describe lists each argument as it is given, with its type and default", async () => {
+  await using ws = await workspace({
+    ".wst/tasks/greet.ts": `import { defineTask } from "@wst/wst";
+import { z } from "zod";
+export default defineTask({
+  name: "greet",
+  description: "Greets",
+  args: z.object({
+    name: z.string().default("world").describe("Who to greet"),
+    loud: z.boolean().default(false).describe("Shout"),
+    dryRun: z.boolean().default(true).describe("Only say it"),
+    times: z.number().int().describe("How many times"),
+    mode: z.enum(["a", "b"]).default("a").describe("Mode"),
+  }),
+  run: (_ctx, a) => a,
+});
+`,
+    ".wst/tasks/bare.ts": `import { defineTask } from "@wst/wst";
+export default defineTask({ name: "bare", description: "No arguments", run: () => 1 });
+`,
+  });
+  const greet = await wst(["describe", "greet", "--root", ws.dir]);
+  assertEquals(greet.code, 0, greet.stderr);
+  assertEquals(greet.stdout.slice(greet.stdout.indexOf("arguments:")).trimEnd().split("\n"), [
+    "arguments:",
+    '  --name <string>  Who to greet (default: "world")',
+    "  --loud  Shout",
+    "  --dry-run  Only say it (default: true)",
+    "  --times <integer>  How many times (required)",
+    '  --mode a|b  Mode (default: "a")',
+  ]);
+  const bare = await wst(["describe", "bare", "--root", ws.dir]);
+  assertMatch(bare.stdout, /^arguments: none$/m);
+});

@@ -143,10 +143,8 @@ export function describeCommand(
     ...(entry.envDefaults ? { envDefaults: entry.envDefaults } : {}),
     ...(given ? { run: { args: given.args, permissions: given.permissions } } : {}),
   };
-  const properties = (entry.argsSchema.properties ?? {}) as Record<
-    string,
-    { description?: string }
-  >;
+  const properties = (entry.argsSchema.properties ?? {}) as Record<string, ArgumentSchema>;
+  const required = new Set((entry.argsSchema.required ?? []) as string[]);
   const lines = [
     `${entry.name}: ${entry.description}`,
     `source: ${entry.source} (${entry.file})`,
@@ -172,11 +170,57 @@ export function describeCommand(
     ...(entry.outputs?.length ? [`outputs: ${entry.outputs.join(", ")}`] : []),
 
     ...(entry.dotenv ? [`dotenv: ${entry.dotenv.join(", ")} (declared env vars only)`] : []),
-    "arguments:",
-    ...Object.entries(properties).map(([key, prop]) => {
-      const env = entry.envDefaults?.[key];
-      return `  ${key}: ${prop.description ?? ""}${env === undefined ? "" : ` (default: $${env})`}`;
-    }),
+    Object.keys(properties).length === 0 ? "arguments: none" : "arguments:",
+    ...Object.entries(properties).map(([key, prop]) =>
+      argumentLine(key, prop, required.has(key), entry.envDefaults?.[key])
+    ),
   ];
   printResult(this, value, lines.join("\n"));
+}
+
+/** The JSON Schema of one argument, as far as `describe` shows it. */
+interface ArgumentSchema {
+  description?: string;
+  type?: string;
+  enum?: unknown[];
+  default?: unknown;
+  items?: ArgumentSchema;
+  positional?: boolean;
+}
+
+/**
+ * One argument as `describe` lists it: how it is given on the command line,
+ * what it takes, what it is for, and its default (or that it is required).
+ */
+function argumentLine(
+  key: string,
+  prop: ArgumentSchema,
+  required: boolean,
+  envDefault: string | undefined,
+): string {
+  const valueOf = (schema: ArgumentSchema): string =>
+    schema.enum !== undefined
+      ? schema.enum.map((v) => typeof v === "string" ? v : JSON.stringify(v)).join("|")
+      : `<${schema.type ?? "value"}>`;
+  const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const form = prop.positional === true
+    ? `<${key}>${prop.type === "array" ? "…" : ""}`
+    : prop.type === "boolean"
+    ? flag
+    : prop.type === "array"
+    ? `${flag} ${valueOf(prop.items ?? {})}…`
+    : `${flag} ${valueOf(prop)}`;
+  const defaults = [
+    ...(envDefault === undefined ? [] : [`$${envDefault}`]),
+    // A switch is off unless given: no "(default: false)" to read.
+    ...(prop.default === undefined || (prop.type === "boolean" && prop.default === false)
+      ? []
+      : [JSON.stringify(prop.default)]),
+  ];
+  const note = defaults.length > 0
+    ? ` (default: ${defaults.join(", else ")})`
+    : required && prop.type !== "boolean"
+    ? " (required)"
+    : "";
+  return `  ${form}${prop.description ? `  ${prop.description}` : ""}${note}`;
 }
