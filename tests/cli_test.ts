@@ -164,6 +164,9 @@ Deno.test("wst completions prints scripts, and __complete proposes tasks and fla
   const modes = await wst(["__complete", "validate-config", "--confine", ""]);
   assertEquals([modes.code, modes.stdout], [0, "auto\nrequire\noff\n"]);
   assertEquals((await wst(["__complete", "--confine=r"])).stdout, "require\n");
+  // A fixed command's values.
+  assertEquals((await wst(["__complete", "schema", "ai"])).stdout, "ai-gateway\n");
+  assertEquals((await wst(["__complete", "completions", "z"])).stdout, "zsh\n");
   // A `--` being typed is the start of a flag, not the end of wst's arguments.
   const dashes = await wst(["__complete", "validate-config", "--"]);
   assertEquals(dashes.stdout.split("\n").includes("--strict"), true, dashes.stdout);

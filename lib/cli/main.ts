@@ -375,6 +375,8 @@ function fixedCommand(
         brief: positional.brief,
         placeholder: positional.placeholder,
         parse: buildChoiceParser(positional.choices),
+        proposeCompletions: (partial: string) =>
+          positional.choices.filter((c) => c.startsWith(partial)),
         ...(positional.optional ? { optional: true } : {}),
       }],
     },
