@@ -2,6 +2,7 @@ import { describeScope } from "../task/scope.ts";
 import type { PermissionLists as Permissions } from "../task/scope.ts";
 import { type CliContext, type GlobalFlags, printResult, type RunContext } from "./_context.ts";
 import { table } from "../reporter/table.ts";
+import { flagName } from "../errors/zod_issues.ts";
 import { escapeControls, problemLine, reportError } from "./_invocation.ts";
 import { knownPermissions, loadRegistry, taskRoot } from "../registry/mod.ts";
 
@@ -202,7 +203,7 @@ function argumentLine(
     schema.enum !== undefined
       ? schema.enum.map((v) => typeof v === "string" ? v : JSON.stringify(v)).join("|")
       : `<${schema.type ?? "value"}>`;
-  const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const flag = flagName(key);
   const form = prop.positional === true
     ? `<${key}>${prop.type === "array" ? "…" : ""}`
     : prop.type === "boolean"

@@ -52,14 +52,12 @@ function brokenModuleOf(
   problems: readonly RegistryProblem[],
   name: string,
 ): RegistryProblem | undefined {
-  const last = name.slice(name.lastIndexOf(":") + 1).replaceAll("_", "-");
-  const matches = problems.filter((p) =>
-    p.file.slice(p.file.lastIndexOf("/") + 1).replace(/\.[cm]?[jt]sx?$/, "").replaceAll(
-      "_",
-      "-",
-    ) ===
-      last
-  );
+  // `_` and `-` alike: a file's name may spell the task's either way.
+  const spelt = (text: string) => text.replaceAll("_", "-");
+  const last = spelt(name.slice(name.lastIndexOf(":") + 1));
+  const stem = (file: string) =>
+    file.slice(file.lastIndexOf("/") + 1).replace(/\.[cm]?[jt]sx?$/, "");
+  const matches = problems.filter((p) => spelt(stem(p.file)) === last);
   return matches.length === 1 ? matches[0] : undefined;
 }
 
