@@ -29,6 +29,7 @@ export async function serveRunner(socket: string): Promise<never> {
   const conn = await Deno.connect({ transport: "unix", path: socket });
   const encoder = new TextEncoder();
   let writing = Promise.resolve();
+  let end: Uint8Array | undefined;
   const send = (line: RunnerLine) => {
     let text: string;
     try {
@@ -37,6 +38,17 @@ export async function serveRunner(socket: string): Promise<never> {
       text = JSON.stringify({ k: "x" } satisfies RunnerLine);
     }
     writing = writing.then(() => writeAll(conn, encoder.encode(`${text}\n`))).catch(() => {});
+    // The run's last message: everything the task and its children wrote is out, so the end
+    // mark follows it on both streams (the host reads up to it, and need not wait for the exit).
+    if (end !== undefined && isLast(line)) {
+      for (const stream of [Deno.stdout, Deno.stderr]) {
+        try {
+          stream.writeSync(end);
+        } catch {
+          // closed: the host sees the stream end instead
+        }
+      }
+    }
   };
   const failed = (err: unknown) =>
     send({
@@ -51,6 +63,7 @@ export async function serveRunner(socket: string): Promise<never> {
     if (!started) {
       started = true;
       const start = JSON.parse(line) as RunnerStart;
+      if (start.end !== undefined) end = encoder.encode(start.end);
       // Children get PATH and the declared env only: the runner's own vars go first.
       for (const name of start.unset) Deno.env.delete(name);
       try {
@@ -74,6 +87,11 @@ export async function serveRunner(socket: string): Promise<never> {
   // The host closed the connection: the run is over.
   await writing;
   exit(0);
+}
+
+/** Whether the host ends the run on this line (a result, an error, a message it cannot read). */
+function isLast(line: RunnerLine): boolean {
+  return line.k !== "m" || line.m.type === "result" || line.m.type === "error";
 }
 
 /**

@@ -151,19 +151,23 @@ export function confineMode(given: string | undefined): ConfineMode | { error: s
  * output) to wst's stderr, escaped (`escapeStream`): wst's stdout carries only the result.
  *
  * @param stream The runner's stdout or stderr.
- * @param after Forwarding starts when this settles true; false drops the stream.
- * @param prefix Put before every line (`linePrefixer`): a task's name while several run at once.
- * @returns Settles when the stream ends.
+ * @param options `after`: forwarding starts when this settles true; false drops the stream.
+ *   `prefix`: put before every line (`linePrefixer`): a task's name while several run at once.
+ *   `end`: the runner's end mark ({@linkcode untilMark}): the copy stops there.
+ * @returns Settles when the stream ends: `"mark"` when it ended at the end mark.
  */
 export async function forwardTaskOutput(
   stream: ReadableStream<Uint8Array>,
-  after: Promise<boolean> = Promise.resolve(true),
-  prefix?: string,
-): Promise<void> {
+  options: {
+    after?: Promise<boolean> | undefined;
+    prefix?: string | undefined;
+    end?: Uint8Array | undefined;
+  } = {},
+): Promise<"mark" | "end"> {
   // Held until the runner has connected: bwrap's own complaints, when it fails, are the reason.
-  if (!await after) {
+  if (!await (options.after ?? true)) {
     await stream.cancel();
-    return;
+    return "end";
   }
   const write = (chunk: Uint8Array) => {
     try {
@@ -174,16 +178,93 @@ export async function forwardTaskOutput(
   };
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
-  const lines = prefix === undefined
+  const lines = options.prefix === undefined
     ? undefined
-    : linePrefixer(prefix, (text) => write(encoder.encode(text)));
+    : linePrefixer(options.prefix, (text) => write(encoder.encode(text)));
+  const marked = options.end === undefined ? undefined : untilMark(options.end);
+  const raw = marked === undefined ? stream : stream.pipeThrough(marked.stream);
   // Task-controlled bytes: control sequences other than colour are shown escaped.
-  for await (const chunk of stream.pipeThrough(escapeStream())) {
+  for await (const chunk of raw.pipeThrough(escapeStream())) {
     if (lines === undefined) write(chunk);
     else lines.write(decoder.decode(chunk, { stream: true }));
   }
   lines?.write(decoder.decode());
   lines?.flush();
+  return marked?.found() === true ? "mark" : "end";
+}
+
+/**
+ * Passes bytes on until `mark` and ends there (the mark is dropped). A confined
+ * runner writes its end mark (random, sent by the host in `RunnerStart.end`,
+ * never seen by task code) to its stdout and stderr after its last message:
+ * every byte the task or its children wrote before the run ended comes first,
+ * so the host need not wait for the runner's exit (Deno's and bubblewrap's
+ * teardown, ~20 ms) to have all of it. Bytes that could be the start of the
+ * mark are held until the next chunk tells.
+ *
+ * @param mark The end mark.
+ * @returns The transform, and whether it met the mark.
+ */
+export function untilMark(
+  mark: Uint8Array,
+): { stream: TransformStream<Uint8Array, Uint8Array>; found: () => boolean } {
+  let held = new Uint8Array(0);
+  let found = false;
+  const stream = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      if (found) return;
+      const bytes = held.length === 0 ? chunk : concatBytes(held, chunk);
+      const at = indexOfBytes(bytes, mark);
+      if (at >= 0) {
+        found = true;
+        held = new Uint8Array(0);
+        if (at > 0) controller.enqueue(bytes.slice(0, at));
+        controller.terminate();
+        return;
+      }
+      const keep = markStartAtEnd(bytes, mark);
+      if (keep < bytes.length) controller.enqueue(bytes.slice(0, bytes.length - keep));
+      held = bytes.slice(bytes.length - keep);
+    },
+    flush(controller) {
+      if (held.length > 0) controller.enqueue(held);
+    },
+  });
+  return { stream, found: () => found };
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Where `needle` starts in `bytes`, or -1. */
+function indexOfBytes(bytes: Uint8Array, needle: Uint8Array): number {
+  for (let at = bytes.indexOf(needle[0]!); at >= 0; at = bytes.indexOf(needle[0]!, at + 1)) {
+    if (at + needle.length > bytes.length) return -1;
+    let i = 1;
+    while (i < needle.length && bytes[at + i] === needle[i]) i++;
+    if (i === needle.length) return at;
+  }
+  return -1;
+}
+
+/** The length of the longest end of `bytes` that is a start of `mark` (shorter than it). */
+function markStartAtEnd(bytes: Uint8Array, mark: Uint8Array): number {
+  for (let n = Math.min(mark.length - 1, bytes.length); n > 0; n--) {
+    let i = 0;
+    while (i < n && bytes[bytes.length - n + i] === mark[i]) i++;
+    if (i === n) return n;
+  }
+  return 0;
+}
+
+/** A new end mark for a runner (see {@linkcode untilMark}): NUL-framed, 128 random bits. */
+export function newEndMark(): string {
+  const random = crypto.getRandomValues(new Uint8Array(16));
+  return `\0wst-end-${Array.from(random, (b) => b.toString(16).padStart(2, "0")).join("")}\0`;
 }
 
 /** The part of the run the sandbox is built from. */
@@ -420,7 +501,7 @@ const RUNNER_BUNDLE: BundleCacheOptions = {
  * @throws {WstError} When the runner's bundle cannot be built.
  */
 function runnerCommand(
-  start: Omit<RunnerStart, "unset" | "inProcess">,
+  start: Omit<RunnerStart, "unset" | "inProcess" | "end">,
   unset: readonly string[],
   options: { socket: string; config?: string | undefined; bwrap?: string | undefined },
 ): { command: string[]; inProcess?: RunnerStart["inProcess"]; denoDir?: string } {
@@ -547,6 +628,11 @@ export interface RunnerStart {
   /** Env vars of the runner itself, removed before the task loads. */
   readonly unset: readonly string[];
   /**
+   * The end mark the runner writes to its stdout and stderr after its last
+   * message ({@linkcode untilMark}).
+   */
+  readonly end?: string;
+  /**
    * Set when the runner runs a built-in task's bundle itself, without a
    * worker: its process was started with the task's permissions plus these
    * grants of its own (the socket, the bundle, the root for `chdir`, the env
@@ -652,7 +738,7 @@ const EXIT_GRACE_MS = 1_000;
 export function confinedChannel(
   bwrap: string | undefined,
   plan: Omit<SandboxPlan, "socketDir">,
-  start: Omit<RunnerStart, "unset" | "inProcess">,
+  start: Omit<RunnerStart, "unset" | "inProcess" | "end">,
   interactive: boolean,
   unavailable: (reason: string) => TaskChannel,
   options: { outputPrefix?: string | undefined } = {},
@@ -682,16 +768,24 @@ export function confinedChannel(
   // bwrap's own errors come before the runner connects: held back until then, they are the reason.
   const [stderrNow, stderrLater] = child.stderr.tee();
   const early = earlyText(stderrNow);
+  const end = newEndMark();
+  const endBytes = new TextEncoder().encode(end);
   const outputs = [
-    forwardTaskOutput(child.stdout, undefined, options.outputPrefix),
-    forwardTaskOutput(stderrLater, early.connected, options.outputPrefix),
+    forwardTaskOutput(child.stdout, { prefix: options.outputPrefix, end: endBytes }),
+    forwardTaskOutput(stderrLater, {
+      after: early.connected,
+      prefix: options.outputPrefix,
+      end: endBytes,
+    }),
   ];
+  const marked = Promise.all(outputs).then((ends) => ends.every((e) => e === "mark"));
   const encoder = new TextEncoder();
   const queue: string[] = [
     JSON.stringify(
       {
         ...start,
         unset,
+        end,
         ...(runner.inProcess === undefined ? {} : { inProcess: runner.inProcess }),
       } satisfies RunnerStart,
     ),
@@ -738,8 +832,14 @@ export function confinedChannel(
           child.kill("SIGKILL");
         } catch { /* exited */ }
       }, EXIT_GRACE_MS);
-      await child.status;
-      clearTimeout(timer);
+      const exited = child.status.then(() => clearTimeout(timer), () => clearTimeout(timer));
+      // With both end marks read, all the run's output is here: the runner's exit is not waited
+      // for (it exits as the connection closes; it dies with wst, which may exit first).
+      if (await Promise.race([marked, exited.then(() => false)])) {
+        removeDenoDir();
+        return;
+      }
+      await exited;
       removeDenoDir();
       await Promise.all(outputs);
     },

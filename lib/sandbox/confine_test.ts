@@ -1,5 +1,12 @@
 import { assert, assertEquals } from "../../tests/assert.ts";
-import { bwrapArgs, confineMode, inProcessFlags, type SandboxPlan } from "./confine.ts";
+import {
+  bwrapArgs,
+  confineMode,
+  inProcessFlags,
+  newEndMark,
+  type SandboxPlan,
+  untilMark,
+} from "./confine.ts";
 
 /** The mounts of an argument list: `[flag, source, dest]` for binds, `[flag, dest]` otherwise. */
 function mounts(args: string[]): string[][] {
@@ -165,4 +172,49 @@ Deno.test("inProcessFlags: what the task's permissions cover is neither added no
 
 Deno.test("inProcessFlags: a path a flag cannot hold (a comma) keeps the worker", () => {
   assertEquals(inProcessFlags({ ...none, read: ["/ws/a,b"] }, own), undefined);
+});
+
+/** What untilMark passes on from these chunks, and whether it met the mark. */
+async function throughMark(chunks: string[], mark: string): Promise<[string, boolean]> {
+  const encoder = new TextEncoder();
+  const source = ReadableStream.from(chunks.map((c) => encoder.encode(c)));
+  const marked = untilMark(encoder.encode(mark));
+  let text = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of source.pipeThrough(marked.stream)) {
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return [text, marked.found()];
+}
+
+Deno.test("untilMark() passes everything before the end mark, wherever the chunks split it", async () => {
+  const mark = "\0END\0";
+  const whole = "line 1\nline 2 without newline" + mark + "after the mark";
+  for (let cut = 0; cut <= whole.length; cut++) {
+    for (let second = cut; second <= whole.length; second += 3) {
+      const chunks = [whole.slice(0, cut), whole.slice(cut, second), whole.slice(second)];
+      assertEquals(
+        await throughMark(chunks, mark),
+        ["line 1\nline 2 without newline", true],
+        `cut at ${cut} and ${second}`,
+      );
+    }
+  }
+});
+
+Deno.test("untilMark() holds back only what could start the mark, and passes it on at the end", async () => {
+  const mark = "\0END\0";
+  assertEquals(await throughMark(["a\0EN", "D but not the mark\0"], mark), [
+    "a\0END but not the mark\0",
+    false,
+  ]);
+  assertEquals(await throughMark(["trailing \0E"], mark), ["trailing \0E", false]);
+  assertEquals(await throughMark([], mark), ["", false]);
+  assertEquals(await throughMark([mark, "dropped"], mark), ["", true]);
+});
+
+Deno.test("newEndMark() is NUL-framed and new each time", () => {
+  const a = newEndMark();
+  assert(/^\0wst-end-[0-9a-f]{32}\0$/.test(a), JSON.stringify(a));
+  assert(a !== newEndMark());
 });
