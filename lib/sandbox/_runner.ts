@@ -17,16 +17,24 @@ import {
 import { workerChannel } from "./host.ts";
 import type { HostMessage, WorkerMessage } from "./_protocol.ts";
 
-// Taken before any task code loads: the worker runtime makes `Deno.exit` fail the task.
+// Taken before any task code loads: the worker runtime makes `Deno.exit` fail the task, and
+// sends `Deno.stdout` to stderr.
 const exit: (code?: number) => never = Deno.exit.bind(Deno);
+const outputs = [Deno.stdout, Deno.stderr];
 
 /**
  * Serves one task run over the socket, then exits.
  *
  * @param socket The path of the host's unix socket inside the sandbox.
+ * @param bundle The built-in task's bundle (wst's own code) the run is for, when
+ *   the host knows it already: it loads while the runner connects and waits for
+ *   its start (a local task's module loads only after both, in its worker).
  */
-export async function serveRunner(socket: string): Promise<never> {
-  const conn = await Deno.connect({ transport: "unix", path: socket });
+export async function serveRunner(socket: string, bundle?: string): Promise<never> {
+  const connecting = Deno.connect({ transport: "unix", path: socket });
+  const early = bundle === undefined ? undefined : { url: bundle, loading: import(bundle) };
+  early?.loading.catch(() => {}); // reported when the start asks for it
+  const conn = await connecting;
   const encoder = new TextEncoder();
   let writing = Promise.resolve();
   let end: Uint8Array | undefined;
@@ -41,7 +49,7 @@ export async function serveRunner(socket: string): Promise<never> {
     // The run's last message: everything the task and its children wrote is out, so the end
     // mark follows it on both streams (the host reads up to it, and need not wait for the exit).
     if (end !== undefined && isLast(line)) {
-      for (const stream of [Deno.stdout, Deno.stderr]) {
+      for (const stream of outputs) {
         try {
           stream.writeSync(end);
         } catch {
@@ -69,7 +77,9 @@ export async function serveRunner(socket: string): Promise<never> {
       try {
         Deno.chdir(start.root);
         if (start.inProcess !== undefined && start.task.worker !== undefined) {
-          post = serveHere(start.task.worker, start.inProcess.revoke, send, failed);
+          const worker = start.task.worker;
+          const loading = early?.url === worker ? early.loading : import(worker);
+          post = serveHere(loading, start.inProcess.revoke, send, failed);
           return;
         }
         const channel = workerChannel(start.task, start.permissions, start.inspect === true);
@@ -114,14 +124,14 @@ export async function warmRunner(modules: readonly string[]): Promise<never> {
 }
 
 /**
- * Runs a built-in task's bundle in this isolate: loads it, revokes the
+ * Runs a built-in task's bundle in this isolate: once it has loaded, revokes the
  * runner's own grants (checking that they are gone), then hands the worker
  * runtime its protocol port, as a worker's host does.
  *
  * @returns What relays a host message to the task.
  */
 function serveHere(
-  bundle: string,
+  loading: Promise<unknown>,
   revoke: RunnerGrants,
   send: (line: RunnerLine) => void,
   failed: (err: unknown) => void,
@@ -129,7 +139,7 @@ function serveHere(
   const { port1: port, port2 } = new MessageChannel();
   port.onmessage = (event: MessageEvent<WorkerMessage>) => send({ k: "m", m: event.data });
   port.onmessageerror = () => send({ k: "x" });
-  import(bundle).then(() => {
+  loading.then(() => {
     for (const path of revoke.read) Deno.permissions.revokeSync({ name: "read", path });
     for (const path of revoke.write) Deno.permissions.revokeSync({ name: "write", path });
     for (const variable of revoke.env) Deno.permissions.revokeSync({ name: "env", variable });

@@ -6,14 +6,15 @@
 import { serveRunner, warmRunner } from "./_runner.ts";
 
 /**
- * Serves the run on the socket given as the process's first argument; with
+ * Serves the run on the socket given as the process's first argument (a
+ * built-in task's bundle second, to load at once); with
  * `--warm <module>…`, loads a built-in task's bundle (or wst's side of a
  * local task) and exits: the host fills the runner's warm cache so
  * (`_runner_cache.ts`).
  */
 export function serve(): void {
   if (Deno.args[0] === "--warm") void warmRunner(Deno.args.slice(1));
-  else void serveRunner(Deno.args[0] ?? "");
+  else void serveRunner(Deno.args[0] ?? "", Deno.args[1]);
 }
 
 /** Nothing: the bundle cache's entry imports a default export. */

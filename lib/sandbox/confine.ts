@@ -578,6 +578,8 @@ function runnerCommand(
       ...(denoDir === undefined ? [] : CACHED_FLAGS),
       runner,
       socket,
+      // The bundle: the runner starts loading it while it connects and waits for its start.
+      start.task.worker!,
     ],
     inProcess: { revoke: own.revoke },
     ...(denoDir === undefined ? {} : { denoDir }),
@@ -827,19 +829,22 @@ export function confinedChannel(
       try {
         conn?.close();
       } catch { /* closed */ }
-      const timer = setTimeout(() => {
+      const kill = () => {
         try {
           child.kill("SIGKILL");
         } catch { /* exited */ }
-      }, EXIT_GRACE_MS);
-      const exited = child.status.then(() => clearTimeout(timer), () => clearTimeout(timer));
-      // With both end marks read, all the run's output is here: the runner's exit is not waited
-      // for (it exits as the connection closes; it dies with wst, which may exit first).
-      if (await Promise.race([marked, exited.then(() => false)])) {
+      };
+      // With both end marks read, all the run's output is here: what is left of the runner is
+      // stopped, not waited for (Deno's and bubblewrap's teardown take ~20 ms). (No timer on this
+      // path: a process's first setTimeout costs ~15 ms.)
+      if (await Promise.race([marked, child.status.then(() => false, () => false)])) {
+        kill();
         removeDenoDir();
         return;
       }
-      await exited;
+      const timer = setTimeout(kill, EXIT_GRACE_MS);
+      await child.status;
+      clearTimeout(timer);
       removeDenoDir();
       await Promise.all(outputs);
     },
