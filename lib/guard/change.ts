@@ -52,19 +52,7 @@ interface Repo {
  * @throws {GitError} When git cannot answer completely (fail closed).
  */
 export async function readChange(options: ChangeOptions): Promise<ReadChange> {
-  // Three questions at once: where the repository is, where the change starts, what the head is.
-  const opening = openRepo(options);
-  opening.catch(() => {}); // awaited below; a failure is reported from there
-  const [repo, base, headCommit] = await Promise.all([
-    opening,
-    (async () =>
-      resolveBase(
-        opening,
-        options.base === undefined ? await listRefs(options) : undefined,
-        options,
-      ))(),
-    options.head === undefined ? undefined : commitOf(opening, options.cwd, options.head),
-  ]);
+  const { repo, base, headCommit } = await openChange(options);
   const head: Side = options.head !== undefined
     ? { ref: options.head }
     : { ref: options.staged === true ? "index" : "working tree" };
@@ -108,6 +96,67 @@ export async function readChange(options: ChangeOptions): Promise<ReadChange> {
   } finally {
     if (tmp !== undefined) await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
+}
+
+/** The repository, where the change starts, and the head commit (with `--head`). */
+interface Opened {
+  readonly repo: Repo;
+  readonly base: Side;
+  readonly headCommit: string | undefined;
+}
+
+/**
+ * Finds the repository and the two ends of the change. With `--base`, one
+ * `rev-parse` answers it all (the repository's folders, both commits, and
+ * their merge-base as the `^` line of `head...base`); anything it cannot
+ * answer plainly (a ref that does not resolve or is ambiguous, no commits yet,
+ * no or several merge-bases) goes the long way, which also says why.
+ */
+async function openChange(options: ChangeOptions): Promise<Opened> {
+  if (options.base !== undefined) {
+    const quick = await openWithBase(options, options.base);
+    if (quick !== undefined) return quick;
+  }
+  // Three questions at once: where the repository is, where the change starts, what the head is.
+  const opening = openRepo(options);
+  opening.catch(() => {}); // awaited below; a failure is reported from there
+  const [repo, base, headCommit] = await Promise.all([
+    opening,
+    (async () =>
+      resolveBase(
+        opening,
+        options.base === undefined ? await listRefs(options) : undefined,
+        options,
+      ))(),
+    options.head === undefined ? undefined : commitOf(opening, options.cwd, options.head),
+  ]);
+  return { repo, base, headCommit };
+}
+
+async function openWithBase(options: ChangeOptions, baseRef: string): Promise<Opened | undefined> {
+  const headRev = options.head ?? "HEAD";
+  const out = await git(
+    [
+      "rev-parse",
+      ...REPO_QUESTIONS,
+      `${headRev}^{commit}`,
+      `${baseRef}^{commit}`,
+      `${headRev}^{commit}...${baseRef}^{commit}`,
+      "--",
+    ],
+    { cwd: options.cwd, signal: options.signal, ok: [128] },
+  );
+  if (out.code !== 0 || /\bis ambiguous\b/.test(out.stderr)) return undefined;
+  const lines = text(out).split("\n");
+  const repo = repoOf(lines);
+  const [head, base] = lines.slice(REPO_QUESTIONS_LINES, REPO_QUESTIONS_LINES + 2);
+  const merges = lines.filter((line) => line.startsWith("^"));
+  if (head === undefined || base === undefined || merges.length !== 1) return undefined;
+  return {
+    repo,
+    base: { ref: shortRef(baseRef), commit: merges[0]!.slice(1) },
+    headCommit: options.head === undefined ? undefined : head,
+  };
 }
 
 /**
@@ -171,25 +220,35 @@ async function snapshotWorkingTree(
   await git([...options, "add", "-A", "--", "."], { cwd: top, env: scratch, signal });
 }
 
+/** What `rev-parse` is asked about the repository: its top, whether it is shallow, two paths. */
+const REPO_QUESTIONS = [
+  "--show-toplevel",
+  "--is-shallow-repository",
+  "--path-format=absolute",
+  "--git-path",
+  "objects",
+  "--git-path",
+  "index",
+];
+
+/** How many lines `rev-parse` answers {@linkcode REPO_QUESTIONS} with. */
+const REPO_QUESTIONS_LINES = 4;
+
+function repoOf(lines: readonly string[]): Repo {
+  const [top, shallow, objects, index] = lines;
+  return { top: top!, shallow: shallow === "true", objects: objects!, index: index! };
+}
+
 async function openRepo(options: ChangeOptions): Promise<Repo> {
-  const out = await git(
-    [
-      "rev-parse",
-      "--show-toplevel",
-      "--is-shallow-repository",
-      "--path-format=absolute",
-      "--git-path",
-      "objects",
-      "--git-path",
-      "index",
-    ],
-    { cwd: options.cwd, signal: options.signal, ok: [128] },
-  );
+  const out = await git(["rev-parse", ...REPO_QUESTIONS], {
+    cwd: options.cwd,
+    signal: options.signal,
+    ok: [128],
+  });
   if (out.code !== 0) {
     throw new GitError(`${options.cwd} is not inside a git work tree: ${out.stderr.trim()}`);
   }
-  const [top, shallow, objects, index] = text(out).split("\n");
-  return { top: top!, shallow: shallow === "true", objects: objects!, index: index! };
+  return repoOf(text(out).split("\n"));
 }
 
 interface RefInfo {

@@ -40,9 +40,10 @@ export interface GuardOptions extends Omit<ChangeOptions, "cwd"> {
 export async function guard(options: GuardOptions): Promise<GuardReport> {
   checkRefs(options);
   const root = await Deno.realPath(options.root);
-  const [found, change] = await Promise.all([
-    readRails(root, options),
+  // The change first: its git commands are the longer chain.
+  const [change, found] = await Promise.all([
     readChange({ ...options, cwd: root }),
+    readRails(root, options),
   ]);
   // Run from a folder below the repository's top: the top's file, as git finds its own.
   const config = found ??

@@ -26,7 +26,8 @@ export function formatReport(report: GuardReport): string {
   const files = `${report.files} changed file${report.files === 1 ? "" : "s"}`;
   const range = `base ${side(report.base)}, head ${side(report.head)}`;
   if (report.ok) {
-    lines.push(`wst guard: ${files} keep every guard-rail of ${report.config} (${range})`);
+    const keep = report.files === 1 ? "keeps" : "keep";
+    lines.push(`wst guard: ${files} ${keep} every guard-rail of ${report.config} (${range})`);
   } else {
     const n = report.violations.length;
     lines.push(
