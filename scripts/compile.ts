@@ -8,7 +8,7 @@
 // `deno compile` downloads its `denort` runtime unless DENORT_BIN points at one
 // (offline machines, air-gapped CI).
 import { ensureAllBundles } from "../lib/registry/_bundle_build.ts";
-import { BUNDLE_CACHE, stampUrl } from "../lib/registry/_bundle_cache.ts";
+import { BUNDLE_CACHE, readStamp, stampUrl } from "../lib/registry/_bundle_cache.ts";
 import { COMPILE_INCLUDES, ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "./runtime_flags.ts";
 
 /** The targets wst is released for (`deno compile --target`). */
@@ -54,6 +54,10 @@ export async function bundleFiles(): Promise<string[]> {
   const files: string[] = [];
   for (const { module, url } of await ensureAllBundles()) {
     files.push(stampUrl(module, BUNDLE_CACHE).href.slice(root.length), url.slice(root.length));
+    // Its chunks (code loaded on some paths only), next to it.
+    for (const chunk of readStamp(module, BUNDLE_CACHE)?.chunks ?? []) {
+      files.push(new URL(chunk, BUNDLE_CACHE.cacheDir).href.slice(root.length));
+    }
   }
   return files;
 }

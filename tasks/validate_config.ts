@@ -48,11 +48,11 @@ export default defineTask({
     read: ["workspaces.yaml", "ai-gateway.yaml", ".ai/projects"],
     env: [...YAML_ENV],
   },
-  run(ctx, args): ValidateConfigResult {
+  async run(ctx, args): Promise<ValidateConfigResult> {
     const files: FileReport[] = [];
     const errors: ConfigIssue[] = [];
     // Synchronous reads: a few small files, in the task's own worker thread.
-    const check = <S extends z.core.$ZodType>(
+    const check = async <S extends z.core.$ZodType>(
       file: string,
       schema: S,
       format: "yaml" | "json",
@@ -66,7 +66,7 @@ export default defineTask({
         return;
       }
       try {
-        const { data, warnings } = parseConfig(file, text, schema, { format });
+        const { data, warnings } = await parseConfig(file, text, schema, { format });
         errors.push(...(extra?.(data) ?? []));
         files.push({ file, warnings: [...warnings] });
       } catch (err) {
@@ -75,10 +75,10 @@ export default defineTask({
       }
     };
 
-    for (const { file, schema } of ROOT_FILES) check(file, schema, "yaml");
+    for (const { file, schema } of ROOT_FILES) await check(file, schema, "yaml");
     for (const name of projectFolders(`${ctx.root}/.ai/projects`)) {
       const file = `.ai/projects/${name}/metadata.json`;
-      check(file, projectMetadataSchema, "json", (meta) =>
+      await check(file, projectMetadataSchema, "json", (meta) =>
         meta.name === name ? [] : [{
           file,
           line: 1,

@@ -319,6 +319,20 @@ Deno.test(
 );
 
 Deno.test(
+  `confine: a built-in task loads the chunk of its bundle that positions an error, after the runner gave up its own grants${skipped}`,
+  { ignore },
+  async () => {
+    await using ws = await setup({
+      "workspaces.yaml": "version: v1\nprojects: [a\n",
+      "ai-gateway.yaml": AI_GATEWAY_YAML,
+    });
+    const out = await confined(["validate-config", "--root", ws.root]);
+    assertEquals(out.code, 2, out.stderr);
+    assertMatch(out.stderr, /workspaces\.yaml:3:1: Invalid YAML: /);
+  },
+);
+
+Deno.test(
   `confine: a local task's runner gets wst's side warm, never the repository's module, no copy behind${skipped}`,
   { ignore },
   async () => {

@@ -55,7 +55,7 @@ Deno.test("docs/formats.md shows the pointer file renderPointer() writes, byte f
   assertEquals(shown, renderPointer(JSON.parse(METADATA_JSON), CODEV_KINDS[0]!));
 });
 
-Deno.test("docs/formats.md's example files are valid and raise no warning", () => {
+Deno.test("docs/formats.md's example files are valid and raise no warning", async () => {
   const examples = [
     ["workspaces.yaml", codeBlocks(section(SECTIONS.workspaces!), "yaml")[0]!, "yaml"],
     ["ai-gateway.yaml", codeBlocks(section(SECTIONS["ai-gateway"]!), "yaml")[0]!, "yaml"],
@@ -63,7 +63,7 @@ Deno.test("docs/formats.md's example files are valid and raise no warning", () =
   ] as const;
   for (const [file, text, format] of examples) {
     const kind = CONFIG_KINDS.find((k) => k.file.endsWith(file))!;
-    assertEquals(parseConfig(file, text, kind.schema, { format }).warnings, [], file);
+    assertEquals((await parseConfig(file, text, kind.schema, { format })).warnings, [], file);
   }
   assertEquals(JSON.parse(examples[2][1]), JSON.parse(METADATA_JSON));
 });

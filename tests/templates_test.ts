@@ -288,7 +288,7 @@ Deno.test("the CI template and both dev containers install bubblewrap and requir
 
 Deno.test("the ai-gateway.yaml template is valid and protects what agents read and what CI runs", async () => {
   const text = await Deno.readTextFile(new URL("../templates/ai-gateway.yaml", import.meta.url));
-  const { data, warnings } = parseConfig("ai-gateway.yaml", text, aiGatewayFileSchema);
+  const { data, warnings } = await parseConfig("ai-gateway.yaml", text, aiGatewayFileSchema);
   assertEquals(warnings, []);
   const { guardrails } = data.ai_gateway;
   assertEquals(guardrails.max_files_per_diff, 10);

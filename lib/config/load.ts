@@ -1,4 +1,3 @@
-import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import * as z from "../zod.ts";
 import { ConfigError, type ConfigIssue } from "../errors/mod.ts";
 import { formatPath } from "../errors/zod_issues.ts";
@@ -30,12 +29,12 @@ export interface ParseConfigOptions {
  * @returns The data and the warnings.
  * @throws {ConfigError} When the text is malformed or does not satisfy the schema.
  */
-export function parseConfig<S extends z.core.$ZodType>(
+export async function parseConfig<S extends z.core.$ZodType>(
   file: string,
   text: string,
   schema: S,
   options: ParseConfigOptions = {},
-): LoadedConfig<z.output<S>> {
+): Promise<LoadedConfig<z.output<S>>> {
   // Fast path: most files are well-formed and valid, and need no positions.
   const fast = options.format === "json" ? loadJsonFast(text) : loadYamlFast(text);
   if (fast.ok && fast.value !== null && fast.value !== undefined) {
@@ -43,8 +42,11 @@ export function parseConfig<S extends z.core.$ZodType>(
     if (result.success) return { data: result.data, warnings: [] };
   }
 
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The `yaml` package keeps positions, for the messages. Loaded here only: a bundle keeps it in a
+  // chunk of its own (~190 kB) that a valid file never loads (docs/adr/0005).
+  const yaml = await import("yaml");
+  const lineCounter = new yaml.LineCounter();
+  const doc = yaml.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => {
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, column: pos.col };
@@ -79,7 +81,7 @@ export function parseConfig<S extends z.core.$ZodType>(
   }
 
   const locate = (path: readonly PropertyKey[], key?: string) => {
-    const offset = nodeOffset(doc.contents, path, key);
+    const offset = nodeOffset(yaml, doc.contents, path, key);
     return at(offset);
   };
   const first = z.safeParse(schema, raw);
@@ -174,20 +176,25 @@ function deleteAt(root: unknown, path: readonly PropertyKey[], key: string): voi
  * value for a wrong value, the key itself for an unknown key, the parent for
  * a missing key.
  */
-function nodeOffset(contents: unknown, path: readonly PropertyKey[], key?: string): number {
+function nodeOffset(
+  yaml: Pick<typeof import("yaml"), "isMap" | "isSeq">,
+  contents: unknown,
+  path: readonly PropertyKey[],
+  key?: string,
+): number {
   let node = contents;
   let offset = rangeStart(node) ?? 0;
   const steps = key === undefined ? path : [...path, key];
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
-    if (isMap(node)) {
+    if (yaml.isMap(node)) {
       const pair = node.items.find((p) => scalarValue(p.key) === String(step));
       if (pair === undefined) break;
       const isLast = i === steps.length - 1;
       if (isLast && key !== undefined) return rangeStart(pair.key) ?? offset;
       node = pair.value;
       offset = rangeStart(node) ?? rangeStart(pair.key) ?? offset;
-    } else if (isSeq(node) && typeof step === "number") {
+    } else if (yaml.isSeq(node) && typeof step === "number") {
       node = node.items[step];
       if (node === undefined) break;
       offset = rangeStart(node) ?? offset;

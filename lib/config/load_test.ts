@@ -1,4 +1,4 @@
-import { assertEquals, assertMatch, assertThrows } from "../../tests/assert.ts";
+import { assertEquals, assertMatch, assertRejects } from "../../tests/assert.ts";
 import { ConfigError } from "../errors/mod.ts";
 import {
   aiGatewayFileSchema,
@@ -8,9 +8,9 @@ import {
 } from "./mod.ts";
 import { AI_GATEWAY_YAML, METADATA_JSON, WORKSPACES_YAML } from "../../tests/fixtures.ts";
 
-function issuesOf(fn: () => unknown) {
+async function issuesOf(fn: () => Promise<unknown>) {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof ConfigError) return err.issues;
     throw err;
@@ -18,25 +18,25 @@ function issuesOf(fn: () => unknown) {
   throw new Error("expected a ConfigError");
 }
 
-Deno.test("parseConfig() accepts the spec's workspaces.yaml, ai-gateway.yaml and metadata.json", () => {
-  const ws = parseConfig("workspaces.yaml", WORKSPACES_YAML, workspacesFileSchema);
+Deno.test("parseConfig() accepts the spec's workspaces.yaml, ai-gateway.yaml and metadata.json", async () => {
+  const ws = await parseConfig("workspaces.yaml", WORKSPACES_YAML, workspacesFileSchema);
   assertEquals(ws.warnings, []);
   assertEquals(ws.data.workspaces[1]?.internalFolder, "repos");
   assertEquals(ws.data.projects[1]?.desired_state, "present");
-  const gw = parseConfig("ai-gateway.yaml", AI_GATEWAY_YAML, aiGatewayFileSchema);
+  const gw = await parseConfig("ai-gateway.yaml", AI_GATEWAY_YAML, aiGatewayFileSchema);
   assertEquals(gw.data.ai_gateway.guardrails.max_files_per_diff, 10);
-  const meta = parseConfig("metadata.json", METADATA_JSON, projectMetadataSchema, {
+  const meta = await parseConfig("metadata.json", METADATA_JSON, projectMetadataSchema, {
     format: "json",
   });
   assertEquals(meta.data.codevNumber, "0001");
 });
 
-Deno.test("parseConfig() warns about unknown keys at their line and keeps the rest", () => {
+Deno.test("parseConfig() warns about unknown keys at their line and keeps the rest", async () => {
   const text = WORKSPACES_YAML.replace(
     "    default_branch: main\n",
     "    default_branch: main\n    colour: blue\n",
   );
-  const { data, warnings } = parseConfig("workspaces.yaml", text, workspacesFileSchema);
+  const { data, warnings } = await parseConfig("workspaces.yaml", text, workspacesFileSchema);
   assertEquals(warnings.length, 1);
   assertEquals(warnings[0]!.line, 6);
   assertEquals(warnings[0]!.column, 5);
@@ -45,9 +45,9 @@ Deno.test("parseConfig() warns about unknown keys at their line and keeps the re
   assertEquals("colour" in (data.projects[0] ?? {}), false);
 });
 
-Deno.test("parseConfig() reports a wrong value at the value's position with expected and found", () => {
+Deno.test("parseConfig() reports a wrong value at the value's position with expected and found", async () => {
   const text = WORKSPACES_YAML.replace("desired_state: present ", "desired_state: gone    ");
-  const [issue, ...rest] = issuesOf(() =>
+  const [issue, ...rest] = await issuesOf(() =>
     parseConfig("workspaces.yaml", text, workspacesFileSchema)
   );
   assertEquals(rest, []);
@@ -56,22 +56,22 @@ Deno.test("parseConfig() reports a wrong value at the value's position with expe
   assertEquals(issue!.message, 'Expected "present" or "absent", found "gone"');
 });
 
-Deno.test("parseConfig() reports a missing key at its parent", () => {
+Deno.test("parseConfig() reports a missing key at its parent", async () => {
   const text = "version: v1\nprojects:\n  - name: a\nworkspaces: []\n";
-  const [issue] = issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
+  const [issue] = await issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
   assertEquals([issue!.line, issue!.column, issue!.path], [3, 5, "projects[0].repo"]);
   assertMatch(issue!.message, /^Missing required key: expected string/);
 });
 
-Deno.test("parseConfig() reports a missing version as missing, not as found undefined", () => {
-  const [issue] = issuesOf(() =>
+Deno.test("parseConfig() reports a missing version as missing, not as found undefined", async () => {
+  const [issue] = await issuesOf(() =>
     parseConfig("workspaces.yaml", "projects: []\nworkspaces: []\n", workspacesFileSchema)
   );
   assertEquals(issue!.path, "version");
   assertEquals(issue!.message, 'Missing required key: expected "v1"');
 });
 
-Deno.test("parseConfig() checks internalFolder rules with the spec's wording", () => {
+Deno.test("parseConfig() checks internalFolder rules with the spec's wording", async () => {
   const cases: Array<[string, RegExp]> = [
     ['""', /non-empty/],
     ['"../x"', /must not contain "\.\."/],
@@ -82,17 +82,19 @@ Deno.test("parseConfig() checks internalFolder rules with the spec's wording", (
   for (const [value, expected] of cases) {
     const text =
       `version: v1\nprojects: []\nworkspaces:\n  - name: w\n    internalFolder: ${value}\n    projects: []\n`;
-    const [issue] = issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
+    const [issue] = await issuesOf(() =>
+      parseConfig("workspaces.yaml", text, workspacesFileSchema)
+    );
     assertEquals(issue!.path, "workspaces[0].internalFolder", value);
     assertEquals([issue!.line, issue!.column], [5, 21], value);
     assertMatch(issue!.message, expected, value);
   }
 });
 
-Deno.test("parseConfig() flags a workspace that names an unknown project", () => {
+Deno.test("parseConfig() flags a workspace that names an unknown project", async () => {
   const text =
     "version: v1\nprojects:\n  - { name: a, repo: r }\nworkspaces:\n  - name: w\n    projects: [a, b]\n";
-  const [issue] = issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
+  const [issue] = await issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
   assertEquals([issue!.line, issue!.column, issue!.path], [6, 19, "workspaces[0].projects[1]"]);
   assertEquals(
     issue!.message,
@@ -100,34 +102,34 @@ Deno.test("parseConfig() flags a workspace that names an unknown project", () =>
   );
 });
 
-Deno.test("parseConfig() flags a project or workspace name defined twice, where it was first", () => {
+Deno.test("parseConfig() flags a project or workspace name defined twice, where it was first", async () => {
   const text = "version: v1\nprojects:\n  - { name: a, repo: r }\n  - { name: a, repo: s }\n" +
     "workspaces:\n  - { name: w, projects: [a] }\n  - { name: v, projects: [] }\n" +
     "  - { name: w, projects: [a] }\n";
-  const issues = issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
+  const issues = await issuesOf(() => parseConfig("workspaces.yaml", text, workspacesFileSchema));
   assertEquals(issues.map((i) => [i.line, i.path, i.message]), [
     [4, "projects[1].name", 'Duplicate project name "a": first defined at projects[0]'],
     [8, "workspaces[2].name", 'Duplicate workspace name "w": first defined at workspaces[0]'],
   ]);
 });
 
-Deno.test("parseConfig() reports malformed YAML and JSON with line and column", () => {
-  const [yamlIssue] = issuesOf(() =>
+Deno.test("parseConfig() reports malformed YAML and JSON with line and column", async () => {
+  const [yamlIssue] = await issuesOf(() =>
     parseConfig("workspaces.yaml", "version: v1\nprojects: [a\n", workspacesFileSchema)
   );
   assertMatch(yamlIssue!.message, /^Invalid YAML/);
   assertEquals(yamlIssue!.file, "workspaces.yaml");
-  const [jsonIssue] = issuesOf(() =>
+  const [jsonIssue] = await issuesOf(() =>
     parseConfig("m.json", '{\n  "name": "x",\n  oops\n}', projectMetadataSchema, { format: "json" })
   );
   assertMatch(jsonIssue!.message, /^Invalid JSON/);
   assertEquals(jsonIssue!.line, 3);
 });
 
-Deno.test("parseConfig() refuses an empty file and a codev project without a number", () => {
-  assertThrows(() => parseConfig("workspaces.yaml", "", workspacesFileSchema), ConfigError);
+Deno.test("parseConfig() refuses an empty file and a codev project without a number", async () => {
+  await assertRejects(() => parseConfig("workspaces.yaml", "", workspacesFileSchema), ConfigError);
   const text = METADATA_JSON.replace('  "codevNumber": "0001",\n', "");
-  const [issue] = issuesOf(() =>
+  const [issue] = await issuesOf(() =>
     parseConfig("metadata.json", text, projectMetadataSchema, { format: "json" })
   );
   assertEquals(issue!.path, "codevNumber");

@@ -142,7 +142,7 @@ async function readRails(
       }]);
     }
   }
-  const loaded = parseConfig(CONFIG_FILE, text, aiGatewayFileSchema);
+  const loaded = await parseConfig(CONFIG_FILE, text, aiGatewayFileSchema);
   const unknown = loaded.warnings.filter((w) => w.path.startsWith("ai_gateway.guardrails"));
   if (unknown.length > 0) {
     throw new ConfigError(unknown.map((w) => ({
@@ -166,8 +166,8 @@ async function baseRails(
   if (out.code !== 0) return undefined;
   try {
     const text = new TextDecoder().decode(out.stdout);
-    return parseConfig(`${CONFIG_FILE} (base)`, text, aiGatewayFileSchema).data.ai_gateway
-      .guardrails;
+    return (await parseConfig(`${CONFIG_FILE} (base)`, text, aiGatewayFileSchema)).data
+      .ai_gateway.guardrails;
   } catch {
     return undefined; // the base's own file was broken: the new one's limits stand
   }

@@ -100,7 +100,8 @@ async function readProject(root: string, name: string): Promise<ProjectEntry> {
   let meta: ProjectMetadata;
   try {
     meta =
-      parseConfig(`${dir}/metadata.json`, text, projectMetadataSchema, { format: "json" }).data;
+      (await parseConfig(`${dir}/metadata.json`, text, projectMetadataSchema, { format: "json" }))
+        .data;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     entry.problems.push(...err.issues.map(formatIssue));

@@ -81,7 +81,10 @@ export async function ensureBundle(
     if (stamp !== null && stamp.deno === Deno.version.deno && stamp.module === module) {
       const again = await snapshot(module, stamp.sources.map(([path]) => path), cache);
       if (
-        again.hash === stamp.hash && statSource(new URL(stamp.bundle, cache.cacheDir))[0] !== -1
+        again.hash === stamp.hash &&
+        [stamp.bundle, ...(stamp.chunks ?? [])].every((file) =>
+          statSource(new URL(file, cache.cacheDir))[0] !== -1
+        )
       ) {
         await writeAtomic(stampUrl(module, cache), stampText({ ...stamp, sources: again.sources }));
         return { url: urlOf(stamp.bundle), outcome: "restamped" };
@@ -100,14 +103,24 @@ export async function ensureBundle(
             `serve(task, ${JSON.stringify(module)});\n`,
       );
       const current = await snapshot(module, await sourcesOf(entry, cache), cache);
-      const bundle = `${stem}-${current.hash.slice(0, 16)}.js`;
+      const named = `${stem}-${current.hash.slice(0, 16)}`;
+      const bundle = `${named}.js`;
       const target = new URL(bundle, cache.cacheDir);
       let outcome: BundleOutcome = "restamped";
-      if (statSource(target)[0] === -1) {
-        const text = await runBundler(entry, `${dir}/out.js`, cache);
+      let chunks = stamp?.bundle === bundle ? stamp.chunks ?? [] : undefined;
+      if (
+        chunks === undefined ||
+        [bundle, ...chunks].some((file) => statSource(new URL(file, cache.cacheDir))[0] === -1)
+      ) {
+        const built = await runBundler(entry, `${dir}/out`, named, cache);
+        // The chunks first: whoever reads the new stamp finds every file it names.
+        for (const chunk of built.chunks) {
+          await writeAtomic(new URL(chunk.name, cache.cacheDir), chunk.text);
+        }
         const header =
           `// Built by wst from ${module} (sources ${current.hash}): a cache file, do not edit.\n`;
-        await writeAtomic(target, header + text);
+        await writeAtomic(target, header + built.entry);
+        chunks = built.chunks.map((chunk) => chunk.name);
         outcome = "built";
       }
       const next: Stamp = {
@@ -115,10 +128,11 @@ export async function ensureBundle(
         deno: Deno.version.deno,
         hash: current.hash,
         bundle,
+        ...(chunks.length === 0 ? {} : { chunks }),
         sources: current.sources,
       };
       await writeAtomic(stampUrl(module, cache), stampText(next));
-      await prune(stem, bundle, cache);
+      await prune(stem, named, cache);
       return { url: target.href, outcome };
     } finally {
       await Deno.remove(dir, { recursive: true });
@@ -224,13 +238,27 @@ async function snapshot(
 }
 
 /**
- * Bundles one built-in task with the worker runtime into a single minified
- * ES module (`deno bundle`, browser export conditions so that `yaml` resolves
- * to its ES build instead of its CommonJS one, which would start Node
- * compatibility inside the worker). A worker loads it in a few milliseconds
- * where the unbundled graph of ~190 modules takes ~60.
+ * Bundles one built-in task with the worker runtime into a minified ES module
+ * (`deno bundle`, browser export conditions so that `yaml` resolves to its ES
+ * build instead of its CommonJS one, which would start Node compatibility
+ * inside the worker). A worker loads it in a few milliseconds where the
+ * unbundled graph of ~190 modules takes ~60. Code the task imports only on
+ * some paths (`await import(…)`: the `yaml` package that positions a
+ * configuration error) goes to chunks, files of their own next to it, loaded
+ * when used: a valid file never pays for `yaml`'s ~190 kB. Each chunk is named
+ * after the bundle (`<named>.<chunk>.js`), so that it goes with it.
+ *
+ * @param entry The entry module.
+ * @param outDir An empty folder for the bundler's output.
+ * @param named The bundle's name without `.js`: `validate_config-0123456789abcdef`.
+ * @returns The entry's text and the chunks' names and texts.
  */
-async function runBundler(entry: string, out: string, cache: BundleCacheOptions): Promise<string> {
+async function runBundler(
+  entry: string,
+  outDir: string,
+  named: string,
+  cache: BundleCacheOptions,
+): Promise<{ entry: string; chunks: Array<{ name: string; text: string }> }> {
   const result = await deno([
     "bundle",
     "--quiet",
@@ -239,20 +267,43 @@ async function runBundler(entry: string, out: string, cache: BundleCacheOptions)
     "browser",
     "--minify",
     "--keep-names",
+    "--code-splitting",
     ...EXTERNAL.flatMap((name) => ["--external", name]),
-    "--output",
-    out,
+    "--outdir",
+    outDir,
     entry,
   ], cache);
   if (!result.success) throw new Error(`deno bundle failed:\n${result.stderr}`);
-  const text = await Deno.readTextFile(out);
-  if (cache.selfUrl === undefined) return text;
-  // Relative to the bundle's own URL, so that the checkout can move.
-  const self = relativeUrl(cache.cacheDir, cache.selfUrl);
-  return text.replaceAll(
-    "import.meta.url",
-    `new URL(${JSON.stringify(self)}, import.meta.url).href`,
+  const entryName = entry.slice(entry.lastIndexOf("/") + 1).replace(/\.ts$/, ".js");
+  const files = new Map<string, string>();
+  for await (const file of Deno.readDir(outDir)) {
+    if (file.isFile && file.name.endsWith(".js")) {
+      files.set(file.name, await Deno.readTextFile(`${outDir}/${file.name}`));
+    }
+  }
+  if (!files.has(entryName)) throw new Error(`deno bundle wrote no ${entryName} in ${outDir}`);
+  const renamed = new Map(
+    [...files.keys()].filter((name) => name !== entryName).map((
+      name,
+    ) => [name, `${named}.${name}`]),
   );
+  // Every import between the files is a literal "./<chunk>.js" (esbuild's output).
+  const rename = (text: string) =>
+    text.replace(/"\.\/([\w.-]+\.js)"/g, (whole, name: string) => {
+      const to = renamed.get(name);
+      return to === undefined ? whole : JSON.stringify(`./${to}`);
+    });
+  const self = cache.selfUrl === undefined ? undefined : relativeUrl(cache.cacheDir, cache.selfUrl);
+  // Relative to the bundle's own URL, so that the checkout can move.
+  const own = (text: string) =>
+    self === undefined ? text : text.replaceAll(
+      "import.meta.url",
+      `new URL(${JSON.stringify(self)}, import.meta.url).href`,
+    );
+  return {
+    entry: own(rename(files.get(entryName)!)),
+    chunks: [...renamed].map(([from, to]) => ({ name: to, text: own(rename(files.get(from)!)) })),
+  };
 }
 
 /** `to` relative to the folder `from` (both `file:` URLs). */
@@ -306,10 +357,11 @@ async function writeAtomic(url: URL, text: string): Promise<void> {
  * about to load the bundle removed here; it fails once with a load error.
  */
 async function prune(stem: string, keep: string, cache: BundleCacheOptions): Promise<void> {
-  const own = new RegExp(`^${stem.replace(/[^\w]/g, "\\$&")}-[0-9a-f]{16}\\.js$`);
+  const own = new RegExp(`^${stem.replace(/[^\w]/g, "\\$&")}-[0-9a-f]{16}(\\.[\\w.-]+)?\\.js$`);
   for await (const entry of Deno.readDir(cache.cacheDir)) {
     const url = new URL(entry.name, cache.cacheDir);
-    let remove = entry.isFile && entry.name !== keep && own.test(entry.name);
+    const current = entry.name === `${keep}.js` || entry.name.startsWith(`${keep}.`);
+    let remove = entry.isFile && !current && own.test(entry.name);
     if (!remove && entry.isFile && entry.name.endsWith(".tmp")) {
       const mtime = (await Deno.stat(url).catch(() => null))?.mtime?.getTime();
       remove = mtime !== undefined && Date.now() - mtime > STALE_TEMP_MS;

@@ -71,6 +71,11 @@ export interface Stamp {
   readonly hash: string;
   /** The bundle's file name in the cache folder. */
   readonly bundle: string;
+  /**
+   * The files of its chunks, next to it: code it imports only on some paths
+   * (the `yaml` package that positions configuration errors), or shares.
+   */
+  readonly chunks?: readonly string[];
   /** `[path relative to the root (or a URL), size, mtime in ms]`, sorted by path. */
   readonly sources: ReadonlyArray<readonly [string, number, number]>;
 }
@@ -148,7 +153,10 @@ export function isFresh(stamp: Stamp, options: BundleCacheOptions): boolean {
     const [nowSize, nowMtime] = statSource(path);
     if (nowSize !== size || nowMtime !== mtime) return false;
   }
-  return statSource(filePath(options.cacheDir) + stamp.bundle)[0] !== -1;
+  const folder = filePath(options.cacheDir);
+  return [stamp.bundle, ...(stamp.chunks ?? [])].every((file) =>
+    statSource(folder + file)[0] !== -1
+  );
 }
 
 /** Bundle URLs (or the error building one) already worked out by this process. */

@@ -1,4 +1,4 @@
-import { assertEquals, assertMatch, rejection } from "../../tests/assert.ts";
+import { assert, assertEquals, assertMatch, rejection } from "../../tests/assert.ts";
 import { WstError } from "../errors/mod.ts";
 import { ensureBundle } from "./_bundle_build.ts";
 import { type BundleCacheOptions, bundleUrl, isFresh, readStamp } from "./_bundle_cache.ts";
@@ -245,6 +245,49 @@ Deno.test("isFresh() holds a stamp from another Deno version stale: its bundler 
     const stamp = readStamp(MODULE, cache)!;
     assertEquals(isFresh(stamp, cache), true);
     assertEquals(isFresh({ ...stamp, deno: "2.0.0" }, cache), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ensureBundle() puts what the task imports on some paths only in a chunk named after the bundle, and prunes old chunks", async () => {
+  const { dir, cache } = await checkout();
+  try {
+    const lazy = (version: string) =>
+      `export async function greeting(): Promise<string> {\n` +
+      `  return (await import("./_rare.ts")).rare;\n}\n` +
+      `export const version = "${version}";\n`;
+    await Deno.writeTextFile(`${dir}/tasks/_rare.ts`, `export const rare = "rare v1";\n`);
+    await Deno.writeTextFile(
+      `${dir}/tasks/hello.ts`,
+      `import { greeting } from "./_lazy.ts";\nexport default { greeting: await greeting() };\n`,
+    );
+    await Deno.writeTextFile(`${dir}/tasks/_lazy.ts`, lazy("1"));
+    const first = await ensureBundle(MODULE, cache);
+    const stamp = readStamp(MODULE, cache)!;
+    const named = stamp.bundle.replace(/\.js$/, "");
+    assert((stamp.chunks ?? []).length > 0, "the dynamic import is a chunk");
+    for (const chunk of stamp.chunks!) {
+      assert(chunk.startsWith(`${named}.`) && chunk.endsWith(".js"), chunk);
+      assertEquals((await Deno.stat(new URL(chunk, cache.cacheDir))).isFile, true);
+    }
+    const text = await Deno.readTextFile(new URL(first.url));
+    assertEquals(text.includes("rare v1"), false, "the rare code is not in the bundle itself");
+    assertEquals(await greetingOf(first.url), "rare v1");
+    assertEquals(isFresh(stamp, cache), true);
+    // A missing chunk makes the stamp stale: the bundle is built again.
+    await Deno.remove(new URL(stamp.chunks![0]!, cache.cacheDir));
+    assertEquals(isFresh(stamp, cache), false);
+    assertEquals((await ensureBundle(MODULE, cache)).outcome, "built");
+    // A new version: the old bundle and its chunks go.
+    await Deno.writeTextFile(`${dir}/tasks/_lazy.ts`, lazy("2"));
+    const second = await ensureBundle(MODULE, cache);
+    const next = readStamp(MODULE, cache)!;
+    assertEquals(
+      (await cacheFiles(cache)).filter((name) => name.endsWith(".js")),
+      [next.bundle, ...next.chunks!].sort(),
+    );
+    assertEquals(await greetingOf(second.url), "rare v1");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

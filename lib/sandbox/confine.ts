@@ -481,6 +481,10 @@ const CACHED_FLAGS = RUNTIME_FLAGS.filter((flag) => flag.startsWith("--v8-flags=
 const taskBundle = (start: { task: { worker?: string | undefined } }) =>
   decodeURIComponent(new URL(start.task.worker ?? "file:///").pathname);
 
+/** The folder of a built-in task's bundle: the bundle and its chunks. */
+const bundleFolder = (start: { task: { worker?: string | undefined } }) =>
+  decodeURIComponent(new URL(".", start.task.worker ?? "file:///").pathname).replace(/\/$/, "");
+
 /** The runner's entry module, relative to wst's folder. */
 const RUNNER_MODULE = "lib/sandbox/_runner_main.ts";
 
@@ -539,7 +543,8 @@ function runnerCommand(
   // process holding the task's permissions: Deno's layer holds as in a worker. A local task
   // keeps its worker.
   const own = start.task.worker === undefined ? undefined : inProcessFlags(start.permissions, {
-    read: [SOCKET_DIR, taskBundle(start), start.root],
+    // The bundle's folder: the bundle and the chunks it imports (wst's own code, revoked once loaded).
+    read: [SOCKET_DIR, bundleFolder(start), start.root],
     write: [SOCKET_DIR],
     env: [...unset],
     net: [`unix:${socket}`],

@@ -23,7 +23,7 @@ export async function loadWorkspaces(root: string, log: Reporter): Promise<Works
       message: `Not found in ${JSON.stringify(root)} (use --root to point at the workspace)`,
     }]);
   }
-  const { data, warnings } = parseConfig(WORKSPACES_FILE, text, workspacesFileSchema);
+  const { data, warnings } = await parseConfig(WORKSPACES_FILE, text, workspacesFileSchema);
   for (const w of warnings) log.warn(formatIssue(w));
   return data;
 }
