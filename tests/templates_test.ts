@@ -328,7 +328,7 @@ Deno.test("the CI template's guard job checks a pull request against its base an
   const run = findStep(workflow, "guard", "Check the change against the guardrails");
   assertEquals(
     run.run,
-    '~/.local/bin/wst guard --base "refs/remotes/origin/$BASE_REF" --sarif guard.sarif',
+    '~/.local/bin/wst guard --base "refs/remotes/origin/$BASE_REF" --head HEAD --sarif guard.sarif',
   );
   assertEquals(run.env, { BASE_REF: "${{ github.base_ref }}" });
   const upload = guard.steps.at(-1)!;
