@@ -4,6 +4,7 @@
 // (bubblewrap holds it). Skipped where bubblewrap does not work; CI installs it.
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { workspace, wst } from "./_cli.ts";
+import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
 import { confineSupport } from "../lib/sandbox/confine.ts";
 import { AI_GATEWAY_YAML, WORKSPACES_YAML } from "./fixtures.ts";
 
@@ -329,6 +330,58 @@ Deno.test(
     const out = await confined(["validate-config", "--root", ws.root]);
     assertEquals(out.code, 2, out.stderr);
     assertMatch(out.stderr, /workspaces\.yaml:3:1: Invalid YAML: /);
+  },
+);
+
+Deno.test(
+  `confine: Ctrl-C stops a built-in task whose runner is blocked in a read (a FIFO), exit 130${skipped}`,
+  { ignore },
+  async () => {
+    await using ws = await setup({ "ai-gateway.yaml": AI_GATEWAY_YAML });
+    const fifo = `${ws.root}/workspaces.yaml`;
+    const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+    assertEquals(made.code, 0);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        ...RUNTIME_FLAGS,
+        `${REPO_ROOT}/${ENTRY_POINT}`,
+        "validate-config",
+        "--root",
+        ws.root,
+        "--confine",
+        "require",
+      ],
+      env: { NO_COLOR: "1", INIT_CWD: "" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    // Opening the FIFO for writing waits for its reader: the task, blocked in its read.
+    const writer = await Deno.open(fifo, { write: true });
+    try {
+      const started = performance.now();
+      child.kill("SIGINT");
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const hung = new Promise<"hung">((
+        resolve,
+      ) => (timer = setTimeout(() => resolve("hung"), 15_000)));
+      const status = await Promise.race([child.status, hung]);
+      clearTimeout(timer);
+      if (status === "hung") {
+        // Its runner first (bwrap is wst's child), then wst; a failed test leaves nothing running.
+        await new Deno.Command("pkill", { args: ["-KILL", "-P", String(child.pid)] }).output();
+        child.kill("SIGKILL");
+        await child.status;
+      }
+      const stderr = new TextDecoder().decode(await new Response(child.stderr).arrayBuffer());
+      assert(status !== "hung", `wst was still running 15 s after Ctrl-C: ${stderr}`);
+      assertEquals(status.code, 130, stderr);
+      assert(performance.now() - started < 8_000, "stopped within the grace periods");
+    } finally {
+      writer.close();
+    }
   },
 );
 

@@ -785,7 +785,8 @@ export function confinedChannel(
       end: endBytes,
     }),
   ];
-  const marked = Promise.all(outputs).then((ends) => ends.every((e) => e === "mark"));
+  let endMarked = false;
+  const marked = Promise.all(outputs).then((ends) => (endMarked = ends.every((e) => e === "mark")));
   const encoder = new TextEncoder();
   const queue: string[] = [
     JSON.stringify(
@@ -840,18 +841,26 @@ export function confinedChannel(
         } catch { /* exited */ }
       };
       // With both end marks read, all the run's output is here: what is left of the runner is
-      // stopped, not waited for (Deno's and bubblewrap's teardown take ~20 ms). (No timer on this
-      // path: a process's first setTimeout costs ~15 ms.)
-      if (await Promise.race([marked, child.status.then(() => false, () => false)])) {
-        kill();
-        removeDenoDir();
-        return;
+      // killed, not given its graceful exit (Deno's and bubblewrap's teardown take ~20 ms; the
+      // kill ~7). It is still waited for: when the run is over, so is every process it started.
+      // (No timer on this path, the usual one: a process's first setTimeout costs ~15 ms.)
+      if (!endMarked) {
+        // Armed before any wait: a runner whose main thread is blocked (a built-in task stuck
+        // reading a FIFO) is stopped all the same.
+        const timer = setTimeout(kill, EXIT_GRACE_MS);
+        const ended = await Promise.race([marked, child.status.then(() => false, () => false)]);
+        if (!ended) {
+          await child.status;
+          clearTimeout(timer);
+          removeDenoDir();
+          await Promise.all(outputs);
+          return;
+        }
+        clearTimeout(timer);
       }
-      const timer = setTimeout(kill, EXIT_GRACE_MS);
-      await child.status;
-      clearTimeout(timer);
+      kill();
+      await child.status.catch(() => {});
       removeDenoDir();
-      await Promise.all(outputs);
     },
   };
   // The runner connects before any task code loads; then nothing else can.
