@@ -8,6 +8,7 @@
 // the process having been started with the task's permissions as flags plus
 // a few of its own, which it revokes first (`RunnerStart.inProcess`).
 import {
+  isLastLine,
   readLines,
   type RunnerGrants,
   type RunnerLine,
@@ -45,10 +46,10 @@ export async function serveRunner(socket: string, bundle?: string): Promise<neve
     } catch {
       text = JSON.stringify({ k: "x" } satisfies RunnerLine);
     }
-    writing = writing.then(() => writeAll(conn, encoder.encode(`${text}\n`))).catch(() => {});
     // The run's last message: everything the task and its children wrote is out, so the end
     // mark follows it on both streams (the host reads up to it, and need not wait for the exit).
-    if (end !== undefined && isLast(line)) {
+    // Written before the line is sent: the host that has the line has the marks on their way.
+    if (end !== undefined && isLastLine(line)) {
       for (const stream of outputs) {
         try {
           stream.writeSync(end);
@@ -57,6 +58,7 @@ export async function serveRunner(socket: string, bundle?: string): Promise<neve
         }
       }
     }
+    writing = writing.then(() => writeAll(conn, encoder.encode(`${text}\n`))).catch(() => {});
   };
   const failed = (err: unknown) =>
     send({
@@ -97,11 +99,6 @@ export async function serveRunner(socket: string, bundle?: string): Promise<neve
   // The host closed the connection: the run is over.
   await writing;
   exit(0);
-}
-
-/** Whether the host ends the run on this line (a result, an error, a message it cannot read). */
-function isLast(line: RunnerLine): boolean {
-  return line.k !== "m" || line.m.type === "result" || line.m.type === "error";
 }
 
 /**

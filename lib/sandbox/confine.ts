@@ -701,6 +701,14 @@ export function inProcessFlags(
   return { flags, revoke };
 }
 
+/**
+ * Whether the run ends with this line from the runner (a result, an error, a message it could not
+ * serialise): after it, the runner writes its end marks (`_runner.ts`).
+ */
+export function isLastLine(line: RunnerLine): boolean {
+  return line.k !== "m" || line.m.type === "result" || line.m.type === "error";
+}
+
 /** One line from the runner: a protocol message, a worker error event, an unserialisable message. */
 export type RunnerLine =
   | { k: "m"; m: WorkerMessage }
@@ -786,6 +794,8 @@ export function confinedChannel(
     }),
   ];
   let endMarked = false;
+  /** The runner sent its last line (a result or an error): its end marks were written before. */
+  let lastLine = false;
   const marked = Promise.all(outputs).then((ends) => (endMarked = ends.every((e) => e === "mark")));
   const encoder = new TextEncoder();
   const queue: string[] = [
@@ -845,18 +855,21 @@ export function confinedChannel(
       // kill ~7). It is still waited for: when the run is over, so is every process it started.
       // (No timer on this path, the usual one: a process's first setTimeout costs ~15 ms.)
       if (!endMarked) {
-        // Armed before any wait: a runner whose main thread is blocked (a built-in task stuck
-        // reading a FIFO) is stopped all the same.
-        const timer = setTimeout(kill, EXIT_GRACE_MS);
+        // The runner wrote its marks before it sent its last line: after that line they are
+        // being read now. Otherwise (an abort, an error of the host's) the timer is armed before
+        // any wait: a runner whose main thread is blocked (a built-in task stuck reading a FIFO)
+        // is stopped all the same.
+        const timer = lastLine ? undefined : setTimeout(kill, EXIT_GRACE_MS);
         const ended = await Promise.race([marked, child.status.then(() => false, () => false)]);
         if (!ended) {
+          const late = timer ?? setTimeout(kill, EXIT_GRACE_MS);
           await child.status;
-          clearTimeout(timer);
+          clearTimeout(late);
           removeDenoDir();
           await Promise.all(outputs);
           return;
         }
-        clearTimeout(timer);
+        if (timer !== undefined) clearTimeout(timer);
       }
       kill();
       await child.status.catch(() => {});
@@ -881,6 +894,7 @@ export function confinedChannel(
         channel.onmessageerror();
         return;
       }
+      lastLine ||= isLastLine(parsed);
       if (parsed.k === "m") channel.onmessage(parsed.m);
       else if (parsed.k === "e") channel.onerror(parsed.message);
       else channel.onmessageerror();
