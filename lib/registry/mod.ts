@@ -291,7 +291,8 @@ async function inspected(
     const dir = file.slice(0, file.lastIndexOf(SEP));
     return dir.endsWith(`${SEP}tasks`) ? dir.slice(0, -`${SEP}tasks`.length) : dir;
   });
-  const depsModule = folders.some((folder) => isFile(`${folder}${SEP}deno.json`))
+  // Each folder once (a stat that fails costs ~35 µs: a hundred tasks in one folder, ~4 ms).
+  const depsModule = [...new Set(folders)].some((folder) => isFile(`${folder}${SEP}deno.json`))
     ? await import("./_module_deps.ts")
     : undefined;
   const npmCache = depsModule === undefined ? undefined : await import("./_npm_cache.ts");
