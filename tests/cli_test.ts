@@ -112,6 +112,13 @@ Deno.test("unknown tasks and bad flags exit 2; with --json stdout holds one erro
   assertEquals(unknown.stderr.trim().split("\n"), [
     "error: No command registered for `lsit`, did you mean `list`? (wst list shows every task)",
   ]);
+  // An option where a task's name goes is not taken for a task's name.
+  const badOption = await wst(["--nope", "validate-config"]);
+  assertEquals(badOption.code, 2);
+  assertMatch(
+    badOption.stderr,
+    /^error: Unknown option "--nope": before a task's name wst takes --root <folder>, .*--trust.* \(wst --help\)\n$/,
+  );
   const badFlag = await wst(["validate-config", "--nope"]);
   assertEquals(badFlag.code, 2);
   assertMatch(badFlag.stderr, /^error: No flag registered for --nope/);

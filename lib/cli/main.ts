@@ -42,6 +42,21 @@ function isKnown(tasks: readonly RegistryEntry[], name: string): boolean {
   return RESERVED_NAMES.has(name) || tasks.some((t) => t.name === name);
 }
 
+/** wst's own options, as `wst --bogus` lists them. */
+const WST_OPTIONS = [
+  "--root <folder>",
+  "--confine auto|require|off",
+  "--json",
+  "--verbose",
+  "--trust",
+  "--watch",
+  "--jobs <n>",
+  "--fail-fast",
+  "--dry-run",
+  "--force",
+  "--version",
+  "--help",
+];
 /**
  * The one module that did not load whose file is named like the task asked
  * for (`.wst/tasks/deploy.ts` for `deploy` or `app:deploy`, `build_site.ts`
@@ -144,6 +159,21 @@ export async function runApp(
         `--watch runs a task again when its sources change: it does not apply to ${
           JSON.stringify(command)
         }`,
+      ),
+    );
+  }
+  // An option where the task's name goes: none of wst's (the scan took those off).
+  const option = command === undefined ? invocation.rest[0] : undefined;
+  if (
+    option !== undefined && option.startsWith("-") && option !== "--version" && option !== "-v" &&
+    !invocation.help
+  ) {
+    return reportError(
+      ctx,
+      new UsageError(
+        `Unknown option ${JSON.stringify(option)}: before a task's name wst takes ${
+          WST_OPTIONS.join(", ")
+        } (wst --help)`,
       ),
     );
   }
