@@ -106,15 +106,27 @@ interface Opened {
 }
 
 /**
- * Finds the repository and the two ends of the change. With `--base`, one
- * `rev-parse` answers it all (the repository's folders, both commits, and
+ * Finds the repository and the two ends of the change. Once the base's ref
+ * is known (`--base`, or the default chosen from the refs), one `rev-parse`
+ * answers it all (the repository's folders, both commits, and
  * their merge-base as the `^` line of `head...base`); anything it cannot
  * answer plainly (a ref that does not resolve or is ambiguous, no commits yet,
  * no or several merge-bases) goes the long way, which also says why.
  */
 async function openChange(options: ChangeOptions): Promise<Opened> {
   if (options.base !== undefined) {
-    const quick = await openWithBase(options, options.base);
+    const quick = await openWithBase(options, { ref: options.base });
+    if (quick !== undefined) return quick;
+  } else {
+    // The default base is a ref chosen from the repository's refs (a pre-commit hook's case).
+    let chosen: Side | undefined;
+    try {
+      const refs = await listRefs(options);
+      chosen = refs.length === 0 ? undefined : defaultBase(refs, options.env);
+    } catch {
+      chosen = undefined; // the long way says why
+    }
+    const quick = chosen === undefined ? undefined : await openWithBase(options, chosen);
     if (quick !== undefined) return quick;
   }
   // Three questions at once: where the repository is, where the change starts, what the head is.
@@ -133,8 +145,9 @@ async function openChange(options: ChangeOptions): Promise<Opened> {
   return { repo, base, headCommit };
 }
 
-async function openWithBase(options: ChangeOptions, baseRef: string): Promise<Opened | undefined> {
+async function openWithBase(options: ChangeOptions, chosen: Side): Promise<Opened | undefined> {
   const headRev = options.head ?? "HEAD";
+  const baseRef = chosen.ref;
   const out = await git(
     [
       "rev-parse",
@@ -154,7 +167,7 @@ async function openWithBase(options: ChangeOptions, baseRef: string): Promise<Op
   if (head === undefined || base === undefined || merges.length !== 1) return undefined;
   return {
     repo,
-    base: { ref: shortRef(baseRef), commit: merges[0]!.slice(1) },
+    base: { ...chosen, ref: shortRef(baseRef), commit: merges[0]!.slice(1) },
     headCommit: options.head === undefined ? undefined : head,
   };
 }
