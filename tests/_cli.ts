@@ -17,6 +17,11 @@ const CACHE_DIR = Deno.makeTempDirSync({ prefix: "wst-test-cache-" });
  */
 let stateHome: string | undefined;
 
+/** The arguments of `deno` that run `wst <args>` from the sources (for a test that spawns it). */
+export function cliArgs(args: readonly string[]): string[] {
+  return ["run", "--quiet", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`, ...args];
+}
+
 /**
  * Runs `wst <args>` with the given env additions, NO_COLOR set and no INIT_CWD.
  * `WST_TRUST=1` by default: local tasks run without the user's approval, since
@@ -41,7 +46,7 @@ export async function wst(
     ...options.env,
   };
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`, ...args],
+    args: cliArgs(args),
     cwd: options.cwd ?? REPO_ROOT,
     env,
     stdin: "null",

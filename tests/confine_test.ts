@@ -3,8 +3,7 @@
 // (the escape works: the test proves it exists) and with `--confine require`
 // (bubblewrap holds it). Skipped where bubblewrap does not work; CI installs it.
 import { assert, assertEquals, assertMatch } from "./assert.ts";
-import { workspace, wst } from "./_cli.ts";
-import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
+import { cliArgs, workspace, wst } from "./_cli.ts";
 import { confineSupport } from "../lib/sandbox/confine.ts";
 import { AI_GATEWAY_YAML, WORKSPACES_YAML } from "./fixtures.ts";
 
@@ -342,17 +341,7 @@ Deno.test(
     const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
     assertEquals(made.code, 0);
     const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        ...RUNTIME_FLAGS,
-        `${REPO_ROOT}/${ENTRY_POINT}`,
-        "validate-config",
-        "--root",
-        ws.root,
-        "--confine",
-        "require",
-      ],
+      args: cliArgs(["validate-config", "--root", ws.root, "--confine", "require"]),
       env: { NO_COLOR: "1", INIT_CWD: "" },
       stdin: "null",
       stdout: "null",
