@@ -4,11 +4,11 @@ import {
   aiGatewayFileSchema,
   parseConfig,
   projectMetadataSchema,
+  readConfigFileSync,
   workspacesFileSchema,
   YAML_ENV,
 } from "../lib/config/mod.ts";
 import { ConfigError, type ConfigIssue, formatIssue, UsageError } from "../lib/errors/mod.ts";
-import { readTextFileOrNullSync } from "../lib/fs/mod.ts";
 
 /** What `validate-config` found in one file. */
 export interface FileReport {
@@ -58,7 +58,14 @@ export default defineTask({
       format: "yaml" | "json",
       extra?: (data: z.output<S>) => ConfigIssue[],
     ) => {
-      const text = readTextFileOrNullSync(`${ctx.root}/${file}`);
+      let text: string | null;
+      try {
+        text = readConfigFileSync(`${ctx.root}/${file}`, file);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        errors.push(...err.issues); // a FIFO, a folder, a file too large
+        return;
+      }
       if (text === null) return;
       // Deno decodes leniently: a byte that is not UTF-8 becomes U+FFFD, silently.
       if (text.includes("\uFFFD") && !isUtf8(Deno.readFileSync(`${ctx.root}/${file}`))) {

@@ -3,6 +3,69 @@ import { ConfigError, type ConfigIssue } from "../errors/mod.ts";
 import { formatPath } from "../errors/zod_issues.ts";
 import { type FastYaml, loadYamlFast } from "../yaml/mod.ts";
 
+/**
+ * The largest configuration file wst reads (2 MiB: thousands of projects). A
+ * larger one is refused, not parsed: 8 MiB took ~1 GB to parse with positions.
+ */
+export const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
+
+/** How many problems of one file are listed; the rest are counted. */
+export const MAX_LISTED_ISSUES = 200;
+
+/**
+ * Reads a configuration file, or null when there is none. Only a regular file
+ * (a symbolic link to one included) of at most {@linkcode MAX_CONFIG_BYTES}:
+ * a FIFO would block the read forever, a device never end.
+ *
+ * @param path The file's path.
+ * @param file Its name as the user should read it (in the error).
+ * @returns The text, or null when nothing is there.
+ * @throws {ConfigError} When it is not a regular file or too large.
+ */
+export function readConfigFileSync(path: string, file: string): string | null {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.statSync(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw err;
+  }
+  checkConfigFile(info, file);
+  return Deno.readTextFileSync(path);
+}
+
+/** {@linkcode readConfigFileSync}, asynchronously. */
+export async function readConfigFile(path: string, file: string): Promise<string | null> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw err;
+  }
+  checkConfigFile(info, file);
+  return await Deno.readTextFile(path);
+}
+
+function checkConfigFile(info: Deno.FileInfo, file: string): void {
+  const refuse = (message: string) => {
+    throw new ConfigError([{ file, line: 1, column: 1, path: "", message }]);
+  };
+  if (!info.isFile) {
+    refuse(
+      `Is not a regular file (${
+        info.isDirectory ? "a folder" : "a FIFO, a socket or a device"
+      }): wst reads configuration only from a regular file`,
+    );
+  }
+  if (info.size > MAX_CONFIG_BYTES) {
+    refuse(
+      `Is ${(info.size / 1024 / 1024).toFixed(1)} MiB: wst reads configuration files of up to ` +
+        `${MAX_CONFIG_BYTES / 1024 / 1024} MiB`,
+    );
+  }
+}
+
 /** A configuration file, parsed and validated. */
 export interface LoadedConfig<T> {
   /** The validated data, with defaults applied and unknown keys dropped. */
@@ -35,10 +98,21 @@ export async function parseConfig<S extends z.core.$ZodType>(
   schema: S,
   options: ParseConfigOptions = {},
 ): Promise<LoadedConfig<z.output<S>>> {
+  if (text.length > MAX_CONFIG_BYTES) {
+    throw new ConfigError([{
+      file,
+      line: 1,
+      column: 1,
+      path: "",
+      message: `Is over ${
+        MAX_CONFIG_BYTES / 1024 / 1024
+      } MiB: wst reads configuration files of up to that`,
+    }]);
+  }
   // Fast path: most files are well-formed and valid, and need no positions.
   const fast = options.format === "json" ? loadJsonFast(text) : loadYamlFast(text);
   if (fast.ok && fast.value !== null && fast.value !== undefined) {
-    const result = z.safeParse(schema, fast.value);
+    const result = check(file, schema, fast.value);
     if (result.success) return { data: result.data, warnings: [] };
   }
 
@@ -84,7 +158,7 @@ export async function parseConfig<S extends z.core.$ZodType>(
     const offset = nodeOffset(yaml, doc.contents, path, key);
     return at(offset);
   };
-  const first = z.safeParse(schema, raw);
+  const first = check(file, schema, raw);
   if (first.success) return { data: first.data, warnings: [] };
 
   const warnings: ConfigIssue[] = [];
@@ -109,8 +183,8 @@ export async function parseConfig<S extends z.core.$ZodType>(
       });
     }
   }
-  if (errors.length > 0) throw new ConfigError(sortIssues(errors));
-  const second = z.safeParse(schema, stripped);
+  if (errors.length > 0) throw new ConfigError(listed(file, sortIssues(errors)));
+  const second = check(file, schema, stripped);
   if (!second.success) {
     throw new ConfigError(second.error.issues.map((issue) => ({
       ...locate(issue.path),
@@ -118,7 +192,46 @@ export async function parseConfig<S extends z.core.$ZodType>(
       message: issue.message,
     })));
   }
-  return { data: second.data, warnings: sortIssues(warnings) };
+  return { data: second.data, warnings: listed(file, sortIssues(warnings)) };
+}
+
+/**
+ * `z.safeParse`, except that a document with so many problems that zod runs
+ * out of stack gathering them (~100,000) is a ConfigError, not a crash.
+ */
+function check<S extends z.core.$ZodType>(
+  file: string,
+  schema: S,
+  value: unknown,
+): ReturnType<typeof z.safeParse<S>> {
+  try {
+    return z.safeParse(schema, value);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new ConfigError([{
+      file,
+      line: 1,
+      column: 1,
+      path: "",
+      message: "Has too many problems to check (the checker ran out of stack): fix it in parts",
+    }]);
+  }
+}
+
+/** The first {@linkcode MAX_LISTED_ISSUES} problems, and a last line counting the rest. */
+function listed(file: string, issues: ConfigIssue[]): ConfigIssue[] {
+  if (issues.length <= MAX_LISTED_ISSUES) return issues;
+  const rest = issues.length - MAX_LISTED_ISSUES;
+  const last = issues[MAX_LISTED_ISSUES]!;
+  return [
+    ...issues.slice(0, MAX_LISTED_ISSUES),
+    {
+      file,
+      ...(last.line === undefined ? {} : { line: last.line, column: last.column }),
+      path: "",
+      message: `${rest} more problem${rest === 1 ? "" : "s"} from here on, not listed`,
+    },
+  ];
 }
 
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {

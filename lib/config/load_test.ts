@@ -2,8 +2,11 @@ import { assertEquals, assertMatch, assertRejects } from "../../tests/assert.ts"
 import { ConfigError } from "../errors/mod.ts";
 import {
   aiGatewayFileSchema,
+  MAX_CONFIG_BYTES,
   parseConfig,
   projectMetadataSchema,
+  readConfigFile,
+  readConfigFileSync,
   workspacesFileSchema,
 } from "./mod.ts";
 import { AI_GATEWAY_YAML, METADATA_JSON, WORKSPACES_YAML } from "../../tests/fixtures.ts";
@@ -133,4 +136,45 @@ Deno.test("parseConfig() refuses an empty file and a codev project without a num
     parseConfig("metadata.json", text, projectMetadataSchema, { format: "json" })
   );
   assertEquals(issue!.path, "codevNumber");
+});
+
+Deno.test("parseConfig() lists the first 200 problems and counts the rest; too many for zod is an error, not a crash", async () => {
+  const many = `version: v1\nprojects:\n${
+    Array.from({ length: 300 }, (_, i) => `  - { name: p${i}, repo: r, desired_state: gone }\n`)
+      .join("")
+  }workspaces: []\n`;
+  const issues = await issuesOf(() => parseConfig("workspaces.yaml", many, workspacesFileSchema));
+  assertEquals(issues.length, 201);
+  assertEquals(issues[200]!.message, "100 more problems from here on, not listed");
+  assertEquals(issues[200]!.line, issues[199]!.line! + 1);
+  // A million problems in 2 MB: zod runs out of stack gathering them.
+  const dense = `version: v1\nprojects: [${"1,".repeat(1_000_000)}1]\nworkspaces: []\n`;
+  const [overflow, ...none] = await issuesOf(() =>
+    parseConfig("workspaces.yaml", dense, workspacesFileSchema)
+  );
+  assertEquals(none, []);
+  assertMatch(overflow!.message, /^Has too many problems to check/);
+});
+
+Deno.test("readConfigFileSync() and readConfigFile() read a regular file only, of at most 2 MiB", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wst-config-read-" });
+  try {
+    assertEquals(readConfigFileSync(`${dir}/none.yaml`, "none.yaml"), null);
+    assertEquals(await readConfigFile(`${dir}/none.yaml`, "none.yaml"), null);
+    await Deno.writeTextFile(`${dir}/ok.yaml`, "version: v1\n");
+    assertEquals(readConfigFileSync(`${dir}/ok.yaml`, "ok.yaml"), "version: v1\n");
+    const made = await new Deno.Command("mkfifo", { args: [`${dir}/fifo.yaml`] }).output();
+    assertEquals(made.code, 0);
+    const [fifo] = await issuesOf(async () => readConfigFileSync(`${dir}/fifo.yaml`, "fifo.yaml"));
+    assertEquals(fifo!.file, "fifo.yaml");
+    assertMatch(fifo!.message, /^Is not a regular file \(a FIFO, a socket or a device\)/);
+    await Deno.mkdir(`${dir}/folder.yaml`);
+    const [folder] = await issuesOf(() => readConfigFile(`${dir}/folder.yaml`, "folder.yaml"));
+    assertMatch(folder!.message, /^Is not a regular file \(a folder\)/);
+    await Deno.writeTextFile(`${dir}/big.yaml`, "#".repeat(MAX_CONFIG_BYTES + 1));
+    const [big] = await issuesOf(() => readConfigFile(`${dir}/big.yaml`, "big.yaml"));
+    assertMatch(big!.message, /^Is 2\.0 MiB: wst reads configuration files of up to 2 MiB$/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -16,7 +16,7 @@ export { projectMetadataSchema, projectNameSchema } from "./project_metadata.ts"
 export type { ProjectMetadata } from "./project_metadata.ts";
 export { TOOL_NAME, workspacesFileSchema } from "./workspaces.ts";
 export type { WorkspacesFile } from "./workspaces.ts";
-export { parseConfig } from "./load.ts";
+export { MAX_CONFIG_BYTES, parseConfig, readConfigFile, readConfigFileSync } from "./load.ts";
 export type { LoadedConfig, ParseConfigOptions } from "./load.ts";
 
 /**

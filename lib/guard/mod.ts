@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseConfig } from "../config/load.ts";
+import { parseConfig, readConfigFile } from "../config/load.ts";
 import { relativeTo } from "../_path.ts";
 import { aiGatewayFileSchema } from "../config/ai_gateway.ts";
 import { ConfigError, type ConfigIssue, UsageError } from "../errors/mod.ts";
@@ -131,7 +131,9 @@ async function readRails(
             "link's target would not count as an edit to the limits)",
         }]);
       }
-      text = await Deno.readTextFile(`${folder}/${CONFIG_FILE}`);
+      const read = await readConfigFile(`${folder}/${CONFIG_FILE}`, CONFIG_FILE);
+      if (read === null) return undefined;
+      text = read;
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) return undefined;
       if (err instanceof ConfigError) throw err;

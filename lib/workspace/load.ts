@@ -1,5 +1,5 @@
 import { ConfigError, formatIssue } from "../errors/mod.ts";
-import { parseConfig, workspacesFileSchema } from "../config/mod.ts";
+import { parseConfig, readConfigFile, workspacesFileSchema } from "../config/mod.ts";
 import type { Reporter } from "../reporter/mod.ts";
 import type { WorkspacesFile } from "./plan.ts";
 
@@ -12,11 +12,8 @@ export const WORKSPACES_FILE = "workspaces.yaml";
  * @throws {ConfigError} When it is missing, malformed or invalid.
  */
 export async function loadWorkspaces(root: string, log: Reporter): Promise<WorkspacesFile> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(`${root}/${WORKSPACES_FILE}`);
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  const text = await readConfigFile(`${root}/${WORKSPACES_FILE}`, WORKSPACES_FILE);
+  if (text === null) {
     throw new ConfigError([{
       file: WORKSPACES_FILE,
       path: "",
