@@ -11,7 +11,7 @@ import {
 } from "./mod.ts";
 import { AI_GATEWAY_YAML, METADATA_JSON, WORKSPACES_YAML } from "../../tests/fixtures.ts";
 
-async function issuesOf(fn: () => Promise<unknown>) {
+async function issuesOf(fn: () => unknown) {
   try {
     await fn();
   } catch (err) {
@@ -165,7 +165,7 @@ Deno.test("readConfigFileSync() and readConfigFile() read a regular file only, o
     assertEquals(readConfigFileSync(`${dir}/ok.yaml`, "ok.yaml"), "version: v1\n");
     const made = await new Deno.Command("mkfifo", { args: [`${dir}/fifo.yaml`] }).output();
     assertEquals(made.code, 0);
-    const [fifo] = await issuesOf(async () => readConfigFileSync(`${dir}/fifo.yaml`, "fifo.yaml"));
+    const [fifo] = await issuesOf(() => readConfigFileSync(`${dir}/fifo.yaml`, "fifo.yaml"));
     assertEquals(fifo!.file, "fifo.yaml");
     assertMatch(fifo!.message, /^Is not a regular file \(a FIFO, a socket or a device\)/);
     await Deno.mkdir(`${dir}/folder.yaml`);
