@@ -73,6 +73,18 @@ const RUNNER_SWITCHES: Record<string, "failFast" | "dryRun" | "force"> = {
 
 const SWITCHES = new Set(["--json", "--verbose", "--trust"]);
 
+/** wst's own options, as the scan below takes them, for a message that lists them. */
+export const WST_OPTIONS: readonly string[] = [
+  "--root <folder>",
+  "--confine auto|require|off",
+  ...SWITCHES,
+  "--watch",
+  "--jobs <n>",
+  ...Object.keys(RUNNER_SWITCHES),
+  "--version",
+  "--help",
+];
+
 /**
  * Scans a command line.
  *

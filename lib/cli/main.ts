@@ -30,7 +30,7 @@ import {
   type GlobalFlags,
   type RunContext,
 } from "./_context.ts";
-import { commandArgv, type Invocation } from "./_argv.ts";
+import { commandArgv, type Invocation, WST_OPTIONS } from "./_argv.ts";
 import { RESERVED_NAMES } from "../task/names.ts";
 import { errorLine, escapeControls, problemLine, reportError } from "./_invocation.ts";
 
@@ -42,21 +42,6 @@ function isKnown(tasks: readonly RegistryEntry[], name: string): boolean {
   return RESERVED_NAMES.has(name) || tasks.some((t) => t.name === name);
 }
 
-/** wst's own options, as `wst --bogus` lists them. */
-const WST_OPTIONS = [
-  "--root <folder>",
-  "--confine auto|require|off",
-  "--json",
-  "--verbose",
-  "--trust",
-  "--watch",
-  "--jobs <n>",
-  "--fail-fast",
-  "--dry-run",
-  "--force",
-  "--version",
-  "--help",
-];
 /**
  * The one module that did not load whose file is named like the task asked
  * for (`.wst/tasks/deploy.ts` for `deploy` or `app:deploy`, `build_site.ts`

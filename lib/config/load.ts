@@ -47,19 +47,23 @@ export async function readConfigFile(path: string, file: string): Promise<string
   return await Deno.readTextFile(path);
 }
 
+/** A problem with a file as a whole, reported at its start. */
+function wholeFile(file: string, message: string): ConfigError {
+  return new ConfigError([{ file, line: 1, column: 1, path: "", message }]);
+}
+
 function checkConfigFile(info: Deno.FileInfo, file: string): void {
-  const refuse = (message: string) => {
-    throw new ConfigError([{ file, line: 1, column: 1, path: "", message }]);
-  };
   if (!info.isFile) {
-    refuse(
+    throw wholeFile(
+      file,
       `Is not a regular file (${
         info.isDirectory ? "a folder" : "a FIFO, a socket or a device"
       }): wst reads configuration only from a regular file`,
     );
   }
   if (info.size > MAX_CONFIG_BYTES) {
-    refuse(
+    throw wholeFile(
+      file,
       `Is ${(info.size / 1024 / 1024).toFixed(1)} MiB: wst reads configuration files of up to ` +
         `${MAX_CONFIG_BYTES / 1024 / 1024} MiB`,
     );
@@ -99,15 +103,10 @@ export async function parseConfig<S extends z.core.$ZodType>(
   options: ParseConfigOptions = {},
 ): Promise<LoadedConfig<z.output<S>>> {
   if (text.length > MAX_CONFIG_BYTES) {
-    throw new ConfigError([{
+    throw wholeFile(
       file,
-      line: 1,
-      column: 1,
-      path: "",
-      message: `Is over ${
-        MAX_CONFIG_BYTES / 1024 / 1024
-      } MiB: wst reads configuration files of up to that`,
-    }]);
+      `Is over ${MAX_CONFIG_BYTES / 1024 / 1024} MiB: wst reads configuration files of up to that`,
+    );
   }
   // Fast path: most files are well-formed and valid, and need no positions.
   const fast = options.format === "json" ? loadJsonFast(text) : loadYamlFast(text);
@@ -141,17 +140,11 @@ export async function parseConfig<S extends z.core.$ZodType>(
     } catch (err) {
       // yaml refuses documents whose aliases would expand past its limit ("billion laughs").
       const message = err instanceof Error ? err.message : String(err);
-      throw new ConfigError([{
-        file,
-        line: 1,
-        column: 1,
-        path: "",
-        message: `Invalid YAML: ${message}`,
-      }]);
+      throw wholeFile(file, `Invalid YAML: ${message}`);
     }
   }
   if (raw === null || raw === undefined) {
-    throw new ConfigError([{ file, line: 1, column: 1, path: "", message: "The file is empty" }]);
+    throw wholeFile(file, "The file is empty");
   }
 
   const locate = (path: readonly PropertyKey[], key?: string) => {
@@ -208,13 +201,10 @@ function check<S extends z.core.$ZodType>(
     return z.safeParse(schema, value);
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
-    throw new ConfigError([{
+    throw wholeFile(
       file,
-      line: 1,
-      column: 1,
-      path: "",
-      message: "Has too many problems to check (the checker ran out of stack): fix it in parts",
-    }]);
+      "Has too many problems to check (the checker ran out of stack): fix it in parts",
+    );
   }
 }
 

@@ -114,21 +114,19 @@ interface Opened {
  * no or several merge-bases) goes the long way, which also says why.
  */
 async function openChange(options: ChangeOptions): Promise<Opened> {
-  if (options.base !== undefined) {
-    const quick = await openWithBase(options, { ref: options.base });
-    if (quick !== undefined) return quick;
-  } else {
-    // The default base is a ref chosen from the repository's refs (a pre-commit hook's case).
-    let chosen: Side | undefined;
+  // The default base is a ref chosen from the repository's refs (a pre-commit hook's case).
+  let refs: RefInfo[] | undefined;
+  let chosen: Side | undefined = options.base === undefined ? undefined : { ref: options.base };
+  if (options.base === undefined) {
     try {
-      const refs = await listRefs(options);
+      refs = await listRefs(options);
       chosen = refs.length === 0 ? undefined : defaultBase(refs, options.env);
     } catch {
-      chosen = undefined; // the long way says why
+      // the long way says why
     }
-    const quick = chosen === undefined ? undefined : await openWithBase(options, chosen);
-    if (quick !== undefined) return quick;
   }
+  const quick = chosen === undefined ? undefined : await openWithBase(options, chosen);
+  if (quick !== undefined) return quick;
   // Three questions at once: where the repository is, where the change starts, what the head is.
   const opening = openRepo(options);
   opening.catch(() => {}); // awaited below; a failure is reported from there
@@ -137,7 +135,7 @@ async function openChange(options: ChangeOptions): Promise<Opened> {
     (async () =>
       resolveBase(
         opening,
-        options.base === undefined ? await listRefs(options) : undefined,
+        options.base === undefined ? refs ?? await listRefs(options) : undefined,
         options,
       ))(),
     options.head === undefined ? undefined : commitOf(opening, options.cwd, options.head),

@@ -14,6 +14,7 @@ import {
   BUNDLE_CACHE,
   type BundleCacheOptions,
   bundleStem,
+  filesPresent,
   GUARD_BUNDLE,
   isFresh,
   readStamp,
@@ -81,10 +82,7 @@ export async function ensureBundle(
     if (stamp !== null && stamp.deno === Deno.version.deno && stamp.module === module) {
       const again = await snapshot(module, stamp.sources.map(([path]) => path), cache);
       if (
-        again.hash === stamp.hash &&
-        [stamp.bundle, ...(stamp.chunks ?? [])].every((file) =>
-          statSource(new URL(file, cache.cacheDir))[0] !== -1
-        )
+        again.hash === stamp.hash && filesPresent(stamp, cache)
       ) {
         await writeAtomic(stampUrl(module, cache), stampText({ ...stamp, sources: again.sources }));
         return { url: urlOf(stamp.bundle), outcome: "restamped" };
@@ -108,10 +106,7 @@ export async function ensureBundle(
       const target = new URL(bundle, cache.cacheDir);
       let outcome: BundleOutcome = "restamped";
       let chunks = stamp?.bundle === bundle ? stamp.chunks ?? [] : undefined;
-      if (
-        chunks === undefined ||
-        [bundle, ...chunks].some((file) => statSource(new URL(file, cache.cacheDir))[0] === -1)
-      ) {
+      if (chunks === undefined || !filesPresent({ bundle, chunks }, cache)) {
         const built = await runBundler(entry, `${dir}/out`, named, cache);
         // The chunks first: whoever reads the new stamp finds every file it names.
         for (const chunk of built.chunks) {

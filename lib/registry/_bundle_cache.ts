@@ -153,6 +153,19 @@ export function isFresh(stamp: Stamp, options: BundleCacheOptions): boolean {
     const [nowSize, nowMtime] = statSource(path);
     if (nowSize !== size || nowMtime !== mtime) return false;
   }
+  return filesPresent(stamp, options);
+}
+
+/**
+ * Whether a stamp's bundle and every chunk of it are in the cache folder.
+ *
+ * @param stamp The bundle's name and its chunks'.
+ * @param options The cache.
+ */
+export function filesPresent(
+  stamp: Pick<Stamp, "bundle" | "chunks">,
+  options: BundleCacheOptions,
+): boolean {
   const folder = filePath(options.cacheDir);
   return [stamp.bundle, ...(stamp.chunks ?? [])].every((file) =>
     statSource(folder + file)[0] !== -1

@@ -854,26 +854,19 @@ export function confinedChannel(
       // killed, not given its graceful exit (Deno's and bubblewrap's teardown take ~20 ms; the
       // kill ~7). It is still waited for: when the run is over, so is every process it started.
       // (No timer on this path, the usual one: a process's first setTimeout costs ~15 ms.)
-      if (!endMarked) {
-        // The runner wrote its marks before it sent its last line: after that line they are
-        // being read now. Otherwise (an abort, an error of the host's) the timer is armed before
-        // any wait: a runner whose main thread is blocked (a built-in task stuck reading a FIFO)
-        // is stopped all the same.
-        const timer = lastLine ? undefined : setTimeout(kill, EXIT_GRACE_MS);
-        const ended = await Promise.race([marked, child.status.then(() => false, () => false)]);
-        if (!ended) {
-          const late = timer ?? setTimeout(kill, EXIT_GRACE_MS);
-          await child.status;
-          clearTimeout(late);
-          removeDenoDir();
-          await Promise.all(outputs);
-          return;
-        }
-        if (timer !== undefined) clearTimeout(timer);
-      }
-      kill();
+      // The runner wrote its marks before it sent its last line: after that line they are being
+      // read now. Otherwise (an abort, an error of the host's) the timer is armed before any
+      // wait: a runner whose main thread is blocked (a built-in task stuck reading a FIFO) is
+      // stopped all the same.
+      let timer = endMarked || lastLine ? undefined : setTimeout(kill, EXIT_GRACE_MS);
+      const ended = endMarked ||
+        await Promise.race([marked, child.status.then(() => false, () => false)]);
+      if (ended) kill();
+      else timer ??= setTimeout(kill, EXIT_GRACE_MS);
       await child.status.catch(() => {});
+      if (timer !== undefined) clearTimeout(timer);
       removeDenoDir();
+      if (!ended) await Promise.all(outputs);
     },
   };
   // The runner connects before any task code loads; then nothing else can.
