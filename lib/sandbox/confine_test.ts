@@ -218,3 +218,28 @@ Deno.test("newEndMark() is NUL-framed and new each time", () => {
   assert(/^\0wst-end-[0-9a-f]{32}\0$/.test(a), JSON.stringify(a));
   assert(a !== newEndMark());
 });
+
+Deno.test({
+  name: "bwrapArgs: /etc/localtime, a link into /usr here, is recreated as that link, not bound",
+  // Debian and most distributions; elsewhere the file is bound as it is.
+  ignore: !(() => {
+    try {
+      return Deno.lstatSync("/etc/localtime").isSymlink &&
+        Deno.realPathSync("/etc/localtime").startsWith("/usr/");
+    } catch {
+      return false;
+    }
+  })(),
+  async fn() {
+    const dir = await Deno.realPath(await Deno.makeTempDir());
+    try {
+      const args = bwrapArgs(await plan(dir));
+      const at = args.findIndex((a, i) => a === "--symlink" && args[i + 2] === "/etc/localtime");
+      assert(at >= 0, "a --symlink to /etc/localtime");
+      assertEquals(args[at + 1], Deno.readLinkSync("/etc/localtime"));
+      assert(!mounts(args).some((m) => m.at(-1) === "/etc/localtime"), "not also a mount");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
