@@ -6,16 +6,21 @@
  */
 import { parseArgv } from "./lib/cli/_argv.ts";
 import { ProcessReaper } from "./lib/sandbox/process_tree.ts";
+import { importOwn } from "./lib/_load.ts";
 
 // The confined runner (docs/adr/0009), started by wst itself inside bubblewrap; not a command.
 if (Deno.args[0] === "__runner") {
-  const { serveRunner } = await import("./lib/sandbox/_runner.ts");
+  const { serveRunner } = await importOwn<typeof import("./lib/sandbox/_runner.ts")>(
+    new URL("./lib/sandbox/_runner.ts", import.meta.url),
+  );
   await serveRunner(Deno.args[1] ?? "");
 }
 
 // The inspection child (docs/adr/0010): started by the CLI itself, before anything else loads.
 if (Deno.args[0] === "__inspect") {
-  await (await import("./lib/registry/_inspect_child.ts")).serveInspection();
+  await (await importOwn<typeof import("./lib/registry/_inspect_child.ts")>(
+    new URL("./lib/registry/_inspect_child.ts", import.meta.url),
+  )).serveInspection();
 }
 
 const invocation = parseArgv(Deno.args);
@@ -36,7 +41,9 @@ Deno.addSignalListener("SIGINT", onInterrupt);
 if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onInterrupt);
 // (No `Deno.exitCode = 1` as a guard: setting it costs ~10 ms of start-up, and a run that never
 // settles already exits 1, with Deno's "Top-level await promise never resolved".)
-const { runInvocation } = await import("./lib/cli/run.ts");
+const { runInvocation } = await importOwn<typeof import("./lib/cli/run.ts")>(
+  new URL("./lib/cli/run.ts", import.meta.url),
+);
 const code = await runInvocation(invocation, { signal: controller.signal, chdirToRoot: true });
 if (reaper !== undefined) await reaper.kill();
 Deno.removeSignalListener("SIGINT", onInterrupt);

@@ -30,11 +30,25 @@ export const ENTRY_POINT = "cli.ts";
 /**
  * Files `deno compile` must embed besides the built-in tasks' bundles (which
  * `scripts/compile.ts` builds and lists one by one): workers load local task
- * modules (through the worker runtime) by URL, not by a static import.
+ * modules (through the worker runtime) by URL, not by a static import; and
+ * the modules wst loads with `importOwn` (lib/_load.ts), out of sight of the
+ * module graph (tests/runtime_flags_test.ts checks that each is here).
  */
 export const COMPILE_INCLUDES: readonly string[] = [
   "tasks/",
   "lib/sandbox/_worker_runtime.ts",
+  "lib/sandbox/_runner.ts",
+  "lib/registry/_inspect_child.ts",
+  "lib/cli/run.ts",
+  "lib/cli/_version.ts",
+  "lib/cli/run_task.ts",
+  "lib/cli/list.ts",
+  "lib/cli/main.ts",
+  "lib/registry/_bundle_cache.ts",
+  "lib/cli/_guard_main.ts",
+  "lib/cli/_graph.ts",
+  "lib/watch/mod.ts",
+  "lib/trust/mod.ts",
 ];
 
 /** Absolute path of the repository root. */

@@ -1,5 +1,10 @@
 import { assertEquals } from "./assert.ts";
-import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
+import {
+  COMPILE_INCLUDES,
+  ENTRY_POINT,
+  REPO_ROOT,
+  RUNTIME_FLAGS,
+} from "../scripts/runtime_flags.ts";
 import { bundleFiles, compileArgs } from "../scripts/compile.ts";
 import { builtinTasks } from "../lib/registry/mod.ts";
 import {
@@ -71,4 +76,43 @@ Deno.test("deno task compile embeds every built-in task's fresh bundle, its chun
   );
   assertEquals((validate?.chunks ?? []).length > 0, true, "validate-config has its chunks");
   assertEquals(cached.sort(), expected.sort());
+});
+
+Deno.test("every module wst loads with importOwn names one path twice and is embedded by deno compile", async () => {
+  const call =
+    /importOwn<\s*typeof import\("([^"]+)"\)\s*>\(\s*new URL\("([^"]+)", import\.meta\.url\)\s*,?\s*\)/g;
+  const sources: string[] = [`${REPO_ROOT}/${ENTRY_POINT}`];
+  const walk = async (dir: string) => {
+    for await (const entry of Deno.readDir(dir)) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory && entry.name !== "_bundles") await walk(path);
+      else if (
+        entry.isFile && path.endsWith(".ts") && !path.endsWith("_test.ts") &&
+        path !== `${REPO_ROOT}/lib/_load.ts` // its definition
+      ) {
+        sources.push(path);
+      }
+    }
+  };
+  await walk(`${REPO_ROOT}/lib`);
+  const loaded = new Set<string>();
+  for (const file of sources) {
+    const text = await Deno.readTextFile(file);
+    const calls = [...text.matchAll(call)];
+    // Every call has the checked shape.
+    const uses = text.split("importOwn<").length - 1;
+    assertEquals(calls.length, uses, `${file}: an importOwn call of another shape`);
+    for (const [, typePath, urlPath] of calls) {
+      assertEquals(typePath, urlPath, `${file}: the type and the URL name different modules`);
+      const url = new URL(urlPath!, `file://${file}`);
+      loaded.add(decodeURIComponent(url.pathname).slice(REPO_ROOT.length + 1));
+    }
+  }
+  assertEquals(loaded.size > 0, true);
+  const missing = [...loaded].filter((path) =>
+    !COMPILE_INCLUDES.some((include) =>
+      include.endsWith("/") ? path.startsWith(include) : path === include
+    )
+  );
+  assertEquals(missing, [], "loaded with importOwn, missing from COMPILE_INCLUDES");
 });

@@ -5,6 +5,7 @@ import { ExitCode, UsageError } from "../errors/mod.ts";
 import { directEntry, directLocalEntry } from "./_direct.ts";
 import type { RunContext } from "./_context.ts";
 import { inGithubActions, stopCommands, stopCommandsToken } from "../ci/github.ts";
+import { importOwn } from "../_load.ts";
 
 export type { MainOptions } from "./_invocation.ts";
 
@@ -46,7 +47,7 @@ export async function runInvocation(
       }
       const [{ guardMain }, { VERSION }] = await Promise.all([
         loadGuard(),
-        import("./_version.ts"),
+        importOwn<typeof import("./_version.ts")>(new URL("./_version.ts", import.meta.url)),
       ]);
       return await guardMain(ctx, invocation.rest, VERSION);
     }
@@ -55,13 +56,17 @@ export async function runInvocation(
       (invocation.rest[0] === "--version" || invocation.rest[0] === "-v")
     ) {
       // The version alone: no registry, so no task module of the folder is looked at or loaded.
-      const { VERSION } = await import("./_version.ts");
+      const { VERSION } = await importOwn<typeof import("./_version.ts")>(
+        new URL("./_version.ts", import.meta.url),
+      );
       ctx.process.stdout.write(`${VERSION}\n`);
       return ExitCode.Success;
     }
     const entry = directEntry(invocation);
     if (entry !== undefined) {
-      const { runTaskCommand } = await import("./run_task.ts");
+      const { runTaskCommand } = await importOwn<typeof import("./run_task.ts")>(
+        new URL("./run_task.ts", import.meta.url),
+      );
       await runTaskCommand(ctx, entry, { flags: {}, positionals: {} });
       return ctx.exit;
     }
@@ -71,12 +76,16 @@ export async function runInvocation(
       Object.keys(invocation.runner ?? {}).length === 0
     ) {
       // Nothing to parse (the parser reports what `list` does not take).
-      const { runList } = await import("./list.ts");
+      const { runList } = await importOwn<typeof import("./list.ts")>(
+        new URL("./list.ts", import.meta.url),
+      );
       return await runList(ctx);
     }
     const local = await directLocalEntry(invocation, ctx.root, ctx.signal);
     if (local.entry !== undefined) {
-      const { runTaskCommand } = await import("./run_task.ts");
+      const { runTaskCommand } = await importOwn<typeof import("./run_task.ts")>(
+        new URL("./run_task.ts", import.meta.url),
+      );
       // Its deps are looked up in the registry it came from.
       await runTaskCommand({ ...ctx, registry: local.registry! }, local.entry, {
         flags: {},
@@ -84,7 +93,9 @@ export async function runInvocation(
       });
       return ctx.exit;
     }
-    const { runApp } = await import("./main.ts");
+    const { runApp } = await importOwn<typeof import("./main.ts")>(
+      new URL("./main.ts", import.meta.url),
+    );
     return await runApp(invocation, ctx, local.registry);
   } catch (err) {
     return reportError(ctx, err);
@@ -119,13 +130,19 @@ function githubStopCommands(options: MainOptions): RunContext["stopCommands"] {
  * compiled binary), else its sources.
  */
 async function loadGuard(): Promise<typeof import("./_guard_main.ts")> {
-  const { GUARD_BUNDLE, bundleUrl } = await import("../registry/_bundle_cache.ts");
+  const { GUARD_BUNDLE, bundleUrl } = await importOwn<
+    typeof import("../registry/_bundle_cache.ts")
+  >(new URL("../registry/_bundle_cache.ts", import.meta.url));
   let url: string | undefined;
   try {
     url = bundleUrl(GUARD_BUNDLE.module, { task: "guard", cache: GUARD_BUNDLE.cache });
   } catch {
     // A bundle cache it cannot write (a read-only checkout): the sources work, only slower.
   }
-  // A literal specifier in the fallback, so that `deno compile` embeds the sources too.
-  return url === undefined ? await import("./_guard_main.ts") : await import(url);
+  // The sources: a compiled wst embeds them too (COMPILE_INCLUDES).
+  return url === undefined
+    ? await importOwn<typeof import("./_guard_main.ts")>(
+      new URL("./_guard_main.ts", import.meta.url),
+    )
+    : await import(url);
 }

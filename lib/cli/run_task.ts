@@ -33,6 +33,7 @@ import { qualifyTaskName } from "../task/names.ts";
 import { printResult, type RunContext } from "./_context.ts";
 import { escapeControls, prefixed, reportError } from "./_invocation.ts";
 import type { RunnerFlags } from "./_argv.ts";
+import { importOwn } from "../_load.ts";
 
 /**
  * Runs one task from the CLI: resolves the path arguments the user gave,
@@ -81,7 +82,9 @@ async function runOnce(
     const confine = confineMode(ctx.confine);
     if (typeof confine !== "string") throw new UsageError(confine.error);
     if (ctx.chdirToRoot) Deno.chdir(ctx.root);
-    const { runGraph } = await import("./_graph.ts");
+    const { runGraph } = await importOwn<typeof import("./_graph.ts")>(
+      new URL("./_graph.ts", import.meta.url),
+    );
     await runGraph(ctx, entry, {
       args,
       runner,
@@ -103,7 +106,9 @@ async function watchTask(
   args: Record<string, unknown>,
   runner: RunnerFlags,
 ): Promise<void> {
-  const { watchRuns } = await import("../watch/mod.ts");
+  const { watchRuns } = await importOwn<typeof import("../watch/mod.ts")>(
+    new URL("../watch/mod.ts", import.meta.url),
+  );
   // A namespaced task watches its own folder, its `sources` (else everything there) but its `outputs`.
   const root = taskRoot(ctx.root, entry);
   // A local task's own module is watched too: editing the task reruns it.
@@ -335,7 +340,9 @@ export async function checkTrust(
 ): Promise<void> {
   if (entry.source !== "local") return;
   // Loaded only here: a built-in task never needs the user's approval.
-  const { ensureTrusted } = await import("../trust/mod.ts");
+  const { ensureTrusted } = await importOwn<typeof import("../trust/mod.ts")>(
+    new URL("../trust/mod.ts", import.meta.url),
+  );
   await ensureTrusted(entry, permissions, options.root, {
     trusted: ctx.trusted === true,
     approvable: knownPermissions(entry, false),
@@ -451,7 +458,9 @@ export async function runEntry(
       try {
         if ((sub.deps?.length ?? 0) > 0) {
           // Its deps run first, as go-task's `task:` calls run the called task's deps.
-          const { runGraph } = await import("./_graph.ts");
+          const { runGraph } = await importOwn<typeof import("./_graph.ts")>(
+            new URL("./_graph.ts", import.meta.url),
+          );
           await runGraph(ctx, sub, {
             args: {},
             runner: { ...(ctx.runner?.jobs === undefined ? {} : { jobs: ctx.runner.jobs }) },
