@@ -7,6 +7,7 @@
 import { parseArgv } from "./lib/cli/_argv.ts";
 import { ProcessReaper } from "./lib/sandbox/process_tree.ts";
 import { importOwn } from "./lib/_load.ts";
+import { discardEarlyRunner, startEarlyRunner } from "./lib/sandbox/_prelaunch.ts";
 
 // The confined runner (docs/adr/0009), started by wst itself inside bubblewrap; not a command.
 if (Deno.args[0] === "__runner") {
@@ -22,6 +23,10 @@ if (Deno.args[0] === "__inspect") {
     new URL("./lib/registry/_inspect_child.ts", import.meta.url),
   )).serveInspection();
 }
+
+// A confined runner recorded for this command line starts now, while the CLI loads
+// (docs/adr/0009); it runs nothing until the run takes it, which checks it first.
+startEarlyRunner();
 
 const invocation = parseArgv(Deno.args);
 
@@ -46,6 +51,7 @@ const { runInvocation } = await importOwn<typeof import("./lib/cli/run.ts")>(
 );
 const code = await runInvocation(invocation, { signal: controller.signal, chdirToRoot: true });
 if (reaper !== undefined) await reaper.kill();
+await discardEarlyRunner();
 Deno.removeSignalListener("SIGINT", onInterrupt);
 // A Ctrl-C that reached wst only as its task finished (a script whose sleep died of the same
 // signal, on a loaded machine) still ends the run as interrupted, as a shell's job would.

@@ -412,3 +412,106 @@ Deno.test(
     assertEquals(left, []);
   },
 );
+
+/** What a run left in its TMPDIR of runner folders, and its processes still running. */
+async function leftovers(tmp: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(tmp)) {
+    if (entry.name.startsWith("wst-runner-")) found.push(entry.name);
+  }
+  for await (const entry of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const cmdline = await Deno.readTextFile(`/proc/${entry.name}/cmdline`);
+      if (cmdline.includes(tmp)) found.push(`process ${entry.name}: ${cmdline.split("\0")[0]}`);
+    } catch { /* gone */ }
+  }
+  return found;
+}
+
+/** A workspace whose `validate-config` runs confined, with a cache and a TMPDIR of its own. */
+async function launchSetup() {
+  const ws = await workspace({
+    "ws/workspaces.yaml": WORKSPACES_YAML,
+    "ws/ai-gateway.yaml": AI_GATEWAY_YAML,
+  });
+  await Deno.mkdir(`${ws.dir}/tmp`);
+  const env = { WST_CACHE_DIR: `${ws.dir}/cache`, TMPDIR: `${ws.dir}/tmp` };
+  const args = ["validate-config", "--root", `${ws.dir}/ws`, "--confine", "require", "--verbose"];
+  const records = async () => {
+    const out: string[] = [];
+    for await (const entry of Deno.readDir(`${ws.dir}/cache/launch`)) out.push(entry.name);
+    return out;
+  };
+  return Object.assign(ws, { env, args, tmp: `${ws.dir}/tmp`, records });
+}
+
+const EARLY = /its runner was started early/;
+
+Deno.test(
+  `confine: a command run again takes the runner recorded for it, started early, and leaves nothing behind${skipped}`,
+  { ignore },
+  async () => {
+    await using ws = await launchSetup();
+    const first = await wst(ws.args, { env: ws.env });
+    assertEquals(first.code, 0, first.stderr);
+    assert(!EARLY.test(first.stderr), "nothing recorded yet");
+    assertEquals((await ws.records()).length, 1);
+    const second = await wst(ws.args, { env: ws.env });
+    assertEquals(second.code, 0, second.stderr);
+    assertMatch(second.stderr, EARLY);
+    assertEquals(second.stdout, first.stdout);
+    assertEquals(await leftovers(ws.tmp), []);
+    // Another command line (here, another root) has no record: its runner starts late.
+    await Deno.mkdir(`${ws.dir}/other`);
+    await Deno.copyFile(`${ws.dir}/ws/workspaces.yaml`, `${ws.dir}/other/workspaces.yaml`);
+    const other = await wst([...ws.args.slice(0, 2), `${ws.dir}/other`, ...ws.args.slice(3)], {
+      env: ws.env,
+    });
+    assertEquals(other.code, 0, other.stderr);
+    assert(!EARLY.test(other.stderr));
+  },
+);
+
+Deno.test(
+  `confine: a recorded runner whose sandbox differs from the run's is killed, never taken; the run starts its own and records it${skipped}`,
+  { ignore },
+  async () => {
+    await using ws = await launchSetup();
+    assertEquals((await wst(ws.args, { env: ws.env })).code, 0);
+    const [name] = await ws.records();
+    const file = `${ws.dir}/cache/launch/${name}`;
+    const honest = await Deno.readTextFile(file);
+    // The recorded sandbox also binds a file outside the root: the run would not.
+    const record = JSON.parse(honest);
+    const at = record.launch.args.indexOf("--");
+    record.launch.args.splice(at, 0, "--ro-bind", `${ws.dir}/secret`, "/secret");
+    await Deno.writeTextFile(`${ws.dir}/secret`, "secret\n");
+    await Deno.writeTextFile(file, JSON.stringify(record));
+    const run = await wst(ws.args, { env: ws.env });
+    assertEquals(run.code, 0, run.stderr);
+    assert(!EARLY.test(run.stderr), "the recorded runner is not taken");
+    assertEquals(await Deno.readTextFile(file), honest, "the run's own launch is recorded again");
+    assertEquals(await leftovers(ws.tmp), []);
+    // A record that is a symbolic link (or not the user's) is not read at all.
+    await Deno.rename(file, `${ws.dir}/record.json`);
+    await Deno.symlink(`${ws.dir}/record.json`, file);
+    const linked = await wst(ws.args, { env: ws.env });
+    assertEquals(linked.code, 0, linked.stderr);
+    assert(!EARLY.test(linked.stderr));
+  },
+);
+
+Deno.test(
+  `confine: a runner started early for a run that ends before its task is stopped, its folders removed${skipped}`,
+  { ignore },
+  async () => {
+    await using ws = await launchSetup();
+    assertEquals((await wst(ws.args, { env: ws.env })).code, 0);
+    // The same command line, but the root is gone: the run ends with a usage error.
+    await Deno.remove(`${ws.dir}/ws`, { recursive: true });
+    const run = await wst(ws.args, { env: ws.env });
+    assertEquals(run.code, 2, run.stderr);
+    assertEquals(await leftovers(ws.tmp), []);
+  },
+);

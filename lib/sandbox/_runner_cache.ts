@@ -4,26 +4,10 @@
 // of a confined `validate-config`). Instead the host warms a small cache for
 // the pair once, outside the sandbox, by loading the two bundles (wst's own
 // code, built by wst; never a repository's module) in a Deno of its own, and
-// keeps it in wst's bundle cache. Each run gets a private copy: the sandbox
-// may write to its copy, which is thrown away with the run, and never to the
-// warm one, so no task can leave compiled code for a later run.
+// keeps it in wst's bundle cache. Each run binds a private copy of it
+// (`_cache_copy.ts`).
 import { BUNDLE_CACHE } from "../registry/_bundle_cache.ts";
-
-/**
- * The files kept of the warm Deno cache (SQLite in WAL mode; the index is
- * rebuilt): V8's code cache, and Deno's analysis of each module's imports
- * (`dep_analysis_cache_v2`) and module kind (`node_analysis_cache_v2`). Without
- * the last two, each run parses the task's bundle again to find its imports
- * (measured: ~29 ms of CPU of a confined `validate-config`, half the runner's).
- */
-const CACHE_FILES = [
-  "v8_code_cache_v2",
-  "v8_code_cache_v2-wal",
-  "dep_analysis_cache_v2",
-  "dep_analysis_cache_v2-wal",
-  "node_analysis_cache_v2",
-  "node_analysis_cache_v2-wal",
-];
+import { CACHE_FILES } from "./_cache_copy.ts";
 
 /** The warm cache's suffix: a new one when what it holds changes (`.v8`, before, held the code cache only: it is removed). */
 const CACHE_VERSION = "denocache";
@@ -36,15 +20,15 @@ const stem = (path: string) => path.slice(path.lastIndexOf("/") + 1).replace(/\.
 const stemName = (path: string) => stem(path).replace(/-[0-9a-f]+$/, "");
 
 /**
- * A private copy of the warm code cache for a runner bundle and a task
- * bundle, warmed first when there is none; undefined when it cannot be made
- * (the run goes on without a cache).
+ * The warm code cache for a runner bundle and a task bundle, warmed first
+ * when there is none; undefined when it cannot be made (the run goes on
+ * without a cache).
  *
  * @param runner The runner bundle's path.
  * @param task The task bundle's path.
  * @param flags The runner's V8 and config flags (the cache is only valid for the same ones).
  * @param wstDir wst's folder, the runner's working folder (its `deno.json`).
- * @returns A new folder holding the copy, for the caller to bind and remove.
+ * @returns The warm folder, for the caller to copy (`privateCopy`) and bind.
  */
 export function runnerCodeCache(
   runner: string,
@@ -53,12 +37,11 @@ export function runnerCodeCache(
   wstDir: string,
 ): string | undefined {
   const dir = `${filePath(BUNDLE_CACHE.cacheDir)}${stem(task)}+${stem(runner)}.${CACHE_VERSION}`;
-  return privateCopy(dir, () => warm(dir, runner, [task], flags, wstDir, `${stemName(task)}-`));
+  return warmed(dir, () => warm(dir, runner, [task], flags, wstDir, `${stemName(task)}-`));
 }
 
 /**
- * A private copy of the warm cache of a runner that runs a local task in a
- * worker: the runner bundle and wst's side of a local task (the worker
+ * The warm cache of a runner that runs a local task in a worker: the runner bundle and wst's side of a local task (the worker
  * runtime, its bundle or its sources; `@wst/wst` and the `zod` it maps), loaded by the host in a sandbox
  * of the runner's own layout (wst's code only: never the repository's module,
  * which each run compiles anew). Keyed by the runner bundle and the size and modification
@@ -72,7 +55,7 @@ export function runnerCodeCache(
  * @param sandboxed Turns the warming command into one that runs in a sandbox laid out as the
  *   runner's (its Deno cache the given folder): zod's modules are files of the Deno cache's
  *   `npm/`, and V8 keys its code cache by their paths, which are the sandbox's.
- * @returns A new folder holding the copy, for the caller to bind and remove.
+ * @returns The warm folder, for the caller to copy (`privateCopy`) and bind.
  */
 export function localRunnerCodeCache(
   runner: string,
@@ -96,7 +79,7 @@ export function localRunnerCodeCache(
     stem(runner)
   }.${CACHE_VERSION}`;
   const targets = [...entries.map((path) => `file://${path}`), "zod"];
-  return privateCopy(dir, () => warm(dir, runner, targets, flags, wstDir, prefix, sandboxed));
+  return warmed(dir, () => warm(dir, runner, targets, flags, wstDir, prefix, sandboxed));
 }
 
 /**
@@ -118,15 +101,11 @@ function hashOf(text: string): number {
   return hash;
 }
 
-/** Warms `dir` first when it holds no cache, then copies it into a new private folder. */
-function privateCopy(dir: string, warmIt: () => void): string | undefined {
+/** `dir`, warmed first when it holds no cache; undefined when warming fails. */
+function warmed(dir: string, warmIt: () => void): string | undefined {
   try {
     if (!exists(`${dir}/${CACHE_FILES[0]}`)) warmIt();
-    const copy = Deno.makeTempDirSync({ prefix: "wst-runner-deno-" });
-    for (const file of CACHE_FILES) {
-      if (exists(`${dir}/${file}`)) Deno.copyFileSync(`${dir}/${file}`, `${copy}/${file}`);
-    }
-    return copy;
+    return dir;
   } catch {
     return undefined;
   }

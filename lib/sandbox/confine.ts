@@ -17,6 +17,17 @@ import { BUNDLE_CACHE, type BundleCacheOptions, bundleUrl } from "../registry/_b
 import { localRunnerCodeCache, runnerCodeCache, type Sandboxed } from "./_runner_cache.ts";
 import { denoCacheDir } from "../registry/_npm_cache.ts";
 import { confinedRunners } from "./process_tree.ts";
+import {
+  DENO_DIR_SLOT,
+  type Launch,
+  newRunFolders,
+  recordLaunch,
+  removeRunFolders,
+  SOCKET_SLOT,
+  type StartedRunner,
+  startRunner,
+  takeEarlyRunner,
+} from "./_prelaunch.ts";
 
 /** How a run is confined: `auto` (where bubblewrap works), `require` (or exit 3), `off`. */
 export type ConfineMode = "auto" | "require" | "off";
@@ -521,7 +532,7 @@ function runnerCommand(
   start: Omit<RunnerStart, "unset" | "inProcess" | "end">,
   unset: readonly string[],
   options: { socket: string; config?: string | undefined; bwrap?: string | undefined },
-): { command: string[]; inProcess?: RunnerStart["inProcess"]; denoDir?: string } {
+): { command: string[]; inProcess?: RunnerStart["inProcess"]; codeCache?: string } {
   const exe = Deno.execPath();
   const socket = options.socket;
   if (isCompiled()) return { command: [exe, "__runner", socket] };
@@ -565,7 +576,7 @@ function runnerCommand(
   if (own === undefined) {
     // wst's side of a local task (the worker runtime, `@wst/wst`, zod) from a warm code cache too;
     // the repository's module is compiled in the sandbox, never outside it.
-    const denoDir = options.bwrap === undefined ? undefined : localRunnerCodeCache(
+    const codeCache = options.bwrap === undefined ? undefined : localRunnerCodeCache(
       runner,
       CACHED_FLAGS,
       WST_DIR,
@@ -578,29 +589,29 @@ function runnerCommand(
         "run",
         "--quiet",
         ...RUNNER_FLAGS,
-        ...(denoDir === undefined ? [] : CACHED_FLAGS),
+        ...(codeCache === undefined ? [] : CACHED_FLAGS),
         runner,
         socket,
       ],
-      ...(denoDir === undefined ? {} : { denoDir }),
+      ...(codeCache === undefined ? {} : { codeCache }),
     };
   }
   // With a code cache (warmed by the host, a private copy per run), eager compilation pays again.
-  const denoDir = runnerCodeCache(runner, taskBundle(start), CACHED_FLAGS, WST_DIR);
+  const codeCache = runnerCodeCache(runner, taskBundle(start), CACHED_FLAGS, WST_DIR);
   return {
     command: [
       exe,
       "run",
       "--quiet",
       ...own.flags,
-      ...(denoDir === undefined ? [] : CACHED_FLAGS),
+      ...(codeCache === undefined ? [] : CACHED_FLAGS),
       runner,
       socket,
       // The bundle: the runner starts loading it while it connects and waits for its start.
       start.task.worker!,
     ],
     inProcess: { revoke: own.revoke },
-    ...(denoDir === undefined ? {} : { denoDir }),
+    ...(codeCache === undefined ? {} : { codeCache }),
   };
 }
 
@@ -769,28 +780,16 @@ export function confinedChannel(
   start: Omit<RunnerStart, "unset" | "inProcess" | "end">,
   interactive: boolean,
   unavailable: (reason: string) => TaskChannel,
-  options: { outputPrefix?: string | undefined } = {},
+  options: {
+    outputPrefix?: string | undefined;
+    debug?: ((line: string) => void) | undefined;
+  } = {},
 ): TaskChannel {
   const unset = RUNNER_ONLY_ENV.filter((name) => !(name in plan.env));
-  const socketDir = Deno.makeTempDirSync({ prefix: "wst-runner-" });
-  Deno.chmodSync(socketDir, 0o700);
-  const socketPath = `${socketDir}/socket`;
-  const runner = runnerCommand(start, unset, {
-    socket: bwrap === undefined ? socketPath : `${SOCKET_DIR}/socket`,
-    config: plan.config,
-    bwrap,
-  });
-  const listener = Deno.listen({ transport: "unix", path: socketPath });
-  const child = new Deno.Command(bwrap ?? runner.command[0]!, {
-    args: bwrap === undefined
-      ? runner.command.slice(1)
-      : [...bwrapArgs({ ...plan, socketDir, denoDir: runner.denoDir }), "--", ...runner.command],
-    clearEnv: true,
-    env: bwrap === undefined ? plainRunnerEnv(plan) : {},
-    stdin: interactive ? "inherit" : "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const { runner, started } = bwrap === undefined
+    ? plainRunner(plan, start, unset, interactive)
+    : sandboxedRunner(bwrap, plan, start, unset, interactive, options.debug);
+  const { child, listener, socketDir, denoDir } = started;
   confinedRunners.add(child.pid);
   child.status.finally(() => confinedRunners.delete(child.pid));
   // bwrap's own errors come before the runner connects: held back until then, they are the reason.
@@ -840,9 +839,9 @@ export function confinedChannel(
   };
   // The sandbox's copy of the code cache goes with the runner (before wst exits: synchronously).
   const removeDenoDir = () => {
-    if (runner.denoDir === undefined) return;
+    if (denoDir === undefined) return;
     try {
-      Deno.removeSync(runner.denoDir, { recursive: true });
+      Deno.removeSync(denoDir, { recursive: true });
     } catch { /* gone */ }
   };
   child.status.then(removeDenoDir, removeDenoDir);
@@ -951,6 +950,82 @@ export function confinedChannel(
   });
   void accepted;
   return channel;
+}
+
+/**
+ * Starts a runner in bubblewrap, or takes the one the entry point started
+ * early for this command line when it was started exactly so
+ * (`_prelaunch.ts`).
+ */
+function sandboxedRunner(
+  bwrap: string,
+  plan: Omit<SandboxPlan, "socketDir">,
+  start: Omit<RunnerStart, "unset" | "inProcess" | "end">,
+  unset: readonly string[],
+  interactive: boolean,
+  debug: ((line: string) => void) | undefined,
+): { runner: ReturnType<typeof runnerCommand>; started: StartedRunner } {
+  const runner = runnerCommand(start, unset, {
+    socket: `${SOCKET_DIR}/socket`,
+    config: plan.config,
+    bwrap,
+  });
+  const launch: Launch = {
+    bwrap,
+    args: [
+      ...bwrapArgs({
+        ...plan,
+        socketDir: SOCKET_SLOT,
+        denoDir: runner.codeCache === undefined ? undefined : DENO_DIR_SLOT,
+      }),
+      "--",
+      ...runner.command,
+    ],
+    codeCache: runner.codeCache,
+  };
+  const early = takeEarlyRunner(launch, interactive);
+  if (early !== undefined) {
+    debug?.(`${start.task.name}: its runner was started early (as recorded for this command)`);
+    return { runner, started: early };
+  }
+  const started = startRunner(
+    bwrap,
+    launch.args,
+    launch.codeCache,
+    interactive ? "inherit" : "null",
+  );
+  recordLaunch(launch, interactive);
+  return { runner, started };
+}
+
+/**
+ * Starts a runner without a sandbox (a local module with its folder's own
+ * pinned packages, unconfined).
+ */
+function plainRunner(
+  plan: Omit<SandboxPlan, "socketDir">,
+  start: Omit<RunnerStart, "unset" | "inProcess" | "end">,
+  unset: readonly string[],
+  interactive: boolean,
+): { runner: ReturnType<typeof runnerCommand>; started: StartedRunner } {
+  const folders = newRunFolders(undefined);
+  try {
+    const socket = `${folders.socketDir}/socket`;
+    const runner = runnerCommand(start, unset, { socket, config: plan.config });
+    const listener = Deno.listen({ transport: "unix", path: socket });
+    const child = new Deno.Command(runner.command[0]!, {
+      args: runner.command.slice(1),
+      clearEnv: true,
+      env: plainRunnerEnv(plan),
+      stdin: interactive ? "inherit" : "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    return { runner, started: { ...folders, listener, child } };
+  } catch (err) {
+    removeRunFolders(folders);
+    throw err;
+  }
 }
 
 /**

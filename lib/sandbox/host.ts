@@ -417,7 +417,7 @@ function confinement(
       bwrapFailed = reason;
       unconfined(reason);
       return here?.() ?? workerChannel(task, worker);
-    }, { outputPrefix: options.outputPrefix });
+    }, { outputPrefix: options.outputPrefix, debug: (line) => options.reporter.debug(line) });
 }
 
 /**
