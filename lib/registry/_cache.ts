@@ -6,13 +6,10 @@
 // run a task do not use it.
 import { REPO_ROOT } from "../../scripts/runtime_flags.ts";
 import { relativeTo, resolvePath, SEP } from "../_path.ts";
-import { cacheHome } from "../_cache_home.ts";
 import type { TaskMeta } from "../task/describe.ts";
 import type { InspectProblem } from "./_inspect.ts";
 import { listModuleFiles } from "../sandbox/_module_files.ts";
 import type { Namespace } from "./_namespaces.ts";
-
-export { cacheHome };
 
 /** What inspecting one module gave: its description or why it is left out. */
 export type CachedModule = { meta: TaskMeta } | { problem: InspectProblem };
@@ -65,6 +62,26 @@ const FORMAT = 5;
  * clean files).
  */
 const RACY_MS = 3_000;
+
+/**
+ * The user's cache folder for wst: `$WST_CACHE_DIR`, else
+ * `$XDG_CACHE_HOME/wst`, else `~/.cache/wst` (`%LOCALAPPDATA%\wst` on
+ * Windows); undefined when none is known.
+ */
+export function cacheHome(
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+): string | undefined {
+  const own = env("WST_CACHE_DIR");
+  if (own) return resolvePath(Deno.cwd(), own);
+  const xdg = env("XDG_CACHE_HOME");
+  if (xdg) return resolvePath(xdg, "wst");
+  if (Deno.build.os === "windows") {
+    const local = env("LOCALAPPDATA");
+    return local ? resolvePath(local, "wst") : undefined;
+  }
+  const home = env("HOME");
+  return home ? resolvePath(home, ".cache/wst") : undefined;
+}
 
 /**
  * The cache file of a root: `<cache home>/registry/<hash of the root>.json`.

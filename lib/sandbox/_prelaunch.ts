@@ -6,24 +6,35 @@
 // before, the sandbox comes out the same as the last time. So the first runner
 // of a run is recorded (a "launch": bubblewrap's arguments with the runner's
 // command, and the warm code cache it gets a copy of), keyed by the command
-// line, the working folder, wst's own variables and PATH, in the user's cache
-// folder. The next run of that command starts the recorded runner first
-// thing, from the entry point, and then does its own work as usual. When it
-// comes to start its runner, it takes the early one only if it would start it
-// exactly so now, every argument compared; otherwise the early one is killed
-// and the runner started anew (and recorded).
+// line, the working folder, wst's own variables and PATH. The next run of that
+// command starts the recorded runner first thing, from the entry point, and
+// then does its own work as usual. When it comes to start its runner, it takes
+// the early one only if it would start it exactly so now, every argument
+// compared; otherwise the early one is killed and the runner started anew
+// (and recorded).
+//
+// A record is code: whatever it names is started before anything is checked.
+// So records live in wst's bundle cache, next to the bundles and code caches
+// wst already runs from: a folder of wst's own, bound read-only in every
+// sandbox, never in the user's cache folder, which a task allowed to write
+// there, or a repository that holds it, could fill. A record is read back only
+// from a folder and a regular file the user owns (the folder writable by no
+// one else). It holds no variable's value: each `--setenv` value is a slot,
+// filled in from wst's own environment when the runner starts, and a launch
+// whose values do not all come from there (a `.env` file's) is not recorded.
+// Every folder bound is checked to be its own real path just before the early
+// runner starts (as when the sandbox is computed): a link put in place of a
+// bound folder since the record was made is never followed. A compiled wst,
+// whose bundles are built in, records nothing.
 //
 // An early runner does nothing before its start message, which only the run
 // that takes it sends: no task code runs in a sandbox wst did not compute for
 // the run. (The runner bundle and a built-in task's bundle, wst's own code,
-// load meanwhile.) A launch is recorded from what wst computed, never from
-// anything a repository wrote, in a folder of the user's own (0700), and read
-// back only from a regular file the user owns. A run that needs stdin
-// (`interactive`) is never started early.
+// load meanwhile.) A run that needs stdin (`interactive`) is never started
+// early.
 //
 // This module is loaded by the entry point before anything else: it imports
 // only what has no imports of its own.
-import { cacheHome } from "../_cache_home.ts";
 import { privateCopy } from "./_cache_copy.ts";
 
 /** How a confined runner is started. */
@@ -40,10 +51,12 @@ export interface Launch {
   readonly codeCache?: string | undefined;
 }
 
-/** Where a launch's arguments name the run's socket folder (a NUL: never in a path). */
+/** Where a launch's arguments name the run's socket folder (a NUL: never in a path or value). */
 export const SOCKET_SLOT = "\0wst:socket-dir";
 /** Where a launch's arguments name the runner's private Deno cache. */
 export const DENO_DIR_SLOT = "\0wst:deno-dir";
+/** Where a record names a variable's value: this, then the variable's name. */
+const ENV_SLOT = "\0wst:env:";
 
 /** The folders of one runner: its socket's, and its private Deno cache. */
 export interface RunFolders {
@@ -57,18 +70,22 @@ export interface StartedRunner extends RunFolders {
   readonly listener: Deno.UnixListener;
 }
 
-const RECORD_VERSION = 1;
+const RECORD_VERSION = 2;
 /** Records kept; the oldest go beyond this. */
 const MAX_RECORDS = 200;
 /** A record is a few kB; anything larger is not one. */
 const MAX_RECORD_BYTES = 1 << 20;
+/** The records' folder: in wst's bundle cache (`BUNDLE_CACHE`, lib/registry/_bundle_cache.ts). */
+const RECORDS = new URL("../registry/_bundles/launch/", import.meta.url);
 
 /** This process's launch key, once `startEarlyRunner` has run (the CLI's runs only). */
 let key: string | undefined;
-/** The runner started early, until it is taken or discarded. */
-let early: { launch: Launch; runner: StartedRunner } | undefined;
+/** The runner started early (its launch with the values filled in), until taken or discarded. */
+let early: { launch: Launch; runner: StartedRunner; exited: boolean } | undefined;
 /** Whether this process's first runner was recorded or taken (only the first one is). */
 let settled = false;
+/** Early runners being stopped: the entry point waits for them before it exits. */
+const stopping = new Set<Promise<void>>();
 
 /**
  * Starts the runner recorded for this command line, if there is one. Called
@@ -76,27 +93,31 @@ let settled = false;
  */
 export function startEarlyRunner(): void {
   try {
-    const home = cacheHome();
-    if (home === undefined) return;
+    if (RECORDS.protocol !== "file:") return;
     key = launchKey();
-    const file = recordPath(home, key);
+    const folder = ownFolder(decodeURIComponent(RECORDS.pathname));
+    if (folder === undefined) return;
+    const file = `${folder}${recordName(key)}`;
     const info = Deno.lstatSync(file);
-    const uid = Deno.build.os === "windows" ? null : Deno.uid();
-    if (!info.isFile || info.size > MAX_RECORD_BYTES || (uid !== null && info.uid !== uid)) return;
+    if (!info.isFile || info.size > MAX_RECORD_BYTES || !ownedByMe(info)) return;
     const record = JSON.parse(Deno.readTextFileSync(file));
     if (record?.version !== RECORD_VERSION || record.key !== key || !isLaunch(record.launch)) {
       return;
     }
-    const runner = startRunner(record.launch.bwrap, record.launch.args, record.launch.codeCache);
-    early = { launch: record.launch, runner };
+    const launch = withValues(record.launch);
+    if (launch === undefined || !bindsAreReal(launch.args)) return;
+    const runner = startRunner(launch.bwrap, launch.args, launch.codeCache);
+    const started = { launch, runner, exited: false };
+    runner.child.status.finally(() => (started.exited = true));
+    early = started;
   } catch {
     // No record (the common case), or one that does not read back: the run starts its runner.
   }
 }
 
 /**
- * The runner started early, if it was started exactly as `launch` says and
- * the run does not need stdin; any other is discarded.
+ * The runner started early, if it was started exactly as `launch` says, is
+ * still running, and the run does not need stdin; any other is stopped.
  *
  * @param launch How the run would start its runner now.
  * @param interactive Whether the task gets wst's stdin (an early runner has none).
@@ -106,52 +127,67 @@ export function takeEarlyRunner(launch: Launch, interactive: boolean): StartedRu
   const started = early;
   early = undefined;
   if (started === undefined) return undefined;
-  if (!interactive && sameLaunch(started.launch, launch)) {
+  if (!interactive && !started.exited && sameLaunch(started.launch, launch)) {
     settled = true;
     return started.runner;
   }
-  void stopRunner(started.runner);
+  stop(started.runner);
   return undefined;
 }
 
 /**
  * Records how this run started its first runner, for the next run of the same
- * command line (written to a temporary file and renamed; the oldest records
- * go). Later runners of the same run, and a run that needs stdin, are not
- * recorded. Never throws.
+ * command line (written to a new temporary file and renamed; the oldest
+ * records go). Later runners of the same run are not recorded, nor a run that
+ * needs stdin, nor a launch with a variable whose value is not wst's own.
+ * Never throws.
  *
  * @param launch How the runner was started.
  * @param interactive Whether the task gets wst's stdin.
+ * @param constants Variables whose values are wst's own constants (the
+ *   sandbox's `DENO_DIR`), recorded as they are.
  */
-export function recordLaunch(launch: Launch, interactive: boolean): void {
+export function recordLaunch(
+  launch: Launch,
+  interactive: boolean,
+  constants: readonly string[],
+): void {
   if (key === undefined || settled) return;
   settled = true;
   if (interactive) return;
+  const recorded = withSlots(launch, constants);
+  if (recorded === undefined) return;
   try {
-    const home = cacheHome();
-    if (home === undefined) return;
-    const file = recordPath(home, key);
-    const folder = file.slice(0, file.lastIndexOf("/"));
-    Deno.mkdirSync(folder, { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${Deno.pid}.tmp`;
-    Deno.writeTextFileSync(tmp, JSON.stringify({ version: RECORD_VERSION, key, launch }), {
-      mode: 0o600,
-    });
-    Deno.renameSync(tmp, file);
+    const path = decodeURIComponent(RECORDS.pathname);
+    Deno.mkdirSync(path, { recursive: true, mode: 0o700 });
+    const folder = ownFolder(path);
+    if (folder === undefined) return;
+    const file = `${folder}${recordName(key)}`;
+    const tmp = `${file}.${crypto.randomUUID()}.tmp`;
+    const text = JSON.stringify({ version: RECORD_VERSION, key, launch: recorded });
+    Deno.writeTextFileSync(tmp, text, { createNew: true, mode: 0o600 });
+    try {
+      Deno.renameSync(tmp, file);
+    } catch (err) {
+      Deno.removeSync(tmp);
+      throw err;
+    }
     pruneRecords(folder);
   } catch {
-    // A cache folder it cannot write: the next run starts its runner late, as this one did.
+    // A bundle cache it cannot write (a read-only install, a compiled wst): nothing recorded.
   }
 }
 
 /**
- * Stops the runner started early if no part of the run took it, and removes
- * its folders. The entry point calls it before it exits.
+ * Stops the runner started early if no part of the run took it, and waits
+ * until every early runner stopped is gone with its folders. The entry point
+ * calls it before it exits.
  */
 export async function discardEarlyRunner(): Promise<void> {
   const started = early;
   early = undefined;
-  if (started !== undefined) await stopRunner(started.runner);
+  if (started !== undefined) stop(started.runner);
+  await Promise.all(stopping);
 }
 
 /**
@@ -160,7 +196,7 @@ export async function discardEarlyRunner(): Promise<void> {
  * so that the two are started alike.
  *
  * @param bwrap The bubblewrap binary.
- * @param args Its arguments, with slots.
+ * @param args Its arguments, with slots for the run's folders.
  * @param codeCache The warm code cache to copy, if any.
  * @param stdin The runner's stdin.
  * @returns The runner, listening for its connection.
@@ -230,17 +266,75 @@ export function fillSlots(args: readonly string[], folders: RunFolders): string[
   );
 }
 
-async function stopRunner(runner: StartedRunner): Promise<void> {
-  try {
-    runner.listener.close();
-  } catch { /* closed */ }
-  try {
-    runner.child.kill("SIGKILL");
-  } catch { /* exited */ }
-  await runner.child.status.catch(() => {});
-  // Its output is nobody's: drained, so that nothing waits on it.
-  await Promise.all([runner.child.stdout.cancel(), runner.child.stderr.cancel()]).catch(() => {});
-  removeRunFolders(runner);
+/** SIGKILLs an early runner nobody took; its folders go once it is gone. */
+function stop(runner: StartedRunner): void {
+  const done = (async () => {
+    try {
+      runner.listener.close();
+    } catch { /* closed */ }
+    try {
+      runner.child.kill("SIGKILL");
+    } catch { /* exited */ }
+    await runner.child.status.catch(() => {});
+    // Its output is nobody's: drained, so that nothing waits on it.
+    await Promise.all([runner.child.stdout.cancel(), runner.child.stderr.cancel()]).catch(() => {});
+    removeRunFolders(runner);
+  })();
+  stopping.add(done);
+  done.finally(() => stopping.delete(done));
+}
+
+/**
+ * The launch as recorded: each `--setenv` value a slot (undefined: one is not
+ * wst's own). Exported for its tests.
+ */
+export function withSlots(launch: Launch, constants: readonly string[]): Launch | undefined {
+  const args = [...launch.args];
+  const end = args.indexOf("--");
+  for (let i = 0; i < end; i++) {
+    if (args[i] !== "--setenv") continue;
+    const name = args[i + 1]!;
+    const value = args[i + 2]!;
+    if (constants.includes(name)) continue;
+    if (Deno.env.get(name) !== value) return undefined;
+    args[i + 2] = `${ENV_SLOT}${name}`;
+    i += 2;
+  }
+  return { ...launch, args };
+}
+
+/**
+ * A recorded launch with its variables' values, from this process's
+ * environment (undefined: one is not set). Exported for its tests.
+ */
+export function withValues(launch: Launch): Launch | undefined {
+  const args: string[] = [];
+  for (const arg of launch.args) {
+    if (!arg.startsWith(ENV_SLOT)) {
+      args.push(arg);
+      continue;
+    }
+    const value = Deno.env.get(arg.slice(ENV_SLOT.length));
+    if (value === undefined) return undefined;
+    args.push(value);
+  }
+  return { ...launch, args };
+}
+
+/**
+ * Whether every folder and file the arguments bind is its own real path now
+ * (no link on the way). Exported for its tests.
+ */
+export function bindsAreReal(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  for (let i = 0; i < end; i++) {
+    if (args[i] !== "--bind" && args[i] !== "--ro-bind") continue;
+    const source = args[i + 1]!;
+    i += 2;
+    if (source === SOCKET_SLOT || source === DENO_DIR_SLOT) continue;
+    if (Deno.realPathSync(source) !== source) return false;
+  }
+  return true;
 }
 
 function sameLaunch(a: Launch, b: Launch): boolean {
@@ -256,6 +350,17 @@ function isLaunch(value: unknown): value is Launch {
     (launch.codeCache === undefined || typeof launch.codeCache === "string");
 }
 
+/** `path` with a trailing slash when it is a folder (not a link) the user owns that no one else can write. */
+function ownFolder(path: string): string | undefined {
+  const info = Deno.lstatSync(path);
+  if (!info.isDirectory || !ownedByMe(info) || ((info.mode ?? 0) & 0o022) !== 0) return undefined;
+  return path.endsWith("/") ? path : `${path}/`;
+}
+
+function ownedByMe(info: Deno.FileInfo): boolean {
+  return Deno.build.os === "windows" || info.uid === Deno.uid();
+}
+
 /**
  * What a run's sandbox is predicted from: wst's executable and entry, the
  * working folder, the command line, and wst's own variables and PATH (a run
@@ -269,11 +374,12 @@ function launchKey(): string {
   return JSON.stringify([Deno.execPath(), Deno.mainModule, Deno.cwd(), Deno.args, env]);
 }
 
-function recordPath(home: string, key: string): string {
-  return `${home}/launch/${fnv1a(key, 0x811c9dc5)}${fnv1a(key, 0x01000193)}.json`;
+/** A record's file name: a digest of its key (a name, not a check: the key is compared). */
+function recordName(key: string): string {
+  return `${fnv1a(key, 0x811c9dc5)}${fnv1a(key, 0x01000193)}.json`;
 }
 
-/** FNV-1a, 32 bits, from `seed`, as 8 hex digits (two seeds make a file name, not a check: the key is compared). */
+/** FNV-1a, 32 bits, from `seed`, as 8 hex digits. */
 function fnv1a(text: string, seed: number): string {
   let hash = seed >>> 0;
   for (let i = 0; i < text.length; i++) {
@@ -287,7 +393,7 @@ function pruneRecords(folder: string): void {
   const records: Array<{ path: string; mtime: number }> = [];
   for (const entry of Deno.readDirSync(folder)) {
     if (!entry.isFile || !entry.name.endsWith(".json")) continue;
-    const path = `${folder}/${entry.name}`;
+    const path = `${folder}${entry.name}`;
     records.push({ path, mtime: Deno.lstatSync(path).mtime?.getTime() ?? 0 });
   }
   if (records.length <= MAX_RECORDS) return;

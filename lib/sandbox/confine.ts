@@ -994,7 +994,7 @@ function sandboxedRunner(
     launch.codeCache,
     interactive ? "inherit" : "null",
   );
-  recordLaunch(launch, interactive);
+  recordLaunch(launch, interactive, ["DENO_DIR"]);
   return { runner, started };
 }
 
