@@ -449,6 +449,16 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   const sshSocket = plan.env.SSH_AUTH_SOCK;
   if (sshSocket !== undefined && isAbsolute(sshSocket)) bind(sshSocket, "rw");
   bind(SOCKET_DIR, "rw", plan.socketDir);
+  // wst's bundle cache (the code wst runs, the runners it starts early: `_prelaunch.ts`) stays
+  // read-only inside a folder the task may write: wst's own checkout as the workspace.
+  const bundles = decodeURIComponent(BUNDLE_CACHE.cacheDir.pathname).replace(/\/$/, "");
+  const realBundles = realPath(bundles);
+  const bundlesWritable = [...binds.entries()].some(([dest, b]) =>
+    b.kind === "rw" && within(bundles, dest)
+  );
+  if (bundlesWritable && realBundles !== undefined) {
+    binds.set(bundles, { source: realBundles, kind: "ro" });
+  }
   // The root is the working folder, even when nothing in it is declared (or exists yet).
   if (!binds.has(plan.root)) bind(plan.root, "dir", plan.root);
   // Code-unit order, not localeCompare: its first call loads ICU's collator (~30 ms of every run).

@@ -243,3 +243,20 @@ Deno.test({
     }
   },
 });
+
+Deno.test("bwrapArgs: wst's bundle cache stays read-only inside a folder the task may write (wst's own checkout as the workspace)", async () => {
+  const wst = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+  const bundles = `${wst}/lib/registry/_bundles`;
+  await Deno.mkdir(bundles, { recursive: true });
+  const real = await Deno.realPath(bundles);
+  const args = bwrapArgs(await plan(wst, { write: [`${wst}/lib`] }));
+  const all = mounts(args);
+  const lib = all.findIndex((m) => m[0] === "--bind" && m[2] === `${wst}/lib`);
+  const cache = all.findIndex((m) => m[0] === "--ro-bind" && m[2] === bundles);
+  assert(lib >= 0, "lib/ is writable, as declared");
+  assert(cache > lib, "the bundle cache is bound read-only over it");
+  assertEquals(all[cache]![1], real);
+  // Not where no writable folder holds it.
+  const none = mounts(bwrapArgs(await plan(wst, { read: [`${wst}/lib`] })));
+  assert(!none.some((m) => m[2] === bundles));
+});
