@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseArgv } from "./lib/cli/_argv.ts";
+import { CLI_COMMANDS, parseArgv } from "./lib/cli/_argv.ts";
 import { ProcessReaper } from "./lib/sandbox/process_tree.ts";
 import { importOwn } from "./lib/_load.ts";
 import { discardEarlyRunner, startEarlyRunner } from "./lib/sandbox/_prelaunch.ts";
@@ -24,11 +24,16 @@ if (Deno.args[0] === "__inspect") {
   )).serveInspection();
 }
 
-// A confined runner recorded for this command line starts now, while the CLI loads
-// (docs/adr/0009); it runs nothing until the run takes it, which checks it first.
-startEarlyRunner();
-
 const invocation = parseArgv(Deno.args);
+
+// A confined runner recorded for this command line starts now, while the CLI loads
+// (docs/adr/0009); it runs nothing until the run takes it, which checks it first. Only a task's
+// run can take one: wst's own commands and help do not look.
+if (
+  invocation.command !== undefined && !CLI_COMMANDS.has(invocation.command) && !invocation.help
+) {
+  startEarlyRunner();
+}
 
 const controller = new AbortController();
 // Ctrl-C (SIGINT, to wst alone or to its whole process group) and SIGTERM end the run: the

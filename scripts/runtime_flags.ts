@@ -49,6 +49,12 @@ export const COMPILE_INCLUDES: readonly string[] = [
   "lib/cli/_graph.ts",
   "lib/watch/mod.ts",
   "lib/trust/mod.ts",
+  "lib/registry/_cache.ts",
+  "lib/registry/_namespaces.ts",
+  "lib/registry/_module_deps.ts",
+  "lib/registry/_npm_cache.ts",
+  "lib/registry/_inspect.ts",
+  "lib/registry/_load_failure.ts",
 ];
 
 /** Absolute path of the repository root. */

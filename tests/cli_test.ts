@@ -1,6 +1,7 @@
 // End-to-end runs of the real CLI on workspaces the tests build.
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { workspace, wst } from "./_cli.ts";
+import { CLI_COMMANDS } from "../lib/cli/_argv.ts";
 import { AI_GATEWAY_YAML, METADATA_JSON, WORKSPACES_YAML } from "./fixtures.ts";
 
 Deno.test("wst --help and wst validate-config --help match their snapshots", async (t) => {
@@ -354,4 +355,16 @@ export default defineTask({ name: "bare", description: "No arguments", run: () =
   ]);
   const bare = await wst(["describe", "bare", "--root", ws.dir]);
   assertMatch(bare.stdout, /^arguments: none$/m);
+});
+
+Deno.test("CLI_COMMANDS names exactly the commands wst --help lists (with __complete, the shells' hook)", async () => {
+  await using ws = await workspace({ "workspaces.yaml": WORKSPACES_YAML });
+  const help = await wst(["--help", "--root", ws.dir]);
+  assertEquals(help.code, 0, help.stderr);
+  const section = help.stdout.split("COMMANDS\n")[1]!.split("\n\n")[0]!;
+  const listed = section.split("\n").map((line) => line.trim().split(/\s+/)[0]!).filter(Boolean);
+  const builtins = JSON.parse((await wst(["list", "--json", "--root", ws.dir])).stdout).tasks
+    .map((t: { name: string }) => t.name);
+  const commands = listed.filter((name) => !builtins.includes(name));
+  assertEquals([...commands, "__complete"].sort(), [...CLI_COMMANDS].sort());
 });

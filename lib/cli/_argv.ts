@@ -86,6 +86,23 @@ export const WST_OPTIONS: readonly string[] = [
 ];
 
 /**
+ * wst's own commands (the rest are tasks): what none of them runs is a task
+ * given on the command line, so none starts a runner early (`_prelaunch.ts`).
+ * tests/cli_test.ts checks it against `wst --help`.
+ */
+export const CLI_COMMANDS: ReadonlySet<string> = new Set([
+  "list",
+  "describe",
+  "schema",
+  "docs",
+  "trust",
+  "import",
+  "guard",
+  "completions",
+  "__complete",
+]);
+
+/**
  * Scans a command line.
  *
  * @param argv The arguments after the program name.

@@ -5,6 +5,7 @@ import { table } from "../reporter/table.ts";
 import { flagName } from "../errors/zod_issues.ts";
 import { escapeControls, problemLine, reportError } from "./_invocation.ts";
 import { knownPermissions, loadRegistry, taskRoot } from "../registry/mod.ts";
+import { importOwn } from "../_load.ts";
 
 /**
  * `wst list` with nothing to parse (only global flags; `wst list <namespace>`
@@ -55,7 +56,9 @@ export async function listCommand(
   // Trust is looked up (and its modules loaded) only when there is a local task: built-ins have none.
   let trust: string[] = tasks.map(() => "built-in");
   if (tasks.some((t) => t.source === "local")) {
-    const { readTrustFile, trustFilePath, trustState } = await import("../trust/mod.ts");
+    const { readTrustFile, trustFilePath, trustState } = await importOwn<
+      typeof import("../trust/mod.ts")
+    >(new URL("../trust/mod.ts", import.meta.url));
     const roots = readTrustFile(trustFilePath()).roots;
     trust = tasks.map((t) => {
       // A namespace's task is approved in its own folder.

@@ -32,6 +32,7 @@ import type { Namespace } from "./_namespaces.ts";
 
 export type { Namespace } from "./_namespaces.ts";
 import { dotenvPathProblem, ENV_NAME, envDefaultProblems } from "../task/dotenv.ts";
+import { importOwn } from "../_load.ts";
 
 export { workerUrl } from "./_bundle_cache.ts";
 
@@ -253,10 +254,14 @@ async function namespacesOf(
   problems: RegistryProblem[],
 ): Promise<Namespace[]> {
   if (mode === "only") {
-    const { readCache } = await import("./_cache.ts");
+    const { readCache } = await importOwn<typeof import("./_cache.ts")>(
+      new URL("./_cache.ts", import.meta.url),
+    );
     return readCache(root)?.namespaces ?? [];
   }
-  const { discoverNamespaces } = await import("./_namespaces.ts");
+  const { discoverNamespaces } = await importOwn<typeof import("./_namespaces.ts")>(
+    new URL("./_namespaces.ts", import.meta.url),
+  );
   const found = await discoverNamespaces(root, { cache: true });
   problems.push(...found.problems);
   return found.namespaces;
@@ -276,9 +281,9 @@ async function inspected(
   mode: CacheMode,
   signal: AbortSignal | undefined,
 ): Promise<{ modules: (CachedModule | undefined)[]; depsProblems: RegistryProblem[] }> {
-  const { readCache, writeCache, folderPrints, moduleFolder, cacheHome } = await import(
-    "./_cache.ts"
-  );
+  const { readCache, writeCache, folderPrints, moduleFolder, cacheHome } = await importOwn<
+    typeof import("./_cache.ts")
+  >(new URL("./_cache.ts", import.meta.url));
   const { files, namespaces } = found;
   const relative = files.map((path) => relativeTo(root, path));
   const cache = readCache(root);
@@ -293,9 +298,15 @@ async function inspected(
   });
   // Each folder once (a stat that fails costs ~35 µs: a hundred tasks in one folder, ~4 ms).
   const depsModule = [...new Set(folders)].some((folder) => isFile(`${folder}${SEP}deno.json`))
-    ? await import("./_module_deps.ts")
+    ? await importOwn<typeof import("./_module_deps.ts")>(
+      new URL("./_module_deps.ts", import.meta.url),
+    )
     : undefined;
-  const npmCache = depsModule === undefined ? undefined : await import("./_npm_cache.ts");
+  const npmCache = depsModule === undefined
+    ? undefined
+    : await importOwn<typeof import("./_npm_cache.ts")>(
+      new URL("./_npm_cache.ts", import.meta.url),
+    );
   const deps: ModuleDepsResult = depsModule === undefined
     ? { problems: [], missing: {}, stamp: "", mapped: {} }
     : await depsModule.moduleDeps(folders, {
@@ -332,10 +343,12 @@ async function inspected(
     writeCache(root, prints, { modules: kept, namespaces: listed });
     return { modules, depsProblems };
   }
-  const { inspectModules } = await import("./_inspect.ts");
-  const { missingMessage, explainLoadFailure, compiledLoadMessage } = await import(
-    "./_load_failure.ts"
+  const { inspectModules } = await importOwn<typeof import("./_inspect.ts")>(
+    new URL("./_inspect.ts", import.meta.url),
   );
+  const { missingMessage, explainLoadFailure, compiledLoadMessage } = await importOwn<
+    typeof import("./_load_failure.ts")
+  >(new URL("./_load_failure.ts", import.meta.url));
   const outcomes = await inspectModules(root, missing, { signal, config: deps.deps?.config });
   let k = 0;
   for (let i = 0; i < modules.length; i++) {
