@@ -523,7 +523,31 @@ export function lfsPointerSize(content: Uint8Array): number | undefined {
   return size === null ? undefined : Number(size[1]);
 }
 
+/**
+ * Objects per `cat-file --batch-check` beyond which the sizes are asked of two at once: reading
+ * each object's header (a file to open and inflate for a loose one) is git's own CPU time, and a
+ * second process halves it on a second core (2,000 loose objects: ~26 → ~15 ms).
+ */
+const SPLIT_SIZES_AT = 256;
+
 async function blobSizes(
+  cwd: string,
+  ids: readonly string[],
+  env: Record<string, string>,
+  signal: AbortSignal | undefined,
+): Promise<Map<string, number>> {
+  if (ids.length > SPLIT_SIZES_AT && navigator.hardwareConcurrency > 1) {
+    const half = Math.ceil(ids.length / 2);
+    const parts = await Promise.all([
+      blobSizesOf(cwd, ids.slice(0, half), env, signal),
+      blobSizesOf(cwd, ids.slice(half), env, signal),
+    ]);
+    return new Map([...parts[0], ...parts[1]]);
+  }
+  return await blobSizesOf(cwd, ids, env, signal);
+}
+
+async function blobSizesOf(
   cwd: string,
   ids: readonly string[],
   env: Record<string, string>,

@@ -91,7 +91,25 @@ const OPTIONS = { dot: true, flags: "s" } as const;
 
 /** One matcher per glob, so a report can name the glob that matched. */
 function matchers(globs: readonly string[]): [string, (path: string) => boolean][] {
-  return globs.map((glob) => [glob, picomatch(glob, OPTIONS)]);
+  return globs.map((glob) => [glob, matcher(glob)]);
+}
+
+/**
+ * Whether a path matches a glob, or any of several: picomatch's own test with
+ * these options (the path is the glob itself, or matches its regular
+ * expression), without the result object picomatch's matcher builds on every
+ * call (~7 ms of the rules on a 2,000-file change). Exported for its tests,
+ * which hold it to picomatch's.
+ *
+ * @param globs One glob or several.
+ * @returns The test.
+ */
+export function matcher(globs: string | readonly string[]): (path: string) => boolean {
+  const tests = (typeof globs === "string" ? [globs] : globs).map((glob) => ({
+    glob,
+    re: picomatch.makeRe(glob, OPTIONS),
+  }));
+  return (path) => path !== "" && tests.some(({ glob, re }) => path === glob || re.test(path));
 }
 
 function protectedPaths(
@@ -191,8 +209,8 @@ export function linkTarget(path: string, target: string, top?: string): string |
 function fileTypes(changes: readonly Change[], globs: readonly string[]): Violation[] {
   const byName = globs.filter((g) => !g.includes("/"));
   const byPath = globs.filter((g) => g.includes("/"));
-  const name = byName.length === 0 ? () => false : picomatch(byName, OPTIONS);
-  const whole = byPath.length === 0 ? () => false : picomatch(byPath, OPTIONS);
+  const name = matcher(byName);
+  const whole = matcher(byPath);
   const out: Violation[] = [];
   for (const change of changes) {
     if (change.status === "deleted" || change.kind === "submodule") continue;
@@ -234,8 +252,8 @@ function missingTests(
   sourceGlobs: readonly string[],
   testGlobs: readonly string[],
 ): Violation | undefined {
-  const isTest = picomatch([...testGlobs], OPTIONS);
-  const isSource = picomatch([...sourceGlobs], OPTIONS);
+  const isTest = matcher(testGlobs);
+  const isSource = matcher(sourceGlobs);
   const written = changes.filter((c) => c.status !== "deleted" && c.kind !== "submodule");
   if (written.some((c) => isTest(c.path))) return undefined;
   const sources = written.filter((c) => isSource(c.path)).map((c) => c.path);
