@@ -40,6 +40,7 @@ export const COMPILE_INCLUDES: readonly string[] = [
   "lib/sandbox/_runner.ts",
   "lib/registry/_inspect_child.ts",
   "lib/cli/run.ts",
+  "lib/cli/_direct.ts",
   "lib/cli/_version.ts",
   "lib/cli/run_task.ts",
   "lib/cli/list.ts",

@@ -2,7 +2,6 @@
 import { type Invocation, parseArgv } from "./_argv.ts";
 import { type MainOptions, openInvocation, reportError } from "./_invocation.ts";
 import { ExitCode, UsageError } from "../errors/mod.ts";
-import { directEntry, directLocalEntry } from "./_direct.ts";
 import type { RunContext } from "./_context.ts";
 import { inGithubActions, stopCommands, stopCommandsToken } from "../ci/github.ts";
 import { importOwn } from "../_load.ts";
@@ -62,6 +61,11 @@ export async function runInvocation(
       ctx.process.stdout.write(`${VERSION}\n`);
       return ExitCode.Success;
     }
+    // The direct paths (and the registry they look in) load here: `wst guard` and `--version`
+    // above need neither.
+    const { directEntry, directLocalEntry } = await importOwn<typeof import("./_direct.ts")>(
+      new URL("./_direct.ts", import.meta.url),
+    );
     const entry = directEntry(invocation);
     if (entry !== undefined) {
       const { runTaskCommand } = await importOwn<typeof import("./run_task.ts")>(

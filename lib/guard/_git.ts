@@ -51,7 +51,35 @@ export interface GitResult {
  * @returns Its output and exit code (0 or one of `options.ok`).
  * @throws {GitError} When git cannot start, fails, or prints more than the cap.
  */
-export async function git(args: readonly string[], options: GitOptions): Promise<GitResult> {
+export function git(args: readonly string[], options: GitOptions): Promise<GitResult> {
+  return startGit(args, { ...options, stdin: options.stdin !== undefined }).result(options.stdin);
+}
+
+/** A git command started, waiting for its stdin (if it takes one) to be given. */
+export interface StartedGit {
+  /**
+   * Gives git its stdin (when started with `stdin: true`: nothing given, it
+   * reads none) and reads all it prints.
+   *
+   * @throws {GitError} When git fails, or prints more than the cap.
+   */
+  result(stdin?: Uint8Array): Promise<GitResult>;
+}
+
+/**
+ * Starts one git command, to be given its stdin later: a command that is
+ * certain to be needed starts while the caller works out what to tell it.
+ * Call `result` exactly once (git waits for its stdin until then).
+ *
+ * @param args The arguments after `git` and the hardening options.
+ * @param options As {@linkcode git}'s, with `stdin` true for a command that reads stdin.
+ * @returns The started command.
+ * @throws {GitError} When git cannot start.
+ */
+export function startGit(
+  args: readonly string[],
+  options: Omit<GitOptions, "stdin"> & { readonly stdin?: boolean },
+): StartedGit {
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command("git", {
@@ -64,7 +92,7 @@ export async function git(args: readonly string[], options: GitOptions): Promise
         LC_ALL: "C",
         ...options.env,
       },
-      stdin: options.stdin === undefined ? "null" : "piped",
+      stdin: options.stdin === true ? "piped" : "null",
       stdout: "piped",
       stderr: "piped",
       ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -76,17 +104,9 @@ export async function git(args: readonly string[], options: GitOptions): Promise
         : `Cannot start git: ${err instanceof Error ? err.message : err}`,
     );
   }
-  const writing = options.stdin === undefined ? Promise.resolve() : (async () => {
-    const writer = child.stdin.getWriter();
-    try {
-      await writer.write(options.stdin);
-      await writer.close();
-    } catch {
-      // git ended early; its exit code says why.
-    }
-  })();
   const cap = options.maxBytes ?? MAX_OUTPUT;
-  const [stdout, stderr] = await Promise.all([
+  // Read from the start: git must never block on a full pipe while its stdin is awaited.
+  const reading = Promise.all([
     readAll(child.stdout, cap, () => {
       try {
         child.kill("SIGKILL");
@@ -96,19 +116,35 @@ export async function git(args: readonly string[], options: GitOptions): Promise
     }),
     // (Not `new Response(…).text()`: it loads Deno's fetch extension, ~10 ms of a hook's run.)
     readAll(child.stderr, cap, () => {}).then((bytes) => new TextDecoder().decode(bytes)),
-    writing,
   ]);
-  const status = await child.status;
-  if (stdout === undefined) {
-    throw new GitError(
-      `git ${args[0]} printed more than ${cap / 1024 / 1024} MiB: the change is too large to ` +
-        "read completely, and wst does not check part of a change",
-    );
-  }
-  if (status.code !== 0 && !(options.ok ?? []).includes(status.code)) {
-    throw new GitError(`git ${args.join(" ")} failed (exit ${status.code}): ${firstLines(stderr)}`);
-  }
-  return { code: status.code, stdout, stderr };
+  reading.catch(() => {}); // awaited in result()
+  return {
+    async result(stdin?: Uint8Array): Promise<GitResult> {
+      if (options.stdin === true) {
+        const writer = child.stdin.getWriter();
+        try {
+          if (stdin !== undefined && stdin.length > 0) await writer.write(stdin);
+          await writer.close();
+        } catch {
+          // git ended early; its exit code says why.
+        }
+      }
+      const [stdout, stderr] = await reading;
+      const status = await child.status;
+      if (stdout === undefined) {
+        throw new GitError(
+          `git ${args[0]} printed more than ${cap / 1024 / 1024} MiB: the change is too large to ` +
+            "read completely, and wst does not check part of a change",
+        );
+      }
+      if (status.code !== 0 && !(options.ok ?? []).includes(status.code)) {
+        throw new GitError(
+          `git ${args.join(" ")} failed (exit ${status.code}): ${firstLines(stderr)}`,
+        );
+      }
+      return { code: status.code, stdout, stderr };
+    },
+  };
 }
 
 /** Stdout as text, for commands that print refs and names. */
@@ -225,43 +261,46 @@ export function parseRaw(bytes: Uint8Array): RawEntry[] {
   if (bytes[bytes.length - 1] !== 0) {
     throw new GitError("git's diff output ended inside an entry: it was not read whole");
   }
-  // One decode for the whole output (thousands of small ones cost ~10 µs each); field by field
-  // only when some name is not UTF-8.
-  let fields: string[];
+  // One decode for the whole output (thousands of small ones cost ~10 µs each), read field by
+  // field with indexOf; byte by byte only when some name is not UTF-8.
+  let all: string;
   try {
-    fields = strict.decode(bytes.subarray(0, -1)).split("\0");
+    all = strict.decode(bytes);
   } catch {
-    fields = [];
+    all = "";
     let at = 0;
     while (at < bytes.length) {
       const end = bytes.indexOf(0, at);
-      fields.push(pathText(bytes.subarray(at, end)));
+      all += `${pathText(bytes.subarray(at, end))}\0`;
       at = end + 1;
     }
   }
   const entries: RawEntry[] = [];
-  let i = 0;
+  let at = 0;
   const field = (): string => {
-    if (i >= fields.length) {
+    const end = all.indexOf("\0", at);
+    if (end < 0) {
       throw new GitError("git's diff output ended inside an entry: it was not read whole");
     }
-    return fields[i++]!;
+    const value = all.slice(at, end);
+    at = end + 1;
+    return value;
   };
-  while (i < fields.length) {
-    const header = field();
+  while (at < all.length) {
     // :oldmode newmode oldid newid status
-    const parts = header.slice(1).split(" ");
-    if (header[0] !== ":" || parts.length !== 5) {
+    const header = field();
+    const s1 = header.indexOf(" ");
+    const s2 = header.indexOf(" ", s1 + 1);
+    const s3 = header.indexOf(" ", s2 + 1);
+    const s4 = header.indexOf(" ", s3 + 1);
+    if (header[0] !== ":" || s1 < 0 || s2 < 0 || s3 < 0 || s4 < 0 || header.includes(" ", s4 + 1)) {
       throw new GitError(`Unexpected line in git's diff output: ${JSON.stringify(header)}`);
     }
-    const [oldMode, newMode, oldId, newId, status] = parts as [
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    const letter = status[0] ?? "";
+    const oldMode = header.slice(1, s1);
+    const newMode = header.slice(s1 + 1, s2);
+    const oldId = header.slice(s2 + 1, s3);
+    const newId = header.slice(s3 + 1, s4);
+    const letter = header[s4 + 1] ?? "";
     const first = field();
     if (letter === "R" || letter === "C") {
       const second = field();

@@ -3,7 +3,15 @@
 // blobs whose content matters (symlink targets, possible LFS pointers).
 import { GitError } from "../errors/mod.ts";
 import { pathExists } from "../fs/read.ts";
-import { git, type GitResult, parseRaw, type RawEntry, text } from "./_git.ts";
+import {
+  git,
+  type GitResult,
+  parseRaw,
+  type RawEntry,
+  type StartedGit,
+  startGit,
+  text,
+} from "./_git.ts";
 import type { Change, ChangeStatus, EntryKind, Side } from "./types.ts";
 
 /** git's empty tree: the base of a repository with no commits yet. */
@@ -60,10 +68,14 @@ export async function readChange(options: ChangeOptions): Promise<ReadChange> {
   let entries: RawEntry[];
   let scratch: Record<string, string> | undefined;
   let tmp: string | undefined;
+  // The sizes' reader starts with the diff that names the blobs (its start overlaps the diff).
+  let sizes: SizeReader | undefined;
   try {
     if (headCommit !== undefined) {
+      sizes = startSizes(repo.top, {}, options.signal);
       entries = await diff(repo.top, ["diff-tree", base.commit!, headCommit], {}, notes);
     } else if (options.staged === true) {
+      sizes = startSizes(repo.top, {}, options.signal);
       entries = await diff(repo.top, ["diff-index", "--cached", base.commit!], {}, notes);
     } else {
       // The working tree as git would commit it (`git add -A`: staged, unstaged and untracked
@@ -83,9 +95,12 @@ export async function readChange(options: ChangeOptions): Promise<ReadChange> {
         GIT_ALTERNATE_OBJECT_DIRECTORIES: repo.objects,
       };
       await snapshotWorkingTree(repo.top, scratch, options.signal);
+      sizes = startSizes(repo.top, scratch, options.signal);
       entries = await diff(repo.top, ["diff-index", "--cached", base.commit!], scratch, notes);
     }
-    const changes = await describe(repo.top, "", entries, scratch ?? {}, options.signal);
+    const reader = sizes;
+    sizes = undefined;
+    const changes = await describe(repo.top, "", entries, scratch ?? {}, options.signal, reader);
     return {
       top: repo.top,
       base,
@@ -94,6 +109,8 @@ export async function readChange(options: ChangeOptions): Promise<ReadChange> {
       notes,
     };
   } finally {
+    // A reader the diff's failure left unasked: told there is nothing, so that it ends.
+    await sizes?.(new Set()).catch(() => {});
     if (tmp !== undefined) await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
 }
@@ -462,23 +479,26 @@ async function describe(
   entries: readonly RawEntry[],
   env: Record<string, string>,
   signal: AbortSignal | undefined,
+  reader: SizeReader = startSizes(top, env, signal),
 ): Promise<Change[]> {
+  const blobs = new Set<string>();
+  let problem: GitError | undefined;
   for (const e of entries) {
     if (e.status === "U") {
-      throw new GitError(`${prefix}${e.path} has unresolved merge conflicts: resolve them first`);
-    }
-    if (STATUS[e.status] === undefined) {
-      throw new GitError(
+      problem ??= new GitError(
+        `${prefix}${e.path} has unresolved merge conflicts: resolve them first`,
+      );
+    } else if (STATUS[e.status] === undefined) {
+      problem ??= new GitError(
         `git reported ${prefix}${e.path} with status ${e.status}, which wst cannot check`,
       );
-    }
+    } else if (e.status !== "D" && e.newMode !== "160000") blobs.add(e.newId);
   }
-  const blobs = [
-    ...new Set(
-      entries.filter((e) => e.status !== "D" && e.newMode !== "160000").map((e) => e.newId),
-    ),
-  ];
-  const sizes = await blobSizes(top, blobs, env, signal);
+  if (problem !== undefined) {
+    await reader(new Set()).catch(() => {});
+    throw problem;
+  }
+  const sizes = await reader(blobs);
   const wanted = entries.filter((e) => {
     if (e.status === "D") return false;
     if (e.newMode === "120000") return true;
@@ -530,43 +550,53 @@ export function lfsPointerSize(content: Uint8Array): number | undefined {
  */
 const SPLIT_SIZES_AT = 256;
 
-async function blobSizes(
+const SIZES_ARGS = [
+  "cat-file",
+  // One write at the end, not a flush per object (each a wake-up of this reader: ~25 µs an
+  // object, half the time of 2,000 objects).
+  "--buffer",
+  "--batch-check=%(objectname) %(objecttype) %(objectsize)",
+];
+
+/** Asks the sizes of blobs, once (an empty set ends the reader). */
+type SizeReader = (ids: ReadonlySet<string>) => Promise<Map<string, number>>;
+
+/**
+ * Starts a `cat-file --batch-check` now, for blobs named later: its start
+ * overlaps the diff that names them. More than {@linkcode SPLIT_SIZES_AT}
+ * blobs are shared with a second one.
+ */
+function startSizes(
   cwd: string,
-  ids: readonly string[],
   env: Record<string, string>,
   signal: AbortSignal | undefined,
-): Promise<Map<string, number>> {
-  if (ids.length > SPLIT_SIZES_AT && navigator.hardwareConcurrency > 1) {
-    const half = Math.ceil(ids.length / 2);
-    const parts = await Promise.all([
-      blobSizesOf(cwd, ids.slice(0, half), env, signal),
-      blobSizesOf(cwd, ids.slice(half), env, signal),
-    ]);
-    return new Map([...parts[0], ...parts[1]]);
-  }
-  return await blobSizesOf(cwd, ids, env, signal);
+): SizeReader {
+  const options = { cwd, env, signal, stdin: true };
+  const first = startGit(SIZES_ARGS, options);
+  return async (set) => {
+    const ids = [...set];
+    if (ids.length > SPLIT_SIZES_AT && navigator.hardwareConcurrency > 1) {
+      const half = Math.ceil(ids.length / 2);
+      const second = startGit(SIZES_ARGS, options);
+      const parts = await Promise.all([
+        readSizes(first, ids.slice(0, half)),
+        readSizes(second, ids.slice(half)),
+      ]);
+      return new Map([...parts[0], ...parts[1]]);
+    }
+    return await readSizes(first, ids);
+  };
 }
 
-async function blobSizesOf(
-  cwd: string,
+async function readSizes(
+  started: StartedGit,
   ids: readonly string[],
-  env: Record<string, string>,
-  signal: AbortSignal | undefined,
 ): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
+  const out = await started.result(
+    ids.length === 0 ? undefined : new TextEncoder().encode(ids.join("\n") + "\n"),
+  );
   if (ids.length === 0) return sizes;
-  // --buffer: one write at the end, not a flush per object (each a wake-up of this reader: ~25 µs
-  // an object, half the time of 2,000 objects).
-  const out = await git([
-    "cat-file",
-    "--buffer",
-    "--batch-check=%(objectname) %(objecttype) %(objectsize)",
-  ], {
-    cwd,
-    env,
-    signal,
-    stdin: new TextEncoder().encode(ids.join("\n") + "\n"),
-  });
   const lines = text(out).split("\n");
   for (const [i, id] of ids.entries()) {
     const [name, type, size] = (lines[i] ?? "").split(" ");
