@@ -105,11 +105,15 @@ function matchers(globs: readonly string[]): [string, (path: string) => boolean]
  * @returns The test.
  */
 export function matcher(globs: string | readonly string[]): (path: string) => boolean {
-  const tests = (typeof globs === "string" ? [globs] : globs).map((glob) => ({
-    glob,
-    re: picomatch.makeRe(glob, OPTIONS),
-  }));
-  return (path) => path !== "" && tests.some(({ glob, re }) => path === glob || re.test(path));
+  const list = typeof globs === "string" ? [globs] : globs;
+  if (list.length === 0) return () => false;
+  const literal = new Set(list);
+  // One expression for the list (each glob's is anchored): a path is tested once, not per glob.
+  const any = new RegExp(
+    list.map((glob) => picomatch.makeRe(glob, OPTIONS).source).join("|"),
+    OPTIONS.flags,
+  );
+  return (path) => path !== "" && (literal.has(path) || any.test(path));
 }
 
 function protectedPaths(
@@ -118,7 +122,9 @@ function protectedPaths(
   top: string | undefined,
 ): Violation[] {
   const tests = matchers(globs);
-  const hit = (path: string) => tests.find(([, test]) => test(path))?.[0];
+  // Most paths match none: one test of them all first, then the glob to name.
+  const any = matcher(globs);
+  const hit = (path: string) => any(path) ? tests.find(([, test]) => test(path))?.[0] : undefined;
   // A glob's fixed folder (`.github/workflows` of `.github/workflows/**`): a link to it or to a
   // folder above it reaches what the glob protects.
   const bases = globs.map((glob) => [glob, picomatch.scan(glob).base] as const);

@@ -8,8 +8,10 @@ const OPTIONS = { dot: true, flags: "s" } as const;
 
 // Globs and paths from few pieces, so that they often match, nearly match, or are each other.
 const piece = fc.constantFrom("a", "b", ".x", "*", "**", "?", "*.ts", "{a,b}", "[ab]", "a\nb", "");
-const glob = fc.array(piece, { minLength: 1, maxLength: 4 }).map((p) => p.join("/"))
-  .filter((g) => g !== "");
+const glob = fc.tuple(
+  fc.constantFrom("", "", "!", "./"),
+  fc.array(piece, { minLength: 1, maxLength: 4 }),
+).map(([head, p]) => head + p.join("/")).filter((g) => g !== "" && g !== "!" && g !== "./");
 const path = fc.array(fc.constantFrom("a", "b", ".x", "c.ts", "*.ts", "a\nb", "**", ""), {
   minLength: 1,
   maxLength: 4,
