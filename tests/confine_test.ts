@@ -542,6 +542,7 @@ Deno.test(
     const [file] = await ws.records();
     const text = await Deno.readTextFile(file!);
     assert(!text.includes("sk-secret-value"), "no value of a variable on disk");
+    assert(!text.includes("--verbose"), "nor the command line (a digest of it)");
     assertMatch(text, /LOG_TOKENS/);
     assertMatch((await wst(ws.args, { env: ws.env })).stderr, EARLY);
     assertEquals(await leftovers(ws.tmp), []);

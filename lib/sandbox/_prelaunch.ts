@@ -15,13 +15,18 @@
 //
 // A record is code: whatever it names is started before anything is checked.
 // So records live in wst's bundle cache, next to the bundles and code caches
-// wst already runs from: a folder of wst's own, bound read-only in every
-// sandbox, never in the user's cache folder, which a task allowed to write
-// there, or a repository that holds it, could fill. A record is read back only
-// from a folder and a regular file the user owns (the folder writable by no
-// one else). It holds no variable's value: each `--setenv` value is a slot,
-// filled in from wst's own environment when the runner starts, and a launch
-// whose values do not all come from there (a `.env` file's) is not recorded.
+// wst already runs from: a folder of wst's own, read-only in every sandbox
+// (all of wst's folder is, whatever a task declares: `bwrapArgs`) and hidden
+// there under an empty tmpfs; never in the user's cache folder, which a task
+// allowed to write there, or a repository that holds it, could fill. A record
+// is read back only from a folder and a regular file the user owns (the
+// folder writable by no one else). It holds no variable's value: each
+// `--setenv` value is a slot, filled in from wst's own environment when the
+// runner starts, and a launch whose values do not all come from there (a
+// `.env` file's) is not recorded; and of the command line only a digest. A
+// runner that reads a module's pinned configuration (`--config`, in the
+// user's cache folder) is never started early: it would read that file before
+// the run has checked it.
 // Every folder bound is checked to be its own real path just before the early
 // runner starts (as when the sandbox is computed): a link put in place of a
 // bound folder since the record was made is never followed. A compiled wst,
@@ -36,6 +41,7 @@
 // This module is loaded by the entry point before anything else: it imports
 // only what has no imports of its own.
 import { privateCopy } from "./_cache_copy.ts";
+import { resolvePath } from "../_path.ts";
 
 /** How a confined runner is started. */
 export interface Launch {
@@ -70,7 +76,7 @@ export interface StartedRunner extends RunFolders {
   readonly listener: Deno.UnixListener;
 }
 
-const RECORD_VERSION = 2;
+const RECORD_VERSION = 3;
 /** Records kept; the oldest go beyond this. */
 const MAX_RECORDS = 200;
 /** A record is a few kB; anything larger is not one. */
@@ -97,11 +103,13 @@ export function startEarlyRunner(): void {
     key = launchKey();
     const folder = ownFolder(decodeURIComponent(RECORDS.pathname));
     if (folder === undefined) return;
-    const file = `${folder}${recordName(key)}`;
+    const file = `${folder}${digest(key).slice(0, 16)}.json`;
     const info = Deno.lstatSync(file);
     if (!info.isFile || info.size > MAX_RECORD_BYTES || !ownedByMe(info)) return;
     const record = JSON.parse(Deno.readTextFileSync(file));
-    if (record?.version !== RECORD_VERSION || record.key !== key || !isLaunch(record.launch)) {
+    if (
+      record?.version !== RECORD_VERSION || record.key !== digest(key) || !isLaunch(record.launch)
+    ) {
       return;
     }
     const launch = withValues(record.launch);
@@ -155,6 +163,9 @@ export function recordLaunch(
   if (key === undefined || settled) return;
   settled = true;
   if (interactive) return;
+  // A runner with a module's pinned packages reads its configuration, in the user's cache folder,
+  // as it starts: started early, before the run has checked that file, it could read another's.
+  if (launch.args.includes("--config")) return;
   const recorded = withSlots(launch, constants);
   if (recorded === undefined) return;
   try {
@@ -162,9 +173,10 @@ export function recordLaunch(
     Deno.mkdirSync(path, { recursive: true, mode: 0o700 });
     const folder = ownFolder(path);
     if (folder === undefined) return;
-    const file = `${folder}${recordName(key)}`;
+    const file = `${folder}${digest(key).slice(0, 16)}.json`;
     const tmp = `${file}.${crypto.randomUUID()}.tmp`;
-    const text = JSON.stringify({ version: RECORD_VERSION, key, launch: recorded });
+    // The key's digest, not the key: a command line can hold a secret (`--token …`).
+    const text = JSON.stringify({ version: RECORD_VERSION, key: digest(key), launch: recorded });
     Deno.writeTextFileSync(tmp, text, { createNew: true, mode: 0o600 });
     try {
       Deno.renameSync(tmp, file);
@@ -235,14 +247,13 @@ export function startRunner(
  * anew).
  */
 export function newRunFolders(codeCache: string | undefined): RunFolders {
-  const socketDir = Deno.makeTempDirSync({ prefix: "wst-runner-" });
+  // Absolute: a relative TMPDIR would name another folder once the run has changed folder.
+  const socketDir = resolvePath(Deno.cwd(), Deno.makeTempDirSync({ prefix: "wst-runner-" }));
   Deno.chmodSync(socketDir, 0o700);
   if (codeCache === undefined) return { socketDir };
   try {
-    return {
-      socketDir,
-      denoDir: privateCopy(codeCache) ?? Deno.makeTempDirSync({ prefix: "wst-runner-deno-" }),
-    };
+    const copy = privateCopy(codeCache) ?? Deno.makeTempDirSync({ prefix: "wst-runner-deno-" });
+    return { socketDir, denoDir: resolvePath(Deno.cwd(), copy) };
   } catch (err) {
     removeRunFolders({ socketDir });
     throw err;
@@ -285,20 +296,57 @@ function stop(runner: StartedRunner): void {
 }
 
 /**
+ * The number of values each of bubblewrap's options that wst gives takes.
+ * A launch with any other is not recorded or started.
+ */
+const ARITY: Readonly<Record<string, number>> = {
+  "--unshare-all": 0,
+  "--share-net": 0,
+  "--die-with-parent": 0,
+  "--new-session": 0,
+  "--clearenv": 0,
+  "--setenv": 2,
+  "--symlink": 2,
+  "--bind": 2,
+  "--ro-bind": 2,
+  "--dir": 1,
+  "--tmpfs": 1,
+  "--proc": 1,
+  "--dev": 1,
+  "--chdir": 1,
+};
+
+/**
+ * bubblewrap's options in a launch, each with its values, read by their
+ * arity (a value that reads `--` is a value); undefined when an option is
+ * not one wst gives, or the `--` before the runner's command is missing.
+ */
+function options(args: readonly string[]): Array<{ at: number; name: string }> | undefined {
+  const found: Array<{ at: number; name: string }> = [];
+  let i = 0;
+  while (i < args.length && args[i] !== "--") {
+    const arity = ARITY[args[i]!];
+    if (arity === undefined || i + arity >= args.length) return undefined;
+    found.push({ at: i, name: args[i]! });
+    i += 1 + arity;
+  }
+  return i < args.length ? found : undefined;
+}
+
+/**
  * The launch as recorded: each `--setenv` value a slot (undefined: one is not
  * wst's own). Exported for its tests.
  */
 export function withSlots(launch: Launch, constants: readonly string[]): Launch | undefined {
+  const found = options(launch.args);
+  if (found === undefined) return undefined;
   const args = [...launch.args];
-  const end = args.indexOf("--");
-  for (let i = 0; i < end; i++) {
-    if (args[i] !== "--setenv") continue;
-    const name = args[i + 1]!;
-    const value = args[i + 2]!;
-    if (constants.includes(name)) continue;
-    if (Deno.env.get(name) !== value) return undefined;
-    args[i + 2] = `${ENV_SLOT}${name}`;
-    i += 2;
+  for (const { at, name } of found) {
+    if (name !== "--setenv") continue;
+    const variable = args[at + 1]!;
+    if (constants.includes(variable)) continue;
+    if (Deno.env.get(variable) !== args[at + 2]) return undefined;
+    args[at + 2] = `${ENV_SLOT}${variable}`;
   }
   return { ...launch, args };
 }
@@ -323,14 +371,15 @@ export function withValues(launch: Launch): Launch | undefined {
 
 /**
  * Whether every folder and file the arguments bind is its own real path now
- * (no link on the way). Exported for its tests.
+ * (no link on the way), and every option is one wst gives. Exported for its
+ * tests.
  */
 export function bindsAreReal(args: readonly string[]): boolean {
-  const end = args.indexOf("--");
-  for (let i = 0; i < end; i++) {
-    if (args[i] !== "--bind" && args[i] !== "--ro-bind") continue;
-    const source = args[i + 1]!;
-    i += 2;
+  const found = options(args);
+  if (found === undefined) return false;
+  for (const { at, name } of found) {
+    if (name !== "--bind" && name !== "--ro-bind") continue;
+    const source = args[at + 1]!;
     if (source === SOCKET_SLOT || source === DENO_DIR_SLOT) continue;
     if (Deno.realPathSync(source) !== source) return false;
   }
@@ -347,6 +396,7 @@ function isLaunch(value: unknown): value is Launch {
   return typeof launch === "object" && launch !== null && typeof launch.bwrap === "string" &&
     launch.bwrap.startsWith("/") && Array.isArray(launch.args) &&
     launch.args.every((arg) => typeof arg === "string") && launch.args.includes("--") &&
+    !launch.args.includes("--config") &&
     (launch.codeCache === undefined || typeof launch.codeCache === "string");
 }
 
@@ -374,9 +424,13 @@ function launchKey(): string {
   return JSON.stringify([Deno.execPath(), Deno.mainModule, Deno.cwd(), Deno.args, env]);
 }
 
-/** A record's file name: a digest of its key (a name, not a check: the key is compared). */
-function recordName(key: string): string {
-  return `${fnv1a(key, 0x811c9dc5)}${fnv1a(key, 0x01000193)}.json`;
+/**
+ * A digest of a key: four FNV-1a hashes from different seeds, 128 bits (not
+ * a check against forgery: no one but the user writes the records; a
+ * collision only starts a runner the run then does not take).
+ */
+function digest(key: string): string {
+  return [0x811c9dc5, 0x01000193, 0x050c5d1f, 0x2b4c8e6d].map((seed) => fnv1a(key, seed)).join("");
 }
 
 /** FNV-1a, 32 bits, from `seed`, as 8 hex digits. */

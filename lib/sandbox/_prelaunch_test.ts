@@ -80,3 +80,40 @@ Deno.test("fillSlots: the run's folders go where the slots are, nothing else cha
     ["--bind", "/tmp/s", "/run/wst-runner", "--bind", "/tmp/d", "/run/wst-deno"],
   );
 });
+
+Deno.test("withSlots/bindsAreReal read bubblewrap's options by their arity: a value `--` is a value; an option wst does not give is no launch", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  const name = "WST_PRELAUNCH_TEST_TOKEN";
+  Deno.env.set(name, "sk-secret");
+  Deno.env.set("WST_PRELAUNCH_TEST_DASHES", "--");
+  try {
+    await Deno.mkdir(`${dir}/outside`);
+    await Deno.symlink(`${dir}/outside`, `${dir}/link`);
+    const launch = {
+      bwrap: "/usr/bin/bwrap",
+      args: [
+        "--setenv",
+        "WST_PRELAUNCH_TEST_DASHES",
+        "--",
+        "--setenv",
+        name,
+        "sk-secret",
+        "--ro-bind",
+        `${dir}/link`,
+        "/x",
+        "--",
+        "deno",
+      ],
+    };
+    assert(!JSON.stringify(withSlots(launch, [])).includes("sk-secret"), "the value after it too");
+    assertEquals(bindsAreReal(launch.args), false, "the link after it is seen");
+    const odd = { ...launch, args: ["--bind-fd", "3", "/x", "--", "deno"] };
+    assertEquals(withSlots(odd, []), undefined);
+    assertEquals(bindsAreReal(odd.args), false);
+    assertEquals(bindsAreReal(["--unshare-all", "deno"]), false, "no `--`: no launch");
+  } finally {
+    Deno.env.delete(name);
+    Deno.env.delete("WST_PRELAUNCH_TEST_DASHES");
+    await Deno.remove(dir, { recursive: true });
+  }
+});

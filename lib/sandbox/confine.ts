@@ -469,16 +469,24 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   const sshSocket = plan.env.SSH_AUTH_SOCK;
   if (sshSocket !== undefined && isAbsolute(sshSocket)) bind(sshSocket, "rw");
   bind(SOCKET_DIR, "rw", plan.socketDir);
-  // wst's bundle cache (the code wst runs, the runners it starts early: `_prelaunch.ts`) stays
-  // read-only inside a folder the task may write: wst's own checkout as the workspace.
-  const bundles = decodeURIComponent(BUNDLE_CACHE.cacheDir.pathname).replace(/\/$/, "");
-  const realBundles = realPath(bundles);
-  const bundlesWritable = [...binds.entries()].some(([dest, b]) =>
-    b.kind === "rw" && within(bundles, dest)
-  );
-  if (bundlesWritable && realBundles !== undefined) {
-    binds.set(bundles, { source: realBundles, kind: "ro" });
+  // wst's own folder (the code the host runs: its sources, its bundle cache, and the launches of
+  // the runners it starts early, `_prelaunch.ts`) stays read-only, whatever a task may write: a
+  // declared write inside it is bound read-only, and wst's folder is bound read-only again inside
+  // a writable folder that holds it (wst's checkout as, or inside, the workspace). Real paths on
+  // both sides: wst started through a link is the same folder.
+  const realWst = realPath(WST_DIR) ?? WST_DIR;
+  // (Not the run's own folders: its socket's, its Deno cache, the coverage of wst's own tests.)
+  const own = new Set([SOCKET_DIR, SANDBOX_DENO_DIR, ...(coverage ? [coverage] : [])]);
+  for (const [dest, b] of [...binds.entries()]) {
+    if (b.kind !== "rw" || own.has(dest)) continue;
+    if (within(b.source, realWst)) binds.set(dest, { ...b, kind: "ro" });
+    else if (within(realWst, b.source)) {
+      binds.set(`${dest}${realWst.slice(b.source.length)}`, { source: realWst, kind: "ro" });
+    }
   }
+  // The launches recorded there name other workspaces and commands: none of the sandbox's business.
+  const launches = `${decodeURIComponent(BUNDLE_CACHE.cacheDir.pathname)}launch`;
+  if (lstat(launches)?.isDirectory) binds.set(launches, { source: "", kind: "tmpfs" });
   // The root is the working folder, even when nothing in it is declared (or exists yet).
   if (!binds.has(plan.root)) bind(plan.root, "dir", plan.root);
   // Code-unit order, not localeCompare: its first call loads ICU's collator (~30 ms of every run).

@@ -244,19 +244,30 @@ Deno.test({
   },
 });
 
-Deno.test("bwrapArgs: wst's bundle cache stays read-only inside a folder the task may write (wst's own checkout as the workspace)", async () => {
-  const wst = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
-  const bundles = `${wst}/lib/registry/_bundles`;
-  await Deno.mkdir(bundles, { recursive: true });
-  const real = await Deno.realPath(bundles);
-  const args = bwrapArgs(await plan(wst, { write: [`${wst}/lib`] }));
-  const all = mounts(args);
-  const lib = all.findIndex((m) => m[0] === "--bind" && m[2] === `${wst}/lib`);
-  const cache = all.findIndex((m) => m[0] === "--ro-bind" && m[2] === bundles);
-  assert(lib >= 0, "lib/ is writable, as declared");
-  assert(cache > lib, "the bundle cache is bound read-only over it");
-  assertEquals(all[cache]![1], real);
-  // Not where no writable folder holds it.
-  const none = mounts(bwrapArgs(await plan(wst, { read: [`${wst}/lib`] })));
-  assert(!none.some((m) => m[2] === bundles));
+Deno.test("bwrapArgs: wst's own folder stays read-only, whatever the task may write", async () => {
+  const wst = await Deno.realPath(new URL("../../", import.meta.url));
+  // A declared write inside wst's folder (wst's checkout as the workspace): bound read-only.
+  // (A security review wrote the recorded launches that way, from a task in wst's checkout.)
+  const launchDir = `${wst}/lib/registry/_bundles/launch`;
+  await Deno.mkdir(launchDir, { recursive: true, mode: 0o700 });
+  const inside = mounts(bwrapArgs(await plan(wst, { write: [`${wst}/lib`, launchDir] })));
+  assert(inside.some((m) => m[0] === "--ro-bind" && m[2] === wst), "wst's folder read-only");
+  assert(
+    !inside.some((m) => m[0] === "--bind" && m[2]!.startsWith(wst)),
+    "nothing of wst writable",
+  );
+  // A writable folder that holds wst's (a workspace with wst's checkout in it): wst's folder is bound
+  // read-only again over it.
+  const parent = wst.slice(0, wst.lastIndexOf("/"));
+  const outer = mounts(bwrapArgs(await plan(parent, { write: [parent] })));
+  const rw = outer.findIndex((m) => m[0] === "--bind" && m[2] === parent);
+  const again = outer.findIndex((m) => m[0] === "--ro-bind" && m[1] === wst && m[2] === wst);
+  assert(rw >= 0 && again > rw, "wst's folder bound read-only over the writable one");
+  // The recorded launches are hidden (an empty tmpfs).
+  const launches = `${wst}/lib/registry/_bundles/launch`;
+  await Deno.mkdir(launches, { recursive: true, mode: 0o700 });
+  assert(
+    mounts(bwrapArgs(await plan(wst))).some((m) => m[0] === "--tmpfs" && m[1] === launches),
+    "launch/ under a tmpfs",
+  );
 });
