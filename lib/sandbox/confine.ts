@@ -469,19 +469,23 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   const sshSocket = plan.env.SSH_AUTH_SOCK;
   if (sshSocket !== undefined && isAbsolute(sshSocket)) bind(sshSocket, "rw");
   bind(SOCKET_DIR, "rw", plan.socketDir);
-  // wst's own folder (the code the host runs: its sources, its bundle cache, and the launches of
-  // the runners it starts early, `_prelaunch.ts`) stays read-only, whatever a task may write: a
-  // declared write inside it is bound read-only, and wst's folder is bound read-only again inside
-  // a writable folder that holds it (wst's checkout as, or inside, the workspace). Real paths on
-  // both sides: wst started through a link is the same folder.
-  const realWst = realPath(WST_DIR) ?? WST_DIR;
+  // The code the host runs stays read-only, whatever a task may write: wst's own folder (its
+  // sources, its bundle cache, the launches of the runners it starts early, `_prelaunch.ts`) and
+  // the host's Deno cache (compiled code, packages). A declared write inside one is bound
+  // read-only, and the folder is bound read-only again inside a writable folder that holds it
+  // (wst's checkout as, or inside, the workspace; a write to `~/.cache`). Real paths on both
+  // sides: reached through a link, it is the same folder.
+  const hostCode = [realPath(WST_DIR) ?? WST_DIR, ...(denoDir ? [realPath(denoDir)] : [])]
+    .filter((path): path is string => path !== undefined);
   // (Not the run's own folders: its socket's, its Deno cache, the coverage of wst's own tests.)
   const own = new Set([SOCKET_DIR, SANDBOX_DENO_DIR, ...(coverage ? [coverage] : [])]);
   for (const [dest, b] of [...binds.entries()]) {
     if (b.kind !== "rw" || own.has(dest)) continue;
-    if (within(b.source, realWst)) binds.set(dest, { ...b, kind: "ro" });
-    else if (within(realWst, b.source)) {
-      binds.set(`${dest}${realWst.slice(b.source.length)}`, { source: realWst, kind: "ro" });
+    for (const code of hostCode) {
+      if (within(b.source, code)) binds.set(dest, { ...b, kind: "ro" });
+      else if (within(code, b.source)) {
+        binds.set(`${dest}${code.slice(b.source.length)}`, { source: code, kind: "ro" });
+      }
     }
   }
   // The launches recorded there name other workspaces and commands: none of the sandbox's business.

@@ -263,6 +263,18 @@ Deno.test("bwrapArgs: wst's own folder stays read-only, whatever the task may wr
   const rw = outer.findIndex((m) => m[0] === "--bind" && m[2] === parent);
   const again = outer.findIndex((m) => m[0] === "--ro-bind" && m[1] === wst && m[2] === wst);
   assert(rw >= 0 && again > rw, "wst's folder bound read-only over the writable one");
+  // The host's Deno cache likewise (its compiled code is what the host runs next).
+  const denoDir = await Deno.realPath(
+    Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
+  )
+    .catch(() => undefined);
+  if (denoDir !== undefined) {
+    const cache = mounts(bwrapArgs(await plan(parent, { write: [denoDir] })));
+    assert(
+      !cache.some((m) => m[0] === "--bind" && m[2] === denoDir),
+      "the Deno cache not writable",
+    );
+  }
   // The recorded launches are hidden (an empty tmpfs).
   const launches = `${wst}/lib/registry/_bundles/launch`;
   await Deno.mkdir(launches, { recursive: true, mode: 0o700 });
