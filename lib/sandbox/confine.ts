@@ -470,22 +470,25 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   if (sshSocket !== undefined && isAbsolute(sshSocket)) bind(sshSocket, "rw");
   bind(SOCKET_DIR, "rw", plan.socketDir);
   // The code the host runs stays read-only, whatever a task may write: wst's own folder (its
-  // sources, its bundle cache, the launches of the runners it starts early, `_prelaunch.ts`) and
-  // the host's Deno cache (compiled code, packages). A declared write inside one is bound
-  // read-only, and the folder is bound read-only again inside a writable folder that holds it
-  // (wst's checkout as, or inside, the workspace; a write to `~/.cache`). Real paths on both
-  // sides: reached through a link, it is the same folder.
-  const hostCode = [realPath(WST_DIR) ?? WST_DIR, ...(denoDir ? [realPath(denoDir)] : [])]
-    .filter((path): path is string => path !== undefined);
+  // sources, its bundle cache, the launches of the runners it starts early, `_prelaunch.ts`): a
+  // declared write inside it is bound read-only, and it is bound read-only again inside a writable
+  // folder that holds it (wst's checkout as, or inside, the workspace). The host's Deno cache
+  // (compiled code, packages) likewise inside a writable folder that holds it (`write: ["."]` with a
+  // `DENO_DIR` in the workspace, a write to `~/.cache`); a task that names the cache itself keeps
+  // it writable (one that runs `deno`: beyond the root, the user approved that path). Real paths
+  // on both sides: reached through a link, it is the same folder.
+  const realWst = realPath(WST_DIR) ?? WST_DIR;
+  const realDenoDir = denoDir === undefined ? undefined : realPath(denoDir);
   // (Not the run's own folders: its socket's, its Deno cache, the coverage of wst's own tests.)
   const own = new Set([SOCKET_DIR, SANDBOX_DENO_DIR, ...(coverage ? [coverage] : [])]);
+  const readOnlyWithin = (dest: string, source: string, folder: string) =>
+    binds.set(`${dest}${folder.slice(source.length)}`, { source: folder, kind: "ro" });
   for (const [dest, b] of [...binds.entries()]) {
     if (b.kind !== "rw" || own.has(dest)) continue;
-    for (const code of hostCode) {
-      if (within(b.source, code)) binds.set(dest, { ...b, kind: "ro" });
-      else if (within(code, b.source)) {
-        binds.set(`${dest}${code.slice(b.source.length)}`, { source: code, kind: "ro" });
-      }
+    if (within(b.source, realWst)) binds.set(dest, { ...b, kind: "ro" });
+    else if (within(realWst, b.source)) readOnlyWithin(dest, b.source, realWst);
+    if (realDenoDir !== undefined && realDenoDir !== b.source && within(realDenoDir, b.source)) {
+      readOnlyWithin(dest, b.source, realDenoDir);
     }
   }
   // The launches recorded there name other workspaces and commands: none of the sandbox's business.

@@ -266,17 +266,20 @@ Deno.test("bwrapArgs: wst's own folder stays read-only, whatever the task may wr
   const rw = outer.findIndex((m) => m[0] === "--bind" && m[2] === parent);
   const again = outer.findIndex((m) => m[0] === "--ro-bind" && m[1] === wst && m[2] === wst);
   assert(rw >= 0 && again > rw, "wst's folder bound read-only over the writable one");
-  // The host's Deno cache likewise (its compiled code is what the host runs next).
+  // The host's Deno cache likewise inside a writable folder that holds it; a task that names the
+  // cache itself (one that runs `deno`) keeps it writable.
   const denoDir = await Deno.realPath(
     Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
   )
     .catch(() => undefined);
   if (denoDir !== undefined) {
-    const cache = mounts(bwrapArgs(await plan(parent, { write: [denoDir] })));
-    assert(
-      !cache.some((m) => m[0] === "--bind" && m[2] === denoDir),
-      "the Deno cache not writable",
-    );
+    const above = denoDir.slice(0, denoDir.lastIndexOf("/"));
+    const held = mounts(bwrapArgs(await plan(parent, { write: [above] })));
+    const at = held.findIndex((m) => m[0] === "--bind" && m[2] === above);
+    const again = held.findIndex((m) => m[0] === "--ro-bind" && m[2] === denoDir);
+    assert(at >= 0 && again > at, "the Deno cache read-only inside a writable folder");
+    const named = mounts(bwrapArgs(await plan(parent, { write: [denoDir] })));
+    assert(named.some((m) => m[0] === "--bind" && m[2] === denoDir), "named: writable");
   }
   // The recorded launches are hidden (an empty tmpfs).
   const launches = `${wst}/lib/registry/_bundles/launch`;
