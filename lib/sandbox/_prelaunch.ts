@@ -87,7 +87,7 @@ const RECORDS = new URL("../registry/_bundles/launch/", import.meta.url);
 /** This process's launch key, once `startEarlyRunner` has run (the CLI's runs only). */
 let key: string | undefined;
 /** The runner started early (its launch with the values filled in), until taken or discarded. */
-let early: { launch: Launch; runner: StartedRunner; exited: boolean } | undefined;
+let early: { launch: Launch; runner: StartedRunner; exited: boolean; file: string } | undefined;
 /** Whether this process's first runner was recorded or taken (only the first one is). */
 let settled = false;
 /** Early runners being stopped: the entry point waits for them before it exits. */
@@ -115,7 +115,7 @@ export function startEarlyRunner(): void {
     const launch = withValues(record.launch);
     if (launch === undefined || !bindsAreReal(launch.args)) return;
     const runner = startRunner(launch.bwrap, launch.args, launch.codeCache);
-    const started = { launch, runner, exited: false };
+    const started = { launch, runner, exited: false, file };
     runner.child.status.finally(() => (started.exited = true));
     early = started;
   } catch {
@@ -137,6 +137,11 @@ export function takeEarlyRunner(launch: Launch, interactive: boolean): StartedRu
   if (started === undefined) return undefined;
   if (!interactive && !started.exited && sameLaunch(started.launch, launch)) {
     settled = true;
+    // Used: the oldest records are the ones pruned.
+    try {
+      const now = new Date();
+      Deno.utimeSync(started.file, now, now);
+    } catch { /* gone */ }
     return started.runner;
   }
   stop(started.runner);

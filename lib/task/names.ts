@@ -47,6 +47,13 @@ export const DESCRIPTION_RULE: { test(text: string): boolean } = {
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
+/**
+ * {@linkcode CONTROL} in JSON text: C0 escaped (`\u0001`, or `\n`, `\t` …), the others as they
+ * are. (An escaped backslash before such a letter matches too: the walk then decides.)
+ */
+const CONTROL_IN_JSON =
+  /\\(?:u00[01][0-9a-fA-F]|[bfnrt])|[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
 /** The message of a description that breaks {@linkcode DESCRIPTION_RULE}. */
 export const DESCRIPTION_MESSAGE =
   "Expected one non-empty line with no control characters or bidi overrides";
@@ -60,6 +67,10 @@ export const DESCRIPTION_MESSAGE =
  * @returns One problem per bad text; none when all are fine.
  */
 export function argTextProblems(argsSchema: unknown): { field: string; message: string }[] {
+  const properties = (argsSchema as { properties?: unknown } | null)?.properties;
+  // Most schemas hold no such character anywhere: one test of their JSON (which writes C0 as
+  // `\u00XX`, the rest as they are) spares the walk (~2 ms of listing 100 cached tasks).
+  if (!CONTROL_IN_JSON.test(JSON.stringify(properties) ?? "")) return [];
   const problems: { field: string; message: string }[] = [];
   const walk = (node: unknown, path: string, depth: number) => {
     if (typeof node !== "object" || node === null || depth > 32) return;
@@ -77,7 +88,6 @@ export function argTextProblems(argsSchema: unknown): { field: string; message: 
       }
     }
   };
-  const properties = (argsSchema as { properties?: unknown } | null)?.properties;
   walk(properties, "args", 0);
   return problems;
 }

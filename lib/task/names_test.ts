@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { assertEquals, assertMatch } from "../../tests/assert.ts";
-import { checkTaskName, qualifyTaskName } from "./names.ts";
+import { argTextProblems, checkTaskName, qualifyTaskName } from "./names.ts";
 
 Deno.test("checkTaskName() takes names with ':' segments verbatim", () => {
   for (const name of ["test:changed:unit", "seed:status", "build_image", "sync-repos", "k8s"]) {
@@ -25,4 +26,35 @@ Deno.test("qualifyTaskName() resolves a reference in the referring task's namesp
   assertEquals(qualifyTaskName("", "lint"), "lint");
   assertEquals(qualifyTaskName("seed", ":lint"), "lint");
   assertEquals(qualifyTaskName("", ":seed:status"), "seed:status");
+});
+
+Deno.test("argTextProblems: its quick look at the schema's JSON never passes a text the walk would refuse", () => {
+  // deno-lint-ignore no-control-regex
+  const control = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+  const text = fc.array(
+    fc.constantFrom(
+      "a",
+      "é",
+      "\\",
+      "u",
+      "n",
+      "t",
+      "0",
+      "1",
+      "\n",
+      "\t",
+      "\u0001",
+      "\u007f",
+      "\u202e",
+    ),
+    { maxLength: 8 },
+  ).map((chars) => chars.join(""));
+  fc.assert(
+    fc.property(text, text, (description, title) => {
+      const schema = { properties: { a: { type: "string", description }, b: { title } } };
+      const expected = [description, title].filter((t) => control.test(t)).length;
+      assertEquals(argTextProblems(schema).length, expected);
+    }),
+    { numRuns: 2000 },
+  );
 });
