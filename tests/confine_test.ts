@@ -5,6 +5,7 @@
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { cliArgs, workspace, wst } from "./_cli.ts";
 import { confineSupport } from "../lib/sandbox/confine.ts";
+import { RECORDS_DIR } from "../lib/sandbox/_prelaunch.ts";
 import { AI_GATEWAY_YAML, WORKSPACES_YAML } from "./fixtures.ts";
 
 const support = confineSupport();
@@ -430,7 +431,7 @@ async function leftovers(tmp: string): Promise<string[]> {
 }
 
 /** The folder of recorded launches: in wst's bundle cache (lib/sandbox/_prelaunch.ts). */
-const RECORDS = new URL("../lib/registry/_bundles/launch/", import.meta.url).pathname;
+const RECORDS = `${RECORDS_DIR}/`;
 
 /** A workspace whose `validate-config` runs confined, with a TMPDIR of its own. */
 async function launchSetup(env: Record<string, string> = {}) {

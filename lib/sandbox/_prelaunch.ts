@@ -83,6 +83,8 @@ const MAX_RECORDS = 200;
 const MAX_RECORD_BYTES = 1 << 20;
 /** The records' folder: in wst's bundle cache (`BUNDLE_CACHE`, lib/registry/_bundle_cache.ts). */
 const RECORDS = new URL("../registry/_bundles/launch/", import.meta.url);
+/** The records' folder as a path (every sandbox hides it: `bwrapArgs`). */
+export const RECORDS_DIR: string = decodeURIComponent(RECORDS.pathname).replace(/\/$/, "");
 
 /** This process's launch key, once `startEarlyRunner` has run (the CLI's runs only). */
 let key: string | undefined;
@@ -101,7 +103,7 @@ export function startEarlyRunner(): void {
   try {
     if (RECORDS.protocol !== "file:") return;
     key = launchKey();
-    const folder = ownFolder(decodeURIComponent(RECORDS.pathname));
+    const folder = ownFolder(RECORDS_DIR);
     if (folder === undefined) return;
     const file = `${folder}${digest(key).slice(0, 16)}.json`;
     const info = Deno.lstatSync(file);
@@ -114,7 +116,7 @@ export function startEarlyRunner(): void {
     }
     const launch = withValues(record.launch);
     if (launch === undefined || !bindsAreReal(launch.args)) return;
-    const runner = startRunner(launch.bwrap, launch.args, launch.codeCache);
+    const runner = startRunner(launch.codeCache, "null", bwrapProcess(launch));
     const started = { launch, runner, exited: false, file };
     runner.child.status.finally(() => (started.exited = true));
     early = started;
@@ -174,9 +176,8 @@ export function recordLaunch(
   const recorded = withSlots(launch, constants);
   if (recorded === undefined) return;
   try {
-    const path = decodeURIComponent(RECORDS.pathname);
-    Deno.mkdirSync(path, { recursive: true, mode: 0o700 });
-    const folder = ownFolder(path);
+    Deno.mkdirSync(RECORDS_DIR, { recursive: true, mode: 0o700 });
+    const folder = ownFolder(RECORDS_DIR);
     if (folder === undefined) return;
     const file = `${folder}${digest(key).slice(0, 16)}.json`;
     const tmp = `${file}.${crypto.randomUUID()}.tmp`;
@@ -207,31 +208,35 @@ export async function discardEarlyRunner(): Promise<void> {
   await Promise.all(stopping);
 }
 
+/** How a runner's process starts once its folders exist. */
+export interface RunnerProcess {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Record<string, string>;
+}
+
 /**
- * Starts a runner: its folders, its socket, and bubblewrap with the slots of
- * `args` filled in. The same for a runner started early and one started late,
- * so that the two are started alike.
+ * Starts a runner: its folders, its socket, then its process.
  *
- * @param bwrap The bubblewrap binary.
- * @param args Its arguments, with slots for the run's folders.
- * @param codeCache The warm code cache to copy, if any.
+ * @param codeCache The warm code cache to copy into its Deno cache, if any.
  * @param stdin The runner's stdin.
+ * @param process The process, given the folders (their paths go in its arguments).
  * @returns The runner, listening for its connection.
  */
 export function startRunner(
-  bwrap: string,
-  args: readonly string[],
   codeCache: string | undefined,
-  stdin: "null" | "inherit" = "null",
+  stdin: "null" | "inherit",
+  process: (folders: RunFolders) => RunnerProcess,
 ): StartedRunner {
   const folders = newRunFolders(codeCache);
   let listener: Deno.UnixListener | undefined;
   try {
     listener = Deno.listen({ transport: "unix", path: `${folders.socketDir}/socket` });
-    const child = new Deno.Command(bwrap, {
-      args: fillSlots(args, folders),
+    const { command, args, env } = process(folders);
+    const child = new Deno.Command(command, {
+      args: [...args],
       clearEnv: true,
-      env: {},
+      env,
       stdin,
       stdout: "piped",
       stderr: "piped",
@@ -247,11 +252,19 @@ export function startRunner(
 }
 
 /**
+ * bubblewrap with a launch's arguments, the slots filled in, and nothing of
+ * wst's environment: a runner started early and one started late start alike.
+ */
+export function bwrapProcess(launch: Launch): (folders: RunFolders) => RunnerProcess {
+  return (folders) => ({ command: launch.bwrap, args: fillSlots(launch.args, folders), env: {} });
+}
+
+/**
  * New folders for one runner: the socket's (0700), and a private copy of the
  * warm code cache (an empty folder when the copy fails: the runner compiles
  * anew).
  */
-export function newRunFolders(codeCache: string | undefined): RunFolders {
+function newRunFolders(codeCache: string | undefined): RunFolders {
   // Absolute: a relative TMPDIR would name another folder once the run has changed folder.
   const socketDir = resolvePath(Deno.cwd(), Deno.makeTempDirSync({ prefix: "wst-runner-" }));
   Deno.chmodSync(socketDir, 0o700);
@@ -266,7 +279,7 @@ export function newRunFolders(codeCache: string | undefined): RunFolders {
 }
 
 /** Removes a runner's folders (what is already gone is no error). */
-export function removeRunFolders(folders: RunFolders): void {
+function removeRunFolders(folders: RunFolders): void {
   for (const dir of [folders.socketDir, folders.denoDir]) {
     if (dir === undefined) continue;
     try {

@@ -18,11 +18,11 @@ import { localRunnerCodeCache, runnerCodeCache, type Sandboxed } from "./_runner
 import { denoCacheDir } from "../registry/_npm_cache.ts";
 import { confinedRunners } from "./process_tree.ts";
 import {
+  bwrapProcess,
   DENO_DIR_SLOT,
   type Launch,
-  newRunFolders,
   recordLaunch,
-  removeRunFolders,
+  RECORDS_DIR,
   SOCKET_SLOT,
   type StartedRunner,
   startRunner,
@@ -492,8 +492,7 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
     }
   }
   // The launches recorded there name other workspaces and commands: none of the sandbox's business.
-  const launches = `${decodeURIComponent(BUNDLE_CACHE.cacheDir.pathname)}launch`;
-  if (lstat(launches)?.isDirectory) binds.set(launches, { source: "", kind: "tmpfs" });
+  if (lstat(RECORDS_DIR)?.isDirectory) binds.set(RECORDS_DIR, { source: "", kind: "tmpfs" });
   // The root is the working folder, even when nothing in it is declared (or exists yet).
   if (!binds.has(plan.root)) bind(plan.root, "dir", plan.root);
   // Code-unit order, not localeCompare: its first call loads ICU's collator (~30 ms of every run).
@@ -1037,10 +1036,9 @@ function sandboxedRunner(
     return { runner, started: early };
   }
   const started = startRunner(
-    bwrap,
-    launch.args,
     launch.codeCache,
     interactive ? "inherit" : "null",
+    bwrapProcess(launch),
   );
   recordLaunch(launch, interactive, ["DENO_DIR"]);
   return { runner, started };
@@ -1056,24 +1054,19 @@ function plainRunner(
   unset: readonly string[],
   interactive: boolean,
 ): { runner: ReturnType<typeof runnerCommand>; started: StartedRunner } {
-  const folders = newRunFolders(undefined);
-  try {
-    const socket = `${folders.socketDir}/socket`;
-    const runner = runnerCommand(start, unset, { socket, config: plan.config });
-    const listener = Deno.listen({ transport: "unix", path: socket });
-    const child = new Deno.Command(runner.command[0]!, {
+  let runner: ReturnType<typeof runnerCommand> | undefined;
+  const started = startRunner(undefined, interactive ? "inherit" : "null", (folders) => {
+    runner = runnerCommand(start, unset, {
+      socket: `${folders.socketDir}/socket`,
+      config: plan.config,
+    });
+    return {
+      command: runner.command[0]!,
       args: runner.command.slice(1),
-      clearEnv: true,
       env: plainRunnerEnv(plan),
-      stdin: interactive ? "inherit" : "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    return { runner, started: { ...folders, listener, child } };
-  } catch (err) {
-    removeRunFolders(folders);
-    throw err;
-  }
+    };
+  });
+  return { runner: runner!, started };
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type SandboxPlan,
   untilMark,
 } from "./confine.ts";
+import { RECORDS_DIR } from "./_prelaunch.ts";
 
 /** The mounts of an argument list: `[flag, source, dest]` for binds, `[flag, dest]` otherwise. */
 function mounts(args: string[]): string[][] {
@@ -248,7 +249,7 @@ Deno.test("bwrapArgs: wst's own folder stays read-only, whatever the task may wr
   const wst = await Deno.realPath(new URL("../../", import.meta.url));
   // A declared write inside wst's folder (wst's checkout as the workspace): bound read-only.
   // (A security review wrote the recorded launches that way, from a task in wst's checkout.)
-  const launchDir = `${wst}/lib/registry/_bundles/launch`;
+  const launchDir = RECORDS_DIR;
   await Deno.mkdir(launchDir, { recursive: true, mode: 0o700 });
   const inside = mounts(bwrapArgs(await plan(wst, { write: [`${wst}/lib`, launchDir] })));
   assert(inside.some((m) => m[0] === "--ro-bind" && m[2] === wst), "wst's folder read-only");
@@ -282,7 +283,7 @@ Deno.test("bwrapArgs: wst's own folder stays read-only, whatever the task may wr
     assert(named.some((m) => m[0] === "--bind" && m[2] === denoDir), "named: writable");
   }
   // The recorded launches are hidden (an empty tmpfs).
-  const launches = `${wst}/lib/registry/_bundles/launch`;
+  const launches = RECORDS_DIR;
   await Deno.mkdir(launches, { recursive: true, mode: 0o700 });
   assert(
     mounts(bwrapArgs(await plan(wst))).some((m) => m[0] === "--tmpfs" && m[1] === launches),
