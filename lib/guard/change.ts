@@ -65,18 +65,14 @@ export async function readChange(options: ChangeOptions): Promise<ReadChange> {
     ? { ref: options.head }
     : { ref: options.staged === true ? "index" : "working tree" };
   const notes: string[] = [];
-  let entries: RawEntry[];
   let scratch: Record<string, string> | undefined;
   let tmp: string | undefined;
-  // The sizes' reader starts with the diff that names the blobs (its start overlaps the diff).
-  let sizes: SizeReader | undefined;
   try {
+    let args: string[];
     if (headCommit !== undefined) {
-      sizes = startSizes(repo.top, {}, options.signal);
-      entries = await diff(repo.top, ["diff-tree", base.commit!, headCommit], {}, notes);
+      args = ["diff-tree", base.commit!, headCommit];
     } else if (options.staged === true) {
-      sizes = startSizes(repo.top, {}, options.signal);
-      entries = await diff(repo.top, ["diff-index", "--cached", base.commit!], {}, notes);
+      args = ["diff-index", "--cached", base.commit!];
     } else {
       // The working tree as git would commit it (`git add -A`: staged, unstaged and untracked
       // files that are not ignored), added to a copy of the index whose new objects go to a
@@ -95,12 +91,19 @@ export async function readChange(options: ChangeOptions): Promise<ReadChange> {
         GIT_ALTERNATE_OBJECT_DIRECTORIES: repo.objects,
       };
       await snapshotWorkingTree(repo.top, scratch, options.signal);
-      sizes = startSizes(repo.top, scratch, options.signal);
-      entries = await diff(repo.top, ["diff-index", "--cached", base.commit!], scratch, notes);
+      args = ["diff-index", "--cached", base.commit!];
     }
-    const reader = sizes;
-    sizes = undefined;
-    const changes = await describe(repo.top, "", entries, scratch ?? {}, options.signal, reader);
+    const env = scratch ?? {};
+    // The sizes' reader starts with the diff that names the blobs (its start overlaps the diff).
+    const sizes = startSizes(repo.top, env, options.signal);
+    let entries: RawEntry[];
+    try {
+      entries = await diff(repo.top, args, env, notes);
+    } catch (err) {
+      await sizes(new Set()).catch(() => {}); // told there is nothing, so that it ends
+      throw err;
+    }
+    const changes = await describe(repo.top, "", entries, env, options.signal, sizes);
     return {
       top: repo.top,
       base,
@@ -109,8 +112,6 @@ export async function readChange(options: ChangeOptions): Promise<ReadChange> {
       notes,
     };
   } finally {
-    // A reader the diff's failure left unasked: told there is nothing, so that it ends.
-    await sizes?.(new Set()).catch(() => {});
     if (tmp !== undefined) await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
 }
