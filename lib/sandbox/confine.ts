@@ -405,7 +405,7 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
       isSystemPath(resolvePath("/etc", target))
     ) {
       args.push("--symlink", target, file);
-    } else bind(file, "ro");
+    } else bind(file, "ro", real);
   }
   bind(Deno.execPath(), "ro");
   bind(WST_DIR, "ro");
