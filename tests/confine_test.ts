@@ -143,6 +143,59 @@ Deno.test(
 );
 
 Deno.test(
+  `confine: a declared variable's value is on no process's command line${skipped}`,
+  { ignore },
+  async () => {
+    // /proc/<pid>/cmdline is every local user's to read; a token handed to bubblewrap as
+    // `--setenv` was anyone's for as long as the run lasted.
+    await using ws = await setup({
+      ".wst/tasks/probe.ts": task(
+        "probe",
+        `{ read: ["."], write: ["."], env: ["WST_TOKEN_PROBE"] }`,
+        `    await Deno.writeTextFile("started", "");
+    for (let i = 0; i < 400; i++) {
+      try {
+        await Deno.lstat("go");
+        break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+    return Deno.env.get("WST_TOKEN_PROBE");`,
+      ),
+    });
+    const token = `sk-${crypto.randomUUID()}`;
+    // Twice: the second run takes the runner its record starts early (the value from a slot).
+    for (const run of ["first", "second"]) {
+      const running = confined(["probe", "--root", ws.root, "--json", "--verbose"], {
+        WST_TOKEN_PROBE: token,
+      });
+      while (!(await exists(`${ws.root}/started`))) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const seen: string[] = [];
+      for await (const entry of Deno.readDir("/proc")) {
+        if (!/^\d+$/.test(entry.name)) continue;
+        try {
+          const cmdline = await Deno.readTextFile(`/proc/${entry.name}/cmdline`);
+          if (cmdline.includes(token)) seen.push(cmdline.replaceAll("\0", " ").slice(0, 80));
+        } catch {
+          // gone meanwhile
+        }
+      }
+      await Deno.writeTextFile(`${ws.root}/go`, "");
+      const held = await running;
+      assertEquals(held.code, 0, held.stderr);
+      assertEquals(JSON.parse(held.stdout), token, `${run} run: the task still gets the value`);
+      assertEquals(seen, [], `${run} run: the value is on these command lines`);
+      if (run === "second") assertMatch(held.stderr, /started early/);
+      await Deno.remove(`${ws.root}/started`);
+      await Deno.remove(`${ws.root}/go`);
+    }
+  },
+);
+
+Deno.test(
   `confine: a child process gets PATH and the declared env only${skipped}`,
   { ignore },
   async () => {

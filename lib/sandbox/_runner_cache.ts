@@ -84,9 +84,12 @@ export function localRunnerCodeCache(
 
 /**
  * Wraps a Deno command (`[deno, …args]`) to run in a sandbox whose Deno cache
- * is `denoDir`; its environment is the sandbox's.
+ * is `denoDir`, with the environment to start it with (the sandbox's).
  */
-export type Sandboxed = (command: readonly string[], denoDir: string) => readonly string[];
+export type Sandboxed = (
+  command: readonly string[],
+  denoDir: string,
+) => { readonly command: readonly string[]; readonly env: Record<string, string> };
 
 /** The file stem of the local runner's warm caches. */
 const LOCAL_STEM = "_local_runner";
@@ -153,12 +156,16 @@ function warm(
       "--warm",
       ...targets,
     ];
-    const [command, ...args] = sandboxed === undefined ? deno : sandboxed(deno, tmp);
+    const run = sandboxed?.(deno, tmp) ?? {
+      command: deno,
+      env: { DENO_DIR: tmp, PATH: Deno.env.get("PATH") ?? "" },
+    };
+    const [command, ...args] = run.command;
     const out = new Deno.Command(command!, {
       args,
       cwd: wstDir,
       clearEnv: true,
-      env: { DENO_DIR: tmp, PATH: Deno.env.get("PATH") ?? "" },
+      env: run.env,
       stdin: "null",
       stdout: "null",
       stderr: "null",

@@ -345,28 +345,92 @@ function hostDenoDir(): string | undefined {
 }
 
 /**
- * bubblewrap's arguments for one run, up to (not including) `--`.
- *
- * Every declared path is bound at its declared location from its real path,
- * so a symbolic link inside a scope that points outside it dangles.
+ * The sandbox's environment: PATH and the declared variables, and what the
+ * runner's Deno needs (its cache; coverage and the npm registry when wst has
+ * them). It is bubblewrap's own environment, which bubblewrap hands on: never
+ * `--setenv` on its command line, which every user of the machine can read in
+ * `/proc` (a declared token would be anyone's), where a process's environment
+ * is its owner's alone.
  *
  * @param plan What the task declared, resolved.
- * @returns The arguments.
+ * @returns The variables.
  */
-export function bwrapArgs(plan: SandboxPlan): string[] {
-  const args = [
-    "--unshare-all",
-    ...((plan.permissions.net ?? []).length > 0 ? ["--share-net"] : []),
-    "--die-with-parent",
-    "--new-session",
-    "--clearenv",
-  ];
+export function sandboxEnv(plan: Omit<SandboxPlan, "socketDir">): Record<string, string> {
   const env: Record<string, string> = { ...plan.env, DENO_DIR: SANDBOX_DENO_DIR };
   const coverage = Deno.env.get("DENO_COVERAGE_DIR");
   if (coverage) env.DENO_COVERAGE_DIR = coverage;
   const registry = Deno.env.get("NPM_CONFIG_REGISTRY");
   if (registry && plan.config !== undefined) env.NPM_CONFIG_REGISTRY = registry;
-  for (const [name, value] of Object.entries(env)) args.push("--setenv", name, value);
+  return env;
+}
+
+/**
+ * Variables the C library removes from the environment of a set-user-ID
+ * program (glibc's "secure execution" list): a set-user-ID bubblewrap would
+ * not hand them on, so they go as `--setenv`, in sight (these name paths and
+ * options, not secrets).
+ */
+const DROPPED_BY_SETUID: ReadonlySet<string> = new Set([
+  "GCONV_PATH",
+  "GETCONF_DIR",
+  "GLIBC_TUNABLES",
+  "HOSTALIASES",
+  "LD_AUDIT",
+  "LD_DEBUG",
+  "LD_DEBUG_OUTPUT",
+  "LD_DYNAMIC_WEAK",
+  "LD_HWCAP_MASK",
+  "LD_LIBRARY_PATH",
+  "LD_ORIGIN_PATH",
+  "LD_PRELOAD",
+  "LD_PROFILE",
+  "LD_SHOW_AUXV",
+  "LD_USE_LOAD_BIAS",
+  "LOCALDOMAIN",
+  "LOCPATH",
+  "MALLOC_TRACE",
+  "NIS_PATH",
+  "NLSPATH",
+  "RESOLV_HOST_CONF",
+  "RES_OPTIONS",
+  "TMPDIR",
+  "TZDIR",
+]);
+
+/** Whether the bubblewrap binary is set-user-ID (old distributions install it so). */
+export function isSetuid(path: string): boolean {
+  try {
+    return ((Deno.statSync(path).mode ?? 0) & 0o4000) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * bubblewrap's arguments for one run, up to (not including) `--`. The
+ * environment is not among them ({@linkcode sandboxEnv}), but for what a
+ * set-user-ID bubblewrap would lose.
+ *
+ * Every declared path is bound at its declared location from its real path,
+ * so a symbolic link inside a scope that points outside it dangles.
+ *
+ * @param plan What the task declared, resolved.
+ * @param setuid Whether bubblewrap is set-user-ID ({@linkcode isSetuid}).
+ * @returns The arguments.
+ */
+export function bwrapArgs(plan: SandboxPlan, setuid = false): string[] {
+  const args = [
+    "--unshare-all",
+    ...((plan.permissions.net ?? []).length > 0 ? ["--share-net"] : []),
+    "--die-with-parent",
+    "--new-session",
+  ];
+  if (setuid) {
+    for (const [name, value] of Object.entries(sandboxEnv(plan))) {
+      if (DROPPED_BY_SETUID.has(name)) args.push("--setenv", name, value);
+    }
+  }
+  const coverage = Deno.env.get("DENO_COVERAGE_DIR");
   // Mounts, sorted so that a folder is bound before what is bound inside it.
   type Kind = "ro" | "rw" | "dir" | "proc" | "dev" | "tmpfs";
   const binds = new Map<string, { source: string; kind: Kind }>();
@@ -676,7 +740,7 @@ export function isCompiled(): boolean {
  */
 function warmingSandbox(bwrap: string): Sandboxed {
   return (command, denoDir) => {
-    const args = bwrapArgs({
+    const plan: SandboxPlan = {
       root: WST_DIR,
       permissions: {},
       read: [],
@@ -686,8 +750,11 @@ function warmingSandbox(bwrap: string): Sandboxed {
       moduleDirs: [],
       socketDir: denoDir, // no socket to connect to: any folder of the host's own
       denoDir,
-    });
-    return [bwrap, ...args, "--", ...command];
+    };
+    return {
+      command: [bwrap, ...bwrapArgs(plan, isSetuid(bwrap)), "--", ...command],
+      env: sandboxEnv(plan),
+    };
   };
 }
 
@@ -1020,14 +1087,18 @@ function sandboxedRunner(
   const launch: Launch = {
     bwrap,
     args: [
-      ...bwrapArgs({
-        ...plan,
-        socketDir: SOCKET_SLOT,
-        denoDir: runner.codeCache === undefined ? undefined : DENO_DIR_SLOT,
-      }),
+      ...bwrapArgs(
+        {
+          ...plan,
+          socketDir: SOCKET_SLOT,
+          denoDir: runner.codeCache === undefined ? undefined : DENO_DIR_SLOT,
+        },
+        isSetuid(bwrap),
+      ),
       "--",
       ...runner.command,
     ],
+    env: sandboxEnv(plan),
     codeCache: runner.codeCache,
   };
   const early = takeEarlyRunner(launch, interactive);
