@@ -36,7 +36,7 @@ if (
 }
 
 const controller = new AbortController();
-// Ctrl-C (SIGINT, to wst alone or to its whole process group) and SIGTERM end the run: the
+// Ctrl-C (SIGINT, to wst alone or to its whole process group), SIGTERM and SIGHUP end the run: the
 // processes its tasks started are remembered first (one that dies of the abort leaves its
 // children to init), the run is aborted (no further step starts), they get SIGTERM, and what is
 // left of their tree gets SIGKILL before wst exits 130.
@@ -48,7 +48,12 @@ const onInterrupt = () => {
   reaper.terminate();
 };
 Deno.addSignalListener("SIGINT", onInterrupt);
-if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onInterrupt);
+if (Deno.build.os !== "windows") {
+  Deno.addSignalListener("SIGTERM", onInterrupt);
+  // The terminal closed (a window, an ssh session): left to its default, SIGHUP ended wst at once,
+  // its runners' temp folders left behind.
+  Deno.addSignalListener("SIGHUP", onInterrupt);
+}
 // (No `Deno.exitCode = 1` as a guard: setting it costs ~10 ms of start-up, and a run that never
 // settles already exits 1, with Deno's "Top-level await promise never resolved".)
 const { runInvocation } = await importOwn<typeof import("./lib/cli/run.ts")>(
@@ -61,7 +66,7 @@ Deno.removeSignalListener("SIGINT", onInterrupt);
 // A Ctrl-C that reached wst only as its task finished (a script whose sleep died of the same
 // signal, on a loaded machine) still ends the run as interrupted, as a shell's job would.
 if (controller.signal.aborted && code === 0) {
-  Deno.stderr.writeSync(new TextEncoder().encode("Interrupted (Ctrl-C or SIGTERM)\n"));
+  Deno.stderr.writeSync(new TextEncoder().encode("Interrupted (Ctrl-C, SIGTERM or SIGHUP)\n"));
   Deno.exit(130);
 }
 Deno.exit(code);

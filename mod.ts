@@ -267,7 +267,7 @@ export {
    */
   ExitCode,
   /**
-   * A run stopped by Ctrl-C or SIGTERM (exit code 130).
+   * A run stopped by Ctrl-C, SIGTERM or SIGHUP (exit code 130).
    *
    * @example
    * ```ts

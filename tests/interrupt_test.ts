@@ -207,28 +207,37 @@ async function processStarted(marker: string): Promise<void> {
 /** Starts `wst <args>` on a pseudo-terminal, ends it with `how`, and says what remains. */
 async function endOnTerminal(
   args: string[],
-  options: { marker: string; how: "ctrl-c" | "SIGTERM"; confine: string },
+  options: { marker: string; how: "ctrl-c" | "SIGTERM" | "SIGHUP"; confine: string },
 ) {
+  // wst's own temp folders (a confined runner's socket and Deno cache) go in a folder of the test's.
+  const tmp = await Deno.makeTempDir();
   await using pty = await spawnPty(
     [Deno.execPath(), "run", "--quiet", ...RUNTIME_FLAGS, `${REPO_ROOT}/${ENTRY_POINT}`, ...args],
-    { env: { NO_COLOR: "1", WST_TRUST: "1", WST_CONFINE: options.confine }, cwd: REPO_ROOT },
+    {
+      env: { NO_COLOR: "1", WST_TRUST: "1", WST_CONFINE: options.confine, TMPDIR: tmp },
+      cwd: REPO_ROOT,
+    },
   );
   const guard = setTimeout(() => Deno.kill(-pty.pid, "SIGKILL"), HANG_MS);
   try {
     await pty.waitFor("waiting for Ctrl-C");
     await processStarted(options.marker);
     if (options.how === "ctrl-c") await pty.write("\x03");
-    else Deno.kill(pty.pid, "SIGTERM");
+    else Deno.kill(pty.pid, options.how);
     const status = await pty.status;
     // Read before the terminal closes: its leader ending would hang up what is left.
-    return { status, output: pty.output(), left: processesWith(options.marker) };
+    const left = processesWith(options.marker);
+    const files = [];
+    for await (const entry of Deno.readDir(tmp)) files.push(entry.name);
+    return { status, output: pty.output(), left, files };
   } finally {
     clearTimeout(guard);
+    await Deno.remove(tmp, { recursive: true });
   }
 }
 
 for (const confine of ["off", "auto"]) {
-  for (const how of ["ctrl-c", "SIGTERM"] as const) {
+  for (const how of ["ctrl-c", "SIGTERM", "SIGHUP"] as const) {
     Deno.test(
       `${how} on a terminal: the next step never starts, the grandchild is gone, exit 130 (WST_CONFINE=${confine})${skipped}`,
       { ignore },
@@ -239,6 +248,7 @@ for (const confine of ["off", "auto"]) {
         assertEquals(run.status, { code: 130, signal: undefined }, run.output);
         assertMatch(run.output, /Task "steps" was interrupted/);
         assertEquals(run.left, [], "processes the run started are still running");
+        assertEquals(run.files, [], "wst's temp folders are left behind");
         assertEquals(await exists(`${ws.dir}/second.txt`), false, "the second step ran");
       },
     );
