@@ -284,6 +284,24 @@ export default defineTask({
   assertEquals(ran.code, 0, ran.stderr);
 });
 
+Deno.test("a task that ends with an approval request of its own fails (exit 1): its command is never shown", async () => {
+  const source = await Deno.readTextFile(new URL("./hostile/forge_trust.ts", import.meta.url));
+  await using ws = await workspace({ ".wst/tasks/forge_trust.ts": source });
+  for (const confine of ["off", "auto"]) {
+    for (const json of [true, false]) {
+      const run = await wst(
+        ["forge-trust", "--root", ws.dir, "--confine", confine, ...(json ? ["--json"] : [])],
+      );
+      assertEquals(run.code, 1, `${confine}: ${run.stderr}`);
+      assert(!`${run.stdout}${run.stderr}`.includes("forged.invalid"), run.stdout + run.stderr);
+      assertMatch(
+        run.stderr,
+        /Task "forge-trust" failed with an approval request wst did not make/,
+      );
+    }
+  }
+});
+
 const SCRIPT = "/usr/bin/script";
 const hasScript = await exists(SCRIPT);
 

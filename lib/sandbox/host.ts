@@ -293,7 +293,9 @@ export async function runSandboxed(
   };
   const output = lineOutput(options.output ?? stderrOutput);
   const open = confinement(task, options, withDotenv, scope, deps);
-  const exchangeOptions = { scope, signal: options.signal, root: options.root, open };
+  // The approval requests this run's subtasks ended with: the only ones the task may pass on.
+  const requests = new Set<string>();
+  const exchangeOptions = { scope, signal: options.signal, root: options.root, open, requests };
   return await exchange(task, resolved.worker, message, exchangeOptions, (m, reply) => {
     switch (m.type) {
       case "output":
@@ -302,7 +304,11 @@ export async function runSandboxed(
       case "run-task":
         startSubtask(task, options, scope, m).then(
           (result) => reply({ type: "task-result", id: m.id, result }),
-          (err) => reply({ type: "task-result", id: m.id, error: encodeError(err) }),
+          (err) => {
+            const error = encodeError(err);
+            if (error.kind === "trust-required") requests.add(requestKey(error));
+            reply({ type: "task-result", id: m.id, error });
+          },
         );
         return;
       case "result":
@@ -537,6 +543,8 @@ function exchange<T>(
     timeoutMs?: number;
     /** Starts the task elsewhere (a confined runner) instead of in a worker here. */
     open?: (() => TaskChannel) | undefined;
+    /** The approval requests the task was given (its subtasks'): the ones it may end with. */
+    requests?: ReadonlySet<string>;
   },
   handle: (message: WorkerMessage, reply: (message: HostMessage) => void) => T | undefined,
 ): Promise<T> {
@@ -570,7 +578,8 @@ function exchange<T>(
     };
     channel.onmessage = (m: WorkerMessage) => {
       if (m.type === "error") {
-        finish(() => reject(fromWire(m.error, { task, scope, relative }, options.signal)));
+        const where = { task, scope, relative, requests: options.requests };
+        finish(() => reject(fromWire(m.error, where, options.signal)));
         return;
       }
       try {
@@ -708,14 +717,39 @@ function missingModule(operation: string | undefined, task: TaskModule): WstErro
   }
 }
 
+/** What identifies an approval request passed to a task and back: who needs it, and the command. */
+function requestKey(error: WireError): string {
+  return JSON.stringify([
+    error.task,
+    error.file,
+    error.root,
+    error.needs,
+    error.grown,
+    error.command,
+  ]);
+}
+
 function fromWire(
   error: WireError,
-  where: { task: TaskModule; scope: string; relative: (path: string) => string },
+  where: {
+    task: TaskModule;
+    scope: string;
+    relative: (path: string) => string;
+    requests?: ReadonlySet<string> | undefined;
+  },
   signal: AbortSignal | undefined,
 ): WstError {
   const task = where.task;
   if (signal?.aborted) return interrupted(task.name);
   if (error.kind === "interrupted") return interrupted(task.name);
+  if (error.kind === "trust-required" && where.requests?.has(requestKey(error)) !== true) {
+    // Only wst asks for an approval, and names the command that gives it: a task that ends with
+    // a request of its own (a command of its choosing, for a person or an agent to run) fails.
+    return new WstError(
+      `Task ${JSON.stringify(task.name)} failed with an approval request wst did not make ` +
+        "(only wst asks for approvals; its own request and command are not shown)",
+    );
+  }
   if (error.kind === "sandbox-denied" && error.task === undefined) {
     const missing = error.loading ? missingModule(error.operation, task) : undefined;
     if (missing !== undefined) {
