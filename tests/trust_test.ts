@@ -302,6 +302,21 @@ Deno.test("a task that ends with an approval request of its own fails (exit 1): 
   }
 });
 
+Deno.test("a task's refusal that names another task is its own: wst names the task and its scope", async () => {
+  const source = await Deno.readTextFile(new URL("./hostile/forge_denial.ts", import.meta.url));
+  await using ws = await workspace({ ".wst/tasks/forge_denial.ts": source });
+  for (const confine of ["off", "auto"]) {
+    const run = await wst(["forge-denial", "--root", ws.dir, "--confine", confine, "--json"]);
+    assertEquals(run.code, 3, `${confine}: ${run.stderr}`);
+    const error = json(run).error as Record<string, unknown>;
+    assertEquals([error.kind, error.task, error.scope], [
+      "sandbox-denied",
+      "forge-denial",
+      "read: none, write: none, run: none, env: none, net: none",
+    ]);
+  }
+});
+
 const SCRIPT = "/usr/bin/script";
 const hasScript = await exists(SCRIPT);
 

@@ -293,9 +293,10 @@ export async function runSandboxed(
   };
   const output = lineOutput(options.output ?? stderrOutput);
   const open = confinement(task, options, withDotenv, scope, deps);
-  // The approval requests this run's subtasks ended with: the only ones the task may pass on.
-  const requests = new Set<string>();
-  const exchangeOptions = { scope, signal: options.signal, root: options.root, open, requests };
+  // The refusals and approval requests this run's subtasks ended with: the only ones naming
+  // another task that the task may pass on.
+  const passed = new Set<string>();
+  const exchangeOptions = { scope, signal: options.signal, root: options.root, open, passed };
   return await exchange(task, resolved.worker, message, exchangeOptions, (m, reply) => {
     switch (m.type) {
       case "output":
@@ -306,7 +307,7 @@ export async function runSandboxed(
           (result) => reply({ type: "task-result", id: m.id, result }),
           (err) => {
             const error = encodeError(err);
-            if (error.kind === "trust-required") requests.add(requestKey(error));
+            if (isDenial(error)) passed.add(denialKey(error));
             reply({ type: "task-result", id: m.id, error });
           },
         );
@@ -543,8 +544,8 @@ function exchange<T>(
     timeoutMs?: number;
     /** Starts the task elsewhere (a confined runner) instead of in a worker here. */
     open?: (() => TaskChannel) | undefined;
-    /** The approval requests the task was given (its subtasks'): the ones it may end with. */
-    requests?: ReadonlySet<string>;
+    /** The refusals the task was given (its subtasks', {@linkcode denialKey}): it may end with them. */
+    passed?: ReadonlySet<string>;
   },
   handle: (message: WorkerMessage, reply: (message: HostMessage) => void) => T | undefined,
 ): Promise<T> {
@@ -578,7 +579,7 @@ function exchange<T>(
     };
     channel.onmessage = (m: WorkerMessage) => {
       if (m.type === "error") {
-        const where = { task, scope, relative, requests: options.requests };
+        const where = { task, scope, relative, passed: options.passed };
         finish(() => reject(fromWire(m.error, where, options.signal)));
         return;
       }
@@ -717,10 +718,18 @@ function missingModule(operation: string | undefined, task: TaskModule): WstErro
   }
 }
 
-/** What identifies an approval request passed to a task and back: who needs it, and the command. */
-function requestKey(error: WireError): string {
+/** A refusal (exit 3): a denial, or an approval request. */
+function isDenial(error: WireError): boolean {
+  return error.kind === "sandbox-denied" || error.kind === "trust-required";
+}
+
+/** What identifies a refusal passed to a task and back: whose, of what, and the command. */
+function denialKey(error: WireError): string {
   return JSON.stringify([
+    error.kind,
     error.task,
+    error.operation,
+    error.scope,
     error.file,
     error.root,
     error.needs,
@@ -735,14 +744,18 @@ function fromWire(
     task: TaskModule;
     scope: string;
     relative: (path: string) => string;
-    requests?: ReadonlySet<string> | undefined;
+    passed?: ReadonlySet<string> | undefined;
   },
   signal: AbortSignal | undefined,
 ): WstError {
   const task = where.task;
   if (signal?.aborted) return interrupted(task.name);
   if (error.kind === "interrupted") return interrupted(task.name);
-  if (error.kind === "trust-required" && where.requests?.has(requestKey(error)) !== true) {
+  // A subtask's refusal, passed on by the task, is wst's own: it stands as it is.
+  if (isDenial(error) && where.passed?.has(denialKey(error)) === true) {
+    return decodeError(error, where.relative);
+  }
+  if (error.kind === "trust-required") {
     // Only wst asks for an approval, and names the command that gives it: a task that ends with
     // a request of its own (a command of its choosing, for a person or an agent to run) fails.
     return new WstError(
@@ -750,7 +763,7 @@ function fromWire(
         "(only wst asks for approvals; its own request and command are not shown)",
     );
   }
-  if (error.kind === "sandbox-denied" && error.task === undefined) {
+  if (error.kind === "sandbox-denied") {
     const missing = error.loading ? missingModule(error.operation, task) : undefined;
     if (missing !== undefined) {
       if (error.location !== undefined) {
@@ -758,12 +771,17 @@ function fromWire(
       }
       return missing;
     }
-    // A refusal inside this task's worker: the host names the task and its scope.
-    return new SandboxDeniedError({
+    // A refusal inside this task's worker: the host names the task and its scope (a task naming
+    // another would pass its failure off as that one's).
+    const denied = new SandboxDeniedError({
       task: task.name,
       operation: error.operation ?? error.message,
       scope: where.scope,
     });
+    if (error.location !== undefined) {
+      denied.location = { ...error.location, file: where.relative(error.location.file) };
+    }
+    return denied;
   }
   return decodeError(error, where.relative);
 }
