@@ -317,6 +317,12 @@ export interface SandboxPlan {
    * its folder is among `moduleDirs`.
    */
   readonly config?: string | undefined;
+  /**
+   * The host's transpiled-code cache (`gen/`) is bound writable: only for
+   * warming, which runs wst's own code and nothing of a repository's
+   * ({@linkcode warmingSandbox}).
+   */
+  readonly writesEmits?: boolean;
 }
 
 function realPath(path: string): string | undefined {
@@ -477,7 +483,8 @@ export function bwrapArgs(plan: SandboxPlan, setuid = false): string[] {
   const denoDir = hostDenoDir();
   for (const part of DENO_DIR_PARTS) {
     if (denoDir !== undefined) {
-      bind(`${SANDBOX_DENO_DIR}/${part}`, "ro", realPath(`${denoDir}/${part}`));
+      const kind = part === "gen" && plan.writesEmits === true ? "rw" : "ro";
+      bind(`${SANDBOX_DENO_DIR}/${part}`, kind, realPath(`${denoDir}/${part}`));
     }
   }
   if (coverage) bind(coverage, "rw");
@@ -736,10 +743,23 @@ export function isCompiled(): boolean {
 /**
  * The sandbox the local runner's code cache is warmed in: the runner's layout
  * (the same paths, so the same keys), no permissions declared, the cache
- * folder bound as the sandbox's Deno cache, no network.
+ * folder bound as the sandbox's Deno cache, no network. The host's
+ * transpiled-code cache is writable there, so that wst's own TypeScript a
+ * local task's worker loads (`@wst/wst`) is transpiled into it: a runner
+ * cannot write it (it is read-only in every run's sandbox), and Deno, failing
+ * to write a module's transpiled code, retries with pauses, ~150 ms of every
+ * run after an update of wst that no unconfined run had loaded.
  */
 function warmingSandbox(bwrap: string): Sandboxed {
   return (command, denoDir) => {
+    const host = hostDenoDir();
+    if (host !== undefined) {
+      try {
+        Deno.mkdirSync(`${host}/gen`, { recursive: true });
+      } catch {
+        // A cache it cannot write: the warming transpiles into its own folder, kept by no one.
+      }
+    }
     const plan: SandboxPlan = {
       root: WST_DIR,
       permissions: {},
@@ -750,6 +770,7 @@ function warmingSandbox(bwrap: string): Sandboxed {
       moduleDirs: [],
       socketDir: denoDir, // no socket to connect to: any folder of the host's own
       denoDir,
+      writesEmits: true,
     };
     return {
       command: [bwrap, ...bwrapArgs(plan, isSetuid(bwrap)), "--", ...command],

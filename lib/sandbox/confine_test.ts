@@ -107,6 +107,27 @@ Deno.test("bwrapArgs: the environment is not on the command line, but for what a
   }
 });
 
+Deno.test("bwrapArgs: Deno's transpiled-code cache is read-only in a run, writable only for warming", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  const denoDir = `${dir}/deno`;
+  const before = Deno.env.get("DENO_DIR");
+  await Deno.mkdir(`${denoDir}/gen`, { recursive: true });
+  Deno.env.set("DENO_DIR", denoDir);
+  try {
+    const gen = (args: string[]) => mounts(args).filter((m) => m[1] === `${denoDir}/gen`);
+    const run = await plan(dir, { denoDir: `${dir}/copy`, write: [dir] });
+    // A task's code could leave compiled code behind for the next run (wst's own, too).
+    assertEquals(gen(bwrapArgs(run)), [["--ro-bind", `${denoDir}/gen`, "/run/wst-deno/gen"]]);
+    assertEquals(gen(bwrapArgs({ ...run, writesEmits: true })), [
+      ["--bind", `${denoDir}/gen`, "/run/wst-deno/gen"],
+    ]);
+  } finally {
+    if (before === undefined) Deno.env.delete("DENO_DIR");
+    else Deno.env.set("DENO_DIR", before);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("confineMode: flag, then WST_CONFINE, then auto; anything else is named", () => {
   assertEquals(confineMode("off"), "off");
   assertEquals(confineMode("bogus"), {

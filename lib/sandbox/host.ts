@@ -477,10 +477,16 @@ async function startSubtask(
   });
 }
 
+/**
+ * The worker's entry: a data URL of JavaScript (of TypeScript, Deno would
+ * transpile it and cache the result: in a confined run, whose sandbox cannot
+ * write Deno's cache, every write failed and was retried with pauses, ~150 ms
+ * of a run for each new module or grant list the host had not seen).
+ */
 function workerSource(url: string, loadGrants: readonly string[], runtime: string): string {
   const source = `import { serveModule } from ${JSON.stringify(runtime)};\n` +
     `serveModule(${JSON.stringify(url)}, ${JSON.stringify(loadGrants)});\n`;
-  return `data:application/typescript;base64,${btoa(unescape(encodeURIComponent(source)))}`;
+  return `data:application/javascript;base64,${btoa(unescape(encodeURIComponent(source)))}`;
 }
 
 /**
