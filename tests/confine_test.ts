@@ -196,6 +196,48 @@ Deno.test(
 );
 
 Deno.test(
+  `confine: a write path outside the root that is not there yet opens nothing next to it${skipped}`,
+  { ignore },
+  async () => {
+    // The review's case: approving `~/.tool/settings.json` (no `~/.tool` yet) bound all of `$HOME`
+    // writable, and a script appended to `~/.bashrc`.
+    await using ws = await setup({
+      ".wst/tasks/probe.ts": task(
+        "probe",
+        `{ write: [${JSON.stringify("HOME_DIR/.tool/settings.json")}], run: ["sh"] }`,
+        `    await ctx.$\`sh -c \${"echo pwned >> HOME_DIR/.bashrc; echo '{}' > HOME_DIR/.tool/settings.json"}\`.noThrow();
+    return "ran";`,
+      ),
+    });
+    const home = `${ws.outside}/home`;
+    const source = `${ws.root}/.wst/tasks/probe.ts`;
+    await Deno.writeTextFile(
+      source,
+      (await Deno.readTextFile(source)).replaceAll("HOME_DIR", home),
+    );
+    const reset = async () => {
+      await Deno.remove(home, { recursive: true }).catch(() => {});
+      await Deno.mkdir(home);
+      await Deno.writeTextFile(`${home}/.bashrc`, "orig\n");
+    };
+    await reset();
+    await Deno.mkdir(`${home}/.tool`);
+    const escaped = await off(["probe", "--root", ws.root]);
+    assertEquals(escaped.code, 0, escaped.stderr);
+    assertEquals(await Deno.readTextFile(`${home}/.bashrc`), "orig\npwned\n", "unconfined, it can");
+    await reset();
+    const held = await confined(["probe", "--root", ws.root]);
+    assertEquals(held.code, 0, held.stderr);
+    assertEquals(await Deno.readTextFile(`${home}/.bashrc`), "orig\n");
+    assertEquals(
+      await Deno.readTextFile(`${home}/.tool/settings.json`),
+      "{}\n",
+      "what it declared",
+    );
+  },
+);
+
+Deno.test(
   `confine: a child process gets PATH and the declared env only${skipped}`,
   { ignore },
   async () => {

@@ -17,6 +17,7 @@ import { BUNDLE_CACHE, type BundleCacheOptions, bundleUrl } from "../registry/_b
 import { localRunnerCodeCache, runnerCodeCache, type Sandboxed } from "./_runner_cache.ts";
 import { denoCacheDir } from "../registry/_npm_cache.ts";
 import { confinedRunners } from "./process_tree.ts";
+import { trustFilePath } from "../trust/store.ts";
 import {
   bwrapProcess,
   DENO_DIR_SLOT,
@@ -422,9 +423,15 @@ export function isSetuid(path: string): boolean {
  *
  * @param plan What the task declared, resolved.
  * @param setuid Whether bubblewrap is set-user-ID ({@linkcode isSetuid}).
+ * @param unwritable Gets the declared write paths that are not writable in the sandbox (outside
+ *   the root, not there yet, in a folder holding what was not declared).
  * @returns The arguments.
  */
-export function bwrapArgs(plan: SandboxPlan, setuid = false): string[] {
+export function bwrapArgs(
+  plan: SandboxPlan,
+  setuid = false,
+  unwritable: string[] = [],
+): string[] {
   const args = [
     "--unshare-all",
     ...((plan.permissions.net ?? []).length > 0 ? ["--share-net"] : []),
@@ -504,10 +511,18 @@ export function bwrapArgs(plan: SandboxPlan, setuid = false): string[] {
       // (`$GITHUB_ENV` next to it) that the task did not declare. It can be appended to, not
       // replaced by a rename.
       declared(path, "rw");
+    } else if (!within(path, plan.root)) {
+      // Outside the root, a path that is not there yet needs its folder, which is made if it is
+      // missing (as the task would make it) and bound only while all it holds was declared: a
+      // folder of the user's (`$HOME` for `~/.tool/config`, or `~/.config`) would give the
+      // task's programs everything else in it, what runs at the next login included.
+      const parent = path.slice(0, path.lastIndexOf(SEP));
+      if (onlyDeclared(parent, plan.write)) declared(parent, "rw");
+      else unwritable.push(path);
     } else {
-      // A file is replaced atomically (a temp file renamed over it: a mount point cannot be), and
-      // a path that does not exist yet is created: both need their folder, the nearest existing
-      // one, never \`/\`. Deno's permissions still hold the task's own code to the path itself.
+      // In the root, a file is replaced atomically (a temp file renamed over it: a mount point
+      // cannot be), and a path that does not exist yet is created: both need their folder, the
+      // nearest existing one. Deno's permissions still hold the task's own code to the path.
       const parent = existingParent(path);
       if (parent !== undefined) declared(parent, "rw");
     }
@@ -550,6 +565,10 @@ export function bwrapArgs(plan: SandboxPlan, setuid = false): string[] {
   // on both sides: reached through a link, it is the same folder.
   const realWst = realPath(WST_DIR) ?? WST_DIR;
   const realDenoDir = denoDir === undefined ? undefined : realPath(denoDir);
+  // Your approvals (the trust file's folder) likewise, always: a task allowed to write
+  // `~/.local` would otherwise approve any other. Made first when missing, so that it is there to
+  // bind (an empty folder of wst's own; a task could otherwise create the file inside).
+  const state = stateFolder();
   // (Not the run's own folders: its socket's, its Deno cache, the coverage of wst's own tests.)
   const own = new Set([SOCKET_DIR, SANDBOX_DENO_DIR, ...(coverage ? [coverage] : [])]);
   const readOnlyWithin = (dest: string, source: string, folder: string) =>
@@ -561,6 +580,9 @@ export function bwrapArgs(plan: SandboxPlan, setuid = false): string[] {
     if (realDenoDir !== undefined && realDenoDir !== b.source && within(realDenoDir, b.source)) {
       readOnlyWithin(dest, b.source, realDenoDir);
     }
+    if (state === undefined) continue;
+    if (within(b.source, state.path)) binds.set(dest, { ...b, kind: "ro" });
+    else if (within(state.path, b.source)) readOnlyWithin(dest, b.source, state.real());
   }
   // The launches recorded there name other workspaces and commands: none of the sandbox's business.
   if (lstat(RECORDS_DIR)?.isDirectory) binds.set(RECORDS_DIR, { source: "", kind: "tmpfs" });
@@ -598,6 +620,47 @@ const within = (path: string, dir: string) =>
 
 function isSystemPath(path: string): boolean {
   return SYSTEM_DIRS.some((dir) => path === dir || path.startsWith(`${dir}${SEP}`));
+}
+
+/**
+ * Whether `folder` holds nothing but declared write paths (or nothing), made
+ * first (with the folders above it) when it is missing.
+ */
+function onlyDeclared(folder: string, write: readonly string[]): boolean {
+  if (folder === "" || folder === SEP) return false;
+  try {
+    if (lstat(folder) === undefined) Deno.mkdirSync(folder, { recursive: true });
+    if (!lstat(folder)?.isDirectory) return false;
+    for (const entry of Deno.readDirSync(folder)) {
+      const path = `${folder}${SEP}${entry.name}`;
+      if (!write.some((declared) => within(path, declared))) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * wst's state folder (the trust file's), its real path made on first use
+ * (0700, as wst makes it); undefined without a home folder.
+ */
+function stateFolder(): { path: string; real: () => string } | undefined {
+  let file: string;
+  try {
+    file = trustFilePath();
+  } catch {
+    return undefined;
+  }
+  const folder = file.slice(0, file.lastIndexOf(SEP));
+  const path = realPath(folder) ?? folder;
+  return {
+    path,
+    real: () => {
+      if (lstat(path) === undefined) Deno.mkdirSync(path, { recursive: true, mode: 0o700 });
+      return realPath(path) ?? path;
+    },
+  };
 }
 
 function existingParent(path: string): string | undefined {
@@ -918,12 +981,14 @@ export function confinedChannel(
   options: {
     outputPrefix?: string | undefined;
     debug?: ((line: string) => void) | undefined;
+    /** Says what of the declared access the sandbox cannot give. */
+    warn?: ((line: string) => void) | undefined;
   } = {},
 ): TaskChannel {
   const unset = RUNNER_ONLY_ENV.filter((name) => !(name in plan.env));
   const { runner, started } = bwrap === undefined
     ? plainRunner(plan, start, unset, interactive)
-    : sandboxedRunner(bwrap, plan, start, unset, interactive, options.debug);
+    : sandboxedRunner(bwrap, plan, start, unset, interactive, options);
   const { child, listener, socketDir, denoDir } = started;
   confinedRunners.add(child.pid);
   child.status.finally(() => confinedRunners.delete(child.pid));
@@ -1098,13 +1163,17 @@ function sandboxedRunner(
   start: Omit<RunnerStart, "unset" | "inProcess" | "end">,
   unset: readonly string[],
   interactive: boolean,
-  debug: ((line: string) => void) | undefined,
+  say: {
+    debug?: ((line: string) => void) | undefined;
+    warn?: ((line: string) => void) | undefined;
+  },
 ): { runner: ReturnType<typeof runnerCommand>; started: StartedRunner } {
   const runner = runnerCommand(start, unset, {
     socket: `${SOCKET_DIR}/socket`,
     config: plan.config,
     bwrap,
   });
+  const unwritable: string[] = [];
   const launch: Launch = {
     bwrap,
     args: [
@@ -1115,6 +1184,7 @@ function sandboxedRunner(
           denoDir: runner.codeCache === undefined ? undefined : DENO_DIR_SLOT,
         },
         isSetuid(bwrap),
+        unwritable,
       ),
       "--",
       ...runner.command,
@@ -1122,9 +1192,17 @@ function sandboxedRunner(
     env: sandboxEnv(plan),
     codeCache: runner.codeCache,
   };
+  for (const path of unwritable) {
+    say.warn?.(
+      `${start.task.name}: ${path} is not writable in the sandbox: it does not exist yet, and ` +
+        "its folder holds what the task did not declare (create it first, or declare its folder)",
+    );
+  }
   const early = takeEarlyRunner(launch, interactive);
   if (early !== undefined) {
-    debug?.(`${start.task.name}: its runner was started early (as recorded for this command)`);
+    say.debug?.(
+      `${start.task.name}: its runner was started early (as recorded for this command)`,
+    );
     return { runner, started: early };
   }
   const started = startRunner(

@@ -107,6 +107,52 @@ Deno.test("bwrapArgs: the environment is not on the command line, but for what a
   }
 });
 
+Deno.test("bwrapArgs: outside the root, a write path not there yet never opens a folder holding what was not declared", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    const home = `${dir}/home`;
+    await Deno.mkdir(home);
+    await Deno.writeTextFile(`${home}/.bashrc`, "orig\n");
+    const root = `${dir}/root`;
+    await Deno.mkdir(root);
+    const write = [`${home}/.tool/settings.json`, `${home}/.newrc`, `${home}/.kept/a.json`];
+    await Deno.mkdir(`${home}/.kept`);
+    await Deno.writeTextFile(`${home}/.kept/a.json.tmp`, "");
+    const unwritable: string[] = [];
+    const binds = mounts(bwrapArgs(await plan(root, { write }), false, unwritable))
+      .filter((m) => m[0] === "--bind" && m[1]!.startsWith(home));
+    assertEquals(binds, [["--bind", `${home}/.tool`, `${home}/.tool`]], "only the folder made");
+    assert((await Deno.stat(`${home}/.tool`)).isDirectory, "made on the host");
+    assertEquals(unwritable, [`${home}/.newrc`, `${home}/.kept/a.json`]);
+    // A folder holding only what is declared is bound (the second run of a task that made it).
+    await Deno.writeTextFile(`${home}/.tool/settings.json`, "{}");
+    const again = mounts(bwrapArgs(await plan(root, { write: [write[0]!] })));
+    assert(again.some((m) => m[0] === "--bind" && m[1] === `${home}/.tool/settings.json`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bwrapArgs: the trust file's folder stays read-only under any writable folder", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  const before = Deno.env.get("XDG_STATE_HOME");
+  Deno.env.set("XDG_STATE_HOME", `${dir}/home/.local/state`);
+  try {
+    await Deno.mkdir(`${dir}/home/.local`, { recursive: true });
+    const state = `${dir}/home/.local/state/wst`;
+    const args = mounts(bwrapArgs(await plan(`${dir}/root`, { write: [`${dir}/home/.local`] })));
+    assert(args.some((m) => m[0] === "--bind" && m[1] === `${dir}/home/.local`));
+    assertEquals(args.filter((m) => m[2] === state), [["--ro-bind", state, state]]);
+    assert((await Deno.stat(state)).isDirectory, "made, so that nothing can be made in its place");
+    const inside = mounts(bwrapArgs(await plan(`${dir}/root`, { write: [state] })));
+    assertEquals(inside.filter((m) => m[2] === state), [["--ro-bind", state, state]]);
+  } finally {
+    if (before === undefined) Deno.env.delete("XDG_STATE_HOME");
+    else Deno.env.set("XDG_STATE_HOME", before);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("bwrapArgs: Deno's transpiled-code cache is read-only in a run, writable only for warming", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir());
   const denoDir = `${dir}/deno`;

@@ -424,7 +424,11 @@ function confinement(
       bwrapFailed = reason;
       unconfined(reason);
       return here?.() ?? workerChannel(task, worker);
-    }, { outputPrefix: options.outputPrefix, debug: (line) => options.reporter.debug(line) });
+    }, {
+      outputPrefix: options.outputPrefix,
+      debug: (line) => options.reporter.debug(line),
+      warn: (line) => options.reporter.warn(line),
+    });
 }
 
 /**
