@@ -47,6 +47,16 @@ Deno.test("a task's logs, progress and result reach the terminal with their cont
   );
 });
 
+Deno.test("a progress total that is not a count is not printed, confined or not", async () => {
+  await using ws = await withHostileTask("output_progress_total.ts");
+  for (const confine of ["off", "auto"]) {
+    const run = await wst(["output-progress-total", "--root", ws.dir, "--confine", confine]);
+    assertEquals(run.code, 0, run.stderr);
+    assertEquals(unsafeIn(run.stderr), [], `${confine}: ${JSON.stringify(run.stderr)}`);
+    assertMatch(run.stderr, /^step: 1 done$/m);
+  }
+});
+
 Deno.test("--json keeps a task's text as data: C1 and bidi characters escaped in the JSON, the value unchanged", async () => {
   await using ws = await withHostileTask("output_osc52.ts");
   const run = await wst(["output-osc52", "--root", ws.dir, "--json"]);

@@ -117,7 +117,8 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Rep
       const note = (detail: string | undefined) => detail ? ` ${oneLine(detail)}` : "";
       let count = 0;
       let lastPlain = 0;
-      const of = total === undefined ? "" : `/${total}`;
+      // A count, whatever a caller passed (a task's value reaches here through the worker).
+      const of = typeof total === "number" && Number.isFinite(total) ? `/${total}` : "";
       return {
         tick(detail) {
           count++;

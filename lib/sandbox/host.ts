@@ -315,7 +315,7 @@ export async function runSandboxed(
       case "result":
         return { value: m.value, text: m.text, failed: m.failed };
       case "log":
-        options.reporter[m.level](m.message);
+        options.reporter[LOG_LEVELS.has(m.level) ? m.level : "info"](String(m.message));
         return;
       case "annotation": {
         const line = String(m.line);
@@ -326,20 +326,29 @@ export async function runSandboxed(
         }
         return;
       }
-      case "progress":
-        progresses.set(m.id, options.reporter.progress(m.label, m.total));
+      // What a task's worker sends is the task's (it shares the worker runtime's realm): each field
+      // is taken as the type it must be, a total as a count, never as text to print.
+      case "progress": {
+        const total = typeof m.total === "number" && Number.isSafeInteger(m.total) && m.total >= 0
+          ? m.total
+          : undefined;
+        progresses.set(m.id, options.reporter.progress(String(m.label), total));
         return;
+      }
       case "tick":
-        progresses.get(m.id)?.tick(m.detail);
+        progresses.get(m.id)?.tick(m.detail === undefined ? undefined : String(m.detail));
         return;
       case "progress-done":
-        progresses.get(m.id)?.done(m.summary);
+        progresses.get(m.id)?.done(m.summary === undefined ? undefined : String(m.summary));
         progresses.delete(m.id);
         return;
     }
     return undefined;
   }).finally(output.flush);
 }
+
+/** The reporter's levels: a log message of any other is logged as `info`. */
+const LOG_LEVELS: ReadonlySet<string> = new Set(["debug", "info", "warn", "error"]);
 
 let warnedUnconfined = false;
 /** Why bwrap failed when this process last started it: later runs do not try again. */
