@@ -106,6 +106,9 @@ Deno.test("sandbox: the escape probe sees the same write when it is declared", a
     "write_outside.ts",
     (source) => source.replace(`write: ["out"]`, `write: ["../escaped.txt"]`),
   );
+  // There already: confined, a path outside the root that is not there yet would get its folder
+  // only if that folder held nothing else (this one holds the workspace).
+  await Deno.writeTextFile(`${ws.dir}/escaped.txt`, "");
   const run = await wst(["write-outside", "--root", ws.root, "--json"]);
   assertEquals(run.code, 0, run.stderr);
   assertEquals(await entries(ws.dir), ["escaped.txt", "ws"]);

@@ -317,6 +317,22 @@ Deno.test("a task's refusal that names another task is its own: wst names the ta
   }
 });
 
+Deno.test("a task's failure that names another task, or hides where it was thrown, is reported as its own", async () => {
+  const source = await Deno.readTextFile(new URL("./hostile/forge_failures.ts", import.meta.url));
+  await using ws = await workspace({ ".wst/tasks/forge_failures.ts": source });
+  const run = (mode: string) => wst(["forge-failures", "--root", ws.dir, "--json", "--", mode]);
+  const subtask = await run("subtask");
+  assertEquals(subtask.code, 1, subtask.stderr);
+  assertEquals((json(subtask).error as Record<string, unknown>).kind, "task-failed");
+  const script = await run("script");
+  assertEquals(script.code, 1, script.stderr);
+  const error = json(script).error as Record<string, unknown>;
+  assertEquals([error.kind, error.task], ["script-failed", "forge-failures"]);
+  const words = await run("words");
+  assertEquals(words.code, 1, words.stderr);
+  assertMatch(words.stderr, /^error: Task "forge-failures" failed: Task "deploy" reaches/m);
+});
+
 const SCRIPT = "/usr/bin/script";
 const hasScript = await exists(SCRIPT);
 

@@ -293,8 +293,8 @@ export async function runSandboxed(
   };
   const output = lineOutput(options.output ?? stderrOutput);
   const open = confinement(task, options, withDotenv, scope, deps);
-  // The refusals and approval requests this run's subtasks ended with: the only ones naming
-  // another task that the task may pass on.
+  // The errors this run's subtasks ended with (refusals, approval requests, failures): the only
+  // ones naming another task that the task may pass on.
   const passed = new Set<string>();
   const exchangeOptions = { scope, signal: options.signal, root: options.root, open, passed };
   return await exchange(task, resolved.worker, message, exchangeOptions, (m, reply) => {
@@ -307,7 +307,7 @@ export async function runSandboxed(
           (result) => reply({ type: "task-result", id: m.id, result }),
           (err) => {
             const error = encodeError(err);
-            if (isDenial(error)) passed.add(denialKey(error));
+            passed.add(passedKey(error));
             reply({ type: "task-result", id: m.id, error });
           },
         );
@@ -563,7 +563,7 @@ function exchange<T>(
     timeoutMs?: number;
     /** Starts the task elsewhere (a confined runner) instead of in a worker here. */
     open?: (() => TaskChannel) | undefined;
-    /** The refusals the task was given (its subtasks', {@linkcode denialKey}): it may end with them. */
+    /** The errors the task was given (its subtasks', {@linkcode passedKey}): it may end with them. */
     passed?: ReadonlySet<string>;
   },
   handle: (message: WorkerMessage, reply: (message: HostMessage) => void) => T | undefined,
@@ -737,24 +737,21 @@ function missingModule(operation: string | undefined, task: TaskModule): WstErro
   }
 }
 
-/** A refusal (exit 3): a denial, or an approval request. */
-function isDenial(error: WireError): boolean {
-  return error.kind === "sandbox-denied" || error.kind === "trust-required";
+/** What identifies an error passed to a task and back: all it says but where it was thrown. */
+function passedKey(error: WireError): string {
+  const fields = error as unknown as Record<string, unknown>;
+  return JSON.stringify(
+    Object.keys(fields).filter((key) => key !== "stack" && key !== "location").sort()
+      .map((key) => [key, fields[key]]),
+  );
 }
 
-/** What identifies a refusal passed to a task and back: whose, of what, and the command. */
-function denialKey(error: WireError): string {
-  return JSON.stringify([
-    error.kind,
-    error.task,
-    error.operation,
-    error.scope,
-    error.file,
-    error.root,
-    error.needs,
-    error.grown,
-    error.command,
-  ]);
+/** A place in a file, or nothing: a task's error has no other fields there. */
+function placeOf(location: unknown): WireError["location"] {
+  const at = location as { file?: unknown; line?: unknown; column?: unknown } | null | undefined;
+  if (typeof at?.file !== "string") return undefined;
+  if (!Number.isSafeInteger(at.line) || !Number.isSafeInteger(at.column)) return undefined;
+  return { file: at.file, line: at.line as number, column: at.column as number };
 }
 
 function fromWire(
@@ -770,10 +767,11 @@ function fromWire(
   const task = where.task;
   if (signal?.aborted) return interrupted(task.name);
   if (error.kind === "interrupted") return interrupted(task.name);
-  // A subtask's refusal, passed on by the task, is wst's own: it stands as it is.
-  if (isDenial(error) && where.passed?.has(denialKey(error)) === true) {
-    return decodeError(error, where.relative);
-  }
+  // A subtask's error, passed on by the task, is wst's own: it stands as it is.
+  if (where.passed?.has(passedKey(error)) === true) return decodeError(error, where.relative);
+  // Anything else is the task's own failure, whatever it says: it names this task, and where it
+  // was thrown is a place in a file, nothing more.
+  const location = placeOf(error.location);
   if (error.kind === "trust-required") {
     // Only wst asks for an approval, and names the command that gives it: a task that ends with
     // a request of its own (a command of its choosing, for a person or an agent to run) fails.
@@ -797,10 +795,44 @@ function fromWire(
       operation: error.operation ?? error.message,
       scope: where.scope,
     });
-    if (error.location !== undefined) {
-      denied.location = { ...error.location, file: where.relative(error.location.file) };
+    if (location !== undefined) {
+      denied.location = { ...location, file: where.relative(location.file) };
     }
     return denied;
   }
-  return decodeError(error, where.relative);
+  if (error.kind === "subtask-failed") {
+    // A subtask it did not start through wst: the task's own failure, in its own words.
+    return ownFailure(task, new WstError(String(error.message)), location, where.relative);
+  }
+  const { location: _thrown, ...fields } = error;
+  const own = decodeError(
+    {
+      ...fields,
+      ...("task" in error ? { task: task.name } : {}),
+      ...(location === undefined ? {} : { location }),
+    },
+    where.relative,
+  );
+  return own.kind === "task-failed" ? ownFailure(task, own, location, where.relative) : own;
+}
+
+/**
+ * A local task's failure: with no place in its module to show, its message
+ * says whose it is (it could otherwise read as one of wst's own: an approval
+ * to give, a command to run).
+ */
+function ownFailure(
+  task: TaskModule,
+  error: WstError,
+  location: WireError["location"],
+  relative: (path: string) => string,
+): WstError {
+  if (location !== undefined) {
+    error.location = { ...location, file: relative(location.file) };
+    return error;
+  }
+  if (task.worker !== undefined) return error; // a built-in task: wst's own words
+  const failed = new WstError(`Task ${JSON.stringify(task.name)} failed: ${error.message}`);
+  if (error.stack !== undefined) failed.stack = error.stack;
+  return failed;
 }
