@@ -1,4 +1,9 @@
-import { InterruptedError, SandboxDeniedError, WstError } from "../errors/mod.ts";
+import {
+  InterruptedError,
+  SandboxDeniedError,
+  TaskDefinitionError,
+  WstError,
+} from "../errors/mod.ts";
 import { decodeError, encodeError, stripAnsi } from "../errors/wire.ts";
 import { relativeTo, SEP } from "../_path.ts";
 import { escapeControls, type Progress, type Reporter } from "../reporter/mod.ts";
@@ -231,9 +236,53 @@ export async function computePermissions(
       () => workerChannel(task, NO_PERMISSIONS, true),
     );
   const exchangeOptions = { root: options.root, signal: options.signal, open };
-  return await exchange(task, NO_PERMISSIONS, message, exchangeOptions, (m) => {
-    return m.type === "permissions" ? m.permissions : undefined;
+  const answer = await exchange(task, NO_PERMISSIONS, message, exchangeOptions, (m) => {
+    return m.type === "permissions" ? { permissions: m.permissions } : undefined;
   });
+  // Computed in the task's worker, where its own code may have patched what checks it: taken
+  // only in the shape a declaration has (`permissionsSchema`), checked again here.
+  const problem = permissionsProblem(answer.permissions);
+  if (problem !== undefined) {
+    throw new TaskDefinitionError(
+      relativeTo(options.root, decodeURIComponent(new URL(task.url).pathname)),
+      [{
+        field: "permissions",
+        message: `The permissions computed from the arguments are not a declaration: ${problem}`,
+      }],
+    );
+  }
+  return answer.permissions;
+}
+
+/** Lists of non-empty strings, and `interactive`, alone: what `permissionsSchema` takes. */
+const PERMISSION_LISTS: ReadonlySet<string> = new Set([
+  "read",
+  "write",
+  "run",
+  "env",
+  "net",
+  "tasks",
+]);
+
+/**
+ * Why a value is not a permissions declaration, or undefined when it is one.
+ * Exported for its tests.
+ */
+export function permissionsProblem(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return "not an object";
+  for (const [key, field] of Object.entries(value)) {
+    if (key === "interactive") {
+      if (field !== undefined && typeof field !== "boolean") return "interactive: not a boolean";
+    } else if (!PERMISSION_LISTS.has(key)) {
+      return `unknown key ${JSON.stringify(key)}`;
+    } else if (
+      field !== undefined &&
+      !(Array.isArray(field) && field.every((item) => typeof item === "string" && item !== ""))
+    ) {
+      return `${key}: not a list of names`;
+    }
+  }
+  return undefined;
 }
 
 /**

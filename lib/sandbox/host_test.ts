@@ -4,7 +4,7 @@
 import { assert, assertEquals, assertRejects, rejection } from "../../tests/assert.ts";
 import { SandboxDeniedError, WstError } from "../errors/mod.ts";
 import type { Reporter } from "../reporter/mod.ts";
-import { runSandboxed, type TaskModule } from "./host.ts";
+import { permissionsProblem, runSandboxed, type TaskModule } from "./host.ts";
 
 const MOD_URL = new URL("../../mod.ts", import.meta.url).href;
 
@@ -142,4 +142,26 @@ export default {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("permissionsProblem: computed permissions are taken only in a declaration's shape", () => {
+  assertEquals(permissionsProblem({}), undefined);
+  assertEquals(
+    permissionsProblem({
+      read: ["."],
+      write: [],
+      run: ["git"],
+      tasks: ["lint"],
+      interactive: true,
+    }),
+    undefined,
+  );
+  // A string where a list goes: `includes` would match any part of it ("lint" in "lint-all").
+  assertEquals(permissionsProblem({ tasks: "lint-all" }), "tasks: not a list of names");
+  assertEquals(permissionsProblem({ read: [""] }), "read: not a list of names");
+  assertEquals(permissionsProblem({ read: [{}] }), "read: not a list of names");
+  assertEquals(permissionsProblem({ sys: ["hostname"] }), 'unknown key "sys"');
+  assertEquals(permissionsProblem({ interactive: "yes" }), "interactive: not a boolean");
+  assertEquals(permissionsProblem([]), "not an object");
+  assertEquals(permissionsProblem(null), "not an object");
 });
