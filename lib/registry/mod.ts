@@ -19,7 +19,7 @@ import {
   DESCRIPTION_RULE,
   RESERVED_ARG_NAMES,
 } from "../task/names.ts";
-import { PERMISSION_KINDS } from "../task/scope.ts";
+import { permissionsProblem } from "../task/scope.ts";
 import { graphFieldProblems } from "../task/graph_fields.ts";
 import {
   type DefinitionProblem,
@@ -466,8 +466,12 @@ function checkMeta(meta: TaskMeta, file: string): TaskMeta {
     problems.push(...argTextProblems(meta.argsSchema));
   }
   const permissions = meta?.permissions;
-  if (permissions !== null && !isPermissionLists(permissions)) {
-    problems.push({ field: "permissions", message: "Expected lists of strings" });
+  const permissionsWrong = permissions === null ? undefined : permissionsProblem(permissions);
+  if (permissionsWrong !== undefined) {
+    problems.push({
+      field: "permissions",
+      message: `Expected lists of names (${permissionsWrong})`,
+    });
   }
   if (typeof meta === "object" && meta !== null) {
     problems.push(...graphFieldProblems(meta as unknown as Record<string, unknown>));
@@ -507,16 +511,6 @@ function envProblems(meta: TaskMeta): DefinitionProblem[] {
   const env = meta.permissions === null ? undefined : meta.permissions?.env ?? [];
   problems.push(...envDefaultProblems(envDefaults as Record<string, string>, argNames, env));
   return problems;
-}
-
-function isPermissionLists(value: unknown): boolean {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  return Object.entries(value).every(([key, list]) =>
-    (key === "interactive" && (list === undefined || typeof list === "boolean")) ||
-    (key === "tasks" || (PERMISSION_KINDS as readonly string[]).includes(key)) &&
-      (list === undefined ||
-        (Array.isArray(list) && list.every((item) => typeof item === "string")))
-  );
 }
 
 function toFileUrl(path: string): string {

@@ -8,7 +8,7 @@ import { decodeError, encodeError, stripAnsi } from "../errors/wire.ts";
 import { relativeTo, SEP } from "../_path.ts";
 import { escapeControls, type Progress, type Reporter } from "../reporter/mod.ts";
 import type { Permissions } from "../task/permissions.ts";
-import { describeScope } from "../task/scope.ts";
+import { describeScope, permissionsProblem } from "../task/scope.ts";
 import type { HostMessage, TaskMeta, WireError, WorkerMessage } from "./_protocol.ts";
 import { refusedOperation } from "./_denial.ts";
 import { resolvePermissions } from "./worker_permissions.ts";
@@ -252,37 +252,6 @@ export async function computePermissions(
     );
   }
   return answer.permissions;
-}
-
-/** Lists of non-empty strings, and `interactive`, alone: what `permissionsSchema` takes. */
-const PERMISSION_LISTS: ReadonlySet<string> = new Set([
-  "read",
-  "write",
-  "run",
-  "env",
-  "net",
-  "tasks",
-]);
-
-/**
- * Why a value is not a permissions declaration, or undefined when it is one.
- * Exported for its tests.
- */
-export function permissionsProblem(value: unknown): string | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return "not an object";
-  for (const [key, field] of Object.entries(value)) {
-    if (key === "interactive") {
-      if (field !== undefined && typeof field !== "boolean") return "interactive: not a boolean";
-    } else if (!PERMISSION_LISTS.has(key)) {
-      return `unknown key ${JSON.stringify(key)}`;
-    } else if (
-      field !== undefined &&
-      !(Array.isArray(field) && field.every((item) => typeof item === "string" && item !== ""))
-    ) {
-      return `${key}: not a list of names`;
-    }
-  }
-  return undefined;
 }
 
 /**

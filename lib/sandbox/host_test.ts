@@ -4,7 +4,8 @@
 import { assert, assertEquals, assertRejects, rejection } from "../../tests/assert.ts";
 import { SandboxDeniedError, WstError } from "../errors/mod.ts";
 import type { Reporter } from "../reporter/mod.ts";
-import { permissionsProblem, runSandboxed, type TaskModule } from "./host.ts";
+import { runSandboxed, type TaskModule } from "./host.ts";
+import { permissionsProblem } from "../task/scope.ts";
 
 const MOD_URL = new URL("../../mod.ts", import.meta.url).href;
 

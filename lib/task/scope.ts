@@ -30,6 +30,31 @@ export interface PermissionLists {
 /** The kinds of permission a task can declare, in display order. */
 export const PERMISSION_KINDS = ["read", "write", "run", "env", "net"] as const;
 
+/** Lists of non-empty strings, and `interactive`, alone: what `permissionsSchema` takes. */
+const PERMISSION_LISTS: ReadonlySet<string> = new Set([...PERMISSION_KINDS, "tasks"]);
+
+/**
+ * Why a value is not a permissions declaration, or undefined when it is one:
+ * the host's check of what a task's worker says (its code shares the worker
+ * runtime's realm, where `permissionsSchema` ran).
+ */
+export function permissionsProblem(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return "not an object";
+  for (const [key, field] of Object.entries(value)) {
+    if (key === "interactive") {
+      if (field !== undefined && typeof field !== "boolean") return "interactive: not a boolean";
+    } else if (!PERMISSION_LISTS.has(key)) {
+      return `unknown key ${JSON.stringify(key)}`;
+    } else if (
+      field !== undefined &&
+      !(Array.isArray(field) && field.every((item) => typeof item === "string" && item !== ""))
+    ) {
+      return `${key}: not a list of names`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Summarises declared permissions for error messages and tables, e.g.
  * `read: [workspaces.yaml], write: none, run: none, env: none, net: none`.
