@@ -33,17 +33,22 @@ const DOWNLOADS = ".wst/downloads";
  * Where npm, pipx and go install and cache what they install: a confined run
  * (docs/adr/0009) shows the installers only what is declared. Not apt's
  * folders: apt installs system-wide, which a confined run cannot do.
+ * Folders (the trailing `/`): a confined run makes one that is missing, and
+ * binds it alone, never the home folder above it.
  */
 const INSTALLER_DIRS = [
-  "$HOME/.npm",
-  "$NPM_CONFIG_PREFIX",
-  "$npm_config_prefix",
-  "$HOME/.local",
-  "$GOPATH",
-  "$HOME/go",
-  "$HOME/.cache/go-build",
-  "$HOME/.cache/pip",
+  "$HOME/.npm/",
+  "$NPM_CONFIG_PREFIX/",
+  "$npm_config_prefix/",
+  "$HOME/.local/",
+  "$GOPATH/",
+  "$HOME/go/",
+  "$HOME/.cache/go-build/",
+  "$HOME/.cache/pip/",
 ];
+
+/** A path as a folder to write in (`binDir`): made when missing (see `INSTALLER_DIRS`). */
+const asFolder = (path: string) => path.endsWith("/") ? path : `${path}/`;
 
 export default defineTask({
   name: "install-tools",
@@ -74,7 +79,7 @@ export default defineTask({
       TOOLS_LOCK,
       `${TOOLS_LOCK}.tmp`,
       DOWNLOADS,
-      a.binDir ?? DEFAULT_BIN_DIR,
+      asFolder(a.binDir ?? DEFAULT_BIN_DIR),
       ...INSTALLER_DIRS,
     ],
     run: ["sh", "apt-get", "sudo", "npm", "pipx", "go", "curl", "tar"],

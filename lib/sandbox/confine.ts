@@ -9,7 +9,7 @@ import { isAbsolute, resolvePath, SEP } from "../_path.ts";
 import { RUNTIME_FLAGS } from "../../scripts/runtime_flags.ts";
 import type { Permissions } from "../task/permissions.ts";
 import type { HostMessage, WorkerMessage } from "./_protocol.ts";
-import { findBinary } from "./worker_permissions.ts";
+import { expandEnvPath, findBinary } from "./worker_permissions.ts";
 import { encodeError } from "../errors/wire.ts";
 import { escapeStream } from "../reporter/escape.ts";
 import { linePrefixer } from "../reporter/prefix.ts";
@@ -503,8 +503,18 @@ export function bwrapArgs(
     if (real === undefined || (within(path, plan.root) && !within(real, realRoot))) return;
     bind(path, kind, real);
   };
+  const folders = declaredFolders(plan);
   for (const path of plan.write) {
-    const info = lstat(path);
+    let info = lstat(path);
+    if (info === undefined && folders.has(path)) {
+      // Declared as a folder (a trailing `/`): made when missing, and bound itself.
+      try {
+        Deno.mkdirSync(path, { recursive: true });
+        info = lstat(path);
+      } catch {
+        // Not ours to make: as any other path that is not there.
+      }
+    }
     if (info?.isDirectory) declared(path, "rw");
     else if (info?.isFile && !within(path, plan.root)) {
       // A file outside the root (`$GITHUB_OUTPUT`) is bound alone: its folder holds other files
@@ -620,6 +630,17 @@ const within = (path: string, dir: string) =>
 
 function isSystemPath(path: string): boolean {
   return SYSTEM_DIRS.some((dir) => path === dir || path.startsWith(`${dir}${SEP}`));
+}
+
+/** The write paths declared as folders (with a trailing `/`), resolved as `plan.write` is. */
+function declaredFolders(plan: SandboxPlan): Set<string> {
+  const folders = new Set<string>();
+  for (const path of plan.permissions.write ?? []) {
+    if (!path.endsWith("/") || path === "/") continue;
+    const expanded = expandEnvPath(path, (name) => Deno.env.get(name));
+    if (expanded !== undefined) folders.add(resolvePath(plan.root, expanded));
+  }
+  return folders;
 }
 
 /**
@@ -1195,7 +1216,8 @@ function sandboxedRunner(
   for (const path of unwritable) {
     say.warn?.(
       `${start.task.name}: ${path} is not writable in the sandbox: it does not exist yet, and ` +
-        "its folder holds what the task did not declare (create it first, or declare its folder)",
+        "its folder holds what the task did not declare (create it first; a folder declared " +
+        "with a trailing / is made)",
     );
   }
   const early = takeEarlyRunner(launch, interactive);

@@ -133,6 +133,30 @@ Deno.test("bwrapArgs: outside the root, a write path not there yet never opens a
   }
 });
 
+Deno.test("bwrapArgs: a write path declared as a folder (trailing /) is made when missing, and bound alone", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    const home = `${dir}/home`;
+    await Deno.mkdir(home);
+    await Deno.writeTextFile(`${home}/.bashrc`, "orig\n");
+    const unwritable: string[] = [];
+    const given = await plan(`${dir}/root`, {
+      permissions: { write: [`${home}/go/`] },
+      write: [`${home}/go`],
+    });
+    const binds = mounts(bwrapArgs(given, false, unwritable)).filter((m) => m[0] === "--bind");
+    assertEquals(binds.filter((m) => m[1]!.startsWith(home)), [[
+      "--bind",
+      `${home}/go`,
+      `${home}/go`,
+    ]]);
+    assert((await Deno.stat(`${home}/go`)).isDirectory);
+    assertEquals(unwritable, []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("bwrapArgs: the trust file's folder stays read-only under any writable folder", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir());
   const before = Deno.env.get("XDG_STATE_HOME");
