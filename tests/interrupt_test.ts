@@ -271,6 +271,47 @@ Deno.test(
   },
 );
 
+for (const how of ["ctrl-c", "SIGTERM", "SIGHUP"] as const) {
+  Deno.test(
+    `${how} at the approval question ends the run with 130, nothing approved${skipped}`,
+    { ignore },
+    async () => {
+      // A newcomer's run sat at the question for ten minutes: the answer was waited for, whatever
+      // the signal, and Enter then made it a refusal (exit 3).
+      await using ws = await workspace({
+        ".wst/tasks/needy.ts": `import { defineTask } from "@wst/wst";
+export default defineTask({ name: "needy", description: "Reads HOME", permissions: { env: ["HOME"] },
+  run: () => "ran" });
+`,
+      });
+      const state = await Deno.makeTempDir();
+      await using pty = await spawnPty(
+        [
+          Deno.execPath(),
+          "run",
+          "--quiet",
+          ...RUNTIME_FLAGS,
+          `${REPO_ROOT}/${ENTRY_POINT}`,
+          "needy",
+        ],
+        { env: { NO_COLOR: "1", WST_TRUST: "0", XDG_STATE_HOME: state }, cwd: ws.dir },
+      );
+      const guard = setTimeout(() => Deno.kill(-pty.pid, "SIGKILL"), HANG_MS);
+      try {
+        await pty.waitFor("Run and remember? [y/N]");
+        if (how === "ctrl-c") await pty.write("\x03");
+        else Deno.kill(pty.pid, how);
+        assertEquals(await pty.status, { code: 130, signal: undefined }, pty.output());
+        assertMatch(pty.output(), /interrupted at the approval question/);
+        assertEquals(await exists(`${state}/wst/trust.json`), false, "an approval was recorded");
+      } finally {
+        clearTimeout(guard);
+        await Deno.remove(state, { recursive: true });
+      }
+    },
+  );
+}
+
 async function exists(path: string): Promise<boolean> {
   try {
     await Deno.lstat(path);

@@ -333,7 +333,7 @@ function withEnvDefaults(
  * @throws {TrustRequiredError} When the run needs an approval it did not get (exit 3).
  */
 export async function checkTrust(
-  ctx: Pick<RunContext, "trusted" | "root">,
+  ctx: Pick<RunContext, "trusted" | "root" | "signal">,
   entry: RegistryEntry,
   permissions: Permissions,
   options: { root: string; subtask?: boolean },
@@ -345,6 +345,7 @@ export async function checkTrust(
   );
   await ensureTrusted(entry, permissions, options.root, {
     trusted: ctx.trusted === true,
+    signal: ctx.signal,
     approvable: knownPermissions(entry, false),
     // `wst trust <name>` names a task of the workspace from its root; a subtask's name is its
     // registry's at its own root.

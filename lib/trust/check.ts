@@ -30,6 +30,8 @@ export interface EnsureOptions {
   readonly trustFile?: string;
   /** The terminal to ask on; undefined asks nobody (default: the process's when interactive). */
   readonly prompt?: PromptIO | undefined;
+  /** Ends the question unanswered (Ctrl-C): an interruption, not a refusal. */
+  readonly signal?: AbortSignal | undefined;
   /**
    * What `wst trust <task>` would approve (the permissions without arguments; null: none it can
    * compute). When they do not cover what this run needs, the error offers no `wst trust` command.
@@ -87,7 +89,7 @@ export async function ensureTrusted(
         missing,
         approval,
       };
-      if (!await askApproval(prompt, details)) {
+      if (!await askApproval(prompt, details, options.signal)) {
         refused = true;
         return false;
       }

@@ -1,6 +1,7 @@
 // Asking the user on their terminal whether a task may reach beyond its repository.
 import { describeReach, quoteForTerminal, type Reach, REACH_KINDS } from "./reach.ts";
 import type { Approval } from "./store.ts";
+import { InterruptedError } from "../errors/mod.ts";
 
 /** Where the question goes and the answer comes from. */
 export interface PromptIO {
@@ -29,9 +30,15 @@ export interface ApprovalQuestion {
  *
  * @param io The terminal.
  * @param question What to show.
+ * @param signal Ctrl-C, SIGTERM or SIGHUP while the question waits: no answer is waited for.
  * @returns True for `y` or `yes` (any case); false for anything else or no answer.
+ * @throws {InterruptedError} When `signal` aborts before the answer (exit 130).
  */
-export async function askApproval(io: PromptIO, question: ApprovalQuestion): Promise<boolean> {
+export async function askApproval(
+  io: PromptIO,
+  question: ApprovalQuestion,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const grown = question.approval !== undefined;
   const lines = [
     `Task ${quoteForTerminal(question.task)} (${quoteForTerminal(question.file)} in ${
@@ -49,8 +56,26 @@ export async function askApproval(io: PromptIO, question: ApprovalQuestion): Pro
     }
   }
   if (grown) lines.push(`New since your approval: ${describeReach(question.missing)}`);
+  const interrupted = () =>
+    new InterruptedError(
+      `Task ${
+        JSON.stringify(question.task)
+      } was interrupted at the approval question: not approved`,
+    );
+  if (signal?.aborted) throw interrupted();
   io.write(`${lines.join("\n")}\nRun and remember? [y/N] `);
-  const answer = await io.readLine();
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      io.write("\n");
+      reject(interrupted());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  // The read goes on after an abort (a terminal's read cannot be cancelled); wst exits anyway.
+  const answer = await Promise.race([io.readLine(), aborted]).finally(() =>
+    signal?.removeEventListener("abort", onAbort)
+  );
   if (answer === null) io.write("\n");
   return answer !== null && /^\s*y(es)?\s*$/i.test(answer);
 }
