@@ -25,11 +25,12 @@ export const MAX_LISTED_ISSUES = 200;
 export function readConfigFileSync(path: string, file: string): string | null {
   let info: Deno.FileInfo;
   try {
-    info = Deno.statSync(path);
+    info = Deno.lstatSync(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return null;
     throw err;
   }
+  if (info.isSymlink) info = followLink(path, file);
   checkConfigFile(info, file);
   return Deno.readTextFileSync(path);
 }
@@ -38,13 +39,57 @@ export function readConfigFileSync(path: string, file: string): string | null {
 export async function readConfigFile(path: string, file: string): Promise<string | null> {
   let info: Deno.FileInfo;
   try {
-    info = await Deno.stat(path);
+    info = await Deno.lstat(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return null;
     throw err;
   }
+  if (info.isSymlink) info = followLink(path, file);
   checkConfigFile(info, file);
   return await Deno.readTextFile(path);
+}
+
+/**
+ * A configuration file that is a symbolic link: read only when it leads to a
+ * file inside the folder it is named from (`path` is that folder, then
+ * `file`). A link out of the workspace (to `/etc/passwd`, to another
+ * repository) is an error that says so: a confined task would find what the
+ * sandbox shows there, or nothing, and report that file's text as the
+ * workspace's, or the file as missing.
+ *
+ * @returns What the link leads to.
+ * @throws {ConfigError} When it leads outside, or nowhere.
+ */
+function followLink(path: string, file: string): Deno.FileInfo {
+  const root = path.endsWith(`/${file}`) ? path.slice(0, -file.length - 1) : undefined;
+  let target = "?";
+  try {
+    target = Deno.readLinkSync(path);
+  } catch {
+    // unreadable: named as "?"
+  }
+  const outside = () =>
+    wholeFile(
+      file,
+      `Is a symbolic link to ${JSON.stringify(target)}, outside the workspace: wst reads ` +
+        "configuration only from files in it",
+    );
+  let real: string;
+  try {
+    real = Deno.realPathSync(path);
+  } catch {
+    throw outside(); // leads nowhere here (outside the sandbox's view, or dangling)
+  }
+  if (root !== undefined) {
+    let realRoot = root;
+    try {
+      realRoot = Deno.realPathSync(root);
+    } catch {
+      // the folder it is named from: as given
+    }
+    if (real !== realRoot && !real.startsWith(`${realRoot}/`)) throw outside();
+  }
+  return Deno.statSync(path);
 }
 
 /** A problem with a file as a whole, reported at its start. */
@@ -254,9 +299,18 @@ function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") {
+    // A file that is not YAML at all (a link to another file, a binary) is one long string:
+    // enough of it to recognise, not the whole file in the error.
+    return value.length > FOUND_CHARS
+      ? `${JSON.stringify(value.slice(0, FOUND_CHARS))}… (${value.length} characters)`
+      : JSON.stringify(value);
+  }
   return `${typeof value} ${String(value)}`;
 }
+
+/** How much of a string value an error quotes. */
+const FOUND_CHARS = 60;
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let node = root;

@@ -1,4 +1,4 @@
-import { assertEquals, assertMatch, assertRejects } from "../../tests/assert.ts";
+import { assertEquals, assertMatch, assertRejects, rejection } from "../../tests/assert.ts";
 import { ConfigError } from "../errors/mod.ts";
 import {
   aiGatewayFileSchema,
@@ -177,4 +177,52 @@ Deno.test("readConfigFileSync() and readConfigFile() read a regular file only, o
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("readConfigFile() follows a link inside the workspace and refuses one out of it, naming its target", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    await Deno.mkdir(`${dir}/ws/conf`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/ws/conf/w.yaml`, "version: v1\n");
+    await Deno.writeTextFile(`${dir}/secret.txt`, "TOPSECRET\n");
+    await Deno.symlink("conf/w.yaml", `${dir}/ws/workspaces.yaml`);
+    assertEquals(
+      await readConfigFile(`${dir}/ws/workspaces.yaml`, "workspaces.yaml"),
+      "version: v1\n",
+    );
+    assertEquals(
+      readConfigFileSync(`${dir}/ws/workspaces.yaml`, "workspaces.yaml"),
+      "version: v1\n",
+    );
+    await Deno.remove(`${dir}/ws/workspaces.yaml`);
+    await Deno.symlink(`${dir}/secret.txt`, `${dir}/ws/workspaces.yaml`);
+    for (const read of [readConfigFile, readConfigFileSync]) {
+      const err = await rejection(
+        async () => await read(`${dir}/ws/workspaces.yaml`, "workspaces.yaml"),
+        ConfigError,
+      );
+      assertMatch(err.message, /Is a symbolic link to ".*secret\.txt", outside the workspace/);
+    }
+    await Deno.remove(`${dir}/ws/workspaces.yaml`);
+    await Deno.symlink(`${dir}/gone.yaml`, `${dir}/ws/workspaces.yaml`);
+    await assertRejects(
+      () => readConfigFile(`${dir}/ws/workspaces.yaml`, "workspaces.yaml"),
+      ConfigError,
+      "outside the workspace",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("parseConfig() quotes a long string it found only in part", async () => {
+  const text = `root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n`;
+  const err = await rejection(
+    () => parseConfig("workspaces.yaml", text.repeat(3), workspacesFileSchema),
+    ConfigError,
+  );
+  assertMatch(
+    err.message,
+    /found "root:x:0:0:root:\/root:\/bin\/bash daemon:x:1:1:daemon:\/usr\/sbi"… \(239 characters\)/,
+  );
 });
