@@ -309,6 +309,13 @@ export default defineTask({
           : `${action === "created" ? "Installed" : "Replaced"} the pre-commit hook ${file}: ` +
             `each commit runs ${command}`,
       );
+      // The hook finds its program on the committer's PATH at each commit, not now.
+      if (action !== "unchanged") {
+        lines.push(
+          `(${command.split(" ")[0]} must be on PATH when you commit; --command names another ` +
+            "way to run wst, e.g. 'npm --prefix <wst checkout> run --silent wst --')",
+        );
+      }
     }
     if (r.file !== undefined) {
       lines.push("Run the merge-request checks with: deno task test:mr:all");
