@@ -98,7 +98,12 @@ export default defineTask({
     }
 
     const warnings = files.flatMap((f) => f.warnings);
-    if (args.strict) errors.push(...warnings);
+    // An unknown key is an error here: not "ignored", as the warning says.
+    if (args.strict) {
+      errors.push(
+        ...warnings.map((w) => ({ ...w, message: w.message.replace(/ is ignored$/, "") })),
+      );
+    }
     if (errors.length > 0) throw new ConfigError(errors);
     if (files.length === 0) {
       throw new UsageError(

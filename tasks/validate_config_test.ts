@@ -34,6 +34,8 @@ Deno.test("validate-config warns about unknown keys, and --strict makes them err
   assertEquals(logs[0]!.message.startsWith("workspaces.yaml:2:1:"), true, logs[0]!.message);
   const err = await rejection(() => runTask(task, { strict: true }, { root: ws.dir }), ConfigError);
   assertEquals(err.issues[0]!.line, 2);
+  // An error, so not "ignored".
+  assertEquals(err.issues[0]!.message, 'Unknown key "legacy"');
 });
 
 Deno.test("validate-config names a metadata file whose name differs from its folder", async () => {
