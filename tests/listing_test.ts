@@ -98,6 +98,17 @@ Deno.test("wst list takes each namespace's tasks from the cache while its .wst/ 
   assertEquals(await descriptions(), ["Task a", "Task b, changed"]);
 });
 
+Deno.test("describe and trust, which inspect every module again, name the modules that do not load", async () => {
+  // A module that hangs costs them its time limit: without the warning, a slow `describe` of a
+  // healthy task had no reason to show.
+  await using ws = await workspace({ ...BROKEN, ".wst/tasks/good.ts": task(1) });
+  for (const args of [["describe", "task-1"], ["trust", "task-1"]]) {
+    const run = await wst([...args, "--root", ws.dir]);
+    assertEquals(run.code, 0, run.stderr);
+    assertMatch(run.stderr, /^warning: \.wst\/tasks\/broken_syntax\.ts:\d+:\d+: Cannot load/m);
+  }
+});
+
 Deno.test("running or describing a task whose module does not load names that module, not an unknown command", async () => {
   await using ws = await workspace({ ...BROKEN, ".wst/tasks/good.ts": task(1) });
   for (const args of [["broken_syntax"], ["describe", "broken_syntax"]]) {

@@ -170,9 +170,12 @@ export async function runApp(
   if (
     invocation.help || command === undefined ||
     (command !== "__complete" && !isKnown(registry.tasks, command)) ||
-    (command === "describe" && argv[1] !== undefined && !isKnown(registry.tasks, argv[1]))
+    (command === "describe" && argv[1] !== undefined && !isKnown(registry.tasks, argv[1])) ||
+    (!loaded && cacheMode(invocation) === "refresh")
   ) {
     // Help lists the tasks, and the one asked for may be in a module that did not load: say why.
+    // `describe` and `trust` inspect every module again: one that hangs costs them its time limit,
+    // said here as `list` says it.
     for (const problem of registry.problems) ctx.reporter.warn(problemLine(problem));
   }
   const asked = command === "describe" ? argv[1] : command;
