@@ -77,9 +77,52 @@ function escapeProperty(text: string): string {
   return escapeData(text).replaceAll(":", "%3A").replaceAll(",", "%2C");
 }
 
-/** Escapes text for a Markdown table cell. */
+/**
+ * Text for a Markdown table cell, shown as it is: every ASCII punctuation mark
+ * is escaped (a backslash makes one literal in CommonMark), so a message from
+ * a repository (a target's error, a file name) shows as text, never as a link,
+ * an image, HTML or emphasis; control characters are shown as `\xNN`, and each
+ * line break is a `<br>`.
+ */
 export function markdownCell(text: string): string {
-  return text.replaceAll("|", "\\|").replaceAll("\n", "<br>");
+  return text.split(/\r\n|\r|\n/).map((line) => visible(line).replace(/[!-\/:-@\[-`{-~]/g, "\\$&"))
+    .join("<br>");
+}
+
+// deno-lint-ignore no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * Control characters a file name may hold (escape sequences, BEL, newlines)
+ * as `\xNN` text: GitHub's log and its Markdown show them, or act on them.
+ */
+export function visible(text: string): string {
+  return text.replace(
+    CONTROLS,
+    (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
+}
+
+/**
+ * Text as code spans that fit one table cell: the fence is longer than any run
+ * of backticks in the text, `|` is escaped (GitHub splits cells before it reads
+ * code spans), and each line is its own span, joined by `<br>`.
+ */
+export function codeCell(text: string): string {
+  return text.split(/\r\n|\r|\n/).map((line) => codeSpan(visible(line))).join("<br>");
+}
+
+function codeSpan(text: string): string {
+  if (text === "") return "";
+  const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  // A space on each side lets the text start or end with a backtick, or keep
+  // its own spaces: a reader strips one from each side of a span that is not
+  // all spaces.
+  const pad = /[^ ]/.test(text) && (longest > 0 || (text.startsWith(" ") && text.endsWith(" ")))
+    ? " "
+    : "";
+  return `${fence}${pad}${text.replaceAll("|", "\\|")}${pad}${fence}`;
 }
 
 /**

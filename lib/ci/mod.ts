@@ -7,6 +7,7 @@ export {
   annotation,
   type AnnotationPlace,
   appendToFile,
+  codeCell,
   formatOutputs,
   GITHUB_MATRIX_LIMIT,
   inGithubActions,

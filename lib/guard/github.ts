@@ -1,11 +1,8 @@
 // A `wst guard` report in GitHub Actions: `::error` annotations on the files of
 // the pull request, and Markdown for `$GITHUB_STEP_SUMMARY`.
 
-import { annotation, markdownCell } from "../ci/github.ts";
+import { annotation, codeCell, markdownCell, visible } from "../ci/github.ts";
 import type { GuardReport, Side, Violation } from "./types.ts";
-
-// deno-lint-ignore no-control-regex
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /**
  * One `::error file=…,title=…::message` workflow command per violation, escaped
@@ -21,17 +18,6 @@ export function guardAnnotations(report: GuardReport): string[] {
       file: v.path ?? report.config,
       title: `wst guard: ${v.rule}`,
     })
-  );
-}
-
-/**
- * Control characters a file name may hold (escape sequences, BEL, newlines)
- * as `\xNN` text: GitHub's log and its Markdown show them, or act on them.
- */
-function visible(text: string): string {
-  return text.replace(
-    CONTROLS,
-    (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
   );
 }
 
@@ -83,26 +69,4 @@ function row(v: Violation): string {
 function limit(value: Violation["limit"]): string {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return value.map(codeCell).join(", ");
-}
-
-/**
- * Text as code spans that fit one table cell: the fence is longer than any run
- * of backticks in the text, `|` is escaped (GitHub splits cells before it reads
- * code spans), and each line is its own span, joined by `<br>`.
- */
-function codeCell(text: string): string {
-  return text.split(/\r\n|\r|\n/).map((line) => codeSpan(visible(line))).join("<br>");
-}
-
-function codeSpan(text: string): string {
-  if (text === "") return "";
-  const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  // A space on each side lets the text start or end with a backtick, or keep
-  // its own spaces: a reader strips one from each side of a span that is not
-  // all spaces.
-  const pad = /[^ ]/.test(text) && (longest > 0 || (text.startsWith(" ") && text.endsWith(" ")))
-    ? " "
-    : "";
-  return `${fence}${pad}${text.replaceAll("|", "\\|")}${pad}${fence}`;
 }

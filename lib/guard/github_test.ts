@@ -142,7 +142,7 @@ Deno.test("stepSummary() of a change that keeps every limit says so, without a t
       "",
       "The change keeps every limit.",
       "",
-      "> Rename detection skipped: too many files",
+      "> Rename detection skipped\\: too many files",
       "",
     ].join("\n"),
   );

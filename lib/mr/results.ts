@@ -1,4 +1,4 @@
-import { annotation, junitXml, markdownCell } from "../ci/mod.ts";
+import { annotation, codeCell, junitXml, markdownCell } from "../ci/mod.ts";
 import { table } from "../reporter/table.ts";
 
 /** How one target ended. */
@@ -115,7 +115,7 @@ export function resultsMarkdown(title: string, results: readonly TargetResult[])
     ...results.map((r) =>
       `| ${r.status === "passed" ? "✅" : r.status === "failed" ? "❌" : "⏭️"} | ${
         markdownCell(r.name)
-      } | ${r.type} | \`${markdownCell(r.path)}\` | ${markdownCell(firstLine(r.message))} |`
+      } | ${r.type} | ${codeCell(r.path)} | ${markdownCell(firstLine(r.message))} |`
     ),
     "",
   ];
