@@ -531,10 +531,24 @@ export function bwrapArgs(
       else unwritable.push(path);
     } else {
       // In the root, a file is replaced atomically (a temp file renamed over it: a mount point
-      // cannot be), and a path that does not exist yet is created: both need their folder, the
-      // nearest existing one. Deno's permissions still hold the task's own code to the path.
-      const parent = existingParent(path);
-      if (parent !== undefined) declared(parent, "rw");
+      // cannot be), and a path that does not exist yet is created: both need their folder, made
+      // when missing (as the task would make it; never through a link out of the root), not a
+      // folder above it (`out/report.json` gets `out/`, not the whole root). Deno's permissions
+      // still hold the task's own code to the path.
+      const parent = path.slice(0, path.lastIndexOf(SEP));
+      const above = existingParent(path);
+      if (lstat(parent) === undefined && above !== undefined) {
+        const realAbove = realPath(above);
+        if (realAbove !== undefined && within(realAbove, realRoot)) {
+          try {
+            Deno.mkdirSync(parent, { recursive: true });
+          } catch {
+            // not ours to make: its nearest existing folder, as before
+          }
+        }
+      }
+      const folder = lstat(parent)?.isDirectory ? parent : above;
+      if (folder !== undefined) declared(folder, "rw");
     }
   }
   // The root's .git holds what git runs (hooks, the programs its config names): it stays

@@ -107,6 +107,26 @@ Deno.test("bwrapArgs: the environment is not on the command line, but for what a
   }
 });
 
+Deno.test("bwrapArgs: in the root, a write path not there yet gets its own folder, made, not the root", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    const root = `${dir}/root`;
+    await Deno.mkdir(root);
+    await Deno.mkdir(`${dir}/elsewhere`);
+    await Deno.symlink(`${dir}/elsewhere`, `${root}/link`);
+    const args = bwrapArgs(
+      await plan(root, { write: [`${root}/out/report.json`, `${root}/link/new/x.json`] }),
+    );
+    const writable = mounts(args).filter((m) => m[0] === "--bind" && m[1]!.startsWith(dir));
+    assertEquals(writable, [["--bind", `${root}/out`, `${root}/out`]]);
+    assert((await Deno.stat(`${root}/out`)).isDirectory);
+    // Never made through a link out of the root.
+    assertEquals(await Array.fromAsync(Deno.readDir(`${dir}/elsewhere`)), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("bwrapArgs: outside the root, a write path not there yet never opens a folder holding what was not declared", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir());
   try {
