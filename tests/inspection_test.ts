@@ -248,9 +248,10 @@ Deno.test("registry cache: list and runs take it while the .wst/ folder is uncha
   const run = await wst(["good", "--root", ws.root, "--json"], { ...ws.env, ...state });
   assertEquals(run.code, 3, run.stderr);
   assertEquals(JSON.parse(run.stdout).error.kind, "trust-required");
-  // `describe` inspects the module again.
+  // `describe` inspects the module again (its own: what it shows is the module's, not the cache's).
   const described = await wst(["describe", "good", "--root", ws.root, "--json"], ws.env);
   assertEquals(described.code, 0, described.stderr);
+  assertEquals(JSON.parse(described.stdout).permissions.read ?? [], []);
   const refreshed = await list(ws);
   assertEquals(refreshed.tasks.find((t) => t.name === "good")?.description, "A good task");
   // Any change in the .wst/ folder inspects again.
@@ -260,6 +261,31 @@ Deno.test("registry cache: list and runs take it while the .wst/ folder is uncha
   );
   const changed = await list(ws);
   assertEquals(changed.tasks.find((t) => t.name === "good")?.description, "A changed task");
+});
+
+Deno.test("registry cache: describe and trust of one task inspect its module alone; the others' entries stay", async () => {
+  // A module of another task that hangs while it loads cost every describe its 5 s time limit.
+  const OTHER = GOOD.replace('name: "good"', 'name: "other"').replace("A good task", "Another");
+  await using ws = await withModules({}, { "ws/.wst/tasks/other.ts": OTHER });
+  await list(ws);
+  const path = await cacheFile(ws);
+  const cache = JSON.parse(await Deno.readTextFile(path));
+  cache.modules[".wst/tasks/good.ts"].meta.description = "Planted for good";
+  cache.modules[".wst/tasks/other.ts"].meta.description = "Planted for other";
+  await Deno.writeTextFile(path, JSON.stringify(cache));
+  for (const command of ["describe", "trust"]) {
+    const run = await wst([command, "good", "--root", ws.root], ws.env);
+    assertEquals(run.code, 0, run.stderr);
+  }
+  const after = await list(ws);
+  const description = (name: string) => after.tasks.find((t) => t.name === name)?.description;
+  assertEquals(description("good"), "A good task", "inspected again");
+  assertEquals(description("other"), "Planted for other", "not inspected");
+  // A name the cache does not know inspects every module.
+  const unknown = await wst(["describe", "nothing", "--root", ws.root], ws.env);
+  assertEquals(unknown.code, 2, unknown.stderr);
+  assertEquals(local(await list(ws)), ["good", "other"]);
+  assertEquals((await list(ws)).tasks.find((t) => t.name === "other")?.description, "Another");
 });
 
 Deno.test("registry cache: an entry is checked again (a planted name or description is a problem)", async () => {

@@ -74,8 +74,17 @@ function brokenModuleOf(
 function cacheMode(invocation: Invocation): CacheMode {
   const command = invocation.command;
   if (command === "__complete") return "only";
-  if (command === "describe" || command === "docs" || command === "trust") return "refresh";
+  if (command === "describe" || command === "docs" || command === "trust") {
+    return askedTask(invocation) === undefined ? "refresh" : "use";
+  }
   return "use";
+}
+
+/** The one task `describe` or `trust` shows or approves (its module is inspected again). */
+function askedTask(invocation: Invocation): string | undefined {
+  if (invocation.command !== "describe" && invocation.command !== "trust") return undefined;
+  const first = invocation.rest[0];
+  return first === undefined || first.startsWith("-") ? undefined : first;
 }
 
 /** Stricli's own exit codes for bad input (negative), which wst reports as usage errors. */
@@ -96,9 +105,11 @@ export async function runApp(
   context: RunContext,
   loaded?: Registry,
 ): Promise<number> {
+  const refreshed = askedTask(invocation);
   const registry = loaded ?? await loadRegistry(context.root, {
     signal: context.signal,
     cache: cacheMode(invocation),
+    ...(refreshed === undefined ? {} : { fresh: refreshed }),
   }).catch((err) => {
     // Help still helps when the workspace's configuration is broken: it says so, and shows the
     // built-in tasks (a run or a listing reports the error and exits 2).
@@ -171,7 +182,7 @@ export async function runApp(
     invocation.help || command === undefined ||
     (command !== "__complete" && !isKnown(registry.tasks, command)) ||
     (command === "describe" && argv[1] !== undefined && !isKnown(registry.tasks, argv[1])) ||
-    (!loaded && cacheMode(invocation) === "refresh")
+    (!loaded && (cacheMode(invocation) === "refresh" || refreshed !== undefined))
   ) {
     // Help lists the tasks, and the one asked for may be in a module that did not load: say why.
     // `describe` and `trust` inspect every module again: one that hangs costs them its time limit,

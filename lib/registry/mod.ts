@@ -166,13 +166,16 @@ export type CacheMode = "only" | "use" | "refresh";
  * task: it is left out and reported as a problem, never silently.
  *
  * @param root Absolute workspace root.
- * @param options Aborts the loading (Ctrl-C); how the cache is used (default `refresh`).
+ * @param options Aborts the loading (Ctrl-C); how the cache is used (default `refresh`); with
+ *   `use`, `fresh` names a task whose module is inspected again however current its cache entry
+ *   (`describe` and `trust` of one task: what they show or approve is read afresh, and a module of
+ *   another task that hangs costs them nothing); a name the cache does not know inspects them all.
  * @returns The tasks and the problems.
  * @throws {InterruptedError} When the signal aborted the loading.
  */
 export async function loadRegistry(
   root: string,
-  options: { signal?: AbortSignal | undefined; cache?: CacheMode } = {},
+  options: { signal?: AbortSignal | undefined; cache?: CacheMode; fresh?: string } = {},
 ): Promise<Registry> {
   const tasks = builtinTasks();
   const problems: RegistryProblem[] = [];
@@ -196,9 +199,14 @@ export async function loadRegistry(
       files.push(file);
     }
   }
+  const asked = options.fresh;
+  const fresh = asked === undefined
+    ? undefined
+    : (i: number, name: string) =>
+      (owners[i]!.name === "" ? name : `${owners[i]!.name}:${name}`) === asked;
   const { modules, depsProblems } = files.length === 0
     ? { modules: [], depsProblems: [] }
-    : await inspected(root, { files, namespaces }, mode, options.signal);
+    : await inspected(root, { files, namespaces }, mode, options.signal, fresh);
   problems.push(...depsProblems);
   if (options.signal?.aborted) {
     throw new InterruptedError("Interrupted while loading the task modules");
@@ -280,6 +288,7 @@ async function inspected(
   found: { files: readonly string[]; namespaces: readonly Namespace[] },
   mode: CacheMode,
   signal: AbortSignal | undefined,
+  fresh?: (i: number, name: string) => boolean,
 ): Promise<{ modules: (CachedModule | undefined)[]; depsProblems: RegistryProblem[] }> {
   const { readCache, writeCache, folderPrints, moduleFolder, cacheHome } = await importOwn<
     typeof import("./_cache.ts")
@@ -333,6 +342,14 @@ async function inspected(
   const modules: (CachedModule | undefined)[] = relative.map((file, i) =>
     current(i) ? cache!.modules[file] : undefined
   );
+  if (fresh !== undefined) {
+    // The asked task's module again; every module when the cache does not say which it is.
+    const name = (m: CachedModule | undefined) =>
+      m !== undefined && "meta" in m && typeof m.meta?.name === "string" ? m.meta.name : undefined;
+    const asked = modules.findIndex((m, i) => name(m) !== undefined && fresh(i, name(m)!));
+    if (asked === -1) modules.fill(undefined);
+    else modules[asked] = undefined;
+  }
   const missing = files.filter((_, i) => modules[i] === undefined);
   const listed = namespaces.map(({ name, dir }) => ({ name, dir }));
   if (missing.length === 0) {
