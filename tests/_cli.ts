@@ -1,5 +1,6 @@
 // Runs the real CLI (`deno run <RUNTIME_FLAGS> cli.ts …`) the way users and CI do.
 import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
+import { selfCommand } from "../lib/trust/check.ts";
 
 /** What one CLI run printed and returned. */
 export interface CliRun {
@@ -73,3 +74,10 @@ export async function workspace(files: Record<string, string>): Promise<TempWork
   }
   return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
 }
+
+/**
+ * How an error names wst in a command to run (`wst trust …`): as the wst the
+ * tests start would be run again (`selfCommand`, with the tests' environment,
+ * which the CLI inherits).
+ */
+export const WST_PROGRAM: string = selfCommand();

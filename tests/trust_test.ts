@@ -2,7 +2,7 @@
 // the first run, again when permissions grow, never for code edits; `wst
 // trust`, `--trust`, `WST_TRUST=1`, `wst list`, a broken trust file, the prompt.
 import { assert, assertEquals, assertMatch } from "./assert.ts";
-import { type CliRun, workspace, wst } from "./_cli.ts";
+import { type CliRun, workspace, wst, WST_PROGRAM } from "./_cli.ts";
 import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
 import { pathExists as exists } from "../lib/fs/read.ts";
 
@@ -46,7 +46,7 @@ Deno.test("a local task reaching beyond its root is refused (exit 3, the wst tru
   const refused = await wst(args, { env: state.env });
   assertEquals(refused.code, 3, refused.stderr);
   assertEquals(refused.stdout, "");
-  const command = `wst trust reach --root ${ws.dir}`;
+  const command = `${WST_PROGRAM} trust reach --root ${ws.dir}`;
   assert(refused.stderr.includes(command), refused.stderr);
   assertMatch(refused.stderr, /\.wst\/tasks\/reach\.ts\) reaches beyond the repository/);
   assertMatch(refused.stderr, /env: \["HOME"\]/);
@@ -277,7 +277,7 @@ export default defineTask({
   assertEquals([error.kind, error.task, error.command], [
     "trust-required",
     "child",
-    `wst trust child --root ${ws.dir}`,
+    `${WST_PROGRAM} trust child --root ${ws.dir}`,
   ]);
   assertEquals((await wst(["trust", "child", "--root", ws.dir], { env: state.env })).code, 0);
   const ran = await wst(["parent", "--root", ws.dir, "--json"], { env: state.env });
@@ -377,7 +377,12 @@ Deno.test({
     assertMatch(no.stdout, /env +"HOME"/);
     assertMatch(no.stdout, /Run and remember\? \[y\/N\]/);
     // Asked and refused: it says so, and does not tell the user to go to a terminal.
-    assertMatch(no.stdout, /Not approved: it did not run \(to approve it later: wst trust reach/);
+    assert(
+      no.stdout.includes(
+        `Not approved: it did not run (to approve it later: ${WST_PROGRAM} trust reach`,
+      ),
+      no.stdout,
+    );
     assertEquals(/on a terminal/.test(no.stdout), false);
     assertEquals(await exists(`${state.dir}/wst/trust.json`), false);
 
@@ -460,7 +465,7 @@ export default defineTask({
   });
   const refused = await wst(["needs", "--root", ws.dir], { env: state.env });
   assertEquals(refused.code, 3, refused.stderr);
-  assert(refused.stderr.includes(`wst trust needs --root ${ws.dir}`), refused.stderr);
+  assert(refused.stderr.includes(`${WST_PROGRAM} trust needs --root ${ws.dir}`), refused.stderr);
   assertEquals(await exists(`${ws.dir}/gen.txt`), false);
   const approved = await wst(["trust", "needs", "--root", ws.dir], { env: state.env });
   assertEquals(approved.code, 0, approved.stderr);

@@ -193,10 +193,49 @@ export function trustState(
  *
  * @param task The task's name.
  * @param root Its root.
- * @returns `wst trust <task> --root <root>`.
+ * @param program How to run wst (default: as this one can be run, {@linkcode selfCommand}).
+ * @returns `<program> trust <task> --root <root>`.
  */
-export function trustCommand(task: string, root: string): string {
-  return `wst trust ${task} --root ${shellQuote(root)}`;
+export function trustCommand(task: string, root: string, program = selfCommand()): string {
+  return `${program} trust ${task} --root ${shellQuote(root)}`;
+}
+
+/** wst's checkout (its `deno.json` and `package.json`). */
+const WST_DIR = decodeURIComponent(new URL("../../", import.meta.url).pathname).replace(/\/$/, "");
+
+/**
+ * The command that runs this wst from any folder: `wst` when a `wst` is on
+ * `PATH` (the compiled binary, or a script of the user's); else the quick
+ * start's way when npm started this one (`npm --prefix <checkout> run
+ * --silent wst --`: a quick-start user has no `wst`), a compiled binary's own
+ * path, or `deno task --cwd <checkout> wst`.
+ *
+ * @param env Reads an environment variable (default: the process's).
+ * @returns A shell command, its paths quoted.
+ */
+export function selfCommand(
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+): string {
+  if (onPath("wst", env("PATH") ?? "")) return "wst";
+  if (env("npm_lifecycle_event") === "wst") {
+    return `npm --prefix ${shellQuote(WST_DIR)} run --silent wst --`;
+  }
+  if (Deno.build.standalone) return shellQuote(Deno.execPath());
+  return `deno task --cwd ${shellQuote(WST_DIR)} wst`;
+}
+
+/** Whether an executable file `name` is in one of `path`'s folders. */
+function onPath(name: string, path: string): boolean {
+  for (const dir of path.split(":")) {
+    if (dir === "") continue;
+    try {
+      const info = Deno.statSync(`${dir}/${name}`);
+      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return true;
+    } catch {
+      // not there
+    }
+  }
+  return false;
 }
 
 function shellQuote(text: string): string {

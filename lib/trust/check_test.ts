@@ -1,6 +1,6 @@
-import { assert, assertEquals, rejection } from "../../tests/assert.ts";
+import { assert, assertEquals, assertMatch, rejection } from "../../tests/assert.ts";
 import { TrustRequiredError } from "../errors/mod.ts";
-import { ensureTrusted, trustCommand, trustState } from "./check.ts";
+import { ensureTrusted, selfCommand, trustCommand, trustState } from "./check.ts";
 import type { PromptIO } from "./prompt.ts";
 import { readTrustFile, trustFilePath } from "./store.ts";
 
@@ -80,8 +80,8 @@ Deno.test("ensureTrusted() refuses on a no, without a terminal, and names what g
 });
 
 Deno.test("trustCommand() quotes a root a shell would split", () => {
-  assertEquals(trustCommand("t", "/a/b"), "wst trust t --root /a/b");
-  assertEquals(trustCommand("t", "/a b/it's"), `wst trust t --root '/a b/it'\\''s'`);
+  assertEquals(trustCommand("t", "/a/b", "wst"), "wst trust t --root /a/b");
+  assertEquals(trustCommand("t", "/a b/it's", "wst"), `wst trust t --root '/a b/it'\\''s'`);
   assert(trustCommand("t", "/$(x)").endsWith("'/$(x)'"));
 });
 
@@ -93,5 +93,22 @@ Deno.test("trustFilePath() is under XDG_STATE_HOME when it is absolute, else und
       trustFilePath(env({ XDG_STATE_HOME: "rel", HOME: "/h" })),
       "/h/.local/state/wst/trust.json",
     );
+  }
+});
+
+Deno.test("selfCommand(): wst on PATH, else how npm or deno runs this checkout", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const env = (vars: Record<string, string>) => (name: string) => vars[name];
+    assertMatch(selfCommand(env({ PATH: dir })), /^deno task --cwd \S+ wst$/);
+    assertMatch(
+      selfCommand(env({ PATH: dir, npm_lifecycle_event: "wst" })),
+      /^npm --prefix \S+ run --silent wst --$/,
+    );
+    await Deno.writeTextFile(`${dir}/wst`, "#!/bin/sh\n");
+    await Deno.chmod(`${dir}/wst`, 0o755);
+    assertEquals(selfCommand(env({ PATH: `/nowhere:${dir}` })), "wst");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
