@@ -10,7 +10,7 @@
 // asks for it to start as fast as a built-in, within 2.5x of the floor.
 import { ENTRY_POINT, REPO_ROOT, RUNTIME_FLAGS } from "../scripts/runtime_flags.ts";
 import { AI_GATEWAY_YAML, WORKSPACES_YAML } from "../tests/fixtures.ts";
-import { bwrapArgs, confineSupport, sandboxEnv } from "../lib/sandbox/confine.ts";
+import { bwrapArgs, confineSupport } from "../lib/sandbox/confine.ts";
 
 const RUNS = Number(Deno.env.get("WST_BENCH_RUNS") ?? 30);
 const WARMUP = 3;
@@ -37,7 +37,7 @@ const bwrap = confineSupport().bwrap;
 if (bwrap !== undefined) {
   await Deno.mkdir(`${root}/socket`);
   await Deno.writeTextFile(`${root}/empty.js`, "\n");
-  const plan = {
+  const args = bwrapArgs({
     root,
     permissions: { read: ["empty.js"] },
     read: [`${root}/empty.js`],
@@ -46,14 +46,12 @@ if (bwrap !== undefined) {
     env: { PATH: Deno.env.get("PATH") ?? "" },
     moduleDirs: [],
     socketDir: `${root}/socket`,
-  };
-  const args = bwrapArgs(plan);
+  });
   const command = [bwrap, ...args, "--", Deno.execPath(), "run", "--quiet", `${root}/empty.js`];
   await Deno.writeTextFile(
     confinedFloor,
     `const [bwrap, ...args] = ${JSON.stringify(command)};\n` +
-      `const env = ${JSON.stringify(sandboxEnv(plan))};\n` +
-      `const out = await new Deno.Command(bwrap, { args, clearEnv: true, env, ` +
+      `const out = await new Deno.Command(bwrap, { args, clearEnv: true, env: {}, ` +
       `stdin: "null", stdout: "null", stderr: "null" }).output();\n` +
       `if (!out.success) Deno.exit(out.code);\n`,
   );

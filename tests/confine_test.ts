@@ -238,6 +238,37 @@ Deno.test(
 );
 
 Deno.test(
+  `confine: a repository's .env never reaches bubblewrap's own loader on the host${skipped}`,
+  { ignore },
+  async () => {
+    // The review's case: declared variables given to bubblewrap as its environment let a `.env`'s
+    // LD_PRELOAD run the repository's code in bubblewrap, on the host. LD_DEBUG_OUTPUT shows it
+    // without a library: a loader that reads it writes its log there.
+    await using ws = await setup({
+      ".wst/tasks/probe.ts": `import { defineTask } from "@wst/wst";
+export default defineTask({
+  name: "probe",
+  description: "Loader variables from the repository's .env",
+  dotenv: [".env"],
+  permissions: { env: ["LD_DEBUG", "LD_DEBUG_OUTPUT"] },
+  run: () => Deno.env.get("LD_DEBUG"),
+});
+`,
+    });
+    const log = `${ws.outside}/ld`;
+    await Deno.writeTextFile(`${ws.root}/.env`, `LD_DEBUG=libs\nLD_DEBUG_OUTPUT=${log}\n`);
+    for (const run of ["first", "second"]) {
+      const held = await confined(["probe", "--root", ws.root, "--json"]);
+      assertEquals(held.code, 0, held.stderr);
+      assertEquals(JSON.parse(held.stdout), "libs", `${run} run: the task still gets the value`);
+      const written = (await Array.fromAsync(Deno.readDir(ws.outside), (e) => e.name))
+        .filter((name) => name.startsWith("ld."));
+      assertEquals(written, [], `${run} run: a loader on the host read the repository's .env`);
+    }
+  },
+);
+
+Deno.test(
   `confine: a child process gets PATH and the declared env only${skipped}`,
   { ignore },
   async () => {

@@ -20,10 +20,12 @@
 // there under an empty tmpfs; never in the user's cache folder, which a task
 // allowed to write there, or a repository that holds it, could fill. A record
 // is read back only from a folder and a regular file the user owns (the
-// folder writable by no one else). It holds no variable's value: each value
-// of bubblewrap's environment is a slot, filled in from wst's own environment
-// when the runner starts, and a launch whose values do not all come from there (a
-// `.env` file's) is not recorded; and of the command line only a digest. A
+// folder writable by no one else). It holds no variable's value: each
+// `--setenv` value (wst's own: PATH; a declared variable's value reaches the
+// runner in its start message, never a command line) is a slot, filled in from
+// wst's own environment when the runner starts, and a launch whose values do
+// not all come from there is not recorded; and of the command line only a
+// digest. A
 // runner that reads a module's pinned configuration (`--config`, in the
 // user's cache folder) is never started early: it would read that file before
 // the run has checked it.
@@ -53,8 +55,6 @@ export interface Launch {
    * folders go.
    */
   readonly args: readonly string[];
-  /** bubblewrap's environment, which it hands on to the runner (`sandboxEnv` in confine.ts). */
-  readonly env: Readonly<Record<string, string>>;
   /** The warm code cache the runner's Deno cache is a private copy of. */
   readonly codeCache?: string | undefined;
 }
@@ -78,7 +78,7 @@ export interface StartedRunner extends RunFolders {
   readonly listener: Deno.UnixListener;
 }
 
-const RECORD_VERSION = 4;
+const RECORD_VERSION = 5;
 /** Records kept; the oldest go beyond this. */
 const MAX_RECORDS = 200;
 /** A record is a few kB; anything larger is not one. */
@@ -258,11 +258,7 @@ export function startRunner(
  * wst's environment: a runner started early and one started late start alike.
  */
 export function bwrapProcess(launch: Launch): (folders: RunFolders) => RunnerProcess {
-  return (folders) => ({
-    command: launch.bwrap,
-    args: fillSlots(launch.args, folders),
-    env: { ...launch.env },
-  });
+  return (folders) => ({ command: launch.bwrap, args: fillSlots(launch.args, folders), env: {} });
 }
 
 /**
@@ -328,6 +324,7 @@ const ARITY: Readonly<Record<string, number>> = {
   "--share-net": 0,
   "--die-with-parent": 0,
   "--new-session": 0,
+  "--clearenv": 0,
   "--setenv": 2,
   "--symlink": 2,
   "--bind": 2,
@@ -357,33 +354,21 @@ function options(args: readonly string[]): Array<{ at: number; name: string }> |
 }
 
 /**
- * The launch as recorded: each variable's value a slot, in the environment
- * and after a `--setenv` (undefined: one is not wst's own). Exported for its
- * tests.
+ * The launch as recorded: each `--setenv` value a slot (undefined: one is not
+ * wst's own). Exported for its tests.
  */
 export function withSlots(launch: Launch, constants: readonly string[]): Launch | undefined {
   const found = options(launch.args);
   if (found === undefined) return undefined;
-  const slot = (variable: string, value: string) =>
-    constants.includes(variable)
-      ? value
-      : Deno.env.get(variable) === value
-      ? `${ENV_SLOT}${variable}`
-      : undefined;
   const args = [...launch.args];
   for (const { at, name } of found) {
     if (name !== "--setenv") continue;
-    const value = slot(args[at + 1]!, args[at + 2]!);
-    if (value === undefined) return undefined;
-    args[at + 2] = value;
+    const variable = args[at + 1]!;
+    if (constants.includes(variable)) continue;
+    if (Deno.env.get(variable) !== args[at + 2]) return undefined;
+    args[at + 2] = `${ENV_SLOT}${variable}`;
   }
-  const env: Record<string, string> = {};
-  for (const [variable, given] of Object.entries(launch.env)) {
-    const value = slot(variable, given);
-    if (value === undefined) return undefined;
-    env[variable] = value;
-  }
-  return { ...launch, args, env };
+  return { ...launch, args };
 }
 
 /**
@@ -391,21 +376,17 @@ export function withSlots(launch: Launch, constants: readonly string[]): Launch 
  * environment (undefined: one is not set). Exported for its tests.
  */
 export function withValues(launch: Launch): Launch | undefined {
-  const value = (text: string) =>
-    text.startsWith(ENV_SLOT) ? Deno.env.get(text.slice(ENV_SLOT.length)) : text;
   const args: string[] = [];
   for (const arg of launch.args) {
-    const filled = value(arg);
-    if (filled === undefined) return undefined;
-    args.push(filled);
+    if (!arg.startsWith(ENV_SLOT)) {
+      args.push(arg);
+      continue;
+    }
+    const value = Deno.env.get(arg.slice(ENV_SLOT.length));
+    if (value === undefined) return undefined;
+    args.push(value);
   }
-  const env: Record<string, string> = {};
-  for (const [variable, text] of Object.entries(launch.env)) {
-    const filled = value(text);
-    if (filled === undefined) return undefined;
-    env[variable] = filled;
-  }
-  return { ...launch, args, env };
+  return { ...launch, args };
 }
 
 /**
@@ -426,11 +407,8 @@ export function bindsAreReal(args: readonly string[]): boolean {
 }
 
 function sameLaunch(a: Launch, b: Launch): boolean {
-  const env = Object.entries(a.env);
   return a.bwrap === b.bwrap && a.codeCache === b.codeCache && a.args.length === b.args.length &&
-    a.args.every((arg, i) => arg === b.args[i]) &&
-    env.length === Object.keys(b.env).length &&
-    env.every(([name, value]) => Object.hasOwn(b.env, name) && b.env[name] === value);
+    a.args.every((arg, i) => arg === b.args[i]);
 }
 
 function isLaunch(value: unknown): value is Launch {
@@ -439,8 +417,6 @@ function isLaunch(value: unknown): value is Launch {
     launch.bwrap.startsWith("/") && Array.isArray(launch.args) &&
     launch.args.every((arg) => typeof arg === "string") && launch.args.includes("--") &&
     !launch.args.includes("--config") &&
-    typeof launch.env === "object" && launch.env !== null && !Array.isArray(launch.env) &&
-    Object.values(launch.env).every((value) => typeof value === "string") &&
     (launch.codeCache === undefined || typeof launch.codeCache === "string");
 }
 

@@ -74,8 +74,11 @@ export async function serveRunner(socket: string, bundle?: string): Promise<neve
       started = true;
       const start = JSON.parse(line) as RunnerStart;
       if (start.end !== undefined) end = encoder.encode(start.end);
-      // Children get PATH and the declared env only: the runner's own vars go first.
+      // Children get PATH and the declared env only: the runner's own vars go first, and the
+      // declared values come from the start message (never a command line, never the launcher's
+      // environment, which bubblewrap's loader reads on the host).
       for (const name of start.unset) Deno.env.delete(name);
+      for (const [name, value] of Object.entries(start.env ?? {})) Deno.env.set(name, value);
       try {
         Deno.chdir(start.root);
         if (start.inProcess !== undefined && start.task.worker !== undefined) {

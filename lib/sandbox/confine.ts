@@ -352,18 +352,21 @@ function hostDenoDir(): string | undefined {
 }
 
 /**
- * The sandbox's environment: PATH and the declared variables, and what the
- * runner's Deno needs (its cache; coverage and the npm registry when wst has
- * them). It is bubblewrap's own environment, which bubblewrap hands on: never
- * `--setenv` on its command line, which every user of the machine can read in
- * `/proc` (a declared token would be anyone's), where a process's environment
- * is its owner's alone.
+ * What the runner's Deno needs in its environment as it starts: `PATH`, its
+ * cache, and coverage and the npm registry when wst has them. wst's own
+ * values, not the task's: they go on bubblewrap's command line (`--setenv`,
+ * after `--clearenv`), which every user of the machine can read in `/proc`.
+ * The declared variables' values ({@linkcode declaredEnv}) never go there,
+ * nor into bubblewrap's own environment, which its dynamic loader reads on the
+ * host (a repository's `.env` giving a declared `LD_PRELOAD` would run its
+ * code there): the runner sets them itself, from its start message.
  *
  * @param plan What the task declared, resolved.
  * @returns The variables.
  */
-export function sandboxEnv(plan: Omit<SandboxPlan, "socketDir">): Record<string, string> {
-  const env: Record<string, string> = { ...plan.env, DENO_DIR: SANDBOX_DENO_DIR };
+export function runnerEnv(plan: Omit<SandboxPlan, "socketDir">): Record<string, string> {
+  const env: Record<string, string> = { DENO_DIR: SANDBOX_DENO_DIR };
+  if (plan.env.PATH !== undefined) env.PATH = plan.env.PATH;
   const coverage = Deno.env.get("DENO_COVERAGE_DIR");
   if (coverage) env.DENO_COVERAGE_DIR = coverage;
   const registry = Deno.env.get("NPM_CONFIG_REGISTRY");
@@ -372,77 +375,36 @@ export function sandboxEnv(plan: Omit<SandboxPlan, "socketDir">): Record<string,
 }
 
 /**
- * Variables the C library removes from the environment of a set-user-ID
- * program (glibc's "secure execution" list): a set-user-ID bubblewrap would
- * not hand them on, so they go as `--setenv`, in sight (these name paths and
- * options, not secrets).
+ * The declared variables' values (all but `PATH`, which is wst's own): sent
+ * to the runner over its socket, set by it before the task loads.
  */
-const DROPPED_BY_SETUID: ReadonlySet<string> = new Set([
-  "GCONV_PATH",
-  "GETCONF_DIR",
-  "GLIBC_TUNABLES",
-  "HOSTALIASES",
-  "LD_AUDIT",
-  "LD_DEBUG",
-  "LD_DEBUG_OUTPUT",
-  "LD_DYNAMIC_WEAK",
-  "LD_HWCAP_MASK",
-  "LD_LIBRARY_PATH",
-  "LD_ORIGIN_PATH",
-  "LD_PRELOAD",
-  "LD_PROFILE",
-  "LD_SHOW_AUXV",
-  "LD_USE_LOAD_BIAS",
-  "LOCALDOMAIN",
-  "LOCPATH",
-  "MALLOC_TRACE",
-  "NIS_PATH",
-  "NLSPATH",
-  "RESOLV_HOST_CONF",
-  "RES_OPTIONS",
-  "TMPDIR",
-  "TZDIR",
-]);
-
-/** Whether the bubblewrap binary is set-user-ID (old distributions install it so). */
-export function isSetuid(path: string): boolean {
-  try {
-    return ((Deno.statSync(path).mode ?? 0) & 0o4000) !== 0;
-  } catch {
-    return false;
-  }
+export function declaredEnv(plan: Omit<SandboxPlan, "socketDir">): Record<string, string> {
+  const { PATH: _path, ...declared } = plan.env;
+  return declared;
 }
 
 /**
- * bubblewrap's arguments for one run, up to (not including) `--`. The
- * environment is not among them ({@linkcode sandboxEnv}), but for what a
- * set-user-ID bubblewrap would lose.
+ * bubblewrap's arguments for one run, up to (not including) `--`: the
+ * runner's own environment ({@linkcode runnerEnv}) after `--clearenv`, never a
+ * declared variable's value; bubblewrap itself is started with an empty one.
  *
  * Every declared path is bound at its declared location from its real path,
  * so a symbolic link inside a scope that points outside it dangles.
  *
  * @param plan What the task declared, resolved.
- * @param setuid Whether bubblewrap is set-user-ID ({@linkcode isSetuid}).
  * @param unwritable Gets the declared write paths that are not writable in the sandbox (outside
  *   the root, not there yet, in a folder holding what was not declared).
  * @returns The arguments.
  */
-export function bwrapArgs(
-  plan: SandboxPlan,
-  setuid = false,
-  unwritable: string[] = [],
-): string[] {
+export function bwrapArgs(plan: SandboxPlan, unwritable: string[] = []): string[] {
   const args = [
     "--unshare-all",
     ...((plan.permissions.net ?? []).length > 0 ? ["--share-net"] : []),
     "--die-with-parent",
     "--new-session",
+    "--clearenv",
   ];
-  if (setuid) {
-    for (const [name, value] of Object.entries(sandboxEnv(plan))) {
-      if (DROPPED_BY_SETUID.has(name)) args.push("--setenv", name, value);
-    }
-  }
+  for (const [name, value] of Object.entries(runnerEnv(plan))) args.push("--setenv", name, value);
   const coverage = Deno.env.get("DENO_COVERAGE_DIR");
   // Mounts, sorted so that a folder is bound before what is bound inside it.
   type Kind = "ro" | "rw" | "dir" | "proc" | "dev" | "tmpfs";
@@ -870,10 +832,7 @@ function warmingSandbox(bwrap: string): Sandboxed {
       denoDir,
       writesEmits: true,
     };
-    return {
-      command: [bwrap, ...bwrapArgs(plan, isSetuid(bwrap)), "--", ...command],
-      env: sandboxEnv(plan),
-    };
+    return { command: [bwrap, ...bwrapArgs(plan), "--", ...command], env: {} };
   };
 }
 
@@ -891,6 +850,12 @@ export interface RunnerStart {
   readonly inspect?: boolean;
   /** Env vars of the runner itself, removed before the task loads. */
   readonly unset: readonly string[];
+  /**
+   * The declared variables' values, set by the runner before the task loads
+   * ({@linkcode declaredEnv}): never on a command line or in the environment
+   * the runner's launcher starts with.
+   */
+  readonly env?: Readonly<Record<string, string>>;
   /**
    * The end mark the runner writes to its stdout and stderr after its last
    * message ({@linkcode untilMark}).
@@ -1050,6 +1015,7 @@ export function confinedChannel(
       {
         ...start,
         unset,
+        env: declaredEnv(plan),
         end,
         ...(runner.inProcess === undefined ? {} : { inProcess: runner.inProcess }),
       } satisfies RunnerStart,
@@ -1218,13 +1184,11 @@ function sandboxedRunner(
           socketDir: SOCKET_SLOT,
           denoDir: runner.codeCache === undefined ? undefined : DENO_DIR_SLOT,
         },
-        isSetuid(bwrap),
         unwritable,
       ),
       "--",
       ...runner.command,
     ],
-    env: sandboxEnv(plan),
     codeCache: runner.codeCache,
   };
   for (const path of unwritable) {
@@ -1276,15 +1240,18 @@ function plainRunner(
 }
 
 /**
- * The environment of a runner without a sandbox: PATH and the declared vars
- * (its children get those), and what Deno needs to find its cache (removed
- * before the task loads unless declared).
+ * The environment of a runner without a sandbox: PATH, and what Deno needs to
+ * find its cache (removed before the task loads unless declared). The
+ * declared variables' values come in its start message (its own loader would
+ * read a `LD_PRELOAD` of a repository's `.env` given here).
  */
 function plainRunnerEnv(plan: Omit<SandboxPlan, "socketDir">): Record<string, string> {
-  const env: Record<string, string> = { ...plan.env };
+  const env: Record<string, string> = {};
+  if (plan.env.PATH !== undefined) env.PATH = plan.env.PATH;
   for (const name of ["DENO_DIR", "NPM_CONFIG_REGISTRY", "DENO_COVERAGE_DIR"]) {
     const value = name === "DENO_DIR" ? denoCacheDir() : Deno.env.get(name);
-    if (value && !(name in env)) env[name] = value;
+    if (value && !(name in plan.env)) env[name] = value;
+    else if (name in plan.env) env[name] = plan.env[name]!;
   }
   return env;
 }
