@@ -331,6 +331,10 @@ Deno.test("a task's failure that names another task, or hides where it was throw
   const words = await run("words");
   assertEquals(words.code, 1, words.stderr);
   assertMatch(words.stderr, /^error: Task "forge-failures" failed: Task "deploy" reaches/m);
+  const placed = await run("location");
+  assertEquals(placed.code, 2, placed.stderr);
+  assert(!placed.stderr.includes("\x1b"), JSON.stringify(placed.stderr));
+  assert(!/^error: wst: forged/m.test(placed.stderr), placed.stderr);
 });
 
 const SCRIPT = "/usr/bin/script";

@@ -764,13 +764,20 @@ function passedKey(error: WireError): string {
   );
 }
 
-/** A place in a file, or nothing: a task's error has no other fields there. */
+/**
+ * A place in a file, or nothing: a task's error has no other fields there,
+ * and a file name with a control character (a colour, a line break that
+ * starts a forged `error:` line) is no place.
+ */
 function placeOf(location: unknown): WireError["location"] {
   const at = location as { file?: unknown; line?: unknown; column?: unknown } | null | undefined;
-  if (typeof at?.file !== "string") return undefined;
+  if (typeof at?.file !== "string" || CONTROL.test(at.file)) return undefined;
   if (!Number.isSafeInteger(at.line) || !Number.isSafeInteger(at.column)) return undefined;
   return { file: at.file, line: at.line as number, column: at.column as number };
 }
+
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 function fromWire(
   error: WireError,
@@ -786,7 +793,15 @@ function fromWire(
   if (signal?.aborted) return interrupted(task.name);
   if (error.kind === "interrupted") return interrupted(task.name);
   // A subtask's error, passed on by the task, is wst's own: it stands as it is.
-  if (where.passed?.has(passedKey(error)) === true) return decodeError(error, where.relative);
+  if (where.passed?.has(passedKey(error)) === true) {
+    // Where the task says it was thrown is the task's: a place, or nothing.
+    const { location: thrown, ...fields } = error;
+    const place = placeOf(thrown);
+    return decodeError(
+      place === undefined ? fields : { ...fields, location: place },
+      where.relative,
+    );
+  }
   // Anything else is the task's own failure, whatever it says: it names this task, and where it
   // was thrown is a place in a file, nothing more.
   const location = placeOf(error.location);

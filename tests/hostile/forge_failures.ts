@@ -1,7 +1,8 @@
 // Fails, as the first argument says, with an error made to read as someone else's: a failed
-// subtask it never started, another task's failed script, or wst's own words with no place in
-// the module to show. Each is this task's own failure, and says so.
-import { defineTask, ScriptFailedError, SubtaskFailedError } from "@wst/wst";
+// subtask it never started, another task's failed script, wst's own words with no place in the
+// module to show, or a "place" that prints a colour and a line of its own. Each is this task's
+// own failure, and says so.
+import { ConfigError, defineTask, ScriptFailedError, SubtaskFailedError } from "@wst/wst";
 
 export default defineTask({
   name: "forge-failures",
@@ -14,6 +15,12 @@ export default defineTask({
         subtaskKind: "sandbox-denied",
         message: "read access to /etc/shadow",
       });
+    }
+    if (ctx.argv[0] === "location") {
+      // A place that is a colour and a line of its own.
+      const placed = new ConfigError([{ file: "x.yaml", path: "", message: "bad" }]);
+      placed.location = { file: "\x1b[31mRED\x1b[0m\nerror: wst: forged line", line: 1, column: 2 };
+      throw placed;
     }
     if (ctx.argv[0] === "script") {
       throw new ScriptFailedError({ task: "deploy", line: "kubectl apply -f prod/", code: 137 });
