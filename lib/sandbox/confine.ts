@@ -11,6 +11,7 @@ import type { Permissions } from "../task/permissions.ts";
 import type { HostMessage, WorkerMessage } from "./_protocol.ts";
 import { expandEnvPath, findBinary } from "./worker_permissions.ts";
 import { encodeError } from "../errors/wire.ts";
+import { SandboxDeniedError } from "../errors/mod.ts";
 import { escapeStream } from "../reporter/escape.ts";
 import { linePrefixer } from "../reporter/prefix.ts";
 import { BUNDLE_CACHE, type BundleCacheOptions, bundleUrl } from "../registry/_bundle_cache.ts";
@@ -394,9 +395,15 @@ export function declaredEnv(plan: Omit<SandboxPlan, "socketDir">): Record<string
  * @param plan What the task declared, resolved.
  * @param unwritable Gets the declared write paths that are not writable in the sandbox (outside
  *   the root, not there yet, in a folder holding what was not declared).
+ * @param mounted Gets each declared folder or file bound, with the identity of what it is now:
+ *   what the sandbox must show there ({@linkcode checkMounts}).
  * @returns The arguments.
  */
-export function bwrapArgs(plan: SandboxPlan, unwritable: string[] = []): string[] {
+export function bwrapArgs(
+  plan: SandboxPlan,
+  unwritable: string[] = [],
+  mounted: Mounted[] = [],
+): string[] {
   const args = [
     "--unshare-all",
     ...((plan.permissions.net ?? []).length > 0 ? ["--share-net"] : []),
@@ -457,6 +464,9 @@ export function bwrapArgs(plan: SandboxPlan, unwritable: string[] = []): string[
     }
   }
   if (coverage) bind(coverage, "rw");
+  // What a task may have changed on the way (the root, a declared folder, a module's folder):
+  // checked in the sandbox once it is made, against what it is now.
+  const checked = new Set<string>(plan.moduleDirs);
   for (const dir of plan.moduleDirs) bind(dir, "ro");
   const realRoot = realPath(plan.root) ?? plan.root;
   // A declared path in the root that a link leads out of it is not bound: it dangles.
@@ -464,6 +474,7 @@ export function bwrapArgs(plan: SandboxPlan, unwritable: string[] = []): string[
     const real = realPath(path);
     if (real === undefined || (within(path, plan.root) && !within(real, realRoot))) return;
     bind(path, kind, real);
+    checked.add(path);
   };
   const folders = declaredFolders(plan);
   for (const path of plan.write) {
@@ -588,11 +599,66 @@ export function bwrapArgs(plan: SandboxPlan, unwritable: string[] = []): string[
       if (nearest?.kind === "ro" || nearest?.kind === "rw") continue; // there, as on the host
       args.push("--dir", dest);
     } else if (kind === "proc" || kind === "dev" || kind === "tmpfs") args.push(`--${kind}`, dest);
-    else args.push(kind === "rw" ? "--bind" : "--ro-bind", source, dest);
+    else {
+      args.push(kind === "rw" ? "--bind" : "--ro-bind", source, dest);
+      if (checked.has(dest)) {
+        const info = lstat(source);
+        if (info?.dev !== undefined && info.ino !== null && info.ino !== undefined) {
+          mounted.push({ path: dest, dev: info.dev, ino: info.ino });
+        }
+      }
+    }
     emitted.push({ dest, kind, identity: source === dest });
   }
   args.push("--chdir", WST_DIR);
   return args;
+}
+
+/** A path bound in a sandbox, and what it was when it was bound: its device and inode. */
+export interface Mounted {
+  readonly path: string;
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/**
+ * Whether the sandbox of a runner shows at each bound path what wst bound
+ * there. wst resolves a declared path and hands bubblewrap the path, which
+ * bubblewrap resolves again when it mounts: a task that may write in a folder
+ * above it (the caller of a subtask) can swap a folder for a link between
+ * the two, and have another folder mounted (a security review wrote outside
+ * the root so, one try in forty). Checked through `/proc/<pid>/root` of the
+ * sandbox's first process, once the runner has connected (its mounts are all
+ * made), before the run starts; a runner started early is checked alike.
+ * Where the kernel does not let wst look (no children list, no access to the
+ * sandbox's root), nothing is checked.
+ *
+ * @param pid bubblewrap's process id (its child is the sandbox's first process).
+ * @param mounted What {@linkcode bwrapArgs} bound.
+ * @returns The first path that shows something else, or undefined.
+ */
+export function checkMounts(pid: number, mounted: readonly Mounted[]): string | undefined {
+  if (mounted.length === 0) return undefined;
+  let inner: string;
+  try {
+    inner = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`).trim().split(/\s+/)[0]!;
+    if (inner === "") return mounted[0]!.path; // no sandbox yet: nothing bound
+    Deno.lstatSync(`/proc/${inner}/root/`);
+  } catch {
+    // A kernel without the children list, or a sandbox this process may not look into: the
+    // check cannot be made (Deno's permissions still hold the task's own code to real paths).
+    return undefined;
+  }
+  for (const { path, dev, ino } of mounted) {
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.lstatSync(`/proc/${inner}/root${path}`);
+    } catch {
+      return path;
+    }
+    if (info.dev !== dev || info.ino !== ino) return path;
+  }
+  return undefined;
 }
 
 /** Whether a permission grants anything (a non-empty list, or `true`). */
@@ -986,7 +1052,7 @@ export function confinedChannel(
   } = {},
 ): TaskChannel {
   const unset = RUNNER_ONLY_ENV.filter((name) => !(name in plan.env));
-  const { runner, started } = bwrap === undefined
+  const { runner, started, mounted = [] } = bwrap === undefined
     ? plainRunner(plan, start, unset, interactive)
     : sandboxedRunner(bwrap, plan, start, unset, interactive, options);
   const { child, listener, socketDir, denoDir } = started;
@@ -1089,6 +1155,29 @@ export function confinedChannel(
       c.close();
       return;
     }
+    // Connected: the sandbox is made. Before the run starts in it, what it shows at each bound
+    // path must be what wst bound there (a folder swapped for a link meanwhile is not).
+    const swapped = checkMounts(child.pid, mounted);
+    if (swapped !== undefined) {
+      c.close();
+      closed = true;
+      try {
+        child.kill("SIGKILL");
+      } catch { /* exited */ }
+      channel.onmessage({
+        type: "error",
+        error: encodeError(
+          new SandboxDeniedError({
+            task: start.task.name,
+            operation: `running in a sandbox whose ${
+              JSON.stringify(swapped)
+            } is not what wst bound there (a folder replaced by a link while the sandbox was made?)`,
+            scope: "its declared paths",
+          }),
+        ),
+      });
+      return;
+    }
     conn = c as Deno.UnixConn;
     early.connect();
     for (const line of queue.splice(0)) write(line);
@@ -1168,13 +1257,14 @@ function sandboxedRunner(
     debug?: ((line: string) => void) | undefined;
     warn?: ((line: string) => void) | undefined;
   },
-): { runner: ReturnType<typeof runnerCommand>; started: StartedRunner } {
+): { runner: ReturnType<typeof runnerCommand>; started: StartedRunner; mounted: Mounted[] } {
   const runner = runnerCommand(start, unset, {
     socket: `${SOCKET_DIR}/socket`,
     config: plan.config,
     bwrap,
   });
   const unwritable: string[] = [];
+  const mounted: Mounted[] = [];
   const launch: Launch = {
     bwrap,
     args: [
@@ -1185,6 +1275,7 @@ function sandboxedRunner(
           denoDir: runner.codeCache === undefined ? undefined : DENO_DIR_SLOT,
         },
         unwritable,
+        mounted,
       ),
       "--",
       ...runner.command,
@@ -1203,7 +1294,7 @@ function sandboxedRunner(
     say.debug?.(
       `${start.task.name}: its runner was started early (as recorded for this command)`,
     );
-    return { runner, started: early };
+    return { runner, started: early, mounted };
   }
   const started = startRunner(
     launch.codeCache,
@@ -1211,7 +1302,7 @@ function sandboxedRunner(
     bwrapProcess(launch),
   );
   recordLaunch(launch, interactive, ["DENO_DIR"]);
-  return { runner, started };
+  return { runner, started, mounted };
 }
 
 /**
@@ -1223,7 +1314,7 @@ function plainRunner(
   start: Omit<RunnerStart, "unset" | "inProcess" | "end">,
   unset: readonly string[],
   interactive: boolean,
-): { runner: ReturnType<typeof runnerCommand>; started: StartedRunner } {
+): { runner: ReturnType<typeof runnerCommand>; started: StartedRunner; mounted: Mounted[] } {
   let runner: ReturnType<typeof runnerCommand> | undefined;
   const started = startRunner(undefined, interactive ? "inherit" : "null", (folders) => {
     runner = runnerCommand(start, unset, {
@@ -1236,7 +1327,7 @@ function plainRunner(
       env: plainRunnerEnv(plan),
     };
   });
-  return { runner: runner!, started };
+  return { runner: runner!, started, mounted: [] };
 }
 
 /**

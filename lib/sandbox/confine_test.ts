@@ -1,7 +1,9 @@
 import { assert, assertEquals } from "../../tests/assert.ts";
 import {
   bwrapArgs,
+  checkMounts,
   confineMode,
+  confineSupport,
   declaredEnv,
   inProcessFlags,
   newEndMark,
@@ -416,4 +418,63 @@ Deno.test("bwrapArgs: wst's own folder stays read-only, whatever the task may wr
     mounts(bwrapArgs(await plan(wst))).some((m) => m[0] === "--tmpfs" && m[1] === launches),
     "launch/ under a tmpfs",
   );
+});
+
+const bwrap = confineSupport().bwrap;
+Deno.test({
+  name:
+    "checkMounts: what a sandbox shows at a bound path is what was bound there, or the path is named",
+  ignore: bwrap === undefined,
+  async fn() {
+    const dir = await Deno.realPath(await Deno.makeTempDir());
+    const child = new Deno.Command(bwrap!, {
+      args: [
+        "--unshare-all",
+        "--die-with-parent",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+        "--symlink",
+        "usr/bin",
+        "/bin",
+        "--symlink",
+        "usr/lib",
+        "/lib",
+        "--symlink",
+        "usr/lib64",
+        "/lib64",
+        "--proc",
+        "/proc",
+        "--bind",
+        `${dir}/a`,
+        `${dir}/a`,
+        "sleep",
+        "30",
+      ],
+      stdout: "null",
+      stderr: "null",
+    });
+    await Deno.mkdir(`${dir}/a`);
+    await Deno.mkdir(`${dir}/b`);
+    const process = child.spawn();
+    try {
+      const a = await Deno.stat(`${dir}/a`);
+      const b = await Deno.stat(`${dir}/b`);
+      const bound = [{ path: `${dir}/a`, dev: a.dev!, ino: a.ino! }];
+      // Until its mounts are made, the sandbox shows something else.
+      let seen = checkMounts(process.pid, bound);
+      for (let i = 0; i < 200 && seen !== undefined; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        seen = checkMounts(process.pid, bound);
+      }
+      assertEquals(seen, undefined, "what was bound");
+      // Another folder there (a link swapped in before the mount) is named.
+      assertEquals(checkMounts(process.pid, [{ ...bound[0]!, ino: b.ino! }]), `${dir}/a`);
+      assertEquals(checkMounts(process.pid, []), undefined);
+    } finally {
+      process.kill("SIGKILL");
+      await process.status;
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
