@@ -19,6 +19,7 @@ import { localRunnerCodeCache, runnerCodeCache, type Sandboxed } from "./_runner
 import { denoCacheDir } from "../registry/_npm_cache.ts";
 import { confinedRunners } from "./process_tree.ts";
 import { trustFilePath } from "../trust/store.ts";
+import { cacheHome } from "../registry/_cache.ts";
 import {
   bwrapProcess,
   DENO_DIR_SLOT,
@@ -562,10 +563,12 @@ export function bwrapArgs(
   // on both sides: reached through a link, it is the same folder.
   const realWst = realPath(WST_DIR) ?? WST_DIR;
   const realDenoDir = denoDir === undefined ? undefined : realPath(denoDir);
-  // Your approvals (the trust file's folder) likewise, always: a task allowed to write
-  // `~/.local` would otherwise approve any other. Made first when missing, so that it is there to
-  // bind (an empty folder of wst's own; a task could otherwise create the file inside).
-  const state = stateFolder();
+  // Your approvals (the trust file's folder) and wst's cache (the registry's descriptions, which
+  // runs take permissions from; a module's merged configuration) likewise, always: a task allowed
+  // to write `~/.local` would otherwise approve any other, one allowed `~/.cache` plant another
+  // task's permissions. Made first when missing, so that they are there to bind (empty folders of
+  // wst's own; a task could otherwise create the files inside).
+  const guarded = wstStateFolders();
   // (Not the run's own folders: its socket's, its Deno cache, the coverage of wst's own tests.)
   const own = new Set([SOCKET_DIR, SANDBOX_DENO_DIR, ...(coverage ? [coverage] : [])]);
   const readOnlyWithin = (dest: string, source: string, folder: string) =>
@@ -577,9 +580,10 @@ export function bwrapArgs(
     if (realDenoDir !== undefined && realDenoDir !== b.source && within(realDenoDir, b.source)) {
       readOnlyWithin(dest, b.source, realDenoDir);
     }
-    if (state === undefined) continue;
-    if (within(b.source, state.path)) binds.set(dest, { ...b, kind: "ro" });
-    else if (within(state.path, b.source)) readOnlyWithin(dest, b.source, state.real());
+    for (const folder of guarded) {
+      if (within(b.source, folder.path)) binds.set(dest, { ...b, kind: "ro" });
+      else if (within(folder.path, b.source)) readOnlyWithin(dest, b.source, folder.real());
+    }
   }
   // The launches recorded there name other workspaces and commands: none of the sandbox's business.
   if (lstat(RECORDS_DIR)?.isDirectory) binds.set(RECORDS_DIR, { source: "", kind: "tmpfs" });
@@ -705,25 +709,29 @@ function onlyDeclared(folder: string, write: readonly string[]): boolean {
 }
 
 /**
- * wst's state folder (the trust file's), its real path made on first use
- * (0700, as wst makes it); undefined without a home folder.
+ * wst's state folder (the trust file's) and its cache folder (the registry's),
+ * each with its real path, made on first use (0700); none without a home folder.
  */
-function stateFolder(): { path: string; real: () => string } | undefined {
-  let file: string;
+function wstStateFolders(): Array<{ path: string; real: () => string }> {
+  const folders: string[] = [];
   try {
-    file = trustFilePath();
+    const file = trustFilePath();
+    folders.push(file.slice(0, file.lastIndexOf(SEP)));
   } catch {
-    return undefined;
+    // no home folder: no trust file
   }
-  const folder = file.slice(0, file.lastIndexOf(SEP));
-  const path = realPath(folder) ?? folder;
-  return {
-    path,
-    real: () => {
-      if (lstat(path) === undefined) Deno.mkdirSync(path, { recursive: true, mode: 0o700 });
-      return realPath(path) ?? path;
-    },
-  };
+  const cache = cacheHome();
+  if (cache !== undefined) folders.push(cache);
+  return folders.map((folder) => {
+    const path = realPath(folder) ?? folder;
+    return {
+      path,
+      real: () => {
+        if (lstat(path) === undefined) Deno.mkdirSync(path, { recursive: true, mode: 0o700 });
+        return realPath(path) ?? path;
+      },
+    };
+  });
 }
 
 function existingParent(path: string): string | undefined {

@@ -176,9 +176,10 @@ Deno.test("bwrapArgs: a write path declared as a folder (trailing /) is made whe
   }
 });
 
-Deno.test("bwrapArgs: the trust file's folder stays read-only under any writable folder", async () => {
+Deno.test("bwrapArgs: the trust file's folder and wst's cache stay read-only under any writable folder", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir());
   const before = Deno.env.get("XDG_STATE_HOME");
+  const cacheBefore = Deno.env.get("WST_CACHE_DIR");
   Deno.env.set("XDG_STATE_HOME", `${dir}/home/.local/state`);
   try {
     await Deno.mkdir(`${dir}/home/.local`, { recursive: true });
@@ -189,9 +190,17 @@ Deno.test("bwrapArgs: the trust file's folder stays read-only under any writable
     assert((await Deno.stat(state)).isDirectory, "made, so that nothing can be made in its place");
     const inside = mounts(bwrapArgs(await plan(`${dir}/root`, { write: [state] })));
     assertEquals(inside.filter((m) => m[2] === state), [["--ro-bind", state, state]]);
+    // wst's cache folder too (the registry's descriptions, which runs take permissions from).
+    const cache = `${dir}/home/.cache/wst`;
+    Deno.env.set("WST_CACHE_DIR", cache);
+    await Deno.mkdir(`${dir}/home/.cache`);
+    const cached = mounts(bwrapArgs(await plan(`${dir}/root`, { write: [`${dir}/home/.cache`] })));
+    assertEquals(cached.filter((m) => m[2] === cache), [["--ro-bind", cache, cache]]);
   } finally {
     if (before === undefined) Deno.env.delete("XDG_STATE_HOME");
     else Deno.env.set("XDG_STATE_HOME", before);
+    if (cacheBefore === undefined) Deno.env.delete("WST_CACHE_DIR");
+    else Deno.env.set("WST_CACHE_DIR", cacheBefore);
     await Deno.remove(dir, { recursive: true });
   }
 });
