@@ -4,7 +4,7 @@
 // stops when ctx.signal aborts or ignores it (then the host ends its worker
 // after the grace period).
 import { assertEquals, assertMatch } from "./assert.ts";
-import { workspace, wst } from "./_cli.ts";
+import { cliArgs, workspace, wst } from "./_cli.ts";
 import { processesWith, PTY_UNAVAILABLE, spawnPty } from "./_pty.ts";
 
 const ignore = PTY_UNAVAILABLE !== undefined;
@@ -286,14 +286,7 @@ export default defineTask({ name: "needy", description: "Reads HOME", permission
       });
       const state = await Deno.makeTempDir();
       await using pty = await spawnPty(
-        [
-          Deno.execPath(),
-          "run",
-          "--quiet",
-          ...RUNTIME_FLAGS,
-          `${REPO_ROOT}/${ENTRY_POINT}`,
-          "needy",
-        ],
+        [Deno.execPath(), ...cliArgs(["needy"])],
         { env: { NO_COLOR: "1", WST_TRUST: "0", XDG_STATE_HOME: state }, cwd: ws.dir },
       );
       const guard = setTimeout(() => Deno.kill(-pty.pid, "SIGKILL"), HANG_MS);
