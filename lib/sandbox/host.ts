@@ -779,6 +779,14 @@ function placeOf(location: unknown): WireError["location"] {
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
+/** A place, its file named relative to the root. */
+function relativePlace(
+  location: NonNullable<WireError["location"]>,
+  relative: (path: string) => string,
+): NonNullable<WireError["location"]> {
+  return { ...location, file: relative(location.file) };
+}
+
 function fromWire(
   error: WireError,
   where: {
@@ -792,19 +800,13 @@ function fromWire(
   const task = where.task;
   if (signal?.aborted) return interrupted(task.name);
   if (error.kind === "interrupted") return interrupted(task.name);
+  // Where the task says an error was thrown is the task's: a place in a file, or nothing.
+  const { location: thrown, ...fields } = error;
+  const location = placeOf(thrown);
+  const placed = location === undefined ? fields : { ...fields, location };
   // A subtask's error, passed on by the task, is wst's own: it stands as it is.
-  if (where.passed?.has(passedKey(error)) === true) {
-    // Where the task says it was thrown is the task's: a place, or nothing.
-    const { location: thrown, ...fields } = error;
-    const place = placeOf(thrown);
-    return decodeError(
-      place === undefined ? fields : { ...fields, location: place },
-      where.relative,
-    );
-  }
-  // Anything else is the task's own failure, whatever it says: it names this task, and where it
-  // was thrown is a place in a file, nothing more.
-  const location = placeOf(error.location);
+  if (where.passed?.has(passedKey(error)) === true) return decodeError(placed, where.relative);
+  // Anything else is the task's own failure, whatever it says: it names this task.
   if (error.kind === "trust-required") {
     // Only wst asks for an approval, and names the command that gives it: a task that ends with
     // a request of its own (a command of its choosing, for a person or an agent to run) fails.
@@ -816,9 +818,7 @@ function fromWire(
   if (error.kind === "sandbox-denied") {
     const missing = error.loading ? missingModule(error.operation, task) : undefined;
     if (missing !== undefined) {
-      if (error.location !== undefined) {
-        missing.location = { ...error.location, file: where.relative(error.location.file) };
-      }
+      if (location !== undefined) missing.location = relativePlace(location, where.relative);
       return missing;
     }
     // A refusal inside this task's worker: the host names the task and its scope (a task naming
@@ -828,22 +828,15 @@ function fromWire(
       operation: error.operation ?? error.message,
       scope: where.scope,
     });
-    if (location !== undefined) {
-      denied.location = { ...location, file: where.relative(location.file) };
-    }
+    if (location !== undefined) denied.location = relativePlace(location, where.relative);
     return denied;
   }
   if (error.kind === "subtask-failed") {
     // A subtask it did not start through wst: the task's own failure, in its own words.
     return ownFailure(task, new WstError(String(error.message)), location, where.relative);
   }
-  const { location: _thrown, ...fields } = error;
   const own = decodeError(
-    {
-      ...fields,
-      ...("task" in error ? { task: task.name } : {}),
-      ...(location === undefined ? {} : { location }),
-    },
+    { ...placed, ...("task" in error ? { task: task.name } : {}) },
     where.relative,
   );
   return own.kind === "task-failed" ? ownFailure(task, own, location, where.relative) : own;
@@ -861,7 +854,7 @@ function ownFailure(
   relative: (path: string) => string,
 ): WstError {
   if (location !== undefined) {
-    error.location = { ...location, file: relative(location.file) };
+    error.location = relativePlace(location, relative);
     return error;
   }
   if (task.worker !== undefined) return error; // a built-in task: wst's own words
